@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config"
+
+// One root config; each package is a project. Sources resolve through the
+// "@tinbao/source" export condition so tests run without a build, except the
+// "dist" project, which runs the published conformance suite against the
+// built output so that what we publish is what we test.
+const source = { conditions: ["@tinbao/source"] }
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: source, test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
+      { resolve: source, test: { name: "testkit", root: "packages/testkit", include: ["test/**/*.test.ts"] } },
+      {
+        resolve: source,
+        test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] }
+      },
+      { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } }
+    ]
+  }
+})
