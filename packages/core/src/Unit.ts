@@ -105,3 +105,20 @@ export class Unit extends Schema.Class<Unit>("@tinbao/core/Unit")({
   validFrom: LocalDate,
   validTo: Schema.optional(LocalDate)
 }) {}
+
+/**
+ * Whether this version of a unit holds on a date: from `validFrom`, up to but not including `validTo`.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isValidAt = (unit: Unit, date: LocalDate): boolean =>
+  unit.validFrom <= date && (unit.validTo === undefined || date < unit.validTo)
+
+/**
+ * How an officer reads a unit in a message: its Vietnamese name and its id, e.g. "Công an phường Vân Giang (nb-vangiang)".
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const displayName = (unit: Unit): string => `${unit.name.vi} (${unit.id})`

@@ -1,0 +1,18 @@
+import { Clock, Effect } from "effect"
+
+/**
+ * A clock the simulation moves by hand: every tip and command happens at the simulated time,
+ * so a whole statistical year runs in a second.
+ */
+export const make = () => {
+  let now = 0
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => now,
+    currentTimeMillis: Effect.sync(() => now),
+    unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+    sleep: () => Effect.void
+  }
+  return { clock, set: (millis: number) => void (now = millis) }
+}

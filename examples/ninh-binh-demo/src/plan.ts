@@ -1,0 +1,168 @@
+import type { Actor, Command, Tips } from "@tinbao/core"
+import { Category, LocalDate, StatisticalPeriod } from "@tinbao/core"
+import type { Tip, Unit } from "@tinbao/core"
+import { DateTime, type Effect, Redacted } from "effect"
+import type { Random } from "./random.js"
+
+const HOUR = 60 * 60 * 1000
+const DAY = 24 * HOUR
+
+/** One step of the simulation, at a simulated time. */
+export interface Step {
+  readonly at: number
+  readonly key: number
+  readonly label?: string
+  readonly run: (
+    tips: Tips.Tips["Type"],
+    tip: Tip.Tip | undefined,
+    other: (key: number) => Tip.TipId | undefined
+  ) => Effect.Effect<Tip.Tip, Tips.TipsError>
+}
+
+/** Who acts for a unit. */
+export interface Staff {
+  readonly handler: (unit: Unit.UnitId) => Actor.Actor
+  readonly custodian: Actor.Actor
+}
+
+export const command =
+  (actor: Actor.Actor, c: Command.Command) =>
+  (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
+    tips.execute(actor, { tip: tip!.id, expectedVersion: tip!.version, command: c })
+
+const criminalCategories = [
+  ["crime", 5],
+  ["stolen_property", 6],
+  ["online_fraud", 5],
+  ["drugs", 3],
+  ["online_gambling", 2],
+  ["gangs", 1],
+  ["debt_collection", 2],
+  ["wanted_person", 1]
+] as const
+const feedbackCategories = [
+  ["traffic", 5],
+  ["urban_order", 4],
+  ["environment", 4],
+  ["other", 2]
+] as const
+
+const summaries: Record<string, ReadonlyArray<string>> = {
+  crime: ["Có đối tượng lạ đột nhập nhà dân lúc nửa đêm.", "Hai nhóm thanh niên đánh nhau trước quán nước."],
+  stolen_property: ["Mất trộm xe máy trước cửa nhà văn hoá thôn.", "Bị móc túi mất điện thoại ở chợ."],
+  online_fraud: ["Nhận cuộc gọi giả danh công an yêu cầu chuyển tiền.", "Bị lừa đặt cọc mua hàng qua Facebook."],
+  drugs: ["Nghi có người tụ tập sử dụng ma tuý ở nhà hoang.", "Thấy bơm kim tiêm vứt ở bãi đất trống."],
+  online_gambling: ["Có nhóm cá độ bóng đá qua mạng tại quán internet."],
+  gangs: ["Nhóm thanh niên mang hung khí đi lại trên đường đêm khuya."],
+  debt_collection: ["Nhóm người lạ đến đòi nợ thuê, đe doạ gia đình.", "Tờ rơi cho vay nặng lãi dán khắp ngõ."],
+  wanted_person: ["Nghi thấy đối tượng truy nã ở nhà trọ cuối ngõ."],
+  traffic: ["Thanh niên đua xe lạng lách trên đường Lê Thái Tổ.", "Xe tải đỗ chắn lối vào trường học."],
+  urban_order: ["Lấn chiếm vỉa hè bán hàng, gây cản trở đi lại.", "Hát karaoke quá giờ gây mất trật tự."],
+  environment: ["Đổ trộm rác thải xây dựng ra ven sông.", "Cơ sở chăn nuôi xả thải gây ô nhiễm."],
+  other: ["Đề nghị lắp thêm camera an ninh tại ngã ba."]
+}
+
+const instant = (date: LocalDate.LocalDate, hour: number, minute: number) =>
+  DateTime.toEpochMillis(LocalDate.startOf(date)) + hour * HOUR + minute * 60 * 1000
+
+/** The receipt time of a tip: a random day of the range, at a waking hour (Vietnam time). */
+export const receiptTime = (random: Random, range: StatisticalPeriod.DateRange, lastDay?: LocalDate.LocalDate) => {
+  const days = LocalDate.daysBetween(range.first, lastDay ?? range.last)
+  return instant(LocalDate.addDays(range.first, random.int(0, days)), random.int(6, 21), random.int(0, 59))
+}
+
+/** Everything that happens to one ordinary tip: receipt, acknowledgement, acceptance, a decision. */
+export const ordinaryTip = (
+  random: Random,
+  staff: Staff,
+  unit: Unit.Unit,
+  key: number,
+  receivedAt: number,
+  options: { readonly mustResolveBy?: number } = {}
+): ReadonlyArray<Step> => {
+  const actor = staff.handler(unit.id)
+  const legalType = random.weighted([
+    ["to_giac", 35],
+    ["tin_bao", 25],
+    ["phan_anh", 35],
+    ["to_cao", 5]
+  ] as const)
+  const track = Category.trackOf(legalType)
+  const category = random.weighted(track === "criminal" ? criminalCategories : feedbackCategories)
+  const channel = random.weighted([
+    ["zalo", 70],
+    ["facebook", 30]
+  ] as const)
+  const steps: Array<Step> = [
+    {
+      at: receivedAt,
+      key,
+      run: (tips) =>
+        tips.receive(actor, {
+          unit: unit.id,
+          channel,
+          channelId: `${channel}-${unit.id}`,
+          identity: reporter(random, channel),
+          reporterKind: "individual",
+          legalType,
+          category: Category.CategoryId.make(category),
+          summary: random.pick(summaries[category]!)
+        })
+    }
+  ]
+  const ack = receivedAt + (random.chance(0.07) ? random.int(4, 7) * DAY : random.int(1, 26) * HOUR)
+  steps.push({ at: ack, key, run: command(actor, { _tag: "Acknowledge" }) })
+  const accept = Math.max(ack, receivedAt) + (random.chance(0.06) ? random.int(26, 40) * HOUR : random.int(1, 18) * HOUR)
+  steps.push({ at: accept, key, run: command(actor, { _tag: "Accept" }) })
+  if (random.chance(0.05)) {
+    steps.push({ at: receivedAt + 10 * 60 * 1000, key, run: command(actor, { _tag: "MarkUrgent", reason: "Sự việc đang diễn ra" }) })
+    steps.push({ at: receivedAt + 15 * 60 * 1000, key, run: command(actor, { _tag: "Dispatch", team: "Tổ công tác trực ban" }) })
+    steps.push({ at: receivedAt + random.int(25, 50) * 60 * 1000, key, run: command(actor, { _tag: "ArriveOnSite" }) })
+  }
+  const late = random.chance(0.08)
+  const days = track === "criminal" ? (late ? random.int(22, 35) : random.int(3, 19)) : late ? random.int(17, 30) : random.int(1, 14)
+  let resolve = accept + days * DAY + random.int(0, 8) * HOUR
+  if (options.mustResolveBy !== undefined) resolve = Math.min(resolve, options.mustResolveBy)
+  const outcome: Command.Command =
+    track === "criminal"
+      ? {
+          _tag: "Resolve",
+          outcome: random.chance(0.3)
+            ? { _tag: "Prosecuted" }
+            : { _tag: "NotProsecuted", ground: random.pick(["no_crime", "not_a_crime", "no_victim_request"] as const) }
+        }
+      : track === "feedback"
+        ? {
+            _tag: "Resolve",
+            outcome: random.chance(0.8)
+              ? { _tag: "Handled", summary: "Đã kiểm tra, nhắc nhở và xử lý theo quy định." }
+              : { _tag: "NotConfirmed" }
+          }
+        : { _tag: "Resolve", outcome: random.pick([{ _tag: "Founded" }, { _tag: "Unfounded" }] as const) }
+  steps.push({ at: Math.max(resolve, accept + HOUR), key, run: command(actor, outcome) })
+  return steps
+}
+
+const familyNames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đinh", "Bùi"]
+const givenNames = ["Văn An", "Thị Bình", "Minh Châu", "Đức Dũng", "Thu Hà", "Quang Huy", "Ngọc Lan", "Văn Tùng"]
+
+const reporter = (random: Random, channel: string) => {
+  const name = `${random.pick(familyNames)} ${random.pick(givenNames)}`
+  return Redacted.make({
+    channel: `${channel}-oa`,
+    platformUserId: `${channel}-user-${random.int(100000, 999999)}`,
+    displayName: name,
+    phone: `09${random.int(10000000, 99999999)}`
+  })
+}
+
+
+/** The steps of a command given by an actor to a tip at a time. */
+export const step = (at: number, key: number, actor: Actor.Actor, c: Command.Command, label?: string): Step => ({
+  at,
+  key,
+  run: command(actor, c),
+  ...(label !== undefined ? { label } : {})
+})
+
+export { DAY, HOUR }

@@ -1,0 +1,156 @@
+import { Actor, LocalDate, StatisticalPeriod, type Tip, type Tips, type Unit, UnitHierarchy } from "@tinbao/core"
+import { DateTime, Effect, Option } from "effect"
+import { command, DAY, HOUR, ordinaryTip, receiptTime, type Staff, type Step, step } from "./plan.js"
+import type { Random } from "./random.js"
+
+/** What the simulation did that the report should point out. */
+export interface Highlight {
+  readonly key: number
+  readonly label: string
+}
+
+export interface Plan {
+  readonly steps: ReadonlyArray<Step>
+  readonly highlights: ReadonlyArray<Highlight>
+  readonly staff: Staff
+}
+
+const handlerOf = (unit: Unit.UnitId) => Actor.make(`truc-ban-${unit}`, unit, ["officer", "leader"])
+
+/**
+ * Plans a police statistical year: ordinary tips for every ward and commune, 26 tips for Ninh Tiến,
+ * all resolved, and the cases that show the rest of the lifecycle.
+ */
+export const plan = (
+  random: Random,
+  hierarchy: UnitHierarchy.UnitHierarchy,
+  year: number,
+  options: { readonly root: Unit.UnitId; readonly ninhTien: Unit.UnitId }
+): Plan => {
+  const range = StatisticalPeriod.policeYear(year)
+  const middle = LocalDate.addDays(range.first, 180)
+  const units = UnitHierarchy.subtree(hierarchy, options.root, middle)
+    .map((id) => Option.getOrThrow(UnitHierarchy.get(hierarchy, id, middle)))
+    .filter((u) => u.kind === "ward" || u.kind === "commune")
+  const staff: Staff = {
+    handler: handlerOf,
+    custodian: Actor.make("quan-ly-danh-tinh", options.root, ["identity_custodian"])
+  }
+  const steps: Array<Step> = []
+  const highlights: Array<Highlight> = []
+  let key = 0
+  const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(range.last))
+  for (const unit of units) {
+    const ninhTien = unit.id === options.ninhTien
+    const count = ninhTien ? 26 : random.int(8, 16)
+    for (let i = 0; i < count; i++) {
+      // Ninh Tiến resolved all 26 of its tips in the year (the seed article): receive them early enough.
+      const last = ninhTien ? LocalDate.addDays(range.last, -45) : undefined
+      const at = receiptTime(random, range, last)
+      steps.push(...ordinaryTip(random, staff, unit, key++, at, ninhTien ? { mustResolveBy: yearEnd - DAY } : {}))
+    }
+  }
+  const [a, b, c] = units.filter((u) => u.id !== options.ninhTien)
+  const parentOf = (u: Unit.Unit) => u.parent!
+  const at = (day: number) => DateTime.toEpochMillis(LocalDate.startOf(LocalDate.addDays(range.first, day))) + 9 * HOUR
+  const add = (label: string, list: ReadonlyArray<Step>, k: number) => {
+    steps.push(...list)
+    highlights.push({ key: k, label })
+  }
+  const receiveOnly = (unit: Unit.Unit, t: number, k: number) =>
+    ordinaryTip(random, staff, unit, k, t).slice(0, 1).map((s) => ({ ...s, run: forceCriminal(s.run) }))
+
+  if (a && b && c) {
+    // A serious case escalated from the ward to the police above it, which accepts and decides.
+    let k = key++
+    const upper = handlerOf(parentOf(a))
+    add("Chuyển lên cấp trên (escalation) and accepted / chuyển và tiếp nhận", [
+      ...receiveOnly(a, at(40), k),
+      step(at(40) + 3 * HOUR, k, handlerOf(a.id), { _tag: "Escalate", reason: "Vụ việc có dấu hiệu tội phạm nghiêm trọng" }),
+      step(at(40) + 5 * HOUR, k, upper, { _tag: "AcceptTransfer" }),
+      step(at(52), k, upper, { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+    ], k)
+    // A transfer to a neighbouring ward, refused: the tip stays and is handled where it was received.
+    k = key++
+    add("Chuyển ngang bị từ chối / transfer refused", [
+      ...receiveOnly(b, at(75), k),
+      step(at(75) + 2 * HOUR, k, handlerOf(b.id), { _tag: "RequestTransfer", to: c.id, reason: "Địa điểm xảy ra thuộc địa bàn khác" }),
+      step(at(75) + 6 * HOUR, k, handlerOf(c.id), { _tag: "RefuseTransfer", reason: "Địa điểm thuộc địa bàn phường gửi" }),
+      step(at(75) + 8 * HOUR, k, handlerOf(b.id), { _tag: "Accept" }),
+      step(at(88), k, handlerOf(b.id), { _tag: "Resolve", outcome: { _tag: "NotProsecuted", ground: "no_crime" } })
+    ], k)
+    // A complex case: extended to two months, then by the procuracy.
+    k = key++
+    const first = range.first
+    add("Gia hạn xác minh (complex) và VKS gia hạn / extensions", [
+      ...receiveOnly(c, at(100), k),
+      step(at(100) + 4 * HOUR, k, handlerOf(c.id), { _tag: "Acknowledge" }),
+      step(at(100) + 5 * HOUR, k, handlerOf(c.id), { _tag: "Accept" }),
+      step(at(115), k, handlerOf(c.id), { _tag: "ExtendVerification", reason: "Vụ việc phức tạp, nhiều địa điểm" }),
+      step(at(145), k, handlerOf(c.id), {
+        _tag: "GrantProcuracyExtension",
+        requestedOn: LocalDate.addDays(first, 145),
+        until: LocalDate.addDays(first, 200),
+        decision: "Quyết định gia hạn thời hạn giải quyết nguồn tin của Viện kiểm sát"
+      }),
+      step(at(190), k, handlerOf(c.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+    ], k)
+    // Verification suspended after its period expired, awaiting a valuation, then restored and decided.
+    k = key++
+    add("Tạm đình chỉ rồi phục hồi / suspended and restored", [
+      ...receiveOnly(a, at(200), k),
+      step(at(200) + 3 * HOUR, k, handlerOf(a.id), { _tag: "Acknowledge" }),
+      step(at(200) + 4 * HOUR, k, handlerOf(a.id), { _tag: "Accept" }),
+      step(at(221) + 2 * HOUR, k, handlerOf(a.id), { _tag: "Suspend", ground: "a", reason: "Chờ kết quả định giá tài sản" }),
+      step(at(221) + 6 * HOUR, k, handlerOf(a.id), { _tag: "NotifySuspension" }),
+      step(at(250), k, handlerOf(a.id), { _tag: "Restore", reason: "Đã có kết quả định giá tài sản" }),
+      step(at(265), k, handlerOf(a.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+    ], k)
+    // The same incident reported twice within the hour: the second is merged into the first.
+    const original = key++
+    k = key++
+    add("Tin trùng được gộp / duplicate merged", [
+      ...receiveOnly(b, at(230), original),
+      ...receiveOnly(b, at(230) + HOUR, k),
+      step(at(230) + 2 * HOUR, original, handlerOf(b.id), { _tag: "Acknowledge" }),
+      {
+        at: at(230) + 2 * HOUR,
+        key: k,
+        run: (tips, tip, other) => command(handlerOf(b.id), { _tag: "MergeInto", target: other(original)! })(tips, tip)
+      },
+      step(at(230) + 3 * HOUR, original, handlerOf(b.id), { _tag: "Accept" }),
+      step(at(240), original, handlerOf(b.id), { _tag: "Resolve", outcome: { _tag: "NotProsecuted", ground: "not_a_crime" } })
+    ], k)
+    highlights.push({ key: original, label: "Tin gốc của tin trùng / the tip the duplicate was merged into" })
+    // The reporter is summoned as a witness: the identity custodian reveals who they are, with a reason.
+    k = key++
+    add("Tiết lộ danh tính có lý do / identity revealed", [
+      ...receiveOnly(c, at(280), k),
+      step(at(280) + 2 * HOUR, k, handlerOf(c.id), { _tag: "Acknowledge" }),
+      step(at(280) + 3 * HOUR, k, handlerOf(c.id), { _tag: "Accept" }),
+      {
+        at: at(285),
+        key: k,
+        run: (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
+          Effect.zipRight(
+            tips.revealIdentity(staff.custodian, tip!.id, tip!.version, "Triệu tập người báo tin làm chứng theo yêu cầu của Cơ quan điều tra"),
+            tips.get(staff.custodian, tip!.id)
+          )
+      },
+      step(at(295), k, handlerOf(c.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+    ], k)
+  }
+  return { steps, highlights, staff }
+}
+
+const forceCriminal =
+  (run: Step["run"]): Step["run"] =>
+  (tips, tip, other) =>
+    run(
+      {
+        ...tips,
+        receive: (actor, input) => tips.receive(actor, { ...input, legalType: "to_giac" })
+      },
+      tip,
+      other
+    )

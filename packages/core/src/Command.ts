@@ -1,0 +1,88 @@
+/**
+ * Commands: what staff ask to do to a tip. Each is checked against the lifecycle's graph, its guard and the
+ * actor's roles and scope before it becomes events ({@link Lifecycle}).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { CategoryId, LegalType } from "./Category.js"
+import { LocalDate } from "./LocalDate.js"
+import { TipId } from "./Tip.js"
+import { Outcome, SuspensionGround } from "./TipEvent.js"
+import { UnitId } from "./Unit.js"
+
+const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000))
+const command = <Tag extends string, Fields extends Schema.Struct.Fields>(tag: Tag, fields: Fields) =>
+  Schema.TaggedStruct(tag, fields)
+
+/**
+ * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Command = Schema.Union(
+  command("Acknowledge", {}),
+  command("Assign", { unit: UnitId }),
+  command("Accept", {}),
+  command("RequestTransfer", { to: UnitId, reason: Reason }),
+  command("Escalate", { reason: Reason }),
+  command("AcceptTransfer", {}),
+  command("RefuseTransfer", { reason: Reason }),
+  command("Categorize", { category: CategoryId }),
+  command("Reclassify", { to: LegalType, reason: Reason }),
+  command("ExtendVerification", { reason: Reason }),
+  command("GrantProcuracyExtension", { requestedOn: LocalDate, until: LocalDate, decision: Reason }),
+  command("Suspend", { ground: SuspensionGround, reason: Reason }),
+  command("NotifySuspension", {}),
+  command("Restore", { reason: Reason }),
+  command("Resolve", { outcome: Outcome }),
+  command("Reject", {
+    rejection: Schema.Union(
+      Schema.TaggedStruct("FalseReport", { reason: Reason }),
+      Schema.TaggedStruct("OutOfScope", { reason: Reason })
+    )
+  }),
+  command("MergeInto", { target: TipId }),
+  command("Reopen", { reason: Reason }),
+  command("MarkUrgent", { reason: Reason }),
+  command("Dispatch", { team: Schema.NonEmptyTrimmedString }),
+  command("ArriveOnSite", {}),
+  command("AddNote", { text: Reason }),
+  command("AddAttachment", { ref: Schema.NonEmptyTrimmedString, mediaType: Schema.NonEmptyTrimmedString }),
+  command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)) }),
+  command("RevealIdentity", { reason: Reason })
+).annotations({ identifier: "Command" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Command = typeof Command.Type
+
+/**
+ * The name of a command.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Name = Command["_tag"]
+
+/**
+ * A command addressed to a tip at the version the actor last saw (optimistic concurrency: a stale
+ * version fails with a conflict and changes nothing).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Envelope = Schema.Struct({
+  tip: TipId,
+  expectedVersion: Schema.Int.pipe(Schema.positive()),
+  command: Command
+}).annotations({ identifier: "CommandEnvelope" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Envelope = typeof Envelope.Type

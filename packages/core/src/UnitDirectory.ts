@@ -1,0 +1,180 @@
+/**
+ * The unit directory (danh bạ đơn vị): where the changes to the unit hierarchy are stored, and the hierarchy
+ * they build, kept ready for fast queries.
+ *
+ * A storage adapter only stores the change log ({@link Backend}); {@link make} derives the service from it,
+ * checks each batch against the hierarchy's rules before it is stored, and keeps the hierarchy cached.
+ *
+ * @since 0.1.0
+ */
+import type { Option } from "effect"
+import { Context, Effect, Layer, Ref, Schema } from "effect"
+import type { LocalDate } from "./LocalDate.js"
+import type { UnitId } from "./Unit.js"
+import type { UnitChange } from "./UnitChange.js"
+import * as UnitHierarchy from "./UnitHierarchy.js"
+
+/**
+ * The directory's storage failed: `unavailable` (could not be reached), `corrupt` (what is stored does not
+ * build a valid hierarchy), `conflict` (another writer recorded changes first; try again).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnitDirectoryError extends Schema.TaggedError<UnitDirectoryError>("@tinbao/core/UnitDirectoryError")(
+  "UnitDirectoryError",
+  {
+    reason: Schema.Literal("unavailable", "corrupt", "conflict"),
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {}
+
+/**
+ * The directory of units.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class UnitDirectory extends Context.Tag("@tinbao/core/UnitDirectory")<
+  UnitDirectory,
+  {
+    /** Checks a batch of changes against the hierarchy and stores all of it, or none of it. */
+    readonly record: (
+      changes: ReadonlyArray<UnitChange>
+    ) => Effect.Effect<void, UnitDirectoryError | UnitHierarchy.UnitRuleError>
+    /** The hierarchy the stored changes build, for fast queries. */
+    readonly hierarchy: Effect.Effect<UnitHierarchy.UnitHierarchy, UnitDirectoryError>
+    /** The stored changes, in the order recorded. */
+    readonly changes: Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError>
+  }
+>() {}
+
+/**
+ * What a storage adapter provides: an append-only log of changes. `append` must store the whole batch
+ * atomically, and fail with reason `conflict` when the log no longer has `expectedLength` changes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Backend {
+  /** Every stored change, in the order appended. */
+  readonly load: Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError>
+  /** Appends the batch atomically, if the log still holds `expectedLength` changes. */
+  readonly append: (
+    expectedLength: number,
+    changes: ReadonlyArray<UnitChange>
+  ) => Effect.Effect<void, UnitDirectoryError>
+}
+
+/**
+ * The directory over a storage backend. Records from this service are serialised, so only another writer
+ * on the same storage can cause a `conflict`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (backend: Backend): Effect.Effect<UnitDirectory["Type"]> =>
+  Effect.gen(function* () {
+    const cache = yield* Ref.make({ length: 0, hierarchy: UnitHierarchy.empty })
+    const lock = yield* Effect.makeSemaphore(1)
+
+    // The log only grows, so the cached hierarchy needs just the changes recorded since it was built.
+    const build = (stored: ReadonlyArray<UnitChange>) =>
+      Effect.flatMap(Ref.get(cache), (cached) => {
+        if (cached.length === stored.length) return Effect.succeed(cached.hierarchy)
+        const [base, from] =
+          cached.length < stored.length ? [cached.hierarchy, cached.length] : [UnitHierarchy.empty, 0]
+        return UnitHierarchy.applyAll(base, stored.slice(from)).pipe(
+          Effect.mapError(
+            (cause) =>
+              new UnitDirectoryError({
+                reason: "corrupt",
+                message: `The stored unit changes do not build a valid hierarchy: ${cause.message}`,
+                cause
+              })
+          ),
+          Effect.tap((hierarchy) => Ref.set(cache, { length: stored.length, hierarchy }))
+        )
+      })
+
+    const hierarchy = Effect.flatMap(backend.load, build)
+
+    const record = (changes: ReadonlyArray<UnitChange>) =>
+      Effect.gen(function* () {
+        if (changes.length === 0) return
+        const stored = yield* backend.load
+        const next = yield* UnitHierarchy.applyAll(yield* build(stored), changes)
+        yield* backend.append(stored.length, changes)
+        yield* Ref.set(cache, { length: stored.length + changes.length, hierarchy: next })
+      }).pipe(lock.withPermits(1))
+
+    return UnitDirectory.of({ record, hierarchy, changes: backend.load })
+  })
+
+/**
+ * A backend that keeps the log in memory.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const memoryBackend: Effect.Effect<Backend> = Effect.map(
+  Ref.make<ReadonlyArray<UnitChange>>([]),
+  (log): Backend => ({
+    load: Ref.get(log),
+    append: (expectedLength, changes) =>
+      Effect.flatten(
+        Ref.modify(log, (current): readonly [Effect.Effect<void, UnitDirectoryError>, ReadonlyArray<UnitChange>] =>
+          current.length === expectedLength
+            ? [Effect.void, [...current, ...changes]]
+            : [
+                new UnitDirectoryError({
+                  reason: "conflict",
+                  message: `Expected ${expectedLength} recorded unit changes but found ${current.length}; try again.`
+                }),
+                current
+              ]
+        )
+      )
+  })
+)
+
+/**
+ * The directory in memory, empty.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemory: Effect.Effect<UnitDirectory["Type"]> = Effect.flatMap(memoryBackend, make)
+
+/**
+ * The directory in memory, empty: a `Ref` holds the changes and another the hierarchy they build.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<UnitDirectory> = Layer.effect(UnitDirectory, makeMemory)
+
+/**
+ * The unit and every unit under it on a date, from the directory's current hierarchy.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const subtreeOf = (
+  id: UnitId,
+  date: LocalDate
+): Effect.Effect<ReadonlyArray<UnitId>, UnitDirectoryError, UnitDirectory> =>
+  Effect.flatMap(UnitDirectory, (d) => Effect.map(d.hierarchy, (h) => UnitHierarchy.subtree(h, id, date)))
+
+/**
+ * The unit that answers on a date for a unit's tips, from the directory's current hierarchy.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const answeringUnitOf = (
+  id: UnitId,
+  date: LocalDate
+): Effect.Effect<Option.Option<UnitId>, UnitDirectoryError, UnitDirectory> =>
+  Effect.flatMap(UnitDirectory, (d) => Effect.map(d.hierarchy, (h) => UnitHierarchy.answeringUnit(h, id, date)))

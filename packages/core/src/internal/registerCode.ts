@@ -1,0 +1,84 @@
+/**
+ * Tip codes: how they are built from a unit tag, a year and a number, and how they are found in a reporter's text.
+ *
+ * @internal
+ */
+
+/** @internal */
+export const maxTagLength = 10
+
+/** @internal */
+export const tagPattern = /^[A-Z0-9]{1,10}$/
+
+/** @internal */
+export const codePattern = /^[A-Z0-9]{1,10}-\d{4}-\d{4,}$/
+
+/**
+ * Removes Vietnamese diacritics. NFD splits "ế" into "e" and its marks, but "đ" is a letter of its own and needs
+ * its own rule.
+ *
+ * @internal
+ */
+export const foldDiacritics = (text: string): string =>
+  text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}/gu, "")
+
+/**
+ * The tag a text gives: folded, upper-cased, only A–Z and 0–9, at most ten characters; "" when nothing is left.
+ *
+ * @internal
+ */
+export const cleanTag = (text: string): string =>
+  foldDiacritics(text)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, maxTagLength)
+
+/**
+ * A tag for a unit id with no letter or digit to keep (FNV-1a, 32 bits, base 36): "DV" (đơn vị) and up to
+ * seven characters. Stable, so the unit keeps its codes.
+ *
+ * @internal
+ */
+export const hashTag = (text: string): string => {
+  let hash = 0x811c9dc5
+  for (const unit of new TextEncoder().encode(text)) {
+    hash ^= unit
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return `DV${hash.toString(36).toUpperCase()}`
+}
+
+/** @internal */
+export const tagOf = (unitId: string, officialCode?: string): string =>
+  cleanTag(officialCode ?? "") || cleanTag(unitId) || hashTag(unitId)
+
+/** @internal */
+export const format = (unitTag: string, year: number, number: number): string =>
+  `${unitTag}-${year}-${String(number).padStart(4, "0")}`
+
+// A tag is not the tail of a longer word, and the number is not the head of a longer one; any dash will do between
+// the parts, since phones turn "-" into "–" and people put spaces around it.
+const inText = /(?<![\p{L}\p{N}])([A-Za-z0-9]{1,10})\s*[-‐‑‒–—_]\s*(\d{4})\s*[-‐‑‒–—_]\s*(\d{1,9})(?![\p{L}\p{N}])/gu
+
+/** @internal */
+export interface Parsed {
+  readonly code: string
+  readonly unitTag: string
+  readonly year: number
+  readonly number: number
+}
+
+/**
+ * The first tip code in a text, in its canonical form; `undefined` when there is none.
+ *
+ * @internal
+ */
+export const findCode = (text: string): Parsed | undefined => {
+  for (const match of foldDiacritics(text).matchAll(inText)) {
+    const unitTag = match[1].toUpperCase()
+    const year = Number(match[2])
+    const number = Number(match[3])
+    if (number >= 1) return { code: format(unitTag, year, number), unitTag, year, number }
+  }
+  return undefined
+}

@@ -1,0 +1,206 @@
+import { Effect, Either, Layer, Option } from "effect"
+import * as DateTime from "effect/DateTime"
+import * as Access from "../Access.js"
+import type { Actor } from "../Actor.js"
+import * as Calendar from "../Calendar.js"
+import type * as Command from "../Command.js"
+import * as Deadline from "../Deadline.js"
+import * as IdentityVault from "../IdentityVault.js"
+import * as Lifecycle from "../Lifecycle.js"
+import * as LocalDate from "../LocalDate.js"
+import * as Register from "../Register.js"
+import { makeId, type TipId } from "../Tip.js"
+import * as TipEvent from "../TipEvent.js"
+import * as TipStore from "../TipStore.js"
+import { type Options, TipNotFound, Tips, VersionConflict } from "../Tips.js"
+import type { UnitId } from "../Unit.js"
+import * as UnitDirectory from "../UnitDirectory.js"
+import * as UnitHierarchy from "../UnitHierarchy.js"
+import { mergeTarget, rolesOf, writtenByAgency } from "./decide.js"
+
+const staff = ["officer", "leader"] as const
+
+/** @internal */
+export const make = (options: Options = {}) =>
+  Effect.gen(function* () {
+    const store = yield* TipStore.TipStore
+    const directory = yield* UnitDirectory.UnitDirectory
+    const vault = yield* IdentityVault.IdentityVault
+    const register = yield* Register.Register
+    const calendar = yield* Calendar.HolidayCalendar
+    const policy = options.policy ?? Deadline.defaultPolicy
+
+    const now = DateTime.now
+    const context = Effect.gen(function* () {
+      const at = yield* now
+      const hierarchy = yield* directory.hierarchy
+      const today = LocalDate.ofInstant(at)
+      const within: Access.Within = (unit, ancestor, date) => UnitHierarchy.isWithin(hierarchy, unit, ancestor, date)
+      return { at, hierarchy, today, within }
+    })
+
+    const notFound = (tip: TipId) =>
+      new TipNotFound({ tip, message: `No tip ${tip} is visible to you: it does not exist or is outside your scope.` })
+
+    const visible = (actor: Actor, id: TipId) =>
+      Effect.gen(function* () {
+        const { today, within } = yield* context
+        const tip = yield* store.get(id)
+        if (tip === undefined || !Access.canRead(within, actor, tip, today)) return yield* notFound(id)
+        return tip
+      })
+
+    const conflict = (tip: TipId, expected: number, actual: number) =>
+      new VersionConflict({
+        tip,
+        expected,
+        actual,
+        message: `Someone changed this tip first (version ${actual}, you had ${expected}). Nothing was changed; reload it.`
+      })
+
+    const conflictOr =
+      (tip: TipId, expected: number) =>
+      (e: TipStore.TipStoreError): Effect.Effect<never, TipStore.TipStoreError | VersionConflict> =>
+        e.reason !== "conflict"
+          ? Effect.fail(e)
+          : Effect.flatMap(store.events(tip), (events) => Effect.fail(conflict(tip, expected, events.length)))
+
+    const unitAt = (hierarchy: UnitHierarchy.UnitHierarchy) => (id: UnitId, date: LocalDate.LocalDate) =>
+      Option.getOrUndefined(UnitHierarchy.get(hierarchy, id, date))
+
+    const receive: Tips["Type"]["receive"] = (actor, input) =>
+      Effect.gen(function* () {
+        const denied = Access.requireRole(actor, staff, "Receiving a tip")
+        if (denied) return yield* denied
+        const { at, hierarchy, today, within } = yield* context
+        const unit = UnitHierarchy.get(hierarchy, input.unit, today)
+        if (Option.isNone(unit)) {
+          return yield* new UnitHierarchy.UnitRuleError({
+            rule: "not_valid_at_date",
+            message: `Unit ${input.unit} does not exist or is not active on ${today}; a tip cannot be received there.`
+          })
+        }
+        if (!within(input.unit, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${input.unit}`)
+        const tip = makeId()
+        if (input.legalType === "kien_nghi_khoi_to" && !writtenByAgency(input.reporterKind, input.channel)) {
+          return yield* new Lifecycle.RuleViolation({
+            tip,
+            command: "Receive",
+            rule: "written_agency_only",
+            message: "Only a state agency, in writing, can recommend prosecution (kiến nghị khởi tố)."
+          })
+        }
+        const alias = yield* vault.seal(input.identity)
+        const entry = yield* register.assign({
+          unit: input.unit,
+          unitTag: Register.unitTagOf(input.unit, unit.value.code),
+          tipId: tip,
+          receivedAt: at
+        })
+        const received = new TipEvent.TipReceived({
+          tip,
+          at,
+          by: actor.id,
+          unit: input.unit,
+          code: entry.code,
+          registerNumber: entry.number,
+          registerYear: entry.year,
+          channel: input.channel,
+          ...(input.channelId !== undefined ? { channelId: input.channelId } : {}),
+          reporterKind: input.reporterKind,
+          alias,
+          legalType: input.legalType,
+          category: input.category,
+          summary: input.summary
+        })
+        const [state] = yield* store.append([{ tip, expectedVersion: 0, events: [received] }])
+        return state!
+      })
+
+    const execute: Tips["Type"]["execute"] = (actor, envelope: Command.Envelope) =>
+      Effect.gen(function* () {
+        const { command } = envelope
+        const tip = yield* visible(actor, envelope.tip)
+        const { at, hierarchy, today, within } = yield* context
+        const denied = Access.requireRole(actor, rolesOf(command), command._tag)
+        if (denied) return yield* denied
+        if (!within(Access.unitActingOn(tip, command._tag), actor.unit, today)) {
+          return yield* Access.outOfScope(actor, `Tip ${tip.code}`)
+        }
+        if (tip.version !== envelope.expectedVersion) return yield* conflict(tip.id, envelope.expectedVersion, tip.version)
+        const ctx = { now: at, actor, calendar, policy, unitAt: unitAt(hierarchy) }
+        const events = yield* Either.match(Lifecycle.decide(tip, command, ctx), {
+          onLeft: Effect.fail,
+          onRight: Effect.succeed
+        })
+        const batch = [{ tip: tip.id, expectedVersion: envelope.expectedVersion, events }]
+        if (command._tag === "MergeInto") {
+          const target = yield* visible(actor, command.target)
+          if (target.duplicates.includes(tip.id) || tip.duplicates.includes(target.id)) {
+            return yield* new Lifecycle.RuleViolation({
+              tip: tip.id,
+              command: command._tag,
+              rule: "duplicate_of_itself",
+              message: `Tip ${tip.code} and tip ${target.code} are already linked as duplicates.`
+            })
+          }
+          const merged = yield* Either.match(mergeTarget(tip, target, ctx), { onLeft: Effect.fail, onRight: Effect.succeed })
+          batch.push({ tip: target.id, expectedVersion: target.version, events: [merged] })
+        }
+        const [state] = yield* Effect.catchAll(store.append(batch), conflictOr(tip.id, envelope.expectedVersion))
+        return state!
+      })
+
+    const deadlines: Tips["Type"]["deadlines"] = (actor, id) =>
+      Effect.gen(function* () {
+        const tip = yield* visible(actor, id)
+        const { at, hierarchy } = yield* context
+        const receivingUnit = unitAt(hierarchy)(tip.receivingUnit, LocalDate.ofInstant(tip.receivedAt))
+        return Deadline.of(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
+      })
+
+    return Tips.of({
+      receive,
+      execute,
+      get: visible,
+      history: (actor, id) => Effect.zipRight(visible(actor, id), store.events(id)),
+      list: (actor, query = {}) =>
+        Effect.gen(function* () {
+          const { hierarchy, today, within } = yield* context
+          const root = query.unit ?? actor.unit
+          if (!within(root, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${root}`)
+          const tips = yield* store.list({
+            units: UnitHierarchy.subtree(hierarchy, root, today),
+            ...(query.receivedFrom !== undefined ? { receivedFrom: query.receivedFrom } : {}),
+            ...(query.receivedBefore !== undefined ? { receivedBefore: query.receivedBefore } : {}),
+            ...(query.open !== undefined ? { open: query.open } : {})
+          })
+          return tips.filter((t) => Access.canRead(within, actor, t, today))
+        }),
+      deadlines,
+      revealIdentity: (actor, id, expectedVersion, reason) =>
+        Effect.gen(function* () {
+          const tip = yield* execute(actor, { tip: id, expectedVersion, command: { _tag: "RevealIdentity", reason } })
+          const identity = yield* vault.reveal(tip.alias)
+          yield* Effect.annotateLogs(Effect.logInfo("identity revealed"), { tip: tip.code, by: actor.id })
+          return identity
+        })
+    })
+  })
+
+/** @internal */
+export const layer = (options?: Options) => Layer.effect(Tips, make(options))
+
+/** @internal */
+export const layerMemory = (options?: Options) =>
+  layer(options).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        TipStore.layerMemory,
+        UnitDirectory.layerMemory,
+        IdentityVault.layerMemory,
+        Register.layerMemory,
+        Calendar.layerVietnam
+      )
+    )
+  )

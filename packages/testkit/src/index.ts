@@ -1,0 +1,12 @@
+/**
+ * `@tinbao/testkit`: the Ninh Bình fixture and fast-check arbitraries for units and commands.
+ * The storage conformance suite, which needs vitest, is published apart as `@tinbao/testkit/vitest`.
+ *
+ * @since 0.1.0
+ * @packageDocumentation
+ */
+
+/** @since 0.1.0 */
+export * as Arbitraries from "./Arbitraries.js"
+/** @since 0.1.0 */
+export * as NinhBinh from "./NinhBinh.js"
