@@ -4,15 +4,18 @@ import { defineConfig } from "vitest/config"
 // "@tinbao/source" export condition so tests run without a build, except the
 // "dist" project, which runs the published conformance suite against the
 // built output so that what we publish is what we test.
-const source = { conditions: ["@tinbao/source"] }
+const conditions = ["@tinbao/source"]
+const source = { conditions }
+const ssr = { resolve: { conditions, externalConditions: conditions } }
 
 export default defineConfig({
   test: {
     projects: [
-      { resolve: source, test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
-      { resolve: source, test: { name: "testkit", root: "packages/testkit", include: ["test/**/*.test.ts"] } },
+      { resolve: source, ssr, test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
+      { resolve: source, ssr, test: { name: "testkit", root: "packages/testkit", include: ["test/**/*.test.ts"] } },
       {
         resolve: source,
+        ssr,
         test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] }
       },
       { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } }

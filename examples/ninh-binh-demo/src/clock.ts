@@ -14,5 +14,10 @@ export const make = () => {
     currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
     sleep: () => Effect.void
   }
-  return { clock, set: (millis: number) => void (now = millis) }
+  return {
+    clock,
+    set: (millis: number) => {
+      now = millis
+    }
+  }
 }

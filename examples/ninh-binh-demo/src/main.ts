@@ -4,46 +4,35 @@
  *
  *   npm start -- --seed 2023 --year 2023
  */
-import { LocalDate, StatisticalPeriod, Tips, UnitDirectory } from "@tinbao/core"
-import { NinhBinh } from "@tinbao/testkit"
-import { DateTime, Effect } from "effect"
-import { parseArgs } from "node:util"
-import * as SimClock from "./clock.js"
-import * as Random from "./random.js"
-import { report } from "./report.js"
-import { plan } from "./simulate.js"
-import { run } from "./run.js"
 
-const { values } = parseArgs({
-  options: { seed: { type: "string", default: "2023" }, year: { type: "string", default: "2023" } },
-  strict: true
-})
-const seed = Number(values.seed)
-const year = Number(values.year)
+import { parseArgs } from "node:util"
+import { Effect } from "effect"
+import { demo } from "./demo.js"
+
+const usage = "Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>]"
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      options: { seed: { type: "string", default: "2023" }, year: { type: "string", default: "2023" } },
+      strict: true
+    }).values
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`)
+    process.exit(2)
+  }
+})()
+const seed = Number(parsed.seed)
+const year = Number(parsed.year)
 if (!Number.isInteger(seed) || !Number.isInteger(year) || year < 2021 || year > 2100) {
-  console.error("Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>]")
+  console.error(usage)
   process.exit(2)
 }
 
-const clock = SimClock.make()
-
-const program = Effect.gen(function* () {
-  const directory = yield* UnitDirectory.UnitDirectory
-  yield* directory.record(NinhBinh.allChanges)
-  const hierarchy = yield* directory.hierarchy
-  const tips = yield* Tips.Tips
-  const root = NinhBinh.unitIds.province
-  const planned = plan(Random.make(seed), hierarchy, year, { root, ninhTien: NinhBinh.unitIds.ninhTien })
-  const reader = planned.staff.handler(root)
-  // The report is as of the end of the statistical year: what was planned for later has not happened yet.
-  const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(StatisticalPeriod.policeYear(year).last))
-  const ids = yield* run(tips, reader, planned.steps.filter((s) => s.at < yearEnd), clock.set)
-  clock.set(yearEnd)
-  const { lines } = yield* report(tips, hierarchy, reader, year, planned.highlights, ids)
-  console.log(lines.join("\n"))
-})
-
-Effect.runPromise(program.pipe(Effect.provide(Tips.layerMemory()), Effect.withClock(clock.clock))).catch((error) => {
-  console.error(error)
-  process.exit(1)
-})
+Effect.runPromise(demo({ seed, year })).then(
+  ({ lines }) => console.log(lines.join("\n")),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  }
+)

@@ -1,6 +1,5 @@
-import type { Actor, Command, Tips } from "@tinbao/core"
-import { Category, LocalDate, StatisticalPeriod } from "@tinbao/core"
-import type { Tip, Unit } from "@tinbao/core"
+import type { Actor, Command, Tip, Tips, Unit } from "@tinbao/core"
+import { Category, LocalDate, type StatisticalPeriod } from "@tinbao/core"
 import { DateTime, type Effect, Redacted } from "effect"
 import type { Random } from "./random.js"
 
@@ -26,8 +25,7 @@ export interface Staff {
 }
 
 export const command =
-  (actor: Actor.Actor, c: Command.Command) =>
-  (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
+  (actor: Actor.Actor, c: Command.Command) => (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
     tips.execute(actor, { tip: tip!.id, expectedVersion: tip!.version, command: c })
 
 const criminalCategories = [
@@ -112,15 +110,31 @@ export const ordinaryTip = (
   ]
   const ack = receivedAt + (random.chance(0.07) ? random.int(4, 7) * DAY : random.int(1, 26) * HOUR)
   steps.push({ at: ack, key, run: command(actor, { _tag: "Acknowledge" }) })
-  const accept = Math.max(ack, receivedAt) + (random.chance(0.06) ? random.int(26, 40) * HOUR : random.int(1, 18) * HOUR)
+  const accept =
+    Math.max(ack, receivedAt) + (random.chance(0.06) ? random.int(26, 40) * HOUR : random.int(1, 18) * HOUR)
   steps.push({ at: accept, key, run: command(actor, { _tag: "Accept" }) })
   if (random.chance(0.05)) {
-    steps.push({ at: receivedAt + 10 * 60 * 1000, key, run: command(actor, { _tag: "MarkUrgent", reason: "Sự việc đang diễn ra" }) })
-    steps.push({ at: receivedAt + 15 * 60 * 1000, key, run: command(actor, { _tag: "Dispatch", team: "Tổ công tác trực ban" }) })
+    steps.push({
+      at: receivedAt + 10 * 60 * 1000,
+      key,
+      run: command(actor, { _tag: "MarkUrgent", reason: "Sự việc đang diễn ra" })
+    })
+    steps.push({
+      at: receivedAt + 15 * 60 * 1000,
+      key,
+      run: command(actor, { _tag: "Dispatch", team: "Tổ công tác trực ban" })
+    })
     steps.push({ at: receivedAt + random.int(25, 50) * 60 * 1000, key, run: command(actor, { _tag: "ArriveOnSite" }) })
   }
   const late = random.chance(0.08)
-  const days = track === "criminal" ? (late ? random.int(22, 35) : random.int(3, 19)) : late ? random.int(17, 30) : random.int(1, 14)
+  const days =
+    track === "criminal"
+      ? late
+        ? random.int(22, 35)
+        : random.int(3, 19)
+      : late
+        ? random.int(17, 30)
+        : random.int(1, 14)
   let resolve = accept + days * DAY + random.int(0, 8) * HOUR
   if (options.mustResolveBy !== undefined) resolve = Math.min(resolve, options.mustResolveBy)
   const outcome: Command.Command =
@@ -155,7 +169,6 @@ const reporter = (random: Random, channel: string) => {
     phone: `09${random.int(10000000, 99999999)}`
   })
 }
-
 
 /** The steps of a command given by an actor to a tip at a time. */
 export const step = (at: number, key: number, actor: Actor.Actor, c: Command.Command, label?: string): Step => ({

@@ -11,7 +11,7 @@ import {
 import { DateTime, Effect, Option } from "effect"
 import type { Highlight } from "./simulate.js"
 
-interface Row {
+export interface Row {
   readonly unit: string
   readonly received: number
   readonly resolved: number
@@ -116,5 +116,5 @@ export const report = (
       .map(([k, l]) => `${k} = ${l.vi}`)
       .join("; ")
     lines.push("", `Loại thời hạn / deadline kinds: ${deadlineKinds}`)
-    return { lines, total }
+    return { lines, total, rows: new Map([...rows].map(([id, row]) => [id, row as Row])) }
   })

@@ -58,87 +58,136 @@ export const plan = (
     highlights.push({ key: k, label })
   }
   const receiveOnly = (unit: Unit.Unit, t: number, k: number) =>
-    ordinaryTip(random, staff, unit, k, t).slice(0, 1).map((s) => ({ ...s, run: forceCriminal(s.run) }))
+    ordinaryTip(random, staff, unit, k, t)
+      .slice(0, 1)
+      .map((s) => ({ ...s, run: forceCriminal(s.run) }))
 
   if (a && b && c) {
     // A serious case escalated from the ward to the police above it, which accepts and decides.
     let k = key++
     const upper = handlerOf(parentOf(a))
-    add("Chuyển lên cấp trên (escalation) and accepted / chuyển và tiếp nhận", [
-      ...receiveOnly(a, at(40), k),
-      step(at(40) + 3 * HOUR, k, handlerOf(a.id), { _tag: "Escalate", reason: "Vụ việc có dấu hiệu tội phạm nghiêm trọng" }),
-      step(at(40) + 5 * HOUR, k, upper, { _tag: "AcceptTransfer" }),
-      step(at(52), k, upper, { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
-    ], k)
+    add(
+      "Chuyển lên cấp trên (escalation) and accepted / chuyển và tiếp nhận",
+      [
+        ...receiveOnly(a, at(40), k),
+        step(at(40) + 3 * HOUR, k, handlerOf(a.id), {
+          _tag: "Escalate",
+          reason: "Vụ việc có dấu hiệu tội phạm nghiêm trọng"
+        }),
+        step(at(40) + 5 * HOUR, k, upper, { _tag: "AcceptTransfer" }),
+        step(at(52), k, upper, { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+      ],
+      k
+    )
     // A transfer to a neighbouring ward, refused: the tip stays and is handled where it was received.
     k = key++
-    add("Chuyển ngang bị từ chối / transfer refused", [
-      ...receiveOnly(b, at(75), k),
-      step(at(75) + 2 * HOUR, k, handlerOf(b.id), { _tag: "RequestTransfer", to: c.id, reason: "Địa điểm xảy ra thuộc địa bàn khác" }),
-      step(at(75) + 6 * HOUR, k, handlerOf(c.id), { _tag: "RefuseTransfer", reason: "Địa điểm thuộc địa bàn phường gửi" }),
-      step(at(75) + 8 * HOUR, k, handlerOf(b.id), { _tag: "Accept" }),
-      step(at(88), k, handlerOf(b.id), { _tag: "Resolve", outcome: { _tag: "NotProsecuted", ground: "no_crime" } })
-    ], k)
+    add(
+      "Chuyển ngang bị từ chối / transfer refused",
+      [
+        ...receiveOnly(b, at(75), k),
+        step(at(75) + 2 * HOUR, k, handlerOf(b.id), {
+          _tag: "RequestTransfer",
+          to: c.id,
+          reason: "Địa điểm xảy ra thuộc địa bàn khác"
+        }),
+        step(at(75) + 6 * HOUR, k, handlerOf(c.id), {
+          _tag: "RefuseTransfer",
+          reason: "Địa điểm thuộc địa bàn phường gửi"
+        }),
+        step(at(75) + 8 * HOUR, k, handlerOf(b.id), { _tag: "Accept" }),
+        step(at(88), k, handlerOf(b.id), { _tag: "Resolve", outcome: { _tag: "NotProsecuted", ground: "no_crime" } })
+      ],
+      k
+    )
     // A complex case: extended to two months, then by the procuracy.
     k = key++
     const first = range.first
-    add("Gia hạn xác minh (complex) và VKS gia hạn / extensions", [
-      ...receiveOnly(c, at(100), k),
-      step(at(100) + 4 * HOUR, k, handlerOf(c.id), { _tag: "Acknowledge" }),
-      step(at(100) + 5 * HOUR, k, handlerOf(c.id), { _tag: "Accept" }),
-      step(at(115), k, handlerOf(c.id), { _tag: "ExtendVerification", reason: "Vụ việc phức tạp, nhiều địa điểm" }),
-      step(at(145), k, handlerOf(c.id), {
-        _tag: "GrantProcuracyExtension",
-        requestedOn: LocalDate.addDays(first, 145),
-        until: LocalDate.addDays(first, 200),
-        decision: "Quyết định gia hạn thời hạn giải quyết nguồn tin của Viện kiểm sát"
-      }),
-      step(at(190), k, handlerOf(c.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
-    ], k)
+    add(
+      "Gia hạn xác minh (complex) và VKS gia hạn / extensions",
+      [
+        ...receiveOnly(c, at(100), k),
+        step(at(100) + 4 * HOUR, k, handlerOf(c.id), { _tag: "Acknowledge" }),
+        step(at(100) + 5 * HOUR, k, handlerOf(c.id), { _tag: "Accept" }),
+        step(at(115), k, handlerOf(c.id), { _tag: "ExtendVerification", reason: "Vụ việc phức tạp, nhiều địa điểm" }),
+        step(at(145), k, handlerOf(c.id), {
+          _tag: "GrantProcuracyExtension",
+          requestedOn: LocalDate.addDays(first, 145),
+          until: LocalDate.addDays(first, 200),
+          decision: "Quyết định gia hạn thời hạn giải quyết nguồn tin của Viện kiểm sát"
+        }),
+        step(at(190), k, handlerOf(c.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+      ],
+      k
+    )
     // Verification suspended after its period expired, awaiting a valuation, then restored and decided.
     k = key++
-    add("Tạm đình chỉ rồi phục hồi / suspended and restored", [
-      ...receiveOnly(a, at(200), k),
-      step(at(200) + 3 * HOUR, k, handlerOf(a.id), { _tag: "Acknowledge" }),
-      step(at(200) + 4 * HOUR, k, handlerOf(a.id), { _tag: "Accept" }),
-      step(at(221) + 2 * HOUR, k, handlerOf(a.id), { _tag: "Suspend", ground: "a", reason: "Chờ kết quả định giá tài sản" }),
-      step(at(221) + 6 * HOUR, k, handlerOf(a.id), { _tag: "NotifySuspension" }),
-      step(at(250), k, handlerOf(a.id), { _tag: "Restore", reason: "Đã có kết quả định giá tài sản" }),
-      step(at(265), k, handlerOf(a.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
-    ], k)
+    add(
+      "Tạm đình chỉ rồi phục hồi / suspended and restored",
+      [
+        ...receiveOnly(a, at(200), k),
+        step(at(200) + 3 * HOUR, k, handlerOf(a.id), { _tag: "Acknowledge" }),
+        step(at(200) + 4 * HOUR, k, handlerOf(a.id), { _tag: "Accept" }),
+        step(at(221) + 2 * HOUR, k, handlerOf(a.id), {
+          _tag: "Suspend",
+          ground: "a",
+          reason: "Chờ kết quả định giá tài sản"
+        }),
+        step(at(221) + 6 * HOUR, k, handlerOf(a.id), { _tag: "NotifySuspension" }),
+        step(at(250), k, handlerOf(a.id), { _tag: "Restore", reason: "Đã có kết quả định giá tài sản" }),
+        step(at(265), k, handlerOf(a.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+      ],
+      k
+    )
     // The same incident reported twice within the hour: the second is merged into the first.
     const original = key++
     k = key++
-    add("Tin trùng được gộp / duplicate merged", [
-      ...receiveOnly(b, at(230), original),
-      ...receiveOnly(b, at(230) + HOUR, k),
-      step(at(230) + 2 * HOUR, original, handlerOf(b.id), { _tag: "Acknowledge" }),
-      {
-        at: at(230) + 2 * HOUR,
-        key: k,
-        run: (tips, tip, other) => command(handlerOf(b.id), { _tag: "MergeInto", target: other(original)! })(tips, tip)
-      },
-      step(at(230) + 3 * HOUR, original, handlerOf(b.id), { _tag: "Accept" }),
-      step(at(240), original, handlerOf(b.id), { _tag: "Resolve", outcome: { _tag: "NotProsecuted", ground: "not_a_crime" } })
-    ], k)
+    add(
+      "Tin trùng được gộp / duplicate merged",
+      [
+        ...receiveOnly(b, at(230), original),
+        ...receiveOnly(b, at(230) + HOUR, k),
+        step(at(230) + 2 * HOUR, original, handlerOf(b.id), { _tag: "Acknowledge" }),
+        {
+          at: at(230) + 2 * HOUR,
+          key: k,
+          run: (tips, tip, other) =>
+            command(handlerOf(b.id), { _tag: "MergeInto", target: other(original)! })(tips, tip)
+        },
+        step(at(230) + 3 * HOUR, original, handlerOf(b.id), { _tag: "Accept" }),
+        step(at(240), original, handlerOf(b.id), {
+          _tag: "Resolve",
+          outcome: { _tag: "NotProsecuted", ground: "not_a_crime" }
+        })
+      ],
+      k
+    )
     highlights.push({ key: original, label: "Tin gốc của tin trùng / the tip the duplicate was merged into" })
     // The reporter is summoned as a witness: the identity custodian reveals who they are, with a reason.
     k = key++
-    add("Tiết lộ danh tính có lý do / identity revealed", [
-      ...receiveOnly(c, at(280), k),
-      step(at(280) + 2 * HOUR, k, handlerOf(c.id), { _tag: "Acknowledge" }),
-      step(at(280) + 3 * HOUR, k, handlerOf(c.id), { _tag: "Accept" }),
-      {
-        at: at(285),
-        key: k,
-        run: (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
-          Effect.zipRight(
-            tips.revealIdentity(staff.custodian, tip!.id, tip!.version, "Triệu tập người báo tin làm chứng theo yêu cầu của Cơ quan điều tra"),
-            tips.get(staff.custodian, tip!.id)
-          )
-      },
-      step(at(295), k, handlerOf(c.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
-    ], k)
+    add(
+      "Tiết lộ danh tính có lý do / identity revealed",
+      [
+        ...receiveOnly(c, at(280), k),
+        step(at(280) + 2 * HOUR, k, handlerOf(c.id), { _tag: "Acknowledge" }),
+        step(at(280) + 3 * HOUR, k, handlerOf(c.id), { _tag: "Accept" }),
+        {
+          at: at(285),
+          key: k,
+          run: (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
+            Effect.zipRight(
+              tips.revealIdentity(
+                staff.custodian,
+                tip!.id,
+                tip!.version,
+                "Triệu tập người báo tin làm chứng theo yêu cầu của Cơ quan điều tra"
+              ),
+              tips.get(staff.custodian, tip!.id)
+            )
+        },
+        step(at(295), k, handlerOf(c.id), { _tag: "Resolve", outcome: { _tag: "Prosecuted" } })
+      ],
+      k
+    )
   }
   return { steps, highlights, staff }
 }

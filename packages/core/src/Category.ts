@@ -53,11 +53,18 @@ export const standard: ReadonlyArray<Category> = [
   category("traffic", "Trật tự, an toàn giao thông", "Traffic safety and order", ["tai nạn", "đua xe", "giao thông"]),
   category("urban_order", "Trật tự đô thị", "Urban order", ["lấn chiếm", "vỉa hè", "xây dựng trái phép"]),
   category("environment", "Vệ sinh môi trường", "Environmental sanitation", ["rác", "xả thải", "ô nhiễm"]),
-  category("online_fraud", "Lừa đảo qua mạng, cuộc gọi lừa đảo", "Online fraud and scam calls", ["lừa đảo", "chuyển khoản"]),
+  category("online_fraud", "Lừa đảo qua mạng, cuộc gọi lừa đảo", "Online fraud and scam calls", [
+    "lừa đảo",
+    "chuyển khoản"
+  ]),
   category("online_gambling", "Cờ bạc qua mạng", "Online gambling", ["cờ bạc", "cá độ", "lô đề"]),
   category("drugs", "Ma túy", "Drugs", ["ma túy", "ma tuý", "hút chích"]),
   category("gangs", "Băng nhóm", "Gangs", ["băng nhóm", "hỗn chiến"]),
-  category("debt_collection", "Đòi nợ thuê, cho vay nặng lãi", "Debt collection and usury", ["đòi nợ", "tín dụng đen", "vay nặng lãi"]),
+  category("debt_collection", "Đòi nợ thuê, cho vay nặng lãi", "Debt collection and usury", [
+    "đòi nợ",
+    "tín dụng đen",
+    "vay nặng lãi"
+  ]),
   category("other", "Khác", "Other", [])
 ]
 

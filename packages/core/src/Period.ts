@@ -8,7 +8,7 @@
  *   ends at 24:00 on 21 March (00:00 on 22 March). A `Days` period is not moved off days off: Art. 134
  *   moves only month periods.
  * - `WorkingDays`: ends at 24:00 of the n-th working day after the day of the start. Received on a Friday,
- *   3 working days end at 24:00 on Wednesday (Tuesday after a Monday holiday).
+ *   3 working days end at 24:00 on Wednesday (Thursday when the Monday is a holiday).
  * - `Months`: ends at 24:00 on the same date of the n-th next month; if that month has no such date, on
  *   its last day (31 January + 1 month is 28 or 29 February); if that day is a day off, the first working
  *   day after it is the last day.

@@ -187,7 +187,11 @@ export interface Tip {
   readonly pendingTransfer?: PendingTransfer
   readonly complexExtensions: number
   readonly procuracyExtendedUntil?: string
-  readonly suspension?: { readonly ground: "a" | "b" | "c"; readonly at: DateTime.Utc; readonly notifiedAt?: DateTime.Utc }
+  readonly suspension?: {
+    readonly ground: "a" | "b" | "c"
+    readonly at: DateTime.Utc
+    readonly notifiedAt?: DateTime.Utc
+  }
   readonly restoredAt?: DateTime.Utc
   readonly decidedAt?: DateTime.Utc
   readonly firstDecidedAt?: DateTime.Utc

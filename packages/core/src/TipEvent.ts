@@ -179,7 +179,10 @@ export class TransferRefused extends Schema.TaggedClass<TransferRefused>()("Tran
  * @since 0.1.0
  * @category events
  */
-export class Categorized extends Schema.TaggedClass<Categorized>()("Categorized", { ...common, category: CategoryId }) {}
+export class Categorized extends Schema.TaggedClass<Categorized>()("Categorized", {
+  ...common,
+  category: CategoryId
+}) {}
 
 /**
  * The legal type was changed, which changes the deadline regime.

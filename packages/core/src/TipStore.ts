@@ -131,7 +131,12 @@ export interface Encoded {
     after: number,
     limit: number
   ) => Effect.Effect<
-    ReadonlyArray<{ readonly position: number; readonly tip: string; readonly version: number; readonly event: unknown }>,
+    ReadonlyArray<{
+      readonly position: number
+      readonly tip: string
+      readonly version: number
+      readonly event: unknown
+    }>,
     TipStoreError
   >
 }

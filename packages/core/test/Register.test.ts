@@ -24,6 +24,11 @@ describe("Register codes", () => {
     expect(Register.unitTagOf(UnitId.make("Đồng Đăng"))).toBe("DONGDANG")
     expect(Register.unitTagOf(nghiaTien)).toBe("NBXANGHIAT")
     expect(Register.unitTagOf(nghiaTien, "25123")).toBe("25123")
+    // the kind of unit at the head of an id is dropped: the place name is what reporters recognise
+    expect(Register.unitTagOf(UnitId.make("ca-phuong-van-giang"))).toBe("VANGIANG")
+    expect(Register.unitTagOf(UnitId.make("ca-xa-ninh-tien"))).toBe("NINHTIEN")
+    expect(Register.unitTagOf(UnitId.make("cong-an-tinh-ninh-binh"))).toBe("NINHBINH")
+    expect(Register.unitTagOf(UnitId.make("ca-phuong"))).toBe("PHUONG")
     const odd = Register.unitTagOf(UnitId.make("—"))
     expect(odd).toMatch(/^DV[0-9A-Z]{1,7}$/)
     expect(Register.unitTagOf(UnitId.make("—"))).toBe(odd)

@@ -1,15 +1,15 @@
+import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer, Logger, Redacted, Schema, TestClock } from "effect"
-import { inspect } from "node:util"
 import * as Command from "../src/Command.js"
-import * as Tips from "../src/Tips.js"
 import type { Tip } from "../src/Tip.js"
+import * as Tips from "../src/Tips.js"
 import { UnitId } from "../src/Unit.js"
 import {
   actors,
   DAY,
-  ids,
   identity,
+  ids,
   monday,
   receiveInput,
   recordUnits,
@@ -24,8 +24,12 @@ const setup = Effect.gen(function* () {
   return yield* Tips.Tips
 })
 
-const run = (tips: Tips.Tips["Type"], actor: (typeof actors)[keyof typeof actors], tip: Tip, command: Command.Command) =>
-  tips.execute(actor, { tip: tip.id, expectedVersion: tip.version, command })
+const run = (
+  tips: Tips.Tips["Type"],
+  actor: (typeof actors)[keyof typeof actors],
+  tip: Tip,
+  command: Command.Command
+) => tips.execute(actor, { tip: tip.id, expectedVersion: tip.version, command })
 
 const live = Tips.layerMemory()
 
@@ -100,10 +104,16 @@ describe("Tips", () => {
       const tips = yield* setup
       let tip = yield* tips.receive(actors.communeLeader, receiveInput())
       tip = yield* run(tips, actors.communeLeader, tip, { _tag: "Accept" })
-      const early = yield* Effect.flip(run(tips, actors.communeLeader, tip, { _tag: "Suspend", ground: "a", reason: "Chờ định giá" }))
+      const early = yield* Effect.flip(
+        run(tips, actors.communeLeader, tip, { _tag: "Suspend", ground: "a", reason: "Chờ định giá" })
+      )
       expect(early._tag === "RuleViolation" && early.rule).toBe("suspension_before_expiry")
       yield* TestClock.adjust(21 * DAY)
-      tip = yield* run(tips, actors.communeLeader, tip, { _tag: "Suspend", ground: "a", reason: "Chờ kết quả định giá tài sản" })
+      tip = yield* run(tips, actors.communeLeader, tip, {
+        _tag: "Suspend",
+        ground: "a",
+        reason: "Chờ kết quả định giá tài sản"
+      })
       expect(tip.status).toBe("suspended")
       yield* TestClock.adjust("3 hours")
       tip = yield* run(tips, actors.communeLeader, tip, { _tag: "NotifySuspension" })
@@ -123,7 +133,11 @@ describe("Tips", () => {
       const tips = yield* setup
       let tip = yield* tips.receive(actors.communeLeader, receiveInput())
       const dissolved = yield* Effect.flip(
-        run(tips, actors.communeLeader, tip, { _tag: "RequestTransfer", to: ids.closed, reason: "Không thuộc thẩm quyền" })
+        run(tips, actors.communeLeader, tip, {
+          _tag: "RequestTransfer",
+          to: ids.closed,
+          reason: "Không thuộc thẩm quyền"
+        })
       )
       expect(dissolved._tag === "RuleViolation" && dissolved.rule).toBe("unit_not_active")
       yield* TestClock.adjust("5 hours")
@@ -232,7 +246,9 @@ describe("Tips", () => {
       let tip = yield* tips.receive(actors.communeLeader, receiveInput())
       tip = yield* run(tips, actors.communeLeader, tip, { _tag: "Accept" })
       tip = yield* run(tips, actors.communeLeader, tip, { _tag: "ExtendVerification", reason: "Nhiều địa điểm" })
-      const twice = yield* Effect.flip(run(tips, actors.communeLeader, tip, { _tag: "ExtendVerification", reason: "Lần nữa" }))
+      const twice = yield* Effect.flip(
+        run(tips, actors.communeLeader, tip, { _tag: "ExtendVerification", reason: "Lần nữa" })
+      )
       expect(twice._tag === "RuleViolation" && twice.rule).toBe("extension_already_used")
       // received 2024-03-04: two months end on 2024-05-04 (a Saturday), moved to Monday 2024-05-06
       const grant = (requestedOn: string, until: string) =>
@@ -254,7 +270,9 @@ describe("Tips", () => {
   it.effect("keeps recommendations to prosecute for state agencies in writing", () =>
     Effect.gen(function* () {
       const tips = yield* setup
-      const refused = yield* Effect.flip(tips.receive(actors.communeLeader, receiveInput({ legalType: "kien_nghi_khoi_to" })))
+      const refused = yield* Effect.flip(
+        tips.receive(actors.communeLeader, receiveInput({ legalType: "kien_nghi_khoi_to" }))
+      )
       expect(refused._tag === "RuleViolation" && refused.rule).toBe("written_agency_only")
       const tip = yield* tips.receive(
         actors.communeLeader,

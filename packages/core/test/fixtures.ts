@@ -16,13 +16,7 @@ export const ids = {
   closed: UnitId.make("ca-phuong-cu")
 }
 
-const established = (
-  id: UnitId,
-  kind: UnitChange.Established["kind"],
-  vi: string,
-  parent?: UnitId,
-  remote?: boolean
-) =>
+const established = (id: UnitId, kind: UnitChange.Established["kind"], vi: string, parent?: UnitId, remote?: boolean) =>
   UnitChange.Established.make({
     effectiveDate: LocalDate.unsafeMake("2020-01-01"),
     legalBasis: "Quyết định thành lập (ví dụ)",

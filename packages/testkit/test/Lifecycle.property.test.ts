@@ -122,7 +122,8 @@ describe("Lifecycle, on random command sequences", () => {
           "no_parent_unit",
           "no_transfer_pending",
           "outcome_not_of_track",
-          "suspension_before_expiry"
+          "wrong_track",
+          "transfer_pending"
         ] as const) {
           expect(broken).toContain(rule)
         }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { IdentityVault, Register, TipStore, UnitDirectory } from "@tinbao/core"
+import { StorageSuite } from "@tinbao/testkit/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
-import * as StorageSuite from "../src/StorageSuite.js"
 
 const memoryKeepsIdentities: StorageSuite.Capability = {
   supported: false,

@@ -44,6 +44,8 @@ const makeYear = (year: number, added: ReadonlyMap<string, Label>, removed: Read
  * the calendar does not cover.
  *
  * @since 0.1.0
+ * @category constructors
+ * @internal
  */
 export const makeCalendar = (
   added: ReadonlyMap<string, Label>,

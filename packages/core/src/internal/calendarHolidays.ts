@@ -77,6 +77,8 @@ const byYear = new Map<number, ReadonlyArray<DayOff>>()
  * The public holidays of a year, one entry per date, in date order. Computed once per year.
  *
  * @since 0.1.0
+ * @category getters
+ * @internal
  */
 export const publicHolidays = (year: number): ReadonlyArray<DayOff> => {
   const cached = byYear.get(year)

@@ -22,6 +22,13 @@ const deadline = (kind: Kind, dueAt: DateTime.Utc, closedAt: DateTime.Utc | unde
     ? { kind, dueAt, closedAt, status: DateTime.lessThanOrEqualTo(closedAt, dueAt) ? "met" : "met_late" }
     : { kind, dueAt, status: DateTime.greaterThan(now, dueAt) ? "missed" : "pending" }
 
+/**
+ * A period that extends another starts from the other's last day: its due instant is 24:00, which is
+ * already the next day, so count from the instant just before.
+ * @internal
+ */
+export const extendFrom = (due: DateTime.Utc): DateTime.Utc => DateTime.subtract(due, { millis: 1 })
+
 /** @internal */
 export const verificationDue = (tip: Tip, calendar: Calendar, policy: Policy): DateTime.Utc | undefined => {
   if (trackOf(tip.legalType) !== "criminal") return undefined
@@ -35,7 +42,8 @@ export const verificationDue = (tip: Tip, calendar: Calendar, policy: Policy): D
 const resolutionDue = (tip: Tip, calendar: Calendar, policy: Policy): DateTime.Utc => {
   if (trackOf(tip.legalType) === "feedback") return Period.end(tip.receivedAt, policy.feedbackResolution, calendar)
   let due = Period.end(tip.acceptedAt ?? tip.receivedAt, policy.denunciationResolution, calendar)
-  for (let i = 0; i < tip.complexExtensions; i++) due = Period.end(due, policy.denunciationExtension, calendar)
+  for (let i = 0; i < tip.complexExtensions; i++)
+    due = Period.end(extendFrom(due), policy.denunciationExtension, calendar)
   return due
 }
 

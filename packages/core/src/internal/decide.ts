@@ -1,14 +1,14 @@
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
-import { legalTypeLabels, trackOf, type Track } from "../Category.js"
+import { legalTypeLabels, type Track, trackOf } from "../Category.js"
 import type { Command } from "../Command.js"
-import { verificationDue } from "./deadline.js"
 import { type Context, graph, type Rule, RuleViolation, target } from "../Lifecycle.js"
 import * as LocalDate from "../LocalDate.js"
 import * as Period from "../Period.js"
 import { type ChannelKind, type ReporterKind, statusLabels, type Tip } from "../Tip.js"
 import * as E from "../TipEvent.js"
 import type { UnitId } from "../Unit.js"
+import { extendFrom, verificationDue } from "./deadline.js"
 
 type Result = Either.Either<ReadonlyArray<E.TipEvent>, RuleViolation>
 
@@ -64,7 +64,8 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
     case "AcceptTransfer":
     case "RefuseTransfer": {
       const p = tip.pendingTransfer
-      if (p === undefined) return fail(tip, command, "no_transfer_pending", "No transfer of this tip is waiting for an answer.")
+      if (p === undefined)
+        return fail(tip, command, "no_transfer_pending", "No transfer of this tip is waiting for an answer.")
       if (command._tag === "RefuseTransfer") return one(new E.TransferRefused({ ...base, reason: command.reason }))
       return activeUnit(tip, command, ctx, p.to) ?? one(new E.TransferAccepted(base))
     }
@@ -72,7 +73,12 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
       return one(new E.Categorized({ ...base, category: command.category }))
     case "Reclassify": {
       if (command.to === tip.legalType) {
-        return fail(tip, command, "same_legal_type", `The tip is already a ${legalTypeLabels[command.to].en.toLowerCase()}.`)
+        return fail(
+          tip,
+          command,
+          "same_legal_type",
+          `The tip is already a ${legalTypeLabels[command.to].en.toLowerCase()}.`
+        )
       }
       if (command.to === "kien_nghi_khoi_to" && !writtenByAgency(tip.reporterKind, tip.channel)) {
         return fail(
@@ -89,7 +95,8 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
     case "GrantProcuracyExtension":
       return procuracy(tip, command, ctx, track)
     case "Suspend": {
-      if (track !== "criminal") return wrongTrack(tip, command, "Suspension (tạm đình chỉ) applies to crime reports only.")
+      if (track !== "criminal")
+        return wrongTrack(tip, command, "Suspension (tạm đình chỉ) applies to crime reports only.")
       const due = verificationDue(tip, ctx.calendar, ctx.policy)!
       if (DateTime.lessThan(ctx.now, due)) {
         return fail(
@@ -120,7 +127,8 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
     case "Reject":
       return one(new E.Rejected({ ...base, rejection: command.rejection }))
     case "MergeInto":
-      if (command.target === tip.id) return fail(tip, command, "duplicate_of_itself", "A tip cannot be a duplicate of itself.")
+      if (command.target === tip.id)
+        return fail(tip, command, "duplicate_of_itself", "A tip cannot be a duplicate of itself.")
       return one(new E.Rejected({ ...base, rejection: { _tag: "Duplicate", of: command.target } }))
     case "Reopen":
       return one(new E.Reopened({ ...base, reason: command.reason }))
@@ -131,7 +139,8 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
     case "ArriveOnSite": {
       const last = tip.dispatches.at(-1)
       if (last === undefined) return fail(tip, command, "not_dispatched", "No team was dispatched to this tip.")
-      if (last.arrivedAt !== undefined) return fail(tip, command, "already_arrived", "The team already arrived on site.")
+      if (last.arrivedAt !== undefined)
+        return fail(tip, command, "already_arrived", "The team already arrived on site.")
       return one(new E.ArrivedOnSite(base))
     }
     case "AddNote":
@@ -154,7 +163,14 @@ const pending = (tip: Tip, command: Command): Result =>
 
 const wrongTrack = (tip: Tip, command: Command, message: string): Result => fail(tip, command, "wrong_track", message)
 
-const transfer = (tip: Tip, command: Command, ctx: Context, to: UnitId, reason: string, escalation: boolean): Result => {
+const transfer = (
+  tip: Tip,
+  command: Command,
+  ctx: Context,
+  to: UnitId,
+  reason: string,
+  escalation: boolean
+): Result => {
   if (tip.pendingTransfer !== undefined) return pending(tip, command)
   if (to === tip.unit) return fail(tip, command, "same_unit", "The tip is already with that unit.")
   return (
@@ -177,7 +193,12 @@ const extend = (tip: Tip, command: Extract<Command, { _tag: "ExtendVerification"
   }
   const due = verificationDue(tip, ctx.calendar, ctx.policy)!
   if (DateTime.greaterThan(ctx.now, due)) {
-    return fail(tip, command, "extension_after_expiry", "The verification period has already expired; it cannot be extended now.")
+    return fail(
+      tip,
+      command,
+      "extension_after_expiry",
+      "The verification period has already expired; it cannot be extended now."
+    )
   }
   return Either.right([new E.VerificationExtended(base)])
 }
@@ -203,7 +224,7 @@ const procuracy = (
     )
   }
   const untilEnd = LocalDate.endOf(command.until)
-  const byExtension = Period.end(due, ctx.policy.procuracyExtensionMax, ctx.calendar)
+  const byExtension = Period.end(extendFrom(due), ctx.policy.procuracyExtensionMax, ctx.calendar)
   const byMaximum = Period.end(tip.receivedAt, ctx.policy.verificationMax, ctx.calendar)
   if (
     DateTime.lessThanOrEqualTo(untilEnd, due) ||
@@ -218,7 +239,13 @@ const procuracy = (
     )
   }
   return Either.right([
-    new E.ProcuracyExtended({ tip: tip.id, at: ctx.now, by: ctx.actor.id, until: command.until, decision: command.decision })
+    new E.ProcuracyExtended({
+      tip: tip.id,
+      at: ctx.now,
+      by: ctx.actor.id,
+      until: command.until,
+      decision: command.decision
+    })
   ])
 }
 

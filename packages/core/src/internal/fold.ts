@@ -1,7 +1,7 @@
+import type * as DateTime from "effect/DateTime"
 import type { Custody, Tip } from "../Tip.js"
 import type * as TipEvent from "../TipEvent.js"
 import type { UnitId } from "../Unit.js"
-import type * as DateTime from "effect/DateTime"
 
 /** @internal */
 export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip => {
@@ -56,7 +56,12 @@ const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip
     case "Acknowledged":
       return { ...s, acknowledgedAt: e.at, status: s.status === "received" ? "acknowledged" : s.status }
     case "Assigned":
-      return { ...s, status: "assigned", unit: e.unit, custody: s.unit === e.unit ? s.custody : handOver(s.custody, e.unit, e.at) }
+      return {
+        ...s,
+        status: "assigned",
+        unit: e.unit,
+        custody: s.unit === e.unit ? s.custody : handOver(s.custody, e.unit, e.at)
+      }
     case "Accepted":
       return { ...s, status: "verifying", acceptedAt: s.acceptedAt ?? e.at }
     case "TransferRequested":
@@ -92,9 +97,21 @@ const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip
     case "Restored":
       return { ...s, status: "verifying", restoredAt: e.at }
     case "Resolved":
-      return { ...without(s, "pendingTransfer"), status: "resolved", outcome: e.outcome, decidedAt: e.at, firstDecidedAt: s.firstDecidedAt ?? e.at }
+      return {
+        ...without(s, "pendingTransfer"),
+        status: "resolved",
+        outcome: e.outcome,
+        decidedAt: e.at,
+        firstDecidedAt: s.firstDecidedAt ?? e.at
+      }
     case "Rejected":
-      return { ...without(s, "pendingTransfer"), status: "rejected", rejection: e.rejection, decidedAt: e.at, firstDecidedAt: s.firstDecidedAt ?? e.at }
+      return {
+        ...without(s, "pendingTransfer"),
+        status: "rejected",
+        rejection: e.rejection,
+        decidedAt: e.at,
+        firstDecidedAt: s.firstDecidedAt ?? e.at
+      }
     case "DuplicateMerged":
       return { ...s, duplicates: [...s.duplicates, e.duplicate] }
     case "Reopened": {

@@ -48,9 +48,21 @@ export const hashTag = (text: string): string => {
   return `DV${hash.toString(36).toUpperCase()}`
 }
 
+// Unit ids often begin with what the unit is ("ca-phuong-van-giang"); the kind says nothing a reporter needs to
+// type, so it is dropped and the place name kept ("VANGIANG").
+const kindWords =
+  /^(?:(?:ca|cong|an|cong-an|phuong|xa|thi-tran|dac-khu|tinh|thanh-pho|tp|huyen|quan|don|tram|doi)[-_ .]+)+/i
+
+/** @internal */
+export const placeOf = (unitId: string): string => {
+  const folded = foldDiacritics(unitId)
+  const place = folded.replace(kindWords, "")
+  return place.length > 0 ? place : folded
+}
+
 /** @internal */
 export const tagOf = (unitId: string, officialCode?: string): string =>
-  cleanTag(officialCode ?? "") || cleanTag(unitId) || hashTag(unitId)
+  cleanTag(officialCode ?? "") || cleanTag(placeOf(unitId)) || cleanTag(unitId) || hashTag(unitId)
 
 /** @internal */
 export const format = (unitTag: string, year: number, number: number): string =>

@@ -15,7 +15,8 @@ const PAGE = 1000
 
 /** @internal */
 export const makeEncoded = (store: Encoded): TipStore["Type"] => {
-  const events = (tip: TipId) => Effect.flatMap(store.read(tip), (raw) => Effect.mapError(decodeEvents(raw), corrupt(tip)))
+  const events = (tip: TipId) =>
+    Effect.flatMap(store.read(tip), (raw) => Effect.mapError(decodeEvents(raw), corrupt(tip)))
   const get = (tip: TipId) => Effect.map(events(tip), fold)
 
   const append: TipStore["Type"]["append"] = (batch) =>
@@ -29,7 +30,10 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
       const rows = yield* Effect.forEach(batch, (a) =>
         Effect.gen(function* () {
           if (a.events.some((e) => e.tip !== a.tip)) {
-            return yield* new TipStoreError({ reason: "invalid", message: `Every event appended to ${a.tip} must name it.` })
+            return yield* new TipStoreError({
+              reason: "invalid",
+              message: `Every event appended to ${a.tip} must name it.`
+            })
           }
           const current = a.expectedVersion === 0 ? [] : yield* events(a.tip)
           if (current.length !== a.expectedVersion) {
@@ -45,7 +49,8 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
           })
           const encoded = yield* Effect.mapError(
             encodeEvents(a.events),
-            (cause) => new TipStoreError({ reason: "invalid", message: `An event for tip ${a.tip} is malformed.`, cause })
+            (cause) =>
+              new TipStoreError({ reason: "invalid", message: `An event for tip ${a.tip} is malformed.`, cause })
           )
           const index = { unit: state.unit, receivedAt: DateTime.toEpochMillis(state.receivedAt), open: isOpen(state) }
           return { row: { tip: a.tip, expectedVersion: a.expectedVersion, events: encoded, index }, state }

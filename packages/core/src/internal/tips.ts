@@ -127,7 +127,8 @@ export const make = (options: Options = {}) =>
         if (!within(Access.unitActingOn(tip, command._tag), actor.unit, today)) {
           return yield* Access.outOfScope(actor, `Tip ${tip.code}`)
         }
-        if (tip.version !== envelope.expectedVersion) return yield* conflict(tip.id, envelope.expectedVersion, tip.version)
+        if (tip.version !== envelope.expectedVersion)
+          return yield* conflict(tip.id, envelope.expectedVersion, tip.version)
         const ctx = { now: at, actor, calendar, policy, unitAt: unitAt(hierarchy) }
         const events = yield* Either.match(Lifecycle.decide(tip, command, ctx), {
           onLeft: Effect.fail,
@@ -144,7 +145,10 @@ export const make = (options: Options = {}) =>
               message: `Tip ${tip.code} and tip ${target.code} are already linked as duplicates.`
             })
           }
-          const merged = yield* Either.match(mergeTarget(tip, target, ctx), { onLeft: Effect.fail, onRight: Effect.succeed })
+          const merged = yield* Either.match(mergeTarget(tip, target, ctx), {
+            onLeft: Effect.fail,
+            onRight: Effect.succeed
+          })
           batch.push({ tip: target.id, expectedVersion: target.version, events: [merged] })
         }
         const [state] = yield* Effect.catchAll(store.append(batch), conflictOr(tip.id, envelope.expectedVersion))
