@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Context, type Effect, type Layer, type Redacted, Schema } from "effect"
+import { Context, type DateTime, type Effect, type Layer, type ParseResult, type Redacted, Schema } from "effect"
 import type { AccessDenied } from "./Access.js"
 import type { Actor } from "./Actor.js"
 import type { HolidayCalendar } from "./Calendar.js"
@@ -78,18 +78,20 @@ export type Receive = typeof Receive.Type
  */
 export interface ListQuery {
   readonly unit?: UnitId
-  readonly receivedFrom?: import("effect/DateTime").Utc
-  readonly receivedBefore?: import("effect/DateTime").Utc
+  readonly receivedFrom?: DateTime.Utc
+  readonly receivedBefore?: DateTime.Utc
   readonly open?: boolean
 }
 
 /**
- * Every error the service can give.
+ * Every error the service can give. A `ParseError` means the input does not match its schema (a summary too
+ * long, an empty reason); nothing was recorded.
  *
  * @since 0.1.0
  * @category errors
  */
 export type TipsError =
+  | ParseResult.ParseError
   | AccessDenied
   | RuleViolation
   | TipNotFound

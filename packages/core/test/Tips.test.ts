@@ -50,6 +50,23 @@ describe("Tips", () => {
     }).pipe(Effect.provide(live))
   )
 
+  it.effect("numbers concurrent intake without gaps, per unit", () =>
+    Effect.gen(function* () {
+      const tips = yield* setup
+      const received = yield* Effect.all(
+        Array.from({ length: 120 }, (_, i) =>
+          tips.receive(actors.provinceLeader, receiveInput({ unit: i % 3 === 0 ? ids.ward : ids.commune }))
+        ),
+        { concurrency: "unbounded" }
+      )
+      for (const unit of [ids.ward, ids.commune]) {
+        const numbers = received.filter((t) => t.unit === unit).map((t) => t.registerNumber)
+        expect(numbers.toSorted((a, b) => a - b)).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1))
+      }
+      expect(new Set(received.map((t) => t.code)).size).toBe(120)
+    }).pipe(Effect.provide(live))
+  )
+
   it.effect("runs the criminal track to a decision with every deadline met", () =>
     Effect.gen(function* () {
       const tips = yield* setup
@@ -297,7 +314,13 @@ describe("Tips", () => {
         command: { _tag: "Suspend", ground: "d" }
       })
       expect(Either.isLeft(malformed)).toBe(true)
-      expect(yield* tips.list(actors.provinceLeader)).toEqual([])
+      const tooLong = yield* Effect.flip(tips.receive(actors.provinceLeader, receiveInput({ summary: "x".repeat(20001) })))
+      expect(tooLong._tag).toBe("ParseError")
+      const tip = yield* tips.receive(actors.provinceLeader, receiveInput())
+      expect(tip.registerNumber).toBe(1)
+      const emptyReason = yield* Effect.flip(run(tips, actors.provinceLeader, tip, { _tag: "AddNote", text: "   " }))
+      expect(emptyReason._tag).toBe("ParseError")
+      expect((yield* tips.history(actors.provinceLeader, tip.id)).length).toBe(1)
     }).pipe(Effect.provide(live))
   )
 

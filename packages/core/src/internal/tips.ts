@@ -1,9 +1,9 @@
-import { Effect, Either, Layer, Option } from "effect"
+import { Effect, Either, Layer, Option, Schema } from "effect"
 import * as DateTime from "effect/DateTime"
 import * as Access from "../Access.js"
 import type { Actor } from "../Actor.js"
 import * as Calendar from "../Calendar.js"
-import type * as Command from "../Command.js"
+import * as Command from "../Command.js"
 import * as Deadline from "../Deadline.js"
 import * as IdentityVault from "../IdentityVault.js"
 import * as Lifecycle from "../Lifecycle.js"
@@ -12,7 +12,7 @@ import * as Register from "../Register.js"
 import { makeId, type TipId } from "../Tip.js"
 import * as TipEvent from "../TipEvent.js"
 import * as TipStore from "../TipStore.js"
-import { type Options, TipNotFound, Tips, VersionConflict } from "../Tips.js"
+import { type Options, Receive, TipNotFound, Tips, VersionConflict } from "../Tips.js"
 import type { UnitId } from "../Unit.js"
 import * as UnitDirectory from "../UnitDirectory.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
@@ -68,8 +68,14 @@ export const make = (options: Options = {}) =>
     const unitAt = (hierarchy: UnitHierarchy.UnitHierarchy) => (id: UnitId, date: LocalDate.LocalDate) =>
       Option.getOrUndefined(UnitHierarchy.get(hierarchy, id, date))
 
-    const receive: Tips["Type"]["receive"] = (actor, input) =>
+    // Inputs are typed, but callers build them by hand: check them against their schemas before anything
+    // is numbered or sealed, so a bad input is a typed error and leaves nothing behind.
+    const validReceive = Schema.validate(Receive)
+    const validEnvelope = Schema.validate(Command.Envelope)
+
+    const receive: Tips["Type"]["receive"] = (actor, unchecked) =>
       Effect.gen(function* () {
+        const input = yield* validReceive(unchecked)
         const denied = Access.requireRole(actor, staff, "Receiving a tip")
         if (denied) return yield* denied
         const { at, hierarchy, today, within } = yield* context
@@ -117,8 +123,9 @@ export const make = (options: Options = {}) =>
         return state!
       })
 
-    const execute: Tips["Type"]["execute"] = (actor, envelope: Command.Envelope) =>
+    const execute: Tips["Type"]["execute"] = (actor, unchecked) =>
       Effect.gen(function* () {
+        const envelope = yield* validEnvelope(unchecked)
         const { command } = envelope
         const tip = yield* visible(actor, envelope.tip)
         const { at, hierarchy, today, within } = yield* context
