@@ -1,10 +1,11 @@
+import { defaultServerConditions } from "vite"
 import { defineConfig } from "vitest/config"
 
 // One root config; each package is a project. Sources resolve through the
 // "@tinbao/source" export condition so tests run without a build, except the
 // "dist" project, which runs the published conformance suite against the
 // built output so that what we publish is what we test.
-const conditions = ["@tinbao/source"]
+const conditions = ["@tinbao/source", ...defaultServerConditions]
 const source = { conditions }
 const ssr = { resolve: { conditions, externalConditions: conditions } }
 

@@ -314,7 +314,9 @@ describe("Tips", () => {
         command: { _tag: "Suspend", ground: "d" }
       })
       expect(Either.isLeft(malformed)).toBe(true)
-      const tooLong = yield* Effect.flip(tips.receive(actors.provinceLeader, receiveInput({ summary: "x".repeat(20001) })))
+      const tooLong = yield* Effect.flip(
+        tips.receive(actors.provinceLeader, receiveInput({ summary: "x".repeat(20001) }))
+      )
       expect(tooLong._tag).toBe("ParseError")
       const tip = yield* tips.receive(actors.provinceLeader, receiveInput())
       expect(tip.registerNumber).toBe(1)
