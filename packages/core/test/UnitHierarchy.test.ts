@@ -1,24 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Option, Schema } from "effect"
-import * as LocalDate from "../src/LocalDate.js"
-import { OfficialCode, Unit, UnitId, type UnitKind } from "../src/Unit.js"
+import { Unit } from "../src/Unit.js"
 import * as UnitChange from "../src/UnitChange.js"
 import * as UnitHierarchy from "../src/UnitHierarchy.js"
-
-const d = LocalDate.unsafeMake
-const u = (s: string) => UnitId.make(s)
-const basis = "Quyết định thử nghiệm"
-const at = (date: string) => ({ effectiveDate: d(date), legalBasis: basis })
-
-const est = (id: string, kind: UnitKind, vi: string, parent?: string, date = "2020-01-01", code?: string) =>
-  new UnitChange.Established({
-    ...at(date),
-    id: u(id),
-    kind,
-    name: { vi, en: vi },
-    ...(parent === undefined ? {} : { parent: u(parent) }),
-    ...(code === undefined ? {} : { code: OfficialCode.make(code) })
-  })
+import { at, basis, d, est, u } from "./unitChanges.js"
 
 const base = [
   est("bca", "ministry", "Bộ Công an"),

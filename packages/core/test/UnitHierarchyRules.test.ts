@@ -1,23 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import * as LocalDate from "../src/LocalDate.js"
-import { OfficialCode, UnitId, type UnitKind } from "../src/Unit.js"
 import * as UnitChange from "../src/UnitChange.js"
 import * as UnitHierarchy from "../src/UnitHierarchy.js"
-
-const d = LocalDate.unsafeMake
-const u = (s: string) => UnitId.make(s)
-const at = (date: string) => ({ effectiveDate: d(date), legalBasis: "Quyết định thử nghiệm" })
-
-const est = (id: string, kind: UnitKind, vi: string, parent?: string, date = "2020-01-01", code?: string) =>
-  new UnitChange.Established({
-    ...at(date),
-    id: u(id),
-    kind,
-    name: { vi, en: vi },
-    ...(parent === undefined ? {} : { parent: u(parent) }),
-    ...(code === undefined ? {} : { code: OfficialCode.make(code) })
-  })
+import { at, est, u } from "./unitChanges.js"
 
 const base = [
   est("bca", "ministry", "Bộ Công an"),

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Category, type Command, LocalDate, type Tip, type Unit } from "@tinbao/core"
+import { Category, type Command, LocalDate, type Tip, TipEvent, type Unit } from "@tinbao/core"
 import { type Array as Arr, DateTime, FastCheck } from "effect"
 import { digits, reason, team } from "./arbitraryText.js"
 import { arbitraryTipId } from "./arbitraryTip.js"
@@ -17,18 +17,8 @@ export interface CommandOptions {
 
 type Template = (date: LocalDate.LocalDate) => Command.Command
 
-const legalTypes = ["to_giac", "tin_bao", "kien_nghi_khoi_to", "phan_anh", "to_cao"] as const
-
-const grounds = [
-  "no_crime",
-  "not_a_crime",
-  "under_age",
-  "already_judged",
-  "limitation_expired",
-  "amnesty",
-  "offender_deceased",
-  "no_victim_request"
-] as const
+const legalTypes = Category.LegalType.literals
+const grounds = TipEvent.NonProsecutionGround.literals
 
 /** Every outcome of every track, so that a tip is also resolved with outcomes of the wrong track. @internal */
 export const outcome = FastCheck.oneof(
