@@ -17,54 +17,41 @@ export * as Calendar from "./Calendar.js"
 
 /** @since 0.1.0 */
 export * as Category from "./Category.js"
-
+/** @since 0.1.0 */
+export * as Channel from "./Channel.js"
 /** @since 0.1.0 */
 export * as Command from "./Command.js"
-
 /** @since 0.1.0 */
 export * as Deadline from "./Deadline.js"
-
 /** @since 0.1.0 */
 export * as IdentityVault from "./IdentityVault.js"
-
+/** @since 0.1.0 */
+export * as InboundMessage from "./InboundMessage.js"
 /** @since 0.1.0 */
 export * as Label from "./Label.js"
-
 /** @since 0.1.0 */
 export * as Lifecycle from "./Lifecycle.js"
-
 /** @since 0.1.0 */
 export * as LocalDate from "./LocalDate.js"
-
 /** @since 0.1.0 */
 export * as Period from "./Period.js"
-
 /** @since 0.1.0 */
 export * as Register from "./Register.js"
-
 /** @since 0.1.0 */
 export * as StatisticalPeriod from "./StatisticalPeriod.js"
-
 /** @since 0.1.0 */
 export * as Tip from "./Tip.js"
-
 /** @since 0.1.0 */
 export * as TipEvent from "./TipEvent.js"
-
 /** @since 0.1.0 */
 export * as TipStore from "./TipStore.js"
-
 /** @since 0.1.0 */
 export * as Tips from "./Tips.js"
-
 /** @since 0.1.0 */
 export * as Unit from "./Unit.js"
-
 /** @since 0.1.0 */
 export * as UnitChange from "./UnitChange.js"
-
 /** @since 0.1.0 */
 export * as UnitDirectory from "./UnitDirectory.js"
-
 /** @since 0.1.0 */
 export * as UnitHierarchy from "./UnitHierarchy.js"
