@@ -51,6 +51,7 @@ export const Command = Schema.Union(
   command("AddNote", { text: Reason }),
   command("AddAttachment", { ref: Schema.NonEmptyTrimmedString, mediaType: Schema.NonEmptyTrimmedString }),
   command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)) }),
+  command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000)) }),
   command("RevealIdentity", { reason: Reason })
 ).annotations({ identifier: "Command" })
 

@@ -25,6 +25,8 @@ export type Kind = typeof Kind.Type
 
 /**
  * Where the message was said: a 1:1 conversation with a user, an OA group, or the comment thread of a page post.
+ * A direct conversation's id is often the user's platform id: intake never stores or sends it on (it keys
+ * direct conversations by the vault's fingerprint and replies through the outbox's sealed recipient).
  *
  * @since 0.1.0
  * @category models
@@ -99,6 +101,8 @@ export class InboundMessage extends Schema.Class<InboundMessage>("@tinbao/core/I
   text: Schema.optional(Schema.String.pipe(Schema.maxLength(20000))),
   attachments: Schema.optionalWith(Schema.Array(Attachment), { default: () => [] }),
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
+  /** A button's or quick reply's payload (postbacks). */
+  payload: Schema.optional(Schema.String),
   sentAt: Schema.DateTimeUtc
 }) {}
 

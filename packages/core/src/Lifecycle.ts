@@ -85,6 +85,7 @@ export const graph: { readonly [K in Name]: Transition } = {
   AddNote: edge(stay(all), staff),
   AddAttachment: edge(stay(open), staff),
   AppendFollowUp: edge(stay(open), staff),
+  MessageReporter: edge(stay(open), staff),
   RevealIdentity: edge(stay(all), ["identity_custodian"])
 }
 
@@ -124,7 +125,8 @@ export const Rule = Schema.Literal(
   "duplicate_of_itself",
   "duplicate_target_closed",
   "not_dispatched",
-  "already_arrived"
+  "already_arrived",
+  "no_reply_channel"
 )
 
 /**

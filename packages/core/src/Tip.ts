@@ -204,6 +204,9 @@ export interface Tip {
   readonly notes: number
   readonly attachments: number
   readonly followUps: number
+  readonly repliesToReporter: number
+  /** The routing rule that chose the receiving unit, when intake routed the tip. */
+  readonly routedBy?: string
   readonly reveals: ReadonlyArray<{ readonly by: ActorId; readonly at: DateTime.Utc; readonly reason: string }>
   readonly lastEventAt: DateTime.Utc
 }

@@ -114,7 +114,8 @@ export class TipReceived extends Schema.TaggedClass<TipReceived>()("TipReceived"
   alias: AliasId,
   legalType: LegalType,
   category: CategoryId,
-  summary: Schema.String.pipe(Schema.maxLength(20000))
+  summary: Schema.String.pipe(Schema.maxLength(20000)),
+  routedBy: Schema.optional(Schema.String)
 }) {}
 
 /**
@@ -342,6 +343,19 @@ export class FollowUpAppended extends Schema.TaggedClass<FollowUpAppended>()("Fo
 }) {}
 
 /**
+ * An officer wrote to the reporter through the tip's channel; the message goes out through the outbox
+ * under `key`, to the real reporter, and the officer never learns who that is.
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export class ReporterMessaged extends Schema.TaggedClass<ReporterMessaged>()("ReporterMessaged", {
+  ...common,
+  text: Schema.NonEmptyString.pipe(Schema.maxLength(4000)),
+  key: Schema.NonEmptyTrimmedString
+}) {}
+
+/**
  * An identity custodian revealed the reporter's identity, for the reason given. The identity itself is never in the log.
  *
  * @since 0.1.0
@@ -383,6 +397,7 @@ export const TipEvent = Schema.Union(
   NoteAdded,
   AttachmentAdded,
   FollowUpAppended,
+  ReporterMessaged,
   IdentityRevealed
 ).annotations({ identifier: "TipEvent" })
 

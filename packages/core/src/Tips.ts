@@ -60,7 +60,8 @@ export const Receive = Schema.Struct({
   reporterKind: ReporterKind,
   legalType: LegalType,
   category: CategoryId,
-  summary: Schema.String.pipe(Schema.maxLength(20000))
+  summary: Schema.String.pipe(Schema.maxLength(20000)),
+  routedBy: Schema.optional(Schema.String)
 }).annotations({ identifier: "Receive" })
 
 /**

@@ -55,3 +55,15 @@ export * as UnitChange from "./UnitChange.js"
 export * as UnitDirectory from "./UnitDirectory.js"
 /** @since 0.1.0 */
 export * as UnitHierarchy from "./UnitHierarchy.js"
+
+/** @since 0.1.0 */
+export * as Binding from "./Binding.js"
+
+/** @since 0.1.0 */
+export * as Routing from "./Routing.js"
+
+/** @since 0.1.0 */
+export * as IntakeLedger from "./IntakeLedger.js"
+
+/** @since 0.1.0 */
+export * as Intake from "./Intake.js"

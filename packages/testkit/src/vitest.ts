@@ -8,3 +8,5 @@
 
 /** @since 0.1.0 */
 export * as StorageSuite from "./StorageSuite.js"
+/** @since 0.1.0 */
+export * as ChannelSuite from "./ChannelSuite.js"

@@ -149,6 +149,8 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
       return one(new E.AttachmentAdded({ ...base, ref: command.ref, mediaType: command.mediaType }))
     case "AppendFollowUp":
       return one(new E.FollowUpAppended({ ...base, text: command.text }))
+    case "MessageReporter":
+      return one(new E.ReporterMessaged({ ...base, text: command.text, key: `reply:${tip.id}:${tip.version + 1}` }))
     case "RevealIdentity":
       return one(new E.IdentityRevealed({ ...base, reason: command.reason }))
   }

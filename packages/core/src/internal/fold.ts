@@ -32,6 +32,8 @@ export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip =>
       notes: 0,
       attachments: 0,
       followUps: 0,
+      repliesToReporter: 0,
+      ...(event.routedBy !== undefined ? { routedBy: event.routedBy } : {}),
       reveals: [],
       lastEventAt: event.at
     }
@@ -133,6 +135,8 @@ const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip
       return { ...s, attachments: s.attachments + 1 }
     case "FollowUpAppended":
       return { ...s, followUps: s.followUps + 1 }
+    case "ReporterMessaged":
+      return { ...s, repliesToReporter: s.repliesToReporter + 1 }
     case "IdentityRevealed":
       return { ...s, reveals: [...s.reveals, { by: e.by, at: e.at, reason: e.reason }] }
   }

@@ -117,7 +117,8 @@ export const make = (options: Options = {}) =>
           alias,
           legalType: input.legalType,
           category: input.category,
-          summary: input.summary
+          summary: input.summary,
+          ...(input.routedBy !== undefined ? { routedBy: input.routedBy } : {})
         })
         const [state] = yield* store.append([{ tip, expectedVersion: 0, events: [received] }])
         return state!

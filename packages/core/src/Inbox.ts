@@ -1,0 +1,216 @@
+/**
+ * The durable inbox of raw deliveries. A webhook stores what a platform sent, byte for byte, before it answers,
+ * so that nothing a platform delivered is lost when processing fails or the process stops; a worker claims the
+ * stored deliveries and processes them, and a delivery that cannot be processed becomes a dead letter, kept to
+ * inspect and replay.
+ *
+ * Raw bodies hold reporters' identities (and the headers a platform signs with): keep the inbox's retention
+ * short and `purge` what is done.
+ *
+ * @since 0.1.0
+ */
+import { Context, type DateTime, type Effect, Layer, Schema } from "effect"
+import type { RawDelivery } from "./Channel.js"
+import * as internal from "./internal/inbox.js"
+import { makeMemoryEncoded as memory } from "./internal/inboxMemory.js"
+
+/**
+ * The id of a stored delivery: "IB-" and 32 random hex digits.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const InboxId = Schema.String.pipe(
+  Schema.pattern(/^IB-[0-9a-f]{32}$/, { message: () => "an inbox id: IB- followed by 32 hex digits" }),
+  Schema.brand("@tinbao/core/InboxId")
+).annotations({ identifier: "InboxId" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type InboxId = typeof InboxId.Type
+
+/**
+ * `pending` (waiting to be processed), `processing` (leased by a worker), `done`, or `dead` (a dead letter).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Status = Schema.Literal("pending", "processing", "done", "dead")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Status = typeof Status.Type
+
+/**
+ * A raw delivery ({@link RawDelivery}) as a Schema: the exact body bytes, lower-case header names.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Delivery = Schema.Struct({
+  method: Schema.NonEmptyTrimmedString,
+  url: Schema.String,
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  body: Schema.Uint8ArrayFromSelf
+}).annotations({ identifier: "Delivery" })
+
+/**
+ * A stored delivery. `deadReason` says why it is a dead letter, or was one before it was replayed; `lastError`
+ * why its last processing failed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Entry extends Schema.Class<Entry>("@tinbao/core/InboxEntry")({
+  id: InboxId,
+  channel: Schema.NonEmptyTrimmedString,
+  delivery: Delivery,
+  receivedAt: Schema.DateTimeUtc,
+  status: Status,
+  attempts: Schema.NonNegativeInt,
+  nextAttemptAt: Schema.DateTimeUtc,
+  leaseUntil: Schema.optional(Schema.DateTimeUtc),
+  deadReason: Schema.optional(Schema.String),
+  lastError: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * The one error of the inbox. `conflict`: the entry is not in a state that allows the change (e.g. replaying
+ * an entry that is not a dead letter).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InboxError extends Schema.TaggedError<InboxError>("@tinbao/core/InboxError")("InboxError", {
+  reason: Schema.Literal("invalid", "not_found", "conflict", "unavailable", "corrupt"),
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {}
+
+/**
+ * The inbox as users see it.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Inbox extends Context.Tag("@tinbao/core/Inbox")<
+  Inbox,
+  {
+    /** Stores a delivery, pending, or straight away as a dead letter when `deadLetter` gives the reason. */
+    readonly store: (
+      channel: string,
+      delivery: RawDelivery,
+      receivedAt: DateTime.Utc,
+      options?: { readonly deadLetter?: string }
+    ) => Effect.Effect<InboxId, InboxError>
+    /** Leases up to `limit` due deliveries (pending and due, or processing with an expired lease), oldest first. */
+    readonly claim: (
+      now: DateTime.Utc,
+      limit: number,
+      leaseMillis: number
+    ) => Effect.Effect<ReadonlyArray<Entry>, InboxError>
+    /** A claimed delivery was processed. */
+    readonly done: (id: InboxId) => Effect.Effect<void, InboxError>
+    /** A claimed delivery's processing failed: it goes back to pending, due at `at`. */
+    readonly retryAt: (id: InboxId, at: DateTime.Utc, error: string) => Effect.Effect<void, InboxError>
+    /** Makes a pending or claimed delivery a dead letter. */
+    readonly deadLetter: (id: InboxId, reason: string) => Effect.Effect<void, InboxError>
+    /** The dead letters, oldest first. */
+    readonly deadLetters: () => Effect.Effect<ReadonlyArray<Entry>, InboxError>
+    /** Puts a dead letter back to pending, due now; its `deadReason` stays, as its history. */
+    readonly replay: (id: InboxId) => Effect.Effect<void, InboxError>
+    readonly get: (id: InboxId) => Effect.Effect<Entry | undefined, InboxError>
+    /** Deletes the done deliveries received before `before`; returns how many. */
+    readonly purge: (before: DateTime.Utc) => Effect.Effect<number, InboxError>
+  }
+>() {}
+
+/**
+ * A delivery as a storage adapter keeps it: the body in base64, times in epoch milliseconds, `null` for absent
+ * values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Row {
+  readonly id: string
+  readonly channel: string
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly receivedAt: number
+  readonly status: string
+  readonly attempts: number
+  readonly nextAttemptAt: number
+  readonly leaseUntil: number | null
+  readonly deadReason: string | null
+  readonly lastError: string | null
+}
+
+/**
+ * The columns a change writes. The store clears `leaseUntil` with every change.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Change {
+  readonly status: string
+  readonly nextAttemptAt?: number
+  readonly deadReason?: string | null
+  readonly lastError?: string | null
+}
+
+/**
+ * What a storage adapter implements. Each method is atomic on its own.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Encoded {
+  readonly insert: (row: Row) => Effect.Effect<void, InboxError>
+  readonly get: (id: string) => Effect.Effect<Row | undefined, InboxError>
+  /**
+   * Takes up to `limit` due rows (`pending` with `nextAttemptAt <= now`, or `processing` with `leaseUntil <= now`),
+   * earliest `nextAttemptAt` first, sets them to `processing` with `attempts + 1` and `leaseUntil`, and returns them.
+   */
+  readonly claim: (now: number, limit: number, leaseUntil: number) => Effect.Effect<ReadonlyArray<Row>, InboxError>
+  /** Applies the change if the row's status is one of `from`; returns the updated row, or `undefined`. */
+  readonly update: (
+    id: string,
+    from: ReadonlyArray<string>,
+    change: Change
+  ) => Effect.Effect<Row | undefined, InboxError>
+  /** The rows with a status, by `receivedAt`. */
+  readonly list: (status: string) => Effect.Effect<ReadonlyArray<Row>, InboxError>
+  /** Deletes the rows with a status received before a time; returns how many. */
+  readonly purge: (status: string, before: number) => Effect.Effect<number, InboxError>
+}
+
+/**
+ * Builds the full inbox from an adapter's {@link Encoded} implementation.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEncoded: (encoded: Encoded) => Inbox["Type"] = internal.makeEncoded
+
+/**
+ * An in-memory {@link Encoded} store.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemoryEncoded: () => Encoded = memory
+
+/**
+ * The inbox in memory.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<Inbox> = Layer.sync(Inbox, () => makeEncoded(memory()))

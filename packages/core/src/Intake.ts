@@ -1,0 +1,142 @@
+/**
+ * Intake: from normalised inbound messages to tips.
+ *
+ * - **Exactly one tip per platform message**, under redelivery and concurrency: a message is keyed on its
+ *   platform id, or, when the platform gives none, on a hash of its content within a window (Courier's way).
+ *   Echoes of our own sends and receipts never create tips.
+ * - **One tip from several messages**: text, then a photo, then a location from the same reporter in the same
+ *   conversation within a quiet period join the same open tip; a message that quotes the tip's code, or
+ *   answers our acknowledgement, is a follow-up on that tip.
+ * - **Routing** by bindings and ordered rules ({@link Routing}); the rule that decided is recorded on the tip.
+ * - The reporter becomes an alias through the vault; the tip is numbered in the register; an acknowledgement
+ *   in Vietnamese with the tip's code is queued to the outbox, and the tip is marked acknowledged once the
+ *   platform has taken it.
+ * - **Two-way anonymous dialogue**: an officer's reply goes through the outbox to the real reporter on the
+ *   original channel; the officer never sees who that is.
+ *
+ * @since 0.1.0
+ */
+import { Context, type Duration, type Effect, type Layer } from "effect"
+import type { Actor } from "./Actor.js"
+import type { BindingError, Bindings } from "./Binding.js"
+import type { Category } from "./Category.js"
+import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
+import type { InboundMessage } from "./InboundMessage.js"
+import type { IntakeLedger, IntakeLedgerError } from "./IntakeLedger.js"
+import * as internal from "./internal/intake.js"
+import type { Label } from "./Label.js"
+import type { Outbox, OutboxError } from "./Outbox.js"
+import type { Register, RegisterError } from "./Register.js"
+import type { Rule } from "./Routing.js"
+import type { ChannelKind, Tip, TipId } from "./Tip.js"
+import type { Tips, TipsError } from "./Tips.js"
+import type { UnitDirectory } from "./UnitDirectory.js"
+
+/**
+ * What intake did with a message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome =
+  | { readonly _tag: "Created"; readonly tip: Tip }
+  | { readonly _tag: "Appended"; readonly tip: Tip; readonly by: "quiet_period" | "code" | "reply" }
+  | { readonly _tag: "Duplicate"; readonly tip: TipId }
+  | { readonly _tag: "Ignored"; readonly reason: string }
+  | { readonly _tag: "Unrouted"; readonly channel: string }
+
+/**
+ * Every error intake can give.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type IntakeError =
+  | TipsError
+  | IdentityVaultError
+  | IntakeLedgerError
+  | BindingError
+  | RegisterError
+  | OutboxError
+
+/**
+ * A message the outbox has delivered, as intake needs to know it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Delivered {
+  readonly key: string
+  readonly channel: string
+  readonly tip?: TipId
+  readonly platformMessageId: string
+}
+
+/**
+ * The intake service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Intake extends Context.Tag("@tinbao/core/Intake")<
+  Intake,
+  {
+    /** Takes in one message from a channel of the given platform. */
+    readonly handle: (message: InboundMessage, platform: ChannelKind) => Effect.Effect<Outcome, IntakeError>
+    /** Tells intake that the outbox delivered a message: an acknowledgement marks its tip acknowledged. */
+    readonly delivered: (message: Delivered) => Effect.Effect<void, IntakeError>
+    /** An officer's reply to the reporter of a tip, queued to the outbox; returns the tip's new state. */
+    readonly reply: (actor: Actor, tip: TipId, expectedVersion: number, text: string) => Effect.Effect<Tip, IntakeError>
+  }
+>() {}
+
+/**
+ * Options of intake, with their defaults.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Routing rules, in order. Default: the binding alone. */
+  readonly rules?: ReadonlyArray<Rule>
+  /** The category taxonomy. Default: `Category.standard`. */
+  readonly taxonomy?: Iterable<Category>
+  /** Messages from the same reporter in the same conversation within this time join the open tip. Default 10 minutes. */
+  readonly quietPeriod?: Duration.DurationInput
+  /** How long a content hash stands for a message that has no platform id. Default 1 hour. */
+  readonly hashWindow?: Duration.DurationInput
+  /** The legal type of a tip from a channel until an officer classifies it. Default `tin_bao`. */
+  readonly legalType?: "to_giac" | "tin_bao" | "phan_anh" | "to_cao"
+  /** The acknowledgement text; the default says the unit, the code, how to follow up, and that the identity is kept secret. */
+  readonly acknowledgement?: (code: string, unit: Label) => string
+}
+
+/**
+ * The default acknowledgement, in Vietnamese.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const acknowledgementText = (code: string, unit: Label): string =>
+  `${unit.vi} đã tiếp nhận tin báo của bạn, mã số ${code}. ` +
+  `Khi cần bổ sung thông tin hoặc hỏi kết quả, vui lòng nhắn kèm mã này. ` +
+  `Thông tin về người báo tin được giữ bí mật.`
+
+/**
+ * The service as a layer over its ports.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: (
+  options?: Options
+) => Layer.Layer<Intake, never, Tips | IdentityVault | IntakeLedger | Bindings | Register | Outbox | UnitDirectory> =
+  internal.layer
+
+/**
+ * Identifies the intake process in tip events.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const actorId = "system:intake"

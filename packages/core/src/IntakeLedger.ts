@@ -1,0 +1,76 @@
+/**
+ * The intake ledger: what intake remembers between messages. Which platform messages (or content hashes)
+ * were already taken in and into which tip, which tip a reporter's conversation is currently feeding, who
+ * reported each tip (as a vault fingerprint, never an identity), where to answer, and which of our sent
+ * messages belong to which tip (so a reply to our acknowledgement is a follow-up).
+ *
+ * It is a small key-value port so that storage adapters can keep it in the same transaction as the tips.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Conversation } from "./InboundMessage.js"
+import { TipId } from "./Tip.js"
+
+/**
+ * One remembered fact: the tip it points to, when (epoch milliseconds), and, for a tip's own record, the
+ * reporter's fingerprint and the conversation to answer in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Entry = Schema.Struct({
+  tip: TipId,
+  at: Schema.Number,
+  fingerprint: Schema.optional(Schema.String),
+  conversation: Schema.optional(Conversation),
+  replyTo: Schema.optional(Schema.String)
+}).annotations({ identifier: "IntakeLedgerEntry" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Entry = typeof Entry.Type
+
+/**
+ * The error of the ledger.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class IntakeLedgerError extends Schema.TaggedError<IntakeLedgerError>("@tinbao/core/IntakeLedgerError")(
+  "IntakeLedgerError",
+  { reason: Schema.Literal("unavailable", "corrupt"), message: Schema.String, cause: Schema.optional(Schema.Defect) }
+) {}
+
+/**
+ * The ledger.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class IntakeLedger extends Context.Tag("@tinbao/core/IntakeLedger")<
+  IntakeLedger,
+  {
+    readonly get: (key: string) => Effect.Effect<Option.Option<Entry>, IntakeLedgerError>
+    readonly put: (key: string, entry: Entry) => Effect.Effect<void, IntakeLedgerError>
+  }
+>() {}
+
+/**
+ * The ledger in memory.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<IntakeLedger> = Layer.sync(IntakeLedger, () => {
+  const entries = new Map<string, Entry>()
+  return IntakeLedger.of({
+    get: (key) => Effect.sync(() => Option.fromNullable(entries.get(key))),
+    put: (key, entry) =>
+      Effect.sync(() => {
+        entries.set(key, entry)
+      })
+  })
+})

@@ -1,0 +1,396 @@
+/**
+ * Statistics of tips (thống kê tin báo): counts, rates, deadline compliance and durations, for a unit's subtree,
+ * a period and filters, grouped by child unit, category, channel, status, outcome, month or legal type.
+ *
+ * Every figure is derived from the event log as it stood at the end of the period: each tip is folded from its events
+ * up to that instant, and the rest of the log is ignored. Cohort measures follow the tips received in the period
+ * (`receivedInPeriod`, `resolvedOfReceived`, `resolutionRate`); activity measures follow what happened in it,
+ * whenever the tip was received (`resolvedInPeriod`, durations, transfers, deadlines due). See `docs/statistics.md`
+ * for every rule, with examples.
+ *
+ * The in-memory engine reads the log once, whatever the grouping; {@link compute} is the same computation as a pure
+ * function over any iterable of events.
+ *
+ * @since 0.1.0
+ */
+
+import type { Effect } from "effect"
+import { Context, Either, type Layer, Schema } from "effect"
+import type { AccessDenied } from "./Access.js"
+import type { Actor } from "./Actor.js"
+import type { Calendar, HolidayCalendar } from "./Calendar.js"
+import * as Category from "./Category.js"
+import * as Deadline from "./Deadline.js"
+import * as fold from "./internal/statisticsFold.js"
+import * as schema from "./internal/statisticsSchema.js"
+import * as service from "./internal/statisticsService.js"
+import type { Label } from "./Label.js"
+import type { ChannelKind } from "./Tip.js"
+import type { TipEvent } from "./TipEvent.js"
+import type { StoredEvent, TipStore } from "./TipStore.js"
+import type { UnitDirectory } from "./UnitDirectory.js"
+import type { UnitHierarchy } from "./UnitHierarchy.js"
+
+/**
+ * The period of a query, bucketed in Asia/Ho_Chi_Minh: a calendar day, month or year; a police statistical month
+ * (the 15th of the month before to the 14th) or year (15 December to 14 December); or any range of dates.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const PeriodSpec = schema.PeriodSpec
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PeriodSpec = typeof PeriodSpec.Type
+
+/**
+ * What groups can be formed by: `unit` (the root's children as of the query's date), `category`, `channel` (its
+ * kind), `channel_id`, `status` and `outcome` (at the period's end), `calendar_month`, `police_month`, `legal_type`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Dimension = schema.Dimension
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Dimension = typeof Dimension.Type
+
+/**
+ * Which unit a tip counts for: the unit that received it (`receiving`, the register's view, the default) or the unit
+ * holding it at the period's end (`holding`). Either way mapped through lineage to the unit answering on `asOf`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Attribution = schema.Attribution
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Attribution = typeof Attribution.Type
+
+/**
+ * A statistics query. `root` is a unit holding on `asOf` (by default the period's last day); tips count for the unit
+ * that answers on `asOf` for their unit, so old units' tips count under their successors. Filters (each a non-empty
+ * list) keep tips whose value, at the period's end, is listed. `reach` is the number of channels bound to each unit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Query = schema.Query
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Query = typeof Query.Type
+
+/**
+ * The outcome of a tip at the period's end: an outcome of `Resolved`, a rejection of `Rejected`, or `none` while open.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const OutcomeKey = schema.OutcomeKey
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OutcomeKey = typeof OutcomeKey.Type
+
+/**
+ * Durations in milliseconds: how many, the mean, and the nearest-rank percentiles 50, 90 and 99 (each one of the
+ * samples); `null` when there are none.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Durations = schema.Durations
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Durations = typeof Durations.Type
+
+/**
+ * How the deadlines of one kind that fell due in the period stand at its end.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const DeadlineCounts = schema.DeadlineCounts
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type DeadlineCounts = typeof DeadlineCounts.Type
+
+/**
+ * Deadline compliance per kind of deadline.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Compliance = schema.Compliance
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Compliance = typeof Compliance.Type
+
+/**
+ * The measures of a group or of the total; see the module documentation and `docs/statistics.md`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Measures = schema.Measures
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Measures = typeof Measures.Type
+
+/**
+ * The values that define a group, one per grouped dimension (`channelId: null` is "no channel id").
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const GroupKey = schema.GroupKey
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type GroupKey = typeof GroupKey.Type
+
+/**
+ * One group of a report: its key, its label and its measures.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Group = schema.Group
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Group = typeof Group.Type
+
+/**
+ * Time at one unit: custody periods that ended in the period (`handedOn` of them by a transfer, the others by a
+ * decision), how long they lasted, and how many tips the unit still held at the end.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CustodyRow = schema.CustodyRow
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CustodyRow = typeof CustodyRow.Type
+
+/**
+ * A report: the query, the root and period, the total, the groups, time at each unit, and the tips that could not be
+ * placed on `asOf` (their unit did not exist yet).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Report = schema.Report
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Report = typeof Report.Type
+
+/**
+ * Labels of the channel kinds.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const channelLabels: { readonly [K in ChannelKind]: Label } = {
+  zalo: { vi: "Zalo", en: "Zalo" },
+  facebook: { vi: "Facebook", en: "Facebook" },
+  web: { vi: "Trang thông tin điện tử", en: "Web" },
+  in_person: { vi: "Trực tiếp", en: "In person" },
+  phone: { vi: "Điện thoại", en: "Phone" },
+  hotline_113: { vi: "Tổng đài 113", en: "113 hotline" },
+  post: { vi: "Bưu chính", en: "Post" },
+  vneid: { vi: "VNeID", en: "VNeID" },
+  media: { vi: "Báo chí", en: "Media" }
+}
+
+/**
+ * Labels of the outcomes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const outcomeLabels: { readonly [K in OutcomeKey]: Label } = {
+  none: { vi: "Chưa có kết quả", en: "No outcome yet" },
+  Prosecuted: { vi: "Khởi tố", en: "Prosecuted" },
+  NotProsecuted: { vi: "Không khởi tố", en: "Not prosecuted" },
+  Handled: { vi: "Đã xử lý", en: "Handled" },
+  NotConfirmed: { vi: "Không xác minh được", en: "Not confirmed" },
+  Referred: { vi: "Chuyển cơ quan khác", en: "Referred to another agency" },
+  Founded: { vi: "Tố cáo đúng", en: "Founded" },
+  PartlyFounded: { vi: "Tố cáo đúng một phần", en: "Partly founded" },
+  Unfounded: { vi: "Tố cáo sai", en: "Unfounded" },
+  Duplicate: { vi: "Tin trùng", en: "Duplicate" },
+  FalseReport: { vi: "Tin báo sai sự thật", en: "False report" },
+  OutOfScope: { vi: "Không thuộc phạm vi", en: "Out of scope" }
+}
+
+/**
+ * Labels of the dimensions.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const dimensionLabels: { readonly [K in Dimension]: Label } = {
+  unit: { vi: "Đơn vị", en: "unit" },
+  category: { vi: "Lĩnh vực", en: "category" },
+  channel: { vi: "Kênh", en: "channel" },
+  channel_id: { vi: "Mã kênh", en: "channel id" },
+  status: { vi: "Trạng thái", en: "status" },
+  outcome: { vi: "Kết quả", en: "outcome" },
+  calendar_month: { vi: "Tháng", en: "month" },
+  police_month: { vi: "Tháng thống kê", en: "police month" },
+  legal_type: { vi: "Loại nguồn tin", en: "legal type" }
+}
+
+/**
+ * The one error of the statistics engine: `invalid` (the query breaks its schema, or its root does not hold on its
+ * date), `unavailable` (the store or directory cannot be read), `corrupt` (the log does not fold), `calendar` (a
+ * deadline falls in a year the holiday calendar does not cover).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StatisticsError extends Schema.TaggedError<StatisticsError>("@tinbao/core/StatisticsError")(
+  "StatisticsError",
+  {
+    reason: Schema.Literal("invalid", "unavailable", "corrupt", "calendar"),
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {}
+
+/**
+ * The statistics engine. `queryAs` checks the actor first: any of the roles officer, leader, viewer or administrator,
+ * and a root whose unit answering today lies within the actor's scope.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class StatisticsEngine extends Context.Tag("@tinbao/core/StatisticsEngine")<
+  StatisticsEngine,
+  {
+    /** The report of a query, with no access check (for trusted callers: jobs, exports). */
+    readonly query: (query: Query) => Effect.Effect<Report, StatisticsError>
+    /** The report of a query for an actor; a root outside the actor's scope is `AccessDenied` with reason `scope`. */
+    readonly queryAs: (actor: Actor, query: Query) => Effect.Effect<Report, StatisticsError | AccessDenied>
+  }
+>() {}
+
+/**
+ * Options of the engine: the deadline policy (the law's values by default) and the taxonomy that labels categories
+ * (the standard one by default).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly policy?: Deadline.Policy
+  readonly taxonomy?: ReadonlyMap<Category.CategoryId, Category.Category>
+}
+
+/**
+ * Reads a query from untrusted input (an HTTP request's JSON).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const decodeQuery = (input: unknown): Either.Either<Query, StatisticsError> =>
+  Either.mapLeft(Schema.decodeUnknownEither(Query)(input), service.invalidQuery)
+
+/**
+ * The report of a query over events in log order (`TipStore.stream`'s `StoredEvent`s or bare `TipEvent`s, every tip's
+ * from its receipt), in one pass. Pure: the same events and query always give the same report.
+ *
+ * @since 0.1.0
+ * @category computations
+ */
+export const compute = (
+  events: Iterable<StoredEvent | TipEvent>,
+  hierarchy: UnitHierarchy,
+  calendar: Calendar,
+  query: Query,
+  options: Options = {}
+): Either.Either<Report, StatisticsError> =>
+  Either.flatMap(Either.mapLeft(Schema.validateEither(Query)(query), service.invalidQuery), (valid) => {
+    try {
+      const accumulator = fold.makeAccumulator({
+        hierarchy,
+        calendar,
+        policy: options.policy ?? Deadline.defaultPolicy,
+        taxonomy: options.taxonomy ?? Category.taxonomy(),
+        query: valid
+      })
+      for (const event of events) accumulator.push(event)
+      return Either.right(accumulator.finish())
+    } catch (error) {
+      if (error instanceof StatisticsError) return Either.left(error)
+      throw error
+    }
+  })
+
+/**
+ * The engine over a `query` of one's own (a storage adapter that computes in its database), with the actor checks
+ * of `queryAs` added.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromQuery: (
+  query: StatisticsEngine["Type"]["query"]
+) => Effect.Effect<StatisticsEngine["Type"], never, UnitDirectory> = service.fromQuery
+
+/**
+ * The in-memory engine: each query reads the whole log from the store once.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (
+  options?: Options
+) => Effect.Effect<StatisticsEngine["Type"], never, TipStore | UnitDirectory | HolidayCalendar> = service.make
+
+/**
+ * The in-memory engine as a layer over the store, the directory and the calendar.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: (
+  options?: Options
+) => Layer.Layer<StatisticsEngine, never, TipStore | UnitDirectory | HolidayCalendar> = service.layerMemory

@@ -1,0 +1,261 @@
+import { createHash } from "node:crypto"
+import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import * as DateTime from "effect/DateTime"
+import * as Actor from "../Actor.js"
+import { Bindings } from "../Binding.js"
+import * as Category from "../Category.js"
+import type * as Command from "../Command.js"
+import { IdentityVault } from "../IdentityVault.js"
+import type { InboundMessage } from "../InboundMessage.js"
+import { isTipMaterial } from "../InboundMessage.js"
+import { acknowledgementText, actorId, Intake, type Options, type Outcome } from "../Intake.js"
+import { type Entry, IntakeLedger } from "../IntakeLedger.js"
+import { RuleViolation } from "../Lifecycle.js"
+import * as LocalDate from "../LocalDate.js"
+import { Outbox } from "../Outbox.js"
+import { Register } from "../Register.js"
+import * as Routing from "../Routing.js"
+import { isOpen, type Tip, type TipId } from "../Tip.js"
+import { Tips } from "../Tips.js"
+import type { UnitId } from "../Unit.js"
+import { UnitDirectory } from "../UnitDirectory.js"
+import * as UnitHierarchy from "../UnitHierarchy.js"
+
+// Bounded striped locks: messages of one reporter in one conversation are taken in one at a time, which is
+// what makes "one tip per message" and "join the open tip" hold under concurrent deliveries.
+const STRIPES = 64
+const stripeOf = (key: string) => {
+  let h = 0
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0
+  return Math.abs(h) % STRIPES
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+
+const contentOf = (m: InboundMessage) => JSON.stringify([m.kind, m.text ?? "", m.attachments])
+
+const attachmentCommand = (a: InboundMessage["attachments"][number]): Command.Command =>
+  a._tag === "Location"
+    ? { _tag: "AddAttachment", ref: `geo:${a.latitude},${a.longitude}`, mediaType: "application/geo" }
+    : a._tag === "Link"
+      ? { _tag: "AddAttachment", ref: a.url, mediaType: "text/uri-list" }
+      : { _tag: "AddAttachment", ref: a.url, mediaType: a.media }
+
+/** @internal */
+export const make = (options: Options = {}) =>
+  Effect.gen(function* () {
+    const tips = yield* Tips
+    const vault = yield* IdentityVault
+    const ledger = yield* IntakeLedger
+    const bindings = yield* Bindings
+    const register = yield* Register
+    const outbox = yield* Outbox
+    const directory = yield* UnitDirectory
+    const locks = yield* Effect.forEach(Array.from({ length: STRIPES }), () => Effect.makeSemaphore(1))
+    const rules = options.rules ?? [{ _tag: "Binding" as const }]
+    const taxonomy = [...(options.taxonomy ?? Category.standard)]
+    const quiet = Duration.toMillis(Duration.decode(options.quietPeriod ?? "10 minutes"))
+    const hashWindow = Duration.toMillis(Duration.decode(options.hashWindow ?? "1 hour"))
+    const legalType = options.legalType ?? "tin_bao"
+    const ackText = options.acknowledgement ?? acknowledgementText
+
+    const actorFor = (unit: UnitId) => Actor.make(actorId, unit, ["officer"])
+    const now = Effect.map(DateTime.now, DateTime.toEpochMillis)
+
+    // A follow-up may race an officer's command on the same tip: re-read and retry on a version conflict.
+    const onTip = (tip: Tip, commands: ReadonlyArray<Command.Command>) =>
+      Effect.reduce(commands, tip, (state, command) =>
+        Effect.suspend(() =>
+          tips.execute(actorFor(state.unit), { tip: state.id, expectedVersion: state.version, command })
+        ).pipe(
+          Effect.catchTag("VersionConflict", () =>
+            Effect.flatMap(tips.get(actorFor(state.unit), state.id), (fresh) =>
+              tips.execute(actorFor(fresh.unit), { tip: fresh.id, expectedVersion: fresh.version, command })
+            )
+          ),
+          Effect.retry({ while: (e) => e._tag === "VersionConflict", schedule: Schedule.recurs(3) })
+        )
+      )
+
+    const followUpCommands = (message: InboundMessage): ReadonlyArray<Command.Command> => [
+      ...(message.text !== undefined && message.text.trim().length > 0
+        ? [{ _tag: "AppendFollowUp", text: message.text } as const]
+        : []),
+      ...message.attachments.map(attachmentCommand)
+    ]
+
+    const openTip = (id: TipId, unit: UnitId) =>
+      Effect.map(Effect.option(tips.get(actorFor(unit), id)), (t) => Option.filter(t, isOpen))
+
+    // Which open tip, if any, this message continues: an answer to our message, a quoted code of the same
+    // reporter's tip, or the conversation's tip within the quiet period.
+    const continuation = (message: InboundMessage, fingerprint: string, thread: string, at: number) =>
+      Effect.gen(function* () {
+        const recordOf = (tip: TipId) => ledger.get(`tip:${tip}`)
+        const candidate = (tip: TipId, by: "quiet_period" | "code" | "reply") =>
+          Effect.gen(function* () {
+            const record = yield* recordOf(tip)
+            if (Option.isNone(record) || record.value.fingerprint !== fingerprint) return Option.none()
+            const unit = yield* Effect.map(
+              register.byTip(tip),
+              Option.map((e) => e.unit)
+            )
+            if (Option.isNone(unit)) return Option.none()
+            const state = yield* openTip(tip, unit.value)
+            return Option.map(state, (s) => ({ tip: s, by }))
+          })
+        if (message.replyTo !== undefined) {
+          const sent = yield* ledger.get(`sent:${message.channel}:${message.replyTo}`)
+          if (Option.isSome(sent)) {
+            const found = yield* candidate(sent.value.tip, "reply")
+            if (Option.isSome(found)) return found
+          }
+        }
+        if (message.text !== undefined) {
+          const entry = yield* register.byCode(message.text)
+          if (Option.isSome(entry)) {
+            const found = yield* candidate(entry.value.tipId as TipId, "code")
+            if (Option.isSome(found)) return found
+          }
+        }
+        const last = yield* ledger.get(thread)
+        if (Option.isSome(last) && at - last.value.at < quiet) return yield* candidate(last.value.tip, "quiet_period")
+        return Option.none()
+      })
+
+    const receiveNew = (
+      message: InboundMessage,
+      conversation: InboundMessage["conversation"],
+      platform: Tip["channel"],
+      fingerprint: string,
+      at: number
+    ) =>
+      Effect.gen(function* () {
+        const binding = yield* bindings.resolve(message.channel, message.conversation.id)
+        const route = Routing.route(rules, message, binding, taxonomy)
+        if (Option.isNone(route)) return Option.none<Tip>()
+        const { category, rule, unit } = route.value
+        const sender = Redacted.value(message.sender)
+        let tip = yield* tips.receive(actorFor(unit), {
+          unit,
+          channel: platform,
+          channelId: message.channel,
+          identity: Redacted.make({
+            channel: message.channel,
+            platformUserId: sender.platformUserId,
+            ...(sender.displayName !== undefined ? { displayName: sender.displayName } : {})
+          }),
+          reporterKind: "individual",
+          legalType,
+          category,
+          summary: message.text ?? "",
+          routedBy: rule
+        })
+        tip = yield* onTip(tip, message.attachments.map(attachmentCommand))
+        yield* ledger.put(`tip:${tip.id}`, {
+          tip: tip.id,
+          at,
+          fingerprint,
+          conversation,
+          ...(message.platformMessageId !== undefined ? { replyTo: message.platformMessageId } : {})
+        })
+        const hierarchy = yield* directory.hierarchy
+        const name = Option.match(UnitHierarchy.get(hierarchy, unit, LocalDate.ofInstant(tip.receivedAt)), {
+          onNone: () => ({ vi: unit, en: unit }),
+          onSome: (u) => u.name
+        })
+        yield* outbox.enqueue({
+          key: `ack:${tip.id}`,
+          channel: message.channel,
+          conversation,
+          recipient: tip.alias,
+          text: ackText(tip.code, name),
+          ...(message.platformMessageId !== undefined ? { replyTo: message.platformMessageId } : {}),
+          humanAgent: false,
+          tip: tip.id
+        })
+        return Option.some(tip)
+      })
+
+    const handle: Intake["Type"]["handle"] = (message, platform) =>
+      Effect.gen(function* () {
+        if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
+        const sender = Redacted.value(message.sender)
+        const fingerprint = yield* vault.fingerprint(
+          Redacted.make({ channel: message.channel, platformUserId: sender.platformUserId })
+        )
+        // A direct conversation's id is often the reporter's platform id: key and keep it by the fingerprint.
+        const conversation =
+          message.conversation.kind === "direct" ? { kind: "direct" as const, id: fingerprint } : message.conversation
+        const thread = `thread:${message.channel}:${conversation.id}:${fingerprint}`
+        return yield* locks[stripeOf(thread)]!.withPermits(1)(
+          Effect.gen(function* () {
+            const at = yield* now
+            const key =
+              message.platformMessageId !== undefined
+                ? `msg:${message.channel}:${message.platformMessageId}`
+                : `hash:${message.channel}:${conversation.id}:${fingerprint}:${sha256(contentOf(message))}`
+            const seen = yield* ledger.get(key)
+            if (Option.isSome(seen) && (message.platformMessageId !== undefined || at - seen.value.at <= hashWindow)) {
+              return { _tag: "Duplicate", tip: seen.value.tip } satisfies Outcome
+            }
+            const remember = (tip: TipId) =>
+              Effect.zipRight(ledger.put(key, { tip, at }), ledger.put(thread, { tip, at }))
+            const continued = yield* continuation(message, fingerprint, thread, at)
+            if (Option.isSome(continued)) {
+              const tip = yield* onTip(continued.value.tip, followUpCommands(message))
+              yield* remember(tip.id)
+              return { _tag: "Appended", tip, by: continued.value.by } satisfies Outcome
+            }
+            const created = yield* receiveNew(message, conversation, platform, fingerprint, at)
+            if (Option.isNone(created)) return { _tag: "Unrouted", channel: message.channel } satisfies Outcome
+            yield* remember(created.value.id)
+            return { _tag: "Created", tip: created.value } satisfies Outcome
+          })
+        )
+      })
+
+    const delivered: Intake["Type"]["delivered"] = (d) =>
+      Effect.gen(function* () {
+        if (d.tip === undefined) return
+        const at = yield* now
+        yield* ledger.put(`sent:${d.channel}:${d.platformMessageId}`, { tip: d.tip, at })
+        if (!d.key.startsWith("ack:")) return
+        const entry = yield* register.byTip(d.tip)
+        if (Option.isNone(entry)) return
+        const tip = yield* tips.get(actorFor(entry.value.unit), d.tip)
+        if (tip.acknowledgedAt === undefined && isOpen(tip)) yield* onTip(tip, [{ _tag: "Acknowledge" }])
+      })
+
+    const reply: Intake["Type"]["reply"] = (actor, id, expectedVersion, text) =>
+      Effect.gen(function* () {
+        const before = yield* tips.get(actor, id)
+        const record: Option.Option<Entry> = yield* ledger.get(`tip:${id}`)
+        if (Option.isNone(record) || record.value.conversation === undefined || before.channelId === undefined) {
+          return yield* new RuleViolation({
+            tip: id,
+            command: "MessageReporter",
+            rule: "no_reply_channel",
+            message: `Tip ${before.code} did not come through a channel that can carry a reply.`
+          })
+        }
+        const tip = yield* tips.execute(actor, { tip: id, expectedVersion, command: { _tag: "MessageReporter", text } })
+        const event = (yield* tips.history(actor, id)).at(-1)
+        if (event?._tag !== "ReporterMessaged") return tip
+        yield* outbox.enqueue({
+          key: event.key,
+          channel: before.channelId,
+          conversation: record.value.conversation,
+          recipient: tip.alias,
+          text,
+          humanAgent: true,
+          tip: id
+        })
+        return tip
+      })
+
+    return Intake.of({ handle, delivered, reply })
+  })
+
+/** @internal */
+export const layer = (options?: Options) => Layer.effect(Intake, make(options))

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "@effect/vitest"
+import { NinhBinh } from "@tinbao/testkit"
+import { DateTime, Either, FastCheck as fc } from "effect"
+import { ActorId } from "../src/Actor.js"
+import * as Calendar from "../src/Calendar.js"
+import { CategoryId } from "../src/Category.js"
+import { AliasId } from "../src/IdentityVault.js"
+import * as Statistics from "../src/Statistics.js"
+import { TipId } from "../src/Tip.js"
+import * as TipEvent from "../src/TipEvent.js"
+
+const by = ActorId.make("can-bo-thu-nghiem")
+const HOUR = 60 * 60 * 1000
+const ids = NinhBinh.unitIds
+const hierarchy = NinhBinh.hierarchy()
+const units = [ids.city, ...NinhBinh.cityUnitIds, ids.dongThanhGroup3Team, ids.ninhPhucVillage1, ids.choRong]
+const from = Date.parse("2022-11-01T00:00:00+07:00")
+
+/** One tip's life: each step comes some hours after the one before, or not at all. */
+const life = fc.record({
+  unit: fc.constantFrom(...units),
+  receivedAfter: fc.integer({ min: 0, max: 24 * 500 }),
+  legalType: fc.constantFrom(...(["to_giac", "tin_bao", "phan_anh", "to_cao"] as const)),
+  category: fc.constantFrom("crime", "traffic", "drugs", "online_fraud"),
+  channel: fc.constantFrom(...(["zalo", "facebook", "hotline_113"] as const)),
+  ack: fc.option(fc.integer({ min: 0, max: 24 * 10 })),
+  accept: fc.option(fc.integer({ min: 0, max: 24 * 10 })),
+  transfer: fc.option(fc.tuple(fc.constantFrom(ids.city, ids.vanGiang, ids.ninhTien), fc.integer({ min: 0, max: 48 }))),
+  recategorize: fc.option(fc.constantFrom("gangs", "traffic")),
+  decide: fc.option(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 24 * 60 }))),
+  reopen: fc.option(fc.integer({ min: 1, max: 24 * 30 }))
+})
+
+type Life = typeof life extends fc.Arbitrary<infer A> ? A : never
+
+const eventsOf = (lives: ReadonlyArray<Life>): Array<TipEvent.TipEvent> => {
+  const events: Array<TipEvent.TipEvent> = []
+  lives.forEach((l, n) => {
+    const tip = TipId.make(`tip-${n}`)
+    let t = from + l.receivedAfter * HOUR
+    const at = (afterHours: number) => {
+      t += afterHours * HOUR + 1
+      return { tip, by, at: DateTime.unsafeMake(t) }
+    }
+    events.push(
+      new TipEvent.TipReceived({
+        ...at(0),
+        unit: l.unit,
+        code: `T-${n}`,
+        registerNumber: n + 1,
+        registerYear: 2023,
+        channel: l.channel,
+        reporterKind: "individual",
+        alias: AliasId.make("AL-0123456789ABCDEF"),
+        legalType: l.legalType,
+        category: CategoryId.make(l.category),
+        summary: ""
+      })
+    )
+    if (l.ack !== null) events.push(new TipEvent.Acknowledged(at(l.ack)))
+    if (l.accept !== null) events.push(new TipEvent.Accepted(at(l.accept)))
+    if (l.recategorize !== null) events.push(new TipEvent.Categorized({ ...at(1), category: CategoryId.make(l.recategorize) }))
+    if (l.transfer !== null && l.transfer[0] !== l.unit) {
+      events.push(new TipEvent.TransferRequested({ ...at(1), to: l.transfer[0], reason: "Chuyển", escalation: false }))
+      events.push(new TipEvent.TransferAccepted(at(l.transfer[1])))
+    }
+    if (l.decide === null) return
+    const [resolved, after] = l.decide
+    events.push(
+      resolved
+        ? new TipEvent.Resolved({ ...at(after), outcome: { _tag: "NotConfirmed" } })
+        : new TipEvent.Rejected({ ...at(after), rejection: { _tag: "OutOfScope", reason: "Không thuộc phạm vi" } })
+    )
+    if (l.reopen !== null) events.push(new TipEvent.Reopened({ ...at(l.reopen), reason: "Có tình tiết mới" }))
+  })
+  return events.sort((a, b) => DateTime.toEpochMillis(a.at) - DateTime.toEpochMillis(b.at))
+}
+
+const query = fc.record({
+  root: fc.constantFrom(
+    { root: ids.city },
+    { root: ids.province, asOf: "2025-08-01" as never },
+    { root: ids.dongThanh }
+  ),
+  period: fc.constantFrom<Statistics.PeriodSpec>(
+    { _tag: "CalendarYear", year: 2023 },
+    { _tag: "PoliceYear", year: 2023 },
+    { _tag: "PoliceMonth", year: 2023, month: 6 },
+    { _tag: "CalendarMonth", year: 2023, month: 1 },
+    { _tag: "Range", first: "2022-12-20" as never, last: "2024-02-10" as never }
+  ),
+  attribution: fc.constantFrom(...(["receiving", "holding"] as const))
+})
+
+/** The additive measures of a group: every count, including the number of durations. */
+const additive = (m: Statistics.Measures): Array<number> => [
+  m.receivedInPeriod,
+  m.resolvedInPeriod,
+  m.resolvedOfReceived,
+  m.openAtEnd,
+  m.overdueAtEnd,
+  m.transfers,
+  m.timeToAcknowledge.count,
+  m.timeToAccept.count,
+  m.timeToResolve.count,
+  ...Object.values(m.compliance).flatMap((c) => [c.met, c.metLate, c.missed, c.pending])
+]
+
+const sumOf = (groups: ReadonlyArray<Statistics.Group>) =>
+  groups.reduce<Array<number>>((acc, g) => additive(g.measures).map((x, i) => x + (acc[i] ?? 0)), [])
+
+describe("Statistics.compute (properties)", () => {
+  it("sums the additive measures of the groups to the total, for any log and grouping", () => {
+    fc.assert(
+      fc.property(
+        fc.array(life, { maxLength: 60 }),
+        query,
+        fc.constantFrom<ReadonlyArray<Statistics.Dimension>>(
+          ["unit"],
+          ["unit", "police_month"],
+          ["calendar_month"],
+          ["category", "status"],
+          ["outcome", "channel"]
+        ),
+        (lives, q, groupBy) => {
+          const events = eventsOf(lives)
+          const report = Either.getOrThrow(
+            Statistics.compute(events, hierarchy, Calendar.vietnam, { ...q.root, period: q.period, attribution: q.attribution, groupBy } as Statistics.Query)
+          )
+          const total = additive(report.total)
+          expect(report.groups.length === 0 ? total.map(() => 0) : sumOf(report.groups)).toEqual(total)
+          const ungrouped = Either.getOrThrow(
+            Statistics.compute(events, hierarchy, Calendar.vietnam, { ...q.root, period: q.period, attribution: q.attribution } as Statistics.Query)
+          )
+          expect(ungrouped.total).toEqual(report.total)
+          expect(ungrouped.groups).toEqual([])
+        }
+      ),
+      { numRuns: 150 }
+    )
+  })
+})

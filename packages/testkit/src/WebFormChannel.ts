@@ -1,0 +1,201 @@
+/**
+ * The reference channel adapter: a police website's "gửi tin báo" form posting signed JSON to tinbao, and tinbao
+ * posting replies back to the site. It is small and real, the model for Zalo and Facebook adapters and the
+ * subject of the channel suite's own test.
+ *
+ * Inbound, the site POSTs `{ "events": [...] }` with `x-tinbao-signature: sha256=<hex>` (HMAC-SHA256 with the
+ * channel secret of `<timestamp>.<exact body bytes>`) and `x-tinbao-timestamp: <epoch seconds>`; deliveries more
+ * than 5 minutes from now are refused as replays. A `GET ?challenge=<n>&verify=<token>` is answered with the
+ * challenge when the token is the configured `verifyToken`. Outbound, replies are POSTed, signed the same way, as
+ * `{ key, conversation, recipient, text, replyTo }` to `endpoint`, with the key also in `idempotency-key`.
+ *
+ * @since 0.1.0
+ */
+import type { Channel } from "@tinbao/core"
+import { Duration, Effect, Either, type Redacted, Schema } from "effect"
+import type * as ChannelSuite from "./ChannelSuite.js"
+import * as cases from "./internal/webFormCases.js"
+import { where } from "./internal/webFormEvent.js"
+import * as fixtures_ from "./internal/webFormFixtures.js"
+import { receive, refuse } from "./internal/webFormReceive.js"
+import { send } from "./internal/webFormSend.js"
+import * as signature from "./internal/webFormSignature.js"
+
+/**
+ * The configuration of a web form channel, less the `fetch` it may be given.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Config = Schema.Struct({
+  id: Schema.NonEmptyTrimmedString,
+  secret: Schema.RedactedFromSelf(Schema.String.pipe(Schema.minLength(16))),
+  endpoint: Schema.String.pipe(Schema.filter((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol))),
+  verifyToken: Schema.optional(Schema.RedactedFromSelf(Schema.String.pipe(Schema.minLength(8)))),
+  maxBodyBytes: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  timeout: Schema.optional(Schema.DurationFromSelf)
+}).annotations({ identifier: "WebFormChannel.Config" })
+
+/**
+ * `id` names the channel (e.g. `web:congan-ninhbinh`); `secret` (16 characters or more) signs both ways;
+ * `endpoint` receives replies; `verifyToken` enables GET handshakes; `maxBodyBytes` bounds a delivery (1 MiB by
+ * default); `timeout` bounds a send (10 seconds by default); `fetch` replaces the global one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Config extends Schema.Schema.Type<typeof Config> {
+  readonly fetch?: typeof globalThis.fetch
+}
+
+/**
+ * What the web form can do: groups (events with `"group": true`), attachments and locations, no comment threads,
+ * no reply window, replies of at most 4,000 characters.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const capabilities: Channel.Capabilities = {
+  groups: true,
+  comments: false,
+  attachments: true,
+  location: true,
+  replyWindow: { _tag: "None" },
+  maxTextLength: 4000
+}
+
+/**
+ * The largest delivery taken when the configuration does not say: 1 MiB.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes = 1024 * 1024
+
+/**
+ * The headers of the signature scheme.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const headers = { signature: signature.signatureHeader, timestamp: signature.timestampHeader } as const
+
+/**
+ * The `x-tinbao-signature` value of a body signed at `timestamp` (epoch seconds): `sha256=<hex>`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sign: (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: number) => string =
+  signature.sign
+
+const decodeConfig = Schema.validateEither(Config, { errors: "all" })
+
+/**
+ * Builds a web form channel adapter (platform `"web"`). Fails with a `permanent` ChannelError naming the
+ * malformed fields (never their values) when the configuration is invalid.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (config: Config): Effect.Effect<Channel.ChannelAdapter, Channel.ChannelError> =>
+  Effect.suspend(() => {
+    const checked = decodeConfig(config)
+    if (Either.isLeft(checked)) {
+      const id = typeof config.id === "string" ? config.id : ""
+      const message = `the web form channel's configuration is invalid at ${where(checked.left)}`
+      return Effect.fail(refuse(id, "permanent", message))
+    }
+    const sendConfig = {
+      channel: config.id,
+      secret: config.secret,
+      endpoint: config.endpoint,
+      fetch: config.fetch ?? globalThis.fetch,
+      timeout: config.timeout ?? Duration.seconds(10),
+      maxTextLength: capabilities.maxTextLength
+    }
+    return Effect.succeed({
+      id: config.id,
+      platform: "web" as const,
+      capabilities,
+      receive: receive({ ...config, maxBodyBytes: config.maxBodyBytes ?? defaultMaxBodyBytes }),
+      send: send(sendConfig)
+    })
+  })
+
+/**
+ * A web form body: a batch of events.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Body = fixtures_.Body
+
+/**
+ * Sample bodies, one per kind of event (the JSON files under `test/fixtures/webform/` hold the same), with the
+ * made-up identities they use: `reporter` sends all but the echo, which `officer` sends.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const fixtures = { ...fixtures_.bodies, reporter: fixtures_.reporter, officer: fixtures_.officer } as const
+
+/**
+ * @since 0.1.0
+ * @category fixtures
+ */
+export type DeliveryOptions = fixtures_.DeliveryOptions
+
+/**
+ * A signed POST delivery of a body (an object as JSON; a string or bytes exactly as given), timestamped now
+ * unless `timestamp` says otherwise; `headers` are applied after signing.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const delivery: (
+  secret: Redacted.Redacted<string>,
+  body: Body | string | Uint8Array,
+  options?: DeliveryOptions
+) => Channel.RawDelivery = fixtures_.delivery
+
+/**
+ * A GET handshake delivery: `?challenge=<challenge>&verify=<verify>`.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const handshakeDelivery: (challenge: string, verify: string, path?: string) => Channel.RawDelivery =
+  fixtures_.handshake
+
+/**
+ * The web form's cases for `ChannelSuite.suite` (every sample body, handshakes, a replay, a wrong content type; a
+ * reply and each way the site can refuse it), signed with `secret` now. The adapter under test must use
+ * `verifyToken` and send replies to the platform URL followed by {@link repliesPath}.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const suiteCases = (
+  secret: Redacted.Redacted<string>,
+  verifyToken: Redacted.Redacted<string>
+): {
+  readonly incoming: ReadonlyArray<ChannelSuite.IncomingCase>
+  readonly outgoing: ReadonlyArray<ChannelSuite.OutgoingCase>
+} => ({ incoming: cases.incomingCases(secret, verifyToken), outgoing: cases.outgoingCases })
+
+/**
+ * The path the suite cases expect replies at, below the fake platform's URL.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const repliesPath: string = cases.repliesPath
+
+/**
+ * The acknowledgement the suite cases send: to the sample reporter's direct conversation, quoting their message.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const sampleReply: Channel.OutboundMessage = cases.reply

@@ -1,0 +1,142 @@
+/**
+ * Sample web form bodies (the same as the JSON files under the testkit's `test/fixtures/webform/`) and builders
+ * of signed deliveries and handshakes. The ids and names are made up.
+ *
+ * @internal
+ */
+import type { Channel } from "@tinbao/core"
+import type { Redacted } from "effect"
+import { sign, signatureHeader, timestampHeader } from "./webFormSignature.js"
+
+/** @internal */
+export interface Body {
+  readonly events: ReadonlyArray<Readonly<Record<string, unknown>>>
+}
+
+/** @internal */
+export const reporter = { id: "wf-user-5f3a9c1e77", name: "Trần Thị Mai" } as const
+
+/** @internal */
+export const officer = { id: "wf-staff-0b7d2e41", name: "Cán bộ trực ban Phường Hoa Lư" } as const
+
+const direct = { conversation: "wf-conv-2c81d0", sender: reporter }
+
+/** @internal */
+export const bodies = {
+  text: (): Body => ({
+    events: [
+      {
+        type: "message",
+        id: "wf-msg-0001",
+        ...direct,
+        text: "Báo tin: có đối tượng lạ đột nhập nhà số 12 ngõ 5, phố Lê Hồng Phong",
+        time: 1735718400123
+      }
+    ]
+  }),
+  imageWithLocation: (): Body => ({
+    events: [
+      {
+        type: "message",
+        id: "wf-msg-0002",
+        ...direct,
+        text: "Ảnh biển số xe máy",
+        attachments: [
+          { type: "image", url: "https://cdn.example.vn/tinbao/a1.jpg", name: "bien-so.jpg", size: 245760 },
+          { type: "link", url: "https://maps.example.vn/p/19.25,105.97", title: "Vị trí" }
+        ],
+        time: "1735718460"
+      },
+      {
+        type: "message",
+        id: "wf-msg-0003",
+        ...direct,
+        location: { latitude: 20.2506, longitude: 105.9745 },
+        time: "2025-01-01T08:01:30.000Z"
+      }
+    ]
+  }),
+  group: (): Body => ({
+    events: [
+      {
+        type: "message",
+        id: "wf-msg-0004",
+        conversation: "wf-group-tdp3",
+        group: true,
+        sender: reporter,
+        text: "Tổ dân phố 3 báo có cháy nhỏ ở chợ",
+        time: 1735718600000
+      }
+    ]
+  }),
+  follow: (): Body => ({ events: [{ type: "follow", id: "wf-evt-0005", ...direct, time: 1735718000 }] }),
+  receipt: (): Body => ({
+    events: [{ type: "delivery", id: "wf-rcpt-0006", ...direct, replyTo: "wf-out-0042", time: 1735718700000 }]
+  }),
+  echo: (): Body => ({
+    events: [
+      {
+        type: "echo",
+        id: "wf-out-0042",
+        conversation: direct.conversation,
+        sender: officer,
+        text: "Công an phường đã nhận tin báo, mã TB-2025-0001.",
+        time: 1735718650000
+      }
+    ]
+  }),
+  unknown: (): Body => ({
+    events: [
+      { type: "poll", id: "wf-evt-0007", ...direct, question: "Bạn có hài lòng?", time: 1735718800000 },
+      { type: "message", id: "wf-msg-0008", ...direct, text: "Cảm ơn các anh", time: 1735718801000 }
+    ]
+  }),
+  postback: (): Body => ({
+    events: [{ type: "postback", id: "wf-btn-0009", ...direct, text: "Gửi tin báo", time: 1735718900000 }]
+  })
+} as const
+
+const encoder = new TextEncoder()
+
+/** @internal */
+export interface DeliveryOptions {
+  /** Epoch seconds of the signature; now by default. */
+  readonly timestamp?: number
+  readonly url?: string
+  /** Headers to add or override after signing, e.g. a wrong content type. */
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/**
+ * A signed POST of a body: an object is serialised as JSON; a string or bytes are sent exactly as given.
+ *
+ * @internal
+ */
+export const delivery = (
+  secret: Redacted.Redacted<string>,
+  body: Body | string | Uint8Array,
+  options: DeliveryOptions = {}
+): Channel.RawDelivery => {
+  const bytes =
+    body instanceof Uint8Array ? body : encoder.encode(typeof body === "string" ? body : JSON.stringify(body))
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000)
+  return {
+    method: "POST",
+    url: options.url ?? "/webhooks/web",
+    headers: {
+      "content-type": "application/json",
+      [signatureHeader]: sign(secret, bytes, timestamp),
+      [timestampHeader]: String(timestamp),
+      ...options.headers
+    },
+    body: bytes
+  }
+}
+
+/** @internal */
+export const handshake = (challenge: string, verify: string, path = "/webhooks/web"): Channel.RawDelivery => ({
+  method: "GET",
+  url: `${path}?${new URLSearchParams({ challenge, verify }).toString()}`,
+  headers: {},
+  body: new Uint8Array(0)
+})

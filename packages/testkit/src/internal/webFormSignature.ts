@@ -1,0 +1,73 @@
+/**
+ * The web form's signature scheme: `x-tinbao-signature: sha256=<hex>` where hex is the HMAC-SHA256, keyed with
+ * the channel secret, of the timestamp, a dot and the exact body bytes; `x-tinbao-timestamp` is that timestamp in
+ * epoch seconds. The timestamp is signed so that a replayed delivery cannot be freshened by editing the header.
+ *
+ * @internal
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto"
+import { Redacted } from "effect"
+
+/** @internal */
+export const signatureHeader = "x-tinbao-signature"
+
+/** @internal */
+export const timestampHeader = "x-tinbao-timestamp"
+
+/** How far a delivery's timestamp may be from our clock, either way, before it counts as a replay. @internal */
+export const toleranceSeconds = 5 * 60
+
+const encoder = new TextEncoder()
+
+// The timestamp is signed as the header carries it, so that a sender never has to agree with us on how to print it.
+const hmac = (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: string): Buffer =>
+  createHmac("sha256", Redacted.value(secret))
+    .update(`${timestamp}.`)
+    .update(typeof body === "string" ? encoder.encode(body) : body)
+    .digest()
+
+/** @internal */
+export const sign = (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: number): string =>
+  `sha256=${hmac(secret, body, String(timestamp)).toString("hex")}`
+
+/** Why a delivery's signature was refused; the messages never quote the values themselves. @internal */
+export type Refusal = "missing" | "malformed" | "stale" | "mismatch"
+
+/** @internal */
+export const refusalMessage: { readonly [R in Refusal]: string } = {
+  missing: "the delivery has no x-tinbao-signature or x-tinbao-timestamp header",
+  malformed: "the delivery's signature or timestamp header is malformed",
+  stale: "the delivery's timestamp is more than 5 minutes away from now (a replay or a wrong clock)",
+  mismatch: "the delivery's signature does not match its body"
+}
+
+/**
+ * Verifies a delivery's headers against its exact body bytes, in constant time; `undefined` when it is genuine.
+ *
+ * @internal
+ */
+export const verify = (
+  secret: Redacted.Redacted<string>,
+  headers: Readonly<Record<string, string>>,
+  body: Uint8Array,
+  nowMillis: number
+): Refusal | undefined => {
+  const signature = headers[signatureHeader]
+  const timestamp = headers[timestampHeader]
+  if (signature === undefined || timestamp === undefined) return "missing"
+  const hex = /^sha256=([0-9a-f]{64})$/.exec(signature)
+  if (hex === null || !/^\d{1,12}$/.test(timestamp)) return "malformed"
+  if (Math.abs(nowMillis / 1000 - Number(timestamp)) > toleranceSeconds) return "stale"
+  return timingSafeEqual(Buffer.from(hex[1], "hex"), hmac(secret, body, timestamp)) ? undefined : "mismatch"
+}
+
+/**
+ * Compares two secrets in constant time whatever their lengths, by comparing their digests.
+ *
+ * @internal
+ */
+export const sameSecret = (given: string, expected: Redacted.Redacted<string>): boolean =>
+  timingSafeEqual(
+    createHash("sha256").update(given).digest(),
+    createHash("sha256").update(Redacted.value(expected)).digest()
+  )

@@ -1,0 +1,276 @@
+import { createHmac } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "@effect/vitest"
+import { Channel } from "@tinbao/core"
+import { Duration, Effect, Exit, Redacted, TestClock } from "effect"
+import * as ChannelSuite from "../src/ChannelSuite.js"
+import * as FakePlatform from "../src/FakePlatform.js"
+import { alterOneByte, capabilityProblems } from "../src/internal/channelSuiteChecks.js"
+import { assertNoLeaks, observation, observe } from "../src/internal/channelSuiteObserve.js"
+import * as WebFormChannel from "../src/WebFormChannel.js"
+
+const secret = Redacted.make("wf-secret-7c0d5e9a41b2f3c8")
+const verifyToken = Redacted.make("wf-verify-93a1b7e2")
+const { reporter, officer } = WebFormChannel.fixtures
+const reply = WebFormChannel.sampleReply
+const config = (url: string): WebFormChannel.Config => ({
+  id: "web:congan-ninhbinh",
+  secret,
+  verifyToken,
+  endpoint: `${url}${WebFormChannel.repliesPath}`
+})
+const make = (url = "http://127.0.0.1:9", extra: Partial<WebFormChannel.Config> = {}) =>
+  Effect.orDie(WebFormChannel.make({ ...config(url), ...extra }))
+
+// Signed as the files hold them, pretty-printed: signatures cover the exact bytes.
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/webform/${name}.json`, import.meta.url))
+const signed = (name: string) => WebFormChannel.delivery(secret, file(name))
+
+ChannelSuite.suite("WebFormChannel", {
+  make: (url) => make(url),
+  signatureHeader: WebFormChannel.headers.signature,
+  ...WebFormChannel.suiteCases(secret, verifyToken),
+  secrets: [Redacted.value(secret), Redacted.value(verifyToken)]
+})
+
+const reason = <A>(effect: Effect.Effect<A, Channel.ChannelError>) =>
+  Effect.map(Effect.flip(effect), (e) => ({ reason: e.reason, message: e.message }))
+const receive = (delivery: Channel.RawDelivery, extra: Partial<WebFormChannel.Config> = {}) =>
+  Effect.flatMap(make(undefined, extra), (adapter) => adapter.receive(delivery))
+const body = (events: ReadonlyArray<unknown>): string => JSON.stringify({ events })
+const text = (id: string, value: string) => ({
+  type: "message",
+  id,
+  conversation: "c-1",
+  sender: reporter,
+  text: value,
+  time: 1
+})
+
+describe("WebFormChannel inbound", () => {
+  it("signs the timestamp, a dot and the exact body with HMAC-SHA256", () => {
+    const expected = createHmac("sha256", Redacted.value(secret)).update('1735718400.{"events":[]}').digest("hex")
+    expect(WebFormChannel.sign(secret, '{"events":[]}', 1735718400)).toBe(`sha256=${expected}`)
+  })
+
+  it.effect("accepts a delivery signed 4 minutes ago and refuses one 6 minutes ago or ahead", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1735718400000)
+      const at = (seconds: number) => WebFormChannel.delivery(secret, body([]), { timestamp: 1735718400 + seconds })
+      expect((yield* receive(at(-240))).answer.status).toBe(200)
+      expect(yield* reason(receive(at(-360)))).toMatchObject({ reason: "bad_signature", message: /5 minutes/ })
+      expect((yield* reason(receive(at(360)))).reason).toBe("bad_signature")
+    })
+  )
+
+  it.live("verifies the exact bytes: the same JSON re-serialised does not pass", () =>
+    Effect.gen(function* () {
+      const original = signed("text")
+      const compact = new TextEncoder().encode(JSON.stringify(JSON.parse(new TextDecoder().decode(original.body))))
+      expect((yield* reason(receive({ ...original, body: compact }))).reason).toBe("bad_signature")
+      const upper = { ...original.headers, "x-tinbao-signature": original.headers["x-tinbao-signature"].toUpperCase() }
+      expect((yield* reason(receive({ ...original, headers: upper }))).reason).toBe("bad_signature")
+    })
+  )
+
+  it.live("refuses a 10 MB body before reading it, and honours maxBodyBytes", () =>
+    Effect.gen(function* () {
+      const huge = WebFormChannel.delivery(secret, new Uint8Array(10 * 1024 * 1024).fill(0x20))
+      expect(yield* reason(receive(huge))).toMatchObject({ reason: "bad_request", message: /over 1048576/ })
+      const padded = body([text("m-1", "x".repeat(800))])
+      expect((yield* receive(WebFormChannel.delivery(secret, padded), { maxBodyBytes: 1024 })).messages).toHaveLength(1)
+      const over = WebFormChannel.delivery(secret, body([text("m-1", "x".repeat(1100))]))
+      expect((yield* reason(receive(over, { maxBodyBytes: 1024 }))).reason).toBe("bad_request")
+    })
+  )
+
+  it.live("refuses JSON nested 10,000 levels deep without overflowing, and counts no brackets in strings", () =>
+    Effect.gen(function* () {
+      const deep = `{"events":[${"[".repeat(10000)}${"]".repeat(10000)}]}`
+      expect(yield* reason(receive(WebFormChannel.delivery(secret, deep)))).toMatchObject({
+        reason: "bad_request",
+        message: /nested deeper than 64/
+      })
+      const brackets = body([text("m-1", `${"[{".repeat(200)} \\" ${"}]".repeat(200)}`)])
+      expect((yield* receive(WebFormChannel.delivery(secret, brackets))).messages).toHaveLength(1)
+    })
+  )
+
+  it.live("refuses invalid UTF-8, a truncated body, and what is not JSON", () =>
+    Effect.gen(function* () {
+      const invalid = Uint8Array.from([...new TextEncoder().encode('{"events":[],"x":"'), 0xc3, 0x28, 0x22, 0x7d])
+      const bad = yield* reason(receive(WebFormChannel.delivery(secret, invalid)))
+      expect(bad).toMatchObject({ reason: "bad_request", message: /UTF-8/ })
+      const whole = signed("text")
+      const cut = { ...whole, body: whole.body.subarray(0, whole.body.length - 20) }
+      expect((yield* reason(receive(cut))).reason).toBe("bad_signature")
+      const resigned = WebFormChannel.delivery(secret, cut.body)
+      expect(yield* reason(receive(resigned))).toMatchObject({ reason: "bad_request", message: /truncated/ })
+      for (const wrong of ['{"events":{}}', "[]", "null", JSON.stringify({ events: Array(1001).fill(0) })]) {
+        expect((yield* reason(receive(WebFormChannel.delivery(secret, wrong)))).reason).toBe("bad_request")
+      }
+    })
+  )
+
+  it.live("takes application/json in UTF-8 only", () =>
+    Effect.gen(function* () {
+      const as = (type: string | undefined) => {
+        const d = signed("text")
+        const { "content-type": _, ...rest } = d.headers
+        return { ...d, headers: type === undefined ? rest : { ...rest, "content-type": type } }
+      }
+      expect((yield* receive(as("Application/JSON; charset=UTF-8"))).messages).toHaveLength(1)
+      for (const type of ["text/plain", "application/json; charset=iso-8859-1", "multipart/form-data", undefined]) {
+        expect((yield* reason(receive(as(type)))).reason, String(type)).toBe("bad_request")
+      }
+    })
+  )
+
+  it.live("names where an event is malformed, never the values, and refuses other methods", () =>
+    Effect.gen(function* () {
+      const event = {
+        ...text("m-1", "x"),
+        sender: { id: reporter.id, name: 42 },
+        attachments: [{ type: "image", url: "javascript:alert(1)" }]
+      }
+      const bad = yield* reason(receive(WebFormChannel.delivery(secret, body([event]))))
+      expect(bad.reason).toBe("bad_request")
+      expect(bad.message).toMatch(/sender\.name/)
+      expect(bad.message).toMatch(/attachments\.0\.url/)
+      expect(bad.message).not.toContain(reporter.id)
+      expect(bad.message).not.toContain("javascript")
+      const when = yield* reason(
+        receive(WebFormChannel.delivery(secret, body([{ ...text("m-2", "x"), time: "hôm qua" }])))
+      )
+      expect(when).toMatchObject({ reason: "bad_request", message: /time/ })
+      const put = { ...signed("text"), method: "PUT" }
+      expect((yield* reason(receive(put))).reason).toBe("bad_request")
+    })
+  )
+
+  it.live("normalises Vietnamese text to NFC and keeps ids as strings", () =>
+    Effect.gen(function* () {
+      const decomposed = "Báo tin cháy".normalize("NFD")
+      const received = yield* receive(WebFormChannel.delivery(secret, body([text("m-1", decomposed)])))
+      expect(received.messages[0].text).toBe("Báo tin cháy".normalize("NFC"))
+      const numeric = body([text("m-2", "x")]).replace('"id":"m-2"', '"id":9007199254740993')
+      expect((yield* reason(receive(WebFormChannel.delivery(secret, numeric)))).reason).toBe("bad_request")
+    })
+  )
+
+  it.live("answers handshakes only with a verify token configured and a numeric challenge", () =>
+    Effect.gen(function* () {
+      const ok = WebFormChannel.handshakeDelivery("42", Redacted.value(verifyToken))
+      const { verifyToken: _token, ...withoutToken } = config("http://127.0.0.1:9")
+      const noToken = yield* Effect.orDie(WebFormChannel.make(withoutToken))
+      expect((yield* reason(noToken.receive(ok))).reason).toBe("bad_signature")
+      const word = WebFormChannel.handshakeDelivery("abc", Redacted.value(verifyToken))
+      expect((yield* reason(receive(word))).reason).toBe("bad_request")
+    })
+  )
+})
+
+describe("WebFormChannel configuration and outbound", () => {
+  it.effect("refuses a bad configuration naming the fields, never the secret", () =>
+    Effect.gen(function* () {
+      const short = Redacted.make("too-short")
+      const e = yield* Effect.flip(WebFormChannel.make({ ...config("ftp://x"), secret: short }))
+      expect(e.reason).toBe("permanent")
+      expect(e.message).toMatch(/secret/)
+      expect(e.message).toMatch(/endpoint/)
+      expect(`${e.message} ${JSON.stringify(e)}`).not.toContain("too-short")
+    })
+  )
+
+  it.scopedLive("gives up on a site that does not answer in time, as transient", () =>
+    Effect.gen(function* () {
+      const platform = yield* FakePlatform.make
+      yield* platform.respondWith({ status: 200, body: { id: "late" }, delayMillis: 1000 })
+      const adapter = yield* make(platform.url, { timeout: Duration.millis(100) })
+      const e = yield* Effect.flip(adapter.send(reply))
+      expect([e.reason, e.retryable]).toEqual(["transient", true])
+    })
+  )
+
+  it("lists its fixtures as the JSON files hold them", () => {
+    const files = {
+      text: "text",
+      imageWithLocation: "image-location",
+      group: "group",
+      follow: "follow",
+      receipt: "delivery-receipt",
+      echo: "echo",
+      unknown: "unknown-type",
+      postback: "postback"
+    } as const
+    for (const [builder, name] of Object.entries(files)) {
+      const built = WebFormChannel.fixtures[builder as keyof typeof files]()
+      expect(JSON.parse(new TextDecoder().decode(file(name))), name).toEqual(built)
+    }
+    expect(officer.id).not.toBe(reporter.id)
+  })
+})
+
+describe("FakePlatform", () => {
+  it.scopedLive("records requests, answers from its script, then 599, and refuses a malformed answer", () =>
+    Effect.gen(function* () {
+      const platform = yield* FakePlatform.make
+      yield* platform.respondWith({ status: 202, body: { id: "a" } })
+      const first = yield* Effect.promise(() => fetch(`${platform.url}/x?y=1`, { method: "PUT", body: "hi" }))
+      expect([first.status, yield* Effect.promise(() => first.json())]).toEqual([202, { id: "a" }])
+      const second = yield* Effect.promise(() => fetch(platform.url))
+      expect(second.status).toBe(599)
+      const recorded = yield* platform.requests
+      expect(recorded.map((r) => [r.method, r.path, r.body])).toEqual([
+        ["PUT", "/x?y=1", "hi"],
+        ["GET", "/", ""]
+      ])
+      expect(Exit.isFailure(yield* Effect.exit(platform.respondWith({ status: 700 })))).toBe(true)
+    })
+  )
+
+  it.live("stops listening when its scope closes", () =>
+    Effect.gen(function* () {
+      const url = yield* Effect.scoped(Effect.map(FakePlatform.make, (p) => p.url))
+      const after = yield* Effect.exit(Effect.tryPromise(() => fetch(url)))
+      expect(Exit.isFailure(after)).toBe(true)
+    })
+  )
+})
+
+describe("ChannelSuite checks", () => {
+  it.live("catch an adapter that logs a sender's identity or puts a secret in an error", () =>
+    Effect.gen(function* () {
+      const adapter = yield* make()
+      const leaky = (delivery: Channel.RawDelivery) =>
+        Effect.tap(adapter.receive(delivery), (r) =>
+          Effect.logDebug(`from ${JSON.stringify(Redacted.value(r.messages[0].sender))}`)
+        )
+      const observed = observation()
+      yield* observe(observed, leaky(signed("text")))
+      expect(() => assertNoLeaks(observed, [])).toThrow(/identity "wf-user-5f3a9c1e77" in a log line/)
+      const failing = observation()
+      yield* observe(
+        failing,
+        Effect.fail(
+          new Channel.ChannelError({ channel: "x", reason: "permanent", message: `key ${Redacted.value(secret)}` })
+        )
+      )
+      expect(() => assertNoLeaks(failing, [Redacted.value(secret)])).toThrow(/secret #1/)
+      expect(() => assertNoLeaks(observation(), [Redacted.value(secret)])).not.toThrow()
+    })
+  )
+
+  it("alter one character within its alphabet, and find unsound capabilities", () => {
+    expect(alterOneByte("sha256=0af")).toBe("sha256=0a0")
+    expect(alterOneByte("abcZ==")).toBe("abcG==")
+    const bad = {
+      ...WebFormChannel.capabilities,
+      maxTextLength: 0,
+      replyWindow: { _tag: "Hours" as const, hours: 24, humanAgentHours: 1 }
+    }
+    expect(capabilityProblems({ id: " ", platform: "web", capabilities: bad } as Channel.ChannelAdapter)).toHaveLength(
+      3
+    )
+  })
+})
