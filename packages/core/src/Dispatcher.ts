@@ -10,14 +10,15 @@
  *
  * @since 0.1.0
  */
-import { Context, type DateTime, Effect, type Either, Layer, Option, Schema, type Scope } from "effect"
-import { type ChannelAdapter, ChannelError, type ReplyWindow } from "./Channel.js"
-import type { IdentityVault } from "./IdentityVault.js"
+import { Context, type DateTime, Effect, type Either, Layer, type Option, Redacted, Schema, type Scope } from "effect"
+import type { ChannelAdapter, ChannelError, ReplyWindow } from "./Channel.js"
+import { IdentityVault, type IdentityVaultError } from "./IdentityVault.js"
 import type { Conversation, InboundMessage } from "./InboundMessage.js"
 import * as internal from "./internal/dispatcher.js"
 import * as backoff from "./internal/dispatcherBackoff.js"
+import * as channels from "./internal/dispatcherChannels.js"
 import * as window from "./internal/dispatcherWindow.js"
-import type { Outbox, OutboxError } from "./Outbox.js"
+import type { Entry, Outbox, OutboxError } from "./Outbox.js"
 
 /**
  * The channel adapters of a deployment, by channel id. `Channels.layer(adapters)` builds the registry; it
@@ -41,23 +42,7 @@ export class Channels extends Context.Tag("@tinbao/core/Channels")<
    */
   static readonly make = (
     adapters: ReadonlyArray<ChannelAdapter>
-  ): Effect.Effect<Context.Tag.Service<Channels>, ChannelError> =>
-    Effect.suspend(() => {
-      const byId = new Map<string, ChannelAdapter>()
-      for (const adapter of adapters) {
-        if (byId.has(adapter.id)) {
-          return Effect.fail(
-            new ChannelError({
-              channel: adapter.id,
-              reason: "permanent",
-              message: `Two channel adapters have the id ${adapter.id}: every channel needs its own id.`
-            })
-          )
-        }
-        byId.set(adapter.id, adapter)
-      }
-      return Effect.succeed({ get: (id: string) => Option.fromNullable(byId.get(id)), all: [...adapters] })
-    })
+  ): Effect.Effect<Context.Tag.Service<Channels>, ChannelError> => channels.make(adapters)
 
   /**
    * The registry as a layer.
@@ -143,19 +128,41 @@ export class ConversationActivity extends Context.Tag("@tinbao/core/Conversation
 }
 
 /**
+ * The key under which a direct conversation's activity is kept: the reporter's vault fingerprint, never
+ * the platform user id (which is an identity). Intake records under it, and the dispatcher looks it up.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const directKey = (
+  channel: string,
+  platformUserId: string
+): Effect.Effect<Conversation, IdentityVaultError, IdentityVault> =>
+  Effect.flatMap(IdentityVault, (vault) =>
+    Effect.map(vault.fingerprint(Redacted.make({ channel, platformUserId })), (id) => ({ kind: "direct" as const, id }))
+  )
+
+/**
  * Records the messages a reporter sent (messages, comments and postbacks; not receipts, echoes or follows)
- * in {@link ConversationActivity}. Intake calls it for every delivery it handles.
+ * in {@link ConversationActivity}, direct conversations under {@link directKey}. Intake calls it for every
+ * message it takes in.
  *
  * @since 0.1.0
  * @category combinators
  */
 export const recordInbound = (
   messages: ReadonlyArray<InboundMessage>
-): Effect.Effect<void, ConversationActivityError, ConversationActivity> =>
+): Effect.Effect<void, ConversationActivityError | IdentityVaultError, ConversationActivity | IdentityVault> =>
   Effect.flatMap(ConversationActivity, (activity) =>
     Effect.forEach(
       messages.filter((m) => m.kind === "message" || m.kind === "comment" || m.kind === "postback"),
-      (m) => activity.recordInbound(m.channel, m.conversation, m.sentAt),
+      (m) =>
+        Effect.flatMap(
+          m.conversation.kind === "direct"
+            ? directKey(m.channel, Redacted.value(m.sender).platformUserId)
+            : Effect.succeed(m.conversation),
+          (key) => activity.recordInbound(m.channel, key, m.sentAt)
+        ),
       { discard: true }
     )
   )
@@ -239,6 +246,11 @@ export interface Options {
   readonly sendTimeoutMillis?: number
   /** The pause of `run` after a round that found less than a full batch (default 1 s). */
   readonly pollMillis?: number
+  /**
+   * Called with each entry once it is recorded sent, e.g. to tell intake that an acknowledgement went out. A
+   * failure is logged; the entry stays sent.
+   */
+  readonly onSent?: (entry: Entry) => Effect.Effect<void, unknown>
 }
 
 /**

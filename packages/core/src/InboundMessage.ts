@@ -25,8 +25,9 @@ export type Kind = typeof Kind.Type
 
 /**
  * Where the message was said: a 1:1 conversation with a user, an OA group, or the comment thread of a page post.
- * A direct conversation's id is often the user's platform id: intake never stores or sends it on (it keys
- * direct conversations by the vault's fingerprint and replies through the outbox's sealed recipient).
+ * **Contract:** a direct conversation is the one with its sender, and its id is the sender's platform user id
+ * (as on Zalo and Facebook). It is an identity: intake never stores it (it keys direct conversations by the
+ * vault's fingerprint), and the outbox replies through the sealed recipient.
  *
  * @since 0.1.0
  * @category models

@@ -20,6 +20,7 @@ import { Context, type Duration, type Effect, type Layer } from "effect"
 import type { Actor } from "./Actor.js"
 import type { BindingError, Bindings } from "./Binding.js"
 import type { Category } from "./Category.js"
+import type { ConversationActivity, ConversationActivityError } from "./Dispatcher.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { IntakeLedger, IntakeLedgerError } from "./IntakeLedger.js"
@@ -58,6 +59,7 @@ export type IntakeError =
   | BindingError
   | RegisterError
   | OutboxError
+  | ConversationActivityError
 
 /**
  * A message the outbox has delivered, as intake needs to know it.
@@ -130,8 +132,11 @@ export const acknowledgementText = (code: string, unit: Label): string =>
  */
 export const layer: (
   options?: Options
-) => Layer.Layer<Intake, never, Tips | IdentityVault | IntakeLedger | Bindings | Register | Outbox | UnitDirectory> =
-  internal.layer
+) => Layer.Layer<
+  Intake,
+  never,
+  Tips | IdentityVault | IntakeLedger | Bindings | Register | Outbox | UnitDirectory | ConversationActivity
+> = internal.layer
 
 /**
  * Identifies the intake process in tip events.

@@ -178,7 +178,8 @@ export const GroupKey = schema.GroupKey
 export type GroupKey = typeof GroupKey.Type
 
 /**
- * One group of a report: its key, its label and its measures.
+ * One group of a report: its key, its label (one label per dimension in `labels`, joined with " · " in `label`) and
+ * its measures.
  *
  * @since 0.1.0
  * @category models

@@ -11,10 +11,10 @@ export * as Access from "./Access.js"
 
 /** @since 0.1.0 */
 export * as Actor from "./Actor.js"
-
+/** @since 0.1.0 */
+export * as Binding from "./Binding.js"
 /** @since 0.1.0 */
 export * as Calendar from "./Calendar.js"
-
 /** @since 0.1.0 */
 export * as Category from "./Category.js"
 /** @since 0.1.0 */
@@ -24,9 +24,17 @@ export * as Command from "./Command.js"
 /** @since 0.1.0 */
 export * as Deadline from "./Deadline.js"
 /** @since 0.1.0 */
+export * as Dispatcher from "./Dispatcher.js"
+/** @since 0.1.0 */
 export * as IdentityVault from "./IdentityVault.js"
 /** @since 0.1.0 */
 export * as InboundMessage from "./InboundMessage.js"
+/** @since 0.1.0 */
+export * as Inbox from "./Inbox.js"
+/** @since 0.1.0 */
+export * as Intake from "./Intake.js"
+/** @since 0.1.0 */
+export * as IntakeLedger from "./IntakeLedger.js"
 /** @since 0.1.0 */
 export * as Label from "./Label.js"
 /** @since 0.1.0 */
@@ -34,9 +42,13 @@ export * as Lifecycle from "./Lifecycle.js"
 /** @since 0.1.0 */
 export * as LocalDate from "./LocalDate.js"
 /** @since 0.1.0 */
+export * as Outbox from "./Outbox.js"
+/** @since 0.1.0 */
 export * as Period from "./Period.js"
 /** @since 0.1.0 */
 export * as Register from "./Register.js"
+/** @since 0.1.0 */
+export * as Routing from "./Routing.js"
 /** @since 0.1.0 */
 export * as StatisticalPeriod from "./StatisticalPeriod.js"
 /** @since 0.1.0 */
@@ -57,13 +69,4 @@ export * as UnitDirectory from "./UnitDirectory.js"
 export * as UnitHierarchy from "./UnitHierarchy.js"
 
 /** @since 0.1.0 */
-export * as Binding from "./Binding.js"
-
-/** @since 0.1.0 */
-export * as Routing from "./Routing.js"
-
-/** @since 0.1.0 */
-export * as IntakeLedger from "./IntakeLedger.js"
-
-/** @since 0.1.0 */
-export * as Intake from "./Intake.js"
+export * as Webhook from "./Webhook.js"

@@ -63,7 +63,7 @@ const enqueue = (key: string, n: number, options: { wrote?: boolean; humanAgent?
     )
     if (options.wrote !== false) {
       const activity = yield* Dispatcher.ConversationActivity
-      yield* activity.recordInbound(CHANNEL, { kind: "direct", id: userId(n) }, yield* DateTime.now)
+      yield* activity.recordInbound(CHANNEL, yield* Dispatcher.directKey(CHANNEL, userId(n)), yield* DateTime.now)
     }
     const outbox = yield* Outbox.Outbox
     yield* outbox.enqueue({
@@ -87,8 +87,11 @@ describe("Dispatcher", () => {
     const f = fake()
     return Effect.gen(function* () {
       const alias = yield* enqueue("ack:T1", 1)
-      const counts = yield* Dispatcher.runOnce()
+      const told: Array<string> = []
+      const onSent = (e: Outbox.Entry) => Effect.sync(() => told.push(`${e.key} ${e.platformMessageId}`))
+      const counts = yield* Dispatcher.runOnce({ onSent })
       expect(counts).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, unsettled: 0 })
+      expect(told).toEqual(["ack:T1 mid-ack:T1"])
       expect(f.sent).toHaveLength(1)
       const [message] = f.sent
       expect(Redacted.value(message!.recipient!)).toBe(userId(1))
@@ -97,8 +100,12 @@ describe("Dispatcher", () => {
       expect(stored).toMatchObject({ status: "sent", platformMessageId: "mid-ack:T1", attempts: 1, recipient: alias })
       expect(JSON.stringify(stored)).not.toContain(userId(1))
       const activity = yield* Dispatcher.ConversationActivity
-      expect((yield* activity.get(CHANNEL, { kind: "direct", id: userId(1) }))?.repliesSince).toBe(1)
+      expect((yield* activity.get(CHANNEL, yield* Dispatcher.directKey(CHANNEL, userId(1))))?.repliesSince).toBe(1)
       expect(yield* Dispatcher.runOnce()).toMatchObject({ claimed: 0, sent: 0 })
+      // A failing hook does not undo the send.
+      yield* enqueue("ack:T2", 2)
+      expect(yield* Dispatcher.runOnce({ onSent: () => Effect.fail("intake down") })).toMatchObject({ sent: 1 })
+      expect((yield* entry("ack:T2"))?.status).toBe("sent")
     }).pipe(Effect.provide(layer(f.adapter)))
   })
 
@@ -221,11 +228,17 @@ describe("Dispatcher", () => {
       const vault = yield* IdentityVault.IdentityVault
       const outbox = yield* Outbox.Outbox
       const activity = yield* Dispatcher.ConversationActivity
-      const conversation = { kind: "direct", id: userId(1) } as const
+      const conversation = yield* Dispatcher.directKey(CHANNEL, userId(1))
       yield* activity.recordInbound(CHANNEL, conversation, yield* DateTime.now)
       const alias = yield* vault.seal(Redacted.make({ channel: CHANNEL, platformUserId: userId(1) }))
       const reply = (key: string) =>
-        outbox.enqueue({ key, channel: CHANNEL, conversation: { kind: "direct", id: alias }, recipient: alias, text: key })
+        outbox.enqueue({
+          key,
+          channel: CHANNEL,
+          conversation: { kind: "direct", id: alias },
+          recipient: alias,
+          text: key
+        })
       for (const key of ["r1", "r2", "r3"]) yield* reply(key)
       expect(yield* Dispatcher.runOnce()).toMatchObject({ sent: 2, failed: 1 })
       expect(f.sent.map((m) => m.key)).toEqual(["r1", "r2"])

@@ -181,12 +181,23 @@ describe("Dispatcher under failure", () => {
         const outbox = yield* Outbox.Outbox
         const activity = yield* Dispatcher.ConversationActivity
         const alias = yield* enqueue("m1", 1)
-        yield* activity.recordInbound(CHANNEL, { kind: "direct", id: userId(1) }, yield* DateTime.now)
+        yield* activity.recordInbound(CHANNEL, yield* Dispatcher.directKey(CHANNEL, userId(1)), yield* DateTime.now)
         for (const key of ["m2", "m3", "m4"]) {
           yield* TestClock.adjust("1 millis")
-          yield* outbox.enqueue({ key, channel: CHANNEL, conversation: { kind: "direct", id: alias }, recipient: alias, text: key })
+          yield* outbox.enqueue({
+            key,
+            channel: CHANNEL,
+            conversation: { kind: "direct", id: alias },
+            recipient: alias,
+            text: key
+          })
         }
-        yield* outbox.enqueue({ key: "c1", channel: CHANNEL, conversation: { kind: "post", id: "1221316769_1213590066" }, text: "c1" })
+        yield* outbox.enqueue({
+          key: "c1",
+          channel: CHANNEL,
+          conversation: { kind: "post", id: "1221316769_1213590066" },
+          text: "c1"
+        })
         expect(yield* Dispatcher.runOnce()).toMatchObject({ sent: 5 })
         expect(sent.filter((k) => k.startsWith("m"))).toEqual(["m1", "m2", "m3", "m4"])
       }).pipe(Effect.provide(layer(windowed)))
@@ -236,13 +247,15 @@ describe("Dispatcher under failure", () => {
           sentAt: DateTime.unsafeMake(millis)
         })
       const activity = yield* Dispatcher.ConversationActivity
+      const key = yield* Dispatcher.directKey(CHANNEL, userId(1))
       yield* Dispatcher.recordInbound([message("message", 1_000), message("seen", 5_000), message("echo", 6_000)])
-      expect(yield* activity.get(CHANNEL, conversation)).toEqual({
+      expect(yield* activity.get(CHANNEL, { kind: "direct", id: userId(1) })).toBeUndefined()
+      expect(yield* activity.get(CHANNEL, key)).toEqual({
         lastInboundAt: DateTime.unsafeMake(1_000),
         repliesSince: 0
       })
       yield* Dispatcher.recordInbound([message("postback", 2_000)])
-      expect((yield* activity.get(CHANNEL, conversation))?.lastInboundAt).toEqual(DateTime.unsafeMake(2_000))
-    }).pipe(Effect.provide(Dispatcher.ConversationActivity.layerMemory))
+      expect((yield* activity.get(CHANNEL, key))?.lastInboundAt).toEqual(DateTime.unsafeMake(2_000))
+    }).pipe(Effect.provide(Layer.merge(Dispatcher.ConversationActivity.layerMemory, IdentityVault.layerMemory)))
   )
 })

@@ -13,7 +13,8 @@ const delivery = (text = '{"object":"page","entry":[]}'): RawDelivery => ({
   body: bytes(text)
 })
 
-const reasonOf = <A, R>(effect: Effect.Effect<A, Inbox.InboxError, R>) => Effect.map(Effect.flip(effect), (e) => e.reason)
+const reasonOf = <A, R>(effect: Effect.Effect<A, Inbox.InboxError, R>) =>
+  Effect.map(Effect.flip(effect), (e) => e.reason)
 
 describe("Inbox", () => {
   it.effect("stores a delivery byte for byte and hands it to one worker at a time", () =>
@@ -69,7 +70,9 @@ describe("Inbox", () => {
   it.effect("keeps dead letters to inspect and replays them", () =>
     Effect.gen(function* () {
       const inbox = yield* Inbox.Inbox
-      const first = yield* inbox.store(CHANNEL, delivery(), yield* DateTime.now, { deadLetter: "unsupported: reaction" })
+      const first = yield* inbox.store(CHANNEL, delivery(), yield* DateTime.now, {
+        deadLetter: "unsupported: reaction"
+      })
       yield* TestClock.adjust("1 second")
       const second = yield* inbox.store(CHANNEL, delivery(), yield* DateTime.now)
       yield* inbox.deadLetter(second, "bad_signature")
@@ -87,9 +90,7 @@ describe("Inbox", () => {
       expect(DateTime.toEpochMillis(replayed.nextAttemptAt)).toBe(3_601_000)
       expect((yield* inbox.claim(yield* DateTime.now, 10, 1000)).map((e) => e.id)).toEqual([first])
       expect(yield* reasonOf(inbox.replay(first))).toBe("conflict")
-      expect(yield* reasonOf(inbox.replay("IB-00000000000000000000000000000000" as Inbox.InboxId))).toBe(
-        "not_found"
-      )
+      expect(yield* reasonOf(inbox.replay("IB-00000000000000000000000000000000" as Inbox.InboxId))).toBe("not_found")
       expect((yield* inbox.deadLetters()).map((e) => e.id)).toEqual([second])
     }).pipe(Effect.provide(Inbox.layerMemory))
   )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect, FastCheck, Layer, Redacted, TestClock } from "effect"
 import * as Binding from "../src/Binding.js"
+import * as Dispatcher from "../src/Dispatcher.js"
 import { InboundMessage } from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
 import * as IntakeLedger from "../src/IntakeLedger.js"
@@ -12,7 +13,14 @@ const CHANNEL = "zalo-oa:207145032978"
 
 const layer = (options?: Intake.Options) =>
   Intake.layer(options).pipe(
-    Layer.provideMerge(Layer.mergeAll(IntakeLedger.layerMemory, Binding.layerMemory, Outbox.layerMemory)),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        IntakeLedger.layerMemory,
+        Binding.layerMemory,
+        Outbox.layerMemory,
+        Dispatcher.ConversationActivity.layerMemory
+      )
+    ),
     Layer.provideMerge(Tips.layerMemory())
   )
 

@@ -16,7 +16,8 @@ const message = (key: string, overrides: Partial<Outbox.Message> = {}): Outbox.M
 })
 
 const outbox = Outbox.Outbox
-const reasonOf = <A, R>(effect: Effect.Effect<A, Outbox.OutboxError, R>) => Effect.map(Effect.flip(effect), (e) => e.reason)
+const reasonOf = <A, R>(effect: Effect.Effect<A, Outbox.OutboxError, R>) =>
+  Effect.map(Effect.flip(effect), (e) => e.reason)
 
 describe("Outbox", () => {
   it.effect("enqueues a message as a pending entry, due now", () =>

@@ -5,10 +5,10 @@ import { ActorId } from "../src/Actor.js"
 import * as Calendar from "../src/Calendar.js"
 import { CategoryId, type LegalType } from "../src/Category.js"
 import { AliasId } from "../src/IdentityVault.js"
+import * as LocalDate from "../src/LocalDate.js"
 import * as Statistics from "../src/Statistics.js"
 import { TipId } from "../src/Tip.js"
 import * as TipEvent from "../src/TipEvent.js"
-import * as LocalDate from "../src/LocalDate.js"
 import type { UnitId } from "../src/Unit.js"
 
 // Events are built directly: the engine reads only the log, so this is what a store would hold.
@@ -20,15 +20,43 @@ const d = LocalDate.unsafeMake
 const ids = NinhBinh.unitIds
 const hierarchy = NinhBinh.hierarchy()
 
+/** The events of one tip, added step by step. */
+class TipLog {
+  constructor(
+    private readonly events: Array<TipEvent.TipEvent>,
+    private readonly common: (when: string | number) => { tip: TipId; at: DateTime.Utc; by: ActorId }
+  ) {}
+  private add(...events: Array<TipEvent.TipEvent>): this {
+    this.events.push(...events)
+    return this
+  }
+  ack(when: string | number) {
+    return this.add(new TipEvent.Acknowledged(this.common(when)))
+  }
+  accept(when: string | number) {
+    return this.add(new TipEvent.Accepted(this.common(when)))
+  }
+  resolve(when: string | number) {
+    return this.add(new TipEvent.Resolved({ ...this.common(when), outcome: { _tag: "Handled", summary: "Đã xử lý" } }))
+  }
+  escalate(to: UnitId, when: string, acceptedAt: string) {
+    return this.add(
+      new TipEvent.TransferRequested({ ...this.common(when), to, reason: "Vượt thẩm quyền", escalation: true }),
+      new TipEvent.TransferAccepted(this.common(acceptedAt))
+    )
+  }
+}
+
 const makeLog = () => {
   const events: Array<TipEvent.TipEvent> = []
   let n = 0
   const tip = (unit: UnitId, at: string | number, legalType: LegalType = "phan_anh", category = "crime") => {
     const id = TipId.make(`tip-${++n}`)
-    const common = (when: string | number) => ({ tip: id, at: local(when), by })
     events.push(
       new TipEvent.TipReceived({
-        ...common(at),
+        tip: id,
+        at: local(at),
+        by,
         unit,
         code: `T-${n}`,
         registerNumber: n,
@@ -42,22 +70,7 @@ const makeLog = () => {
         summary: "Phản ánh thử nghiệm"
       })
     )
-    const api = {
-      id,
-      ack: (when: string | number) => (events.push(new TipEvent.Acknowledged(common(when))), api),
-      accept: (when: string | number) => (events.push(new TipEvent.Accepted(common(when))), api),
-      resolve: (when: string | number) => (
-        events.push(new TipEvent.Resolved({ ...common(when), outcome: { _tag: "Handled", summary: "Đã xử lý" } })), api
-      ),
-      escalate: (to: UnitId, when: string, acceptedAt: string) => (
-        events.push(
-          new TipEvent.TransferRequested({ ...common(when), to, reason: "Vượt thẩm quyền", escalation: true }),
-          new TipEvent.TransferAccepted(common(acceptedAt))
-        ),
-        api
-      )
-    }
-    return api
+    return new TipLog(events, (when) => ({ tip: id, at: local(when), by }))
   }
   const log = () => events.toSorted((a, b) => DateTime.toEpochMillis(a.at) - DateTime.toEpochMillis(b.at))
   return { tip, log }
@@ -163,7 +176,8 @@ describe("Statistics.compute", () => {
       p99Millis: 99 * HOUR
     })
     const few = makeLog()
-    for (const h of [7, 1, 3, 20, 5]) few.tip(ids.ninhTien, "2023-06-01T00:00").ack(`2023-06-01T${String(h).padStart(2, "0")}:00`)
+    for (const h of [7, 1, 3, 20, 5])
+      few.tip(ids.ninhTien, "2023-06-01T00:00").ack(`2023-06-01T${String(h).padStart(2, "0")}:00`)
     const small = run(few.log(), { root: ids.ninhTien, period: { _tag: "CalendarMonth", year: 2023, month: 6 } })
     expect(small.total.timeToAcknowledge).toEqual({
       count: 5,
@@ -218,7 +232,13 @@ describe("Statistics.compute", () => {
     const now = run(log(), { root: ids.province, asOf: d("2025-08-01"), period, groupBy: ["unit"] })
     expect(now.total.receivedInPeriod).toBe(tips)
     expect(now.total.resolvedOfReceived).toBe(then.total.resolvedOfReceived)
-    expect(now.groups.map((g) => g.key.unit)).toEqual([ids.province, ids.hoaLu, ids.namHoaLu, ids.tayHoaLu, ids.dongHoaLu])
+    expect(now.groups.map((g) => g.key.unit)).toEqual([
+      ids.province,
+      ids.hoaLu,
+      ids.namHoaLu,
+      ids.tayHoaLu,
+      ids.dongHoaLu
+    ])
     expect(sum(now.groups, (m) => m.receivedInPeriod)).toBe(tips)
     const of = (...units: Array<UnitId>) => units.reduce((a, u) => a + counts.get(u)!, 0)
     expect(group(now, ids.province).measures.receivedInPeriod).toBe(of(ids.city))
@@ -303,7 +323,11 @@ describe("Statistics.compute", () => {
     const { log, tip } = makeLog()
     tip(ids.hoaLu, "2025-08-01T09:00")
     tip(ids.vanGiang, "2025-02-01T09:00")
-    const report = run(log(), { root: ids.province, asOf: d("2025-03-01"), period: { _tag: "CalendarYear", year: 2025 } })
+    const report = run(log(), {
+      root: ids.province,
+      asOf: d("2025-03-01"),
+      period: { _tag: "CalendarYear", year: 2025 }
+    })
     expect(report.unplaced).toBe(1)
     expect(report.total.receivedInPeriod).toBe(1)
   })
@@ -321,7 +345,11 @@ describe("Statistics.compute", () => {
     const backwards = error([], { root: ids.city, period: { _tag: "Range", first: "2023-02-01", last: "2023-01-01" } })
     expect(backwards.message).toContain("the range ends (2023-01-01) before it begins (2023-02-01)")
     expect(error([], { root: ids.city, period: year, categories: [] }).reason).toBe("invalid")
-    expect(Either.isLeft(Statistics.decodeQuery({ root: "ca-tp-ninh-binh", period: { _tag: "PoliceMonth", year: 2023, month: 13 } }))).toBe(true)
+    expect(
+      Either.isLeft(
+        Statistics.decodeQuery({ root: "ca-tp-ninh-binh", period: { _tag: "PoliceMonth", year: 2023, month: 13 } })
+      )
+    ).toBe(true)
     const orphan = new TipEvent.Accepted({ tip: TipId.make("tip-x"), at: local("2023-01-01T09:00"), by })
     expect(error([orphan], { root: ids.city, period: year })).toMatchObject({ reason: "corrupt" })
   })

@@ -4,9 +4,12 @@ import { DateTime, Either, FastCheck as fc } from "effect"
 import { ActorId } from "../src/Actor.js"
 import * as Calendar from "../src/Calendar.js"
 import { CategoryId } from "../src/Category.js"
+import * as Deadline from "../src/Deadline.js"
 import { AliasId } from "../src/IdentityVault.js"
+import { Projection } from "../src/internal/statisticsProjection.js"
+import * as LocalDate from "../src/LocalDate.js"
 import * as Statistics from "../src/Statistics.js"
-import { TipId } from "../src/Tip.js"
+import { fold, type Tip, TipId } from "../src/Tip.js"
 import * as TipEvent from "../src/TipEvent.js"
 
 const by = ActorId.make("can-bo-thu-nghiem")
@@ -59,7 +62,8 @@ const eventsOf = (lives: ReadonlyArray<Life>): Array<TipEvent.TipEvent> => {
     )
     if (l.ack !== null) events.push(new TipEvent.Acknowledged(at(l.ack)))
     if (l.accept !== null) events.push(new TipEvent.Accepted(at(l.accept)))
-    if (l.recategorize !== null) events.push(new TipEvent.Categorized({ ...at(1), category: CategoryId.make(l.recategorize) }))
+    if (l.recategorize !== null)
+      events.push(new TipEvent.Categorized({ ...at(1), category: CategoryId.make(l.recategorize) }))
     if (l.transfer !== null && l.transfer[0] !== l.unit) {
       events.push(new TipEvent.TransferRequested({ ...at(1), to: l.transfer[0], reason: "Chuyển", escalation: false }))
       events.push(new TipEvent.TransferAccepted(at(l.transfer[1])))
@@ -125,18 +129,152 @@ describe("Statistics.compute (properties)", () => {
         (lives, q, groupBy) => {
           const events = eventsOf(lives)
           const report = Either.getOrThrow(
-            Statistics.compute(events, hierarchy, Calendar.vietnam, { ...q.root, period: q.period, attribution: q.attribution, groupBy } as Statistics.Query)
+            Statistics.compute(events, hierarchy, Calendar.vietnam, {
+              ...q.root,
+              period: q.period,
+              attribution: q.attribution,
+              groupBy
+            } as Statistics.Query)
           )
           const total = additive(report.total)
           expect(report.groups.length === 0 ? total.map(() => 0) : sumOf(report.groups)).toEqual(total)
           const ungrouped = Either.getOrThrow(
-            Statistics.compute(events, hierarchy, Calendar.vietnam, { ...q.root, period: q.period, attribution: q.attribution } as Statistics.Query)
+            Statistics.compute(events, hierarchy, Calendar.vietnam, {
+              ...q.root,
+              period: q.period,
+              attribution: q.attribution
+            } as Statistics.Query)
           )
           expect(ungrouped.total).toEqual(report.total)
           expect(ungrouped.groups).toEqual([])
         }
       ),
       { numRuns: 150 }
+    )
+  })
+
+  it("folds the lifecycle fields exactly as Tip.fold does, deadlines included", () => {
+    const tip = TipId.make("tip-p")
+    const step = fc.oneof(
+      ...(
+        [
+          "Acknowledged",
+          "Accepted",
+          "TransferAccepted",
+          "TransferRefused",
+          "VerificationExtended",
+          "SuspensionNotified",
+          "NoteAdded",
+          "MarkedUrgent",
+          "ArrivedOnSite",
+          "Reopened"
+        ] as const
+      ).map((tag) => fc.constant({ tag })),
+      fc.record({ tag: fc.constant("Assigned" as const), unit: fc.constantFrom(ids.vanGiang, ids.ninhTien) }),
+      fc.record({ tag: fc.constant("TransferRequested" as const), unit: fc.constantFrom(ids.city, ids.ninhTien) }),
+      fc.record({ tag: fc.constant("Decided" as const), resolved: fc.boolean() }),
+      fc.record({ tag: fc.constant("Suspended" as const), ground: fc.constantFrom(...(["a", "b", "c"] as const)) }),
+      fc.record({ tag: fc.constant("Other" as const), kind: fc.integer({ min: 0, max: 4 }) })
+    )
+    fc.assert(
+      fc.property(
+        life,
+        fc.array(fc.tuple(step, fc.integer({ min: 1, max: 24 * 20 })), { maxLength: 14 }),
+        (l, steps) => {
+          const [received] = eventsOf([
+            { ...l, ack: null, accept: null, transfer: null, recategorize: null, decide: null }
+          ])
+          let t = DateTime.toEpochMillis(received.at)
+          let pending = false
+          let suspended = false
+          const events: Array<TipEvent.TipEvent> = [received]
+          for (const [s, hours] of steps) {
+            t += hours * HOUR
+            const c = { tip, by, at: DateTime.unsafeMake(t) }
+            const reason = "Lý do"
+            switch (s.tag) {
+              case "TransferAccepted":
+              case "TransferRefused":
+                if (!pending) continue
+                pending = false
+                events.push(
+                  s.tag === "TransferAccepted"
+                    ? new TipEvent.TransferAccepted(c)
+                    : new TipEvent.TransferRefused({ ...c, reason })
+                )
+                continue
+              case "TransferRequested":
+                pending = true
+                events.push(new TipEvent.TransferRequested({ ...c, to: s.unit, reason, escalation: false }))
+                continue
+              case "Assigned":
+                events.push(new TipEvent.Assigned({ ...c, unit: s.unit }))
+                continue
+              case "Decided":
+                pending = false
+                events.push(
+                  s.resolved
+                    ? new TipEvent.Resolved({ ...c, outcome: { _tag: "Prosecuted" } })
+                    : new TipEvent.Rejected({ ...c, rejection: { _tag: "FalseReport", reason } })
+                )
+                continue
+              case "SuspensionNotified":
+                if (suspended) events.push(new TipEvent.SuspensionNotified(c))
+                continue
+              case "Suspended":
+                suspended = true
+                events.push(new TipEvent.Suspended({ ...c, ground: s.ground, reason }))
+                continue
+              case "Other":
+                events.push(
+                  [
+                    new TipEvent.Categorized({ ...c, category: CategoryId.make("gangs") }),
+                    new TipEvent.Reclassified({ ...c, from: "to_giac", to: "phan_anh", reason }),
+                    new TipEvent.ProcuracyExtended({
+                      ...c,
+                      until: LocalDate.ofInstant(DateTime.unsafeMake(t + 40 * 24 * HOUR)),
+                      decision: reason
+                    }),
+                    new TipEvent.Restored({ ...c, reason }),
+                    new TipEvent.Dispatched({ ...c, team: "Tổ tuần tra" })
+                  ][s.kind]
+                )
+                continue
+              case "Reopened":
+                events.push(new TipEvent.Reopened({ ...c, reason }))
+                continue
+              case "NoteAdded":
+                events.push(new TipEvent.NoteAdded({ ...c, text: "Ghi chú" }))
+                continue
+              case "MarkedUrgent":
+                events.push(new TipEvent.MarkedUrgent({ ...c, reason }))
+                continue
+              case "VerificationExtended":
+                events.push(new TipEvent.VerificationExtended({ ...c, reason }))
+                continue
+              case "Acknowledged":
+                events.push(new TipEvent.Acknowledged(c))
+                continue
+              case "Accepted":
+                events.push(new TipEvent.Accepted(c))
+                continue
+              case "ArrivedOnSite":
+                events.push(new TipEvent.ArrivedOnSite(c))
+            }
+          }
+          const expected = fold(events)!
+          const projection = new Projection(received as TipEvent.TipReceived)
+          for (const e of events.slice(1)) projection.apply(e as Exclude<TipEvent.TipEvent, TipEvent.TipReceived>)
+          const actual = projection.toTip()
+          for (const key of Object.keys(expected).concat(Object.keys(actual)) as Array<keyof Tip>) {
+            if (["notes", "urgent", "dispatches"].includes(key)) continue
+            expect([key, actual[key]]).toEqual([key, expected[key]])
+          }
+          const context = { now: DateTime.unsafeMake(t), calendar: Calendar.vietnam, policy: Deadline.defaultPolicy }
+          expect(Deadline.of(actual, context)).toEqual(Deadline.of(expected, context))
+        }
+      ),
+      { numRuns: 300 }
     )
   })
 })

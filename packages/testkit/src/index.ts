@@ -9,8 +9,8 @@
 /** @since 0.1.0 */
 export * as Arbitraries from "./Arbitraries.js"
 /** @since 0.1.0 */
-export * as NinhBinh from "./NinhBinh.js"
-/** @since 0.1.0 */
 export * as FakePlatform from "./FakePlatform.js"
+/** @since 0.1.0 */
+export * as NinhBinh from "./NinhBinh.js"
 /** @since 0.1.0 */
 export * as WebFormChannel from "./WebFormChannel.js"

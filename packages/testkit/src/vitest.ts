@@ -7,6 +7,6 @@
  */
 
 /** @since 0.1.0 */
-export * as StorageSuite from "./StorageSuite.js"
-/** @since 0.1.0 */
 export * as ChannelSuite from "./ChannelSuite.js"
+/** @since 0.1.0 */
+export * as StorageSuite from "./StorageSuite.js"

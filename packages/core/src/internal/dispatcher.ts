@@ -20,6 +20,7 @@ export interface Settings {
   readonly concurrency: number
   readonly sendTimeoutMillis: number
   readonly pollMillis: number
+  readonly onSent?: Options["onSent"]
 }
 
 const positive = Schema.Int.pipe(Schema.positive())
@@ -47,8 +48,11 @@ export const settings = (options: Options = {}): Either.Either<Settings, OutboxE
     sendTimeoutMillis: options.sendTimeoutMillis ?? 30_000,
     pollMillis: options.pollMillis ?? 1_000
   }
-  return Either.mapLeft(Schema.validateEither(settingsSchema())(candidate), (error) =>
-    invalid(ParseResult.TreeFormatter.formatErrorSync(error))
+  return Either.map(
+    Either.mapLeft(Schema.validateEither(settingsSchema())(candidate), (error) =>
+      invalid(ParseResult.TreeFormatter.formatErrorSync(error))
+    ),
+    (valid): Settings => ({ ...valid, onSent: options.onSent })
   )
 }
 
@@ -81,7 +85,8 @@ const round = (s: Settings): Effect.Effect<Counts, OutboxError, Requirements> =>
       vault: yield* IdentityVault,
       activity: yield* ConversationActivity,
       policy: s.policy,
-      sendTimeoutMillis: s.sendTimeoutMillis
+      sendTimeoutMillis: s.sendTimeoutMillis,
+      onSent: s.onSent
     }
     const claimed = yield* services.outbox.claim(yield* DateTime.now, s.batchSize, s.leaseMillis)
     const outcomes = yield* Effect.forEach(

@@ -16,6 +16,7 @@ export interface Services {
   readonly activity: ConversationActivity["Type"]
   readonly policy: Policy
   readonly sendTimeoutMillis: number
+  readonly onSent?: ((entry: Entry) => Effect.Effect<void, unknown>) | undefined
 }
 
 /** @internal */
@@ -32,6 +33,7 @@ const problem = (reason: ErrorReason, message: string, retry: boolean): Problem 
 interface Ready {
   readonly adapter: ChannelAdapter
   readonly message: OutboundMessage
+  /** The conversation as activity is kept: by fingerprint for direct ones. */
   readonly target: Conversation
 }
 
@@ -42,16 +44,33 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
     if (adapter === undefined) {
       return yield* Effect.fail(problem("no_adapter", `No adapter is configured for channel ${entry.channel}.`, false))
     }
-    const userId =
+    const identity =
       entry.recipient === undefined
         ? undefined
         : yield* Effect.mapError(services.vault.reveal(entry.recipient), (e) =>
             problem("identity_unavailable", e.message, e.reason === "unavailable")
-          ).pipe(Effect.map((identity) => Redacted.value(identity).platformUserId))
+          )
+    const userId = identity === undefined ? undefined : Redacted.value(identity).platformUserId
+    const limit = adapter.capabilities.maxTextLength
+    if (entry.text.length > limit) {
+      const message = `The message has ${entry.text.length} characters; channel ${entry.channel} takes at most ${limit}.`
+      return yield* Effect.fail(problem("bad_request", message, false))
+    }
     const target: Conversation =
       entry.conversation.kind === "direct" && userId !== undefined ? { kind: "direct", id: userId } : entry.conversation
+    // Activity of a direct conversation is kept under the reporter's vault fingerprint (as intake records it),
+    // never under the platform user id.
+    const activityKey: Conversation =
+      target.kind === "direct" && identity !== undefined
+        ? {
+            kind: "direct",
+            id: yield* Effect.mapError(services.vault.fingerprint(identity), (e) =>
+              problem("identity_unavailable", e.message, e.reason === "unavailable")
+            )
+          }
+        : target
     if (target.kind !== "post") {
-      const activity = yield* Effect.mapError(services.activity.get(entry.channel, target), (e) =>
+      const activity = yield* Effect.mapError(services.activity.get(entry.channel, activityKey), (e) =>
         problem("transient", e.message, true)
       )
       const verdict = checkWindow(adapter.capabilities.replyWindow, activity, yield* DateTime.now, entry.humanAgent)
@@ -70,7 +89,7 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
         }),
       catch: () => problem("bad_request", `Outbox entry ${entry.key} does not make a valid outbound message.`, false)
     })
-    return { adapter, message, target }
+    return { adapter, message, target: activityKey }
   })
 
 const attempt = (services: Services, entry: Entry) =>
@@ -112,21 +131,28 @@ const settle = (
   Effect.gen(function* () {
     const { outbox, policy } = services
     if (Either.isRight(result)) {
-      yield* outbox
-        .complete(entry.key, entry.attempts, result.right.id)
-        .pipe(
-          Effect.retry({
-            schedule: Schedule.exponential("50 millis"),
-            times: 3,
-            while: (e) => e.reason === "unavailable"
-          })
-        )
+      const sent = yield* outbox.complete(entry.key, entry.attempts, result.right.id).pipe(
+        Effect.retry({
+          schedule: Schedule.exponential("50 millis"),
+          times: 3,
+          while: (e) => e.reason === "unavailable"
+        })
+      )
       if (result.right.target.kind !== "post") {
         yield* services.activity
           .recordReply(entry.channel, result.right.target, yield* DateTime.now)
           .pipe(
             Effect.catchAll((e) =>
               Effect.logWarning(`outbox: the reply was not counted: ${e.message}`).pipe(annotate(entry))
+            )
+          )
+      }
+      if (services.onSent !== undefined) {
+        yield* services
+          .onSent(sent)
+          .pipe(
+            Effect.catchAllCause(() =>
+              Effect.logWarning("outbox: the onSent hook failed; the message stays sent").pipe(annotate(entry))
             )
           )
       }

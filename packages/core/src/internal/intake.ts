@@ -5,6 +5,8 @@ import * as Actor from "../Actor.js"
 import { Bindings } from "../Binding.js"
 import * as Category from "../Category.js"
 import type * as Command from "../Command.js"
+import * as Dispatcher from "../Dispatcher.js"
+import { ConversationActivity } from "../Dispatcher.js"
 import { IdentityVault } from "../IdentityVault.js"
 import type { InboundMessage } from "../InboundMessage.js"
 import { isTipMaterial } from "../InboundMessage.js"
@@ -51,6 +53,7 @@ export const make = (options: Options = {}) =>
     const register = yield* Register
     const outbox = yield* Outbox
     const directory = yield* UnitDirectory
+    const activity = yield* ConversationActivity
     const locks = yield* Effect.forEach(Array.from({ length: STRIPES }), () => Effect.makeSemaphore(1))
     const rules = options.rules ?? [{ _tag: "Binding" as const }]
     const taxonomy = [...(options.taxonomy ?? Category.standard)]
@@ -180,6 +183,11 @@ export const make = (options: Options = {}) =>
     const handle: Intake["Type"]["handle"] = (message, platform) =>
       Effect.gen(function* () {
         if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
+        // The reporter wrote: this opens or extends the platform's reply window for the conversation.
+        yield* Dispatcher.recordInbound([message]).pipe(
+          Effect.provideService(ConversationActivity, activity),
+          Effect.provideService(IdentityVault, vault)
+        )
         const sender = Redacted.value(message.sender)
         const fingerprint = yield* vault.fingerprint(
           Redacted.make({ channel: message.channel, platformUserId: sender.platformUserId })

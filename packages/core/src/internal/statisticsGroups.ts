@@ -62,6 +62,7 @@ export class Groups {
       return {
         key: keyOf(this.dimensions, values),
         label: { vi: labels.map((l) => l.vi).join(" · "), en: labels.map((l) => l.en).join(" · ") },
+        labels,
         measures: measures(acc, reachOf(values))
       }
     })

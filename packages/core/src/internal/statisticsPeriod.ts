@@ -68,6 +68,21 @@ export const monthKeyOf = (dimension: MonthDimension, date: LocalDate.LocalDate)
   return `${year}-${pad2(month)}`
 }
 
+const monthKeys_ = { calendar_month: new Map<number, string>(), police_month: new Map<number, string>() }
+
+/** The month key of an instant in epoch millis, kept per day. */
+export const monthKeyOfMillis = (dimension: MonthDimension, millis: number): string => {
+  const day = Math.floor((millis + LocalDate.zoneOffsetMillis) / DAY)
+  const cache = monthKeys_[dimension]
+  let key = cache.get(day)
+  if (key === undefined) {
+    key = monthKeyOf(dimension, dateOfMillis(millis))
+    if (cache.size > 100_000) cache.clear()
+    cache.set(day, key)
+  }
+  return key
+}
+
 const partsOf = (key: string) => ({ year: Number(key.slice(0, 4)), month: Number(key.slice(5, 7)) })
 
 const nextKey = (key: string): string => {

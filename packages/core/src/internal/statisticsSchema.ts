@@ -122,7 +122,12 @@ export const GroupKey = Schema.Struct({
   legalType: Schema.optional(LegalType)
 }).annotations({ identifier: "StatisticsGroupKey" })
 
-export const Group = Schema.Struct({ key: GroupKey, label: Label, measures: Measures }).annotations({
+export const Group = Schema.Struct({
+  key: GroupKey,
+  label: Label,
+  labels: Schema.Array(Label),
+  measures: Measures
+}).annotations({
   identifier: "StatisticsGroup"
 })
 

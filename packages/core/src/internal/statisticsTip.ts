@@ -10,7 +10,7 @@ import * as UnitHierarchy from "../UnitHierarchy.js"
 import type { Input } from "./statisticsFold.js"
 import type { Groups } from "./statisticsGroups.js"
 import { type Acc, add, type Contribution } from "./statisticsMeasures.js"
-import { dateOfMillis, type MonthDimension, monthKeyOf, type Window } from "./statisticsPeriod.js"
+import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Window } from "./statisticsPeriod.js"
 import type { Place, Scope } from "./statisticsUnits.js"
 
 /** What became of a tip: counted, left out by a filter, outside the root, or with no unit answering for it. */
@@ -127,22 +127,28 @@ export const makeTipCounter = (input: CounterInput) => {
     return Math.max(bound, millis(LocalDate.endOf(LocalDate.unsafeMake(tip.procuracyExtendedUntil))))
   }
 
+  // The tip being counted: its group values (the month slot filled per contribution) and, without a month, its group.
+  let values: Array<string | null> = []
+  let fixed: Acc | undefined
+
+  const accOf = (at: number): Acc | undefined => {
+    if (monthDimension === undefined) return fixed
+    values[monthAt] = monthKeyOfMillis(monthDimension, at)
+    return groups.acc([...values])
+  }
+
+  const put = (what: Contribution, at: number, value = 0): void => {
+    add(total, what, value)
+    const acc = accOf(at)
+    if (acc !== undefined) add(acc, what, value)
+  }
+
   const count = (tip: Tip, decidedAt: number | undefined): Counted => {
     const place = scope.place(input.byReceiving ? tip.receivingUnit : tip.unit)
     if (typeof place === "string") return place
     if (!passes(tip)) return "filtered"
-    const values = dimensions.map((d) => valueOf(d, tip, place))
-    const fixed = dimensions.length > 0 && monthDimension === undefined ? groups.acc(values) : undefined
-    const accOf = (at: number): Acc | undefined => {
-      if (monthDimension === undefined) return fixed
-      values[monthAt] = monthKeyOf(monthDimension, dateOfMillis(at))
-      return groups.acc([...values])
-    }
-    const put = (what: Contribution, at: number, value = 0) => {
-      add(total, what, value)
-      const acc = accOf(at)
-      if (acc !== undefined) add(acc, what, value)
-    }
+    values = dimensions.map((d) => valueOf(d, tip, place))
+    fixed = dimensions.length > 0 && monthDimension === undefined ? groups.acc(values) : undefined
 
     const open = isOpen(tip)
     const receivedAt = millis(tip.receivedAt)
@@ -163,11 +169,12 @@ export const makeTipCounter = (input: CounterInput) => {
     if (acceptedAt !== undefined && acceptedAt >= start) put("accept", acceptedAt, acceptedAt - receivedAt)
 
     const closedAt = open || tip.decidedAt === undefined ? undefined : millis(tip.decidedAt)
-    tip.custody.forEach((c, i) => {
+    for (let i = 0; i < tip.custody.length; i++) {
+      const c = tip.custody[i]
       const from = millis(c.from)
       if (i > 0 && from >= start) put("transfer", from)
       const held = scope.place(c.unit)
-      if (typeof held === "string") return
+      if (typeof held === "string") continue
       const until = c.until === undefined ? closedAt : millis(c.until)
       if (until === undefined) tallyOf(held.unit).heldAtEnd++
       else if (until >= start) {
@@ -175,7 +182,7 @@ export const makeTipCounter = (input: CounterInput) => {
         tally.held.push(until - from)
         if (c.until !== undefined) tally.handedOn++
       }
-    })
+    }
 
     if (open || lastDue(tip) > start) {
       const date = dateOfMillis(receivedAt)

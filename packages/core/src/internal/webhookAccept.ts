@@ -16,7 +16,7 @@ export interface Env {
 
 // The channel id comes from the URL: whatever an attacker typed. Logs and answers get a tame version of it.
 /** @internal */
-export const tame = (channel: string) => channel.slice(0, 100).replace(/[^\w.:@-]/g, "?")
+export const tame = (text: string) => text.slice(0, 100).replace(/[^\w.:@/+-]/g, "?")
 
 const plain = (status: number, body: string, headers: Record<string, string> = {}): Answer => ({
   status,
@@ -80,7 +80,9 @@ export const precheck = (
         "unsupported_media_type",
         415,
         channel,
-        `Channel ${adapter.id} takes JSON, not ${tame(type || "no type")}.`
+        type === ""
+          ? `Channel ${adapter.id} takes JSON; the request has no content type.`
+          : `Channel ${adapter.id} takes JSON, not ${tame(type)}.`
       )
     )
   }
