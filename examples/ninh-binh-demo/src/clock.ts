@@ -12,7 +12,8 @@ export const make = () => {
     currentTimeMillis: Effect.sync(() => now),
     unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
     currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
-    sleep: () => Effect.void
+    // Timeouts (an HTTP call to the site) wait in real time; only "now" is simulated.
+    sleep: (duration) => Effect.sleep(duration).pipe(Effect.withClock(Clock.make()))
   }
   return {
     clock,

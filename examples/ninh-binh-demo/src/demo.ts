@@ -1,15 +1,32 @@
-import { LocalDate, StatisticalPeriod, Tips, UnitDirectory } from "@tinbao/core"
-import { NinhBinh } from "@tinbao/testkit"
-import { DateTime, Effect } from "effect"
+import {
+  Binding,
+  Dispatcher,
+  type IdentityVault,
+  Intake,
+  IntakeLedger,
+  LocalDate,
+  Outbox,
+  StatisticalPeriod,
+  TipStore,
+  Tips,
+  type Unit,
+  UnitDirectory
+} from "@tinbao/core"
+import { FakePlatform, NinhBinh, WebFormChannel } from "@tinbao/testkit"
+import { DateTime, Effect, Layer, Redacted } from "effect"
 import * as SimClock from "./clock.js"
+import type { Env, WebEvent } from "./plan.js"
 import * as Random from "./random.js"
-import { report } from "./report.js"
+import { type IntakeCounts, report } from "./report.js"
 import { run } from "./run.js"
 import { plan } from "./simulate.js"
 
+const secret = Redacted.make("ninh-binh-demo-web-form-secret")
+const channelOf = (unit: Unit.UnitId) => `web:${unit}`
+
 /**
- * Builds the Ninh Bình units, runs one police statistical year of tips through the lifecycle and
- * returns the report. Deterministic for a seed.
+ * Builds the Ninh Bình units, runs one police statistical year of tips through the lifecycle (a third of them
+ * through each unit's web form, the reference channel adapter) and returns the report. Deterministic for a seed.
  */
 export const demo = (options: { readonly seed: number; readonly year: number }) => {
   const clock = SimClock.make()
@@ -18,6 +35,52 @@ export const demo = (options: { readonly seed: number; readonly year: number }) 
     yield* directory.record(NinhBinh.allChanges)
     const hierarchy = yield* directory.hierarchy
     const tips = yield* Tips.Tips
+    const intake = yield* Intake.Intake
+    // The police website that posts the forms and takes the replies: a stand-in server on 127.0.0.1.
+    const site = yield* FakePlatform.make
+    yield* site.respondWith(...Array.from({ length: 2000 }, (_, i) => ({ status: 200, body: { id: `site-${i + 1}` } })))
+    const adapters = yield* Effect.forEach(NinhBinh.cityUnitIds, (unit) =>
+      WebFormChannel.make({ id: channelOf(unit), secret, endpoint: `${site.url}/replies` })
+    )
+    const bindings = yield* Binding.Bindings
+    yield* Effect.forEach(NinhBinh.cityUnitIds, (unit) =>
+      bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit }))
+    )
+    const channels = yield* Dispatcher.Channels.make(adapters)
+    const byId = new Map(adapters.map((a) => [a.id, a]))
+    const services = yield* Effect.context<
+      Outbox.Outbox | IdentityVault.IdentityVault | Dispatcher.ConversationActivity
+    >()
+    const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0 }
+    const env: Env = {
+      tips,
+      deliver: (unit: Unit.UnitId, event: WebEvent) =>
+        Effect.gen(function* () {
+          const now = DateTime.toEpochMillis(yield* DateTime.now)
+          const delivery = WebFormChannel.delivery(secret, { events: [event] }, { timestamp: Math.floor(now / 1000) })
+          const received = yield* byId.get(channelOf(unit))!.receive(delivery)
+          counts.deliveries++
+          let last: Intake.Outcome = { _tag: "Ignored", reason: "empty" }
+          for (const message of received.messages) {
+            last = yield* intake.handle(message, "web")
+            if (last._tag === "Created") counts.created++
+            else if (last._tag === "Duplicate") counts.duplicates++
+            else if (last._tag === "Appended") counts.appended++
+          }
+          return last
+        }),
+      dispatch: Effect.asVoid(
+        Dispatcher.runOnce({
+          onSent: (entry) =>
+            intake.delivered({
+              key: entry.key,
+              channel: entry.channel,
+              platformMessageId: entry.platformMessageId!,
+              ...(entry.tip !== undefined ? { tip: entry.tip } : {})
+            })
+        }).pipe(Effect.provideService(Dispatcher.Channels, channels), Effect.provide(services))
+      )
+    }
     const root = NinhBinh.unitIds.province
     const planned = plan(Random.make(options.seed), hierarchy, options.year, {
       root,
@@ -27,12 +90,34 @@ export const demo = (options: { readonly seed: number; readonly year: number }) 
     // The report is as of the end of the statistical year: what was planned for later has not happened yet.
     const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(StatisticalPeriod.policeYear(options.year).last))
     const ids = yield* run(
-      tips,
+      env,
       reader,
       planned.steps.filter((s) => s.at < yearEnd),
       clock.set
     )
     clock.set(yearEnd)
-    return yield* report(tips, hierarchy, reader, options.year, planned.highlights, ids)
-  }).pipe(Effect.provide(Tips.layerMemory()), Effect.withClock(clock.clock))
+    return yield* report(tips, yield* TipStore.TipStore, hierarchy, reader, {
+      year: options.year,
+      unitInYear: NinhBinh.unitIds.ninhTien,
+      highlights: planned.highlights,
+      ids,
+      intake: counts
+    })
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(
+      Intake.layer().pipe(
+        Layer.provideMerge(
+          Layer.mergeAll(
+            IntakeLedger.layerMemory,
+            Binding.layerMemory,
+            Outbox.layerMemory,
+            Dispatcher.ConversationActivity.layerMemory
+          )
+        ),
+        Layer.provideMerge(Tips.layerMemory())
+      )
+    ),
+    Effect.withClock(clock.clock)
+  )
 }

@@ -1,21 +1,33 @@
-import type { Actor, Command, Tip, Tips, Unit } from "@tinbao/core"
+import type { Actor, Command, Intake, Tip, Tips, Unit } from "@tinbao/core"
 import { Category, LocalDate, type StatisticalPeriod } from "@tinbao/core"
-import { DateTime, type Effect, Redacted } from "effect"
+import { DateTime, Effect, Redacted } from "effect"
 import type { Random } from "./random.js"
 
 const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
 
-/** One step of the simulation, at a simulated time. */
+/** A web-form event, as the site posts it (see the testkit's WebFormChannel). */
+export type WebEvent = Readonly<Record<string, unknown>>
+
+/** What steps act through: the tips service, a unit's web-form channel, and the outbox's dispatcher. */
+export interface Env {
+  readonly tips: Tips.Tips["Type"]
+  /** Posts an event to the unit's web-form channel and takes its messages in; the last outcome. */
+  readonly deliver: (unit: Unit.UnitId, event: WebEvent) => Effect.Effect<Intake.Outcome, unknown>
+  /** One round of the outbox dispatcher. */
+  readonly dispatch: Effect.Effect<void, unknown>
+}
+
+/** One step of the simulation, at a simulated time; it returns the tip's new state, if it has one. */
 export interface Step {
   readonly at: number
   readonly key: number
   readonly label?: string
   readonly run: (
-    tips: Tips.Tips["Type"],
+    env: Env,
     tip: Tip.Tip | undefined,
     other: (key: number) => Tip.TipId | undefined
-  ) => Effect.Effect<Tip.Tip, Tips.TipsError>
+  ) => Effect.Effect<Tip.Tip | undefined, unknown>
 }
 
 /** Who acts for a unit. */
@@ -24,9 +36,8 @@ export interface Staff {
   readonly custodian: Actor.Actor
 }
 
-export const command =
-  (actor: Actor.Actor, c: Command.Command) => (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
-    tips.execute(actor, { tip: tip!.id, expectedVersion: tip!.version, command: c })
+export const command = (actor: Actor.Actor, c: Command.Command) => (env: Env, tip: Tip.Tip | undefined) =>
+  env.tips.execute(actor, { tip: tip!.id, expectedVersion: tip!.version, command: c })
 
 const criminalCategories = [
   ["crime", 5],
@@ -76,7 +87,7 @@ export const ordinaryTip = (
   unit: Unit.Unit,
   key: number,
   receivedAt: number,
-  options: { readonly mustResolveBy?: number } = {}
+  options: { readonly mustResolveBy?: number; readonly viaWeb?: boolean } = {}
 ): ReadonlyArray<Step> => {
   const actor = staff.handler(unit.id)
   const legalType = random.weighted([
@@ -91,25 +102,36 @@ export const ordinaryTip = (
     ["zalo", 70],
     ["facebook", 30]
   ] as const)
-  const steps: Array<Step> = [
-    {
-      at: receivedAt,
-      key,
-      run: (tips) =>
-        tips.receive(actor, {
-          unit: unit.id,
-          channel,
-          channelId: `${channel}-${unit.id}`,
-          identity: reporter(random, channel),
-          reporterKind: "individual",
-          legalType,
-          category: Category.CategoryId.make(category),
-          summary: random.pick(summaries[category]!)
-        })
-    }
-  ]
-  const ack = receivedAt + (random.chance(0.07) ? random.int(4, 7) * DAY : random.int(1, 26) * HOUR)
-  steps.push({ at: ack, key, run: command(actor, { _tag: "Acknowledge" }) })
+  const summary = random.pick(summaries[category]!)
+  const steps: Array<Step> = options.viaWeb
+    ? [...webReceipt(random, unit, key, receivedAt, summary)]
+    : [
+        {
+          at: receivedAt,
+          key,
+          run: (env) =>
+            env.tips.receive(actor, {
+              unit: unit.id,
+              channel,
+              channelId: `${channel}-${unit.id}`,
+              identity: reporter(random, channel),
+              reporterKind: "individual",
+              legalType,
+              category: Category.CategoryId.make(category),
+              summary
+            })
+        }
+      ]
+  // A web tip is acknowledged by the outbox's message; the others by an officer's notice.
+  const ack = options.viaWeb
+    ? receivedAt + 10 * 60 * 1000
+    : receivedAt + (random.chance(0.07) ? random.int(4, 7) * DAY : random.int(1, 26) * HOUR)
+  if (!options.viaWeb) steps.push({ at: ack, key, run: command(actor, { _tag: "Acknowledge" }) })
+  // Intake files a web tip as a crime report (tin báo) until an officer classifies it.
+  if (options.viaWeb && legalType !== "tin_bao") {
+    const reason = "Phân loại sau khi tiếp nhận qua cổng thông tin"
+    steps.push({ at: ack + 30 * 60 * 1000, key, run: command(actor, { _tag: "Reclassify", to: legalType, reason }) })
+  }
   const accept =
     Math.max(ack, receivedAt) + (random.chance(0.06) ? random.int(26, 40) * HOUR : random.int(1, 18) * HOUR)
   steps.push({ at: accept, key, run: command(actor, { _tag: "Accept" }) })
@@ -156,6 +178,55 @@ export const ordinaryTip = (
   steps.push({ at: Math.max(resolve, accept + HOUR), key, run: command(actor, outcome) })
   return steps
 }
+
+let webSequence = 0
+
+/**
+ * A tip that arrives through the unit's web form: the message, the site redelivering it (absorbed as a
+ * duplicate), a photo and the place a few minutes later (joined to the same tip), and the dispatcher sending
+ * the acknowledgement.
+ */
+const webReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, text: string): ReadonlyArray<Step> => {
+  const sender = {
+    id: `wf-user-${random.int(100000, 999999)}`,
+    name: `${random.pick(familyNames)} ${random.pick(givenNames)}`
+  }
+  const event = (extra: WebEvent, offset: number): WebEvent => ({
+    type: "message",
+    id: `wf-msg-${++webSequence}`,
+    conversation: sender.id,
+    sender,
+    time: at + offset,
+    ...extra
+  })
+  const first = event({ text }, 0)
+  const keep = (env: Env, tip: Tip.Tip | undefined) => Effect.as(env.dispatch, tip)
+  const steps: Array<Step> = [
+    {
+      at,
+      key,
+      run: (env) =>
+        Effect.map(env.deliver(unit.id, first), (outcome) => (outcome._tag === "Created" ? outcome.tip : undefined))
+    },
+    { at: at + 60 * 1000, key, run: (env, tip) => Effect.as(env.deliver(unit.id, first), tip) }
+  ]
+  if (random.chance(0.5)) {
+    const photo = event(
+      { attachments: [{ type: "image", url: `https://cdn.congan-ninhbinh.example/${webSequence}.jpg` }] },
+      3 * 60 * 1000
+    )
+    const place = event({ location: { latitude: 20.25 + random.int(0, 99) / 1e4, longitude: 105.97 } }, 4 * 60 * 1000)
+    steps.push(
+      { at: at + 3 * 60 * 1000, key, run: (env) => Effect.map(env.deliver(unit.id, photo), tipOf) },
+      { at: at + 4 * 60 * 1000, key, run: (env) => Effect.map(env.deliver(unit.id, place), tipOf) }
+    )
+  }
+  steps.push({ at: at + 10 * 60 * 1000, key, run: keep })
+  return steps
+}
+
+const tipOf = (outcome: Intake.Outcome) =>
+  outcome._tag === "Created" || outcome._tag === "Appended" ? outcome.tip : undefined
 
 const familyNames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đinh", "Bùi"]
 const givenNames = ["Văn An", "Thị Bình", "Minh Châu", "Đức Dũng", "Thu Hà", "Quang Huy", "Ngọc Lan", "Văn Tùng"]

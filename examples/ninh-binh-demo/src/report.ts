@@ -1,120 +1,186 @@
 import {
   type Actor,
-  Deadline,
-  LocalDate,
+  Calendar,
   StatisticalPeriod,
+  Statistics,
   Tip,
+  type TipEvent,
+  type TipStore,
   type Tips,
   type Unit,
   UnitHierarchy
 } from "@tinbao/core"
-import { DateTime, Effect, Option } from "effect"
+import { Chunk, Effect, Either, Option, Stream } from "effect"
 import type { Highlight } from "./simulate.js"
 
-export interface Row {
-  readonly unit: string
-  readonly received: number
-  readonly resolved: number
-  readonly rejected: number
-  readonly open: number
-  readonly overdue: number
-  readonly met: number
-  readonly late: number
-  readonly missed: number
+/** What intake did with the web-form deliveries. */
+export interface IntakeCounts {
+  deliveries: number
+  created: number
+  duplicates: number
+  appended: number
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
-const padEnd = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n))
+const cell = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n))
+const percent = (x: number | null) => (x === null ? "–" : `${Math.round(x * 1000) / 10}%`)
+const hours = (millis: number | null) => (millis === null ? "–" : `${Math.round(millis / 360_000) / 10} h`)
+const days = (millis: number | null) => (millis === null ? "–" : `${Math.round(millis / 8_640_000) / 10} d`)
 
-/** The year's report per receiving unit: tips, decisions, and deadlines met and missed, as of the year's end. */
+const table = (
+  title: string,
+  header: ReadonlyArray<readonly [string, number]>,
+  rows: ReadonlyArray<ReadonlyArray<string>>
+) => {
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => (i === 0 ? cell(c, header[0]![1]) : pad(c, header[i]![1]))).join("")
+  const head = line(header.map(([h]) => h))
+  return [title, head, "─".repeat(head.length), ...rows.map(line), ""]
+}
+
+const deadlines = (m: Statistics.Measures) =>
+  Object.values(m.compliance).reduce(
+    (sum, c) => ({ met: sum.met + c.met, late: sum.late + c.metLate, missed: sum.missed + c.missed }),
+    { met: 0, late: 0, missed: 0 }
+  )
+
+/**
+ * The year's report: the statistics engine over the whole event log, by unit, by category and by channel,
+ * with durations; what intake did; and the lifecycle of the highlighted tips.
+ */
 export const report = (
   tips: Tips.Tips["Type"],
+  store: TipStore.TipStore["Type"],
   hierarchy: UnitHierarchy.UnitHierarchy,
   reader: Actor.Actor,
-  year: number,
-  highlights: ReadonlyArray<Highlight>,
-  codes: ReadonlyMap<number, Tip.TipId>
+  options: {
+    readonly year: number
+    readonly unitInYear: Unit.UnitId
+    readonly highlights: ReadonlyArray<Highlight>
+    readonly ids: ReadonlyMap<number, Tip.TipId>
+    readonly intake: IntakeCounts
+  }
 ) =>
   Effect.gen(function* () {
-    const range = StatisticalPeriod.policeYear(year)
-    const from = LocalDate.startOf(range.first)
-    const until = LocalDate.endOf(range.last)
-    const all = yield* tips.list(reader, { receivedFrom: from, receivedBefore: until })
-    const name = (id: Unit.UnitId) =>
-      Option.match(UnitHierarchy.get(hierarchy, id, range.last), { onNone: () => id, onSome: (u) => u.name.vi })
-    const rows = new Map<Unit.UnitId, { -readonly [K in keyof Row]: Row[K] }>()
-    const lines: Array<string> = []
-    for (const tip of all) {
-      const row = rows.get(tip.receivingUnit) ?? {
-        unit: name(tip.receivingUnit),
-        received: 0,
-        resolved: 0,
-        rejected: 0,
-        open: 0,
-        overdue: 0,
-        met: 0,
-        late: 0,
-        missed: 0
-      }
-      rows.set(tip.receivingUnit, row)
-      row.received++
-      if (tip.status === "resolved") row.resolved++
-      else if (tip.status === "rejected") row.rejected++
-      else row.open++
-      const deadlines = yield* tips.deadlines(reader, tip.id)
-      if (Tip.isOpen(tip) && deadlines.some((d) => d.status === "missed")) row.overdue++
-      for (const d of deadlines) {
-        if (d.status === "met") row.met++
-        else if (d.status === "met_late") row.late++
-        else if (d.status === "missed") row.missed++
-      }
-    }
-    const ordered = [...rows.values()].sort((a, b) => a.unit.localeCompare(b.unit, "vi"))
-    const total = ordered.reduce(
-      (t, r) => ({
-        unit: "Tổng cộng / Total",
-        received: t.received + r.received,
-        resolved: t.resolved + r.resolved,
-        rejected: t.rejected + r.rejected,
-        open: t.open + r.open,
-        overdue: t.overdue + r.overdue,
-        met: t.met + r.met,
-        late: t.late + r.late,
-        missed: t.missed + r.missed
-      }),
-      { unit: "", received: 0, resolved: 0, rejected: 0, open: 0, overdue: 0, met: 0, late: 0, missed: 0 }
-    )
-    const header = `${padEnd("Đơn vị / Unit", 34)}${pad("Tiếp nhận", 10)}${pad("Giải quyết", 11)}${pad("Không thụ lý", 13)}${pad("Đang xử lý", 11)}${pad("Quá hạn", 9)}${pad("Đúng hạn", 10)}${pad("Muộn", 7)}${pad("Trễ", 7)}`
-    const sub = `${padEnd("", 34)}${pad("received", 10)}${pad("resolved", 11)}${pad("rejected", 13)}${pad("open", 11)}${pad("overdue", 9)}${pad("met", 10)}${pad("late", 7)}${pad("missed", 7)}`
-    const line = (r: Row) =>
-      `${padEnd(r.unit, 34)}${pad(r.received, 10)}${pad(r.resolved, 11)}${pad(r.rejected, 13)}${pad(r.open, 11)}${pad(r.overdue, 9)}${pad(r.met, 10)}${pad(r.late, 7)}${pad(r.missed, 7)}`
-    lines.push(
-      `Báo cáo tin báo năm thống kê ${year} (${range.first} – ${range.last}) / Tip report, police statistical year ${year}`,
-      `Tình hình tại / as of ${DateTime.formatIso(until)} (24:00 ${range.last}, giờ Việt Nam)`,
+    const range = StatisticalPeriod.policeYear(options.year)
+    const events = Chunk.toReadonlyArray(yield* Stream.runCollect(store.stream()))
+    // Group by the units directly under the police the wards and communes answered to that year.
+    const root = Option.getOrThrow(UnitHierarchy.get(hierarchy, options.unitInYear, range.last)).parent!
+    const query = (groupBy: ReadonlyArray<Statistics.Dimension>) =>
+      Either.getOrThrow(
+        Statistics.compute(events, hierarchy, Calendar.vietnam, {
+          root,
+          asOf: range.last,
+          period: { _tag: "PoliceYear", year: options.year },
+          groupBy
+        })
+      )
+    const byUnit = query(["unit"])
+    const byCategory = query(["category"])
+    const byChannel = query(["channel"])
+    const total = byUnit.total
+    const lines: Array<string> = [
+      `Báo cáo tin báo năm thống kê ${options.year} (${range.first} – ${range.last}) / Tip report, police statistical year ${options.year}`,
+      `${byUnit.root.name.vi}; tình hình tại 24:00 ngày ${range.last} / as of the end of ${range.last}, Vietnam time`,
       "",
-      header,
-      sub,
-      "─".repeat(header.length),
-      ...ordered.map(line),
-      "─".repeat(header.length),
-      line(total),
+      ...table(
+        "Theo đơn vị / by unit",
+        [
+          ["Đơn vị / unit", 30],
+          ["Tiếp nhận", 10],
+          ["Đã giải quyết", 14],
+          ["Tỷ lệ", 8],
+          ["Tồn", 6],
+          ["Quá hạn", 9],
+          ["Đúng hạn", 10],
+          ["Muộn", 6],
+          ["Trễ", 6]
+        ],
+        [...byUnit.groups, { label: { vi: "Tổng cộng / Total", en: "Total" }, measures: total }].map((g) => {
+          const d = deadlines(g.measures)
+          const m = g.measures
+          return [
+            g.label.vi,
+            String(m.receivedInPeriod),
+            String(m.resolvedOfReceived),
+            percent(m.resolutionRate),
+            String(m.openAtEnd),
+            String(m.overdueAtEnd),
+            String(d.met),
+            String(d.late),
+            String(d.missed)
+          ]
+        })
+      ),
+      "  received = tiếp nhận trong năm; resolved = của số đó, đã giải quyết đến cuối năm; rate = tỷ lệ giải quyết;",
+      "  open = tồn cuối năm; overdue = tồn có thời hạn đã trễ; deadlines due in the year: met, met late, missed.",
       "",
-      "Thời hạn / deadlines: đúng hạn = met in time; muộn = met late; trễ = due and still not done (missed).",
-      "Quá hạn / overdue = open tips with a missed deadline.",
+      ...table(
+        "Theo lĩnh vực / by category",
+        [
+          ["Lĩnh vực / category", 62],
+          ["Tiếp nhận", 10],
+          ["Đã giải quyết", 14],
+          ["Tỷ lệ", 8]
+        ],
+        byCategory.groups.map((g) => [
+          `${g.label.vi} / ${g.label.en}`,
+          String(g.measures.receivedInPeriod),
+          String(g.measures.resolvedOfReceived),
+          percent(g.measures.resolutionRate)
+        ])
+      ),
+      ...table(
+        "Theo kênh / by channel",
+        [
+          ["Kênh / channel", 30],
+          ["Tiếp nhận", 10],
+          ["Thông báo tiếp nhận p50", 24]
+        ],
+        byChannel.groups.map((g) => [
+          `${g.label.vi} / ${g.label.en}`,
+          String(g.measures.receivedInPeriod),
+          hours(g.measures.timeToAcknowledge.p50Millis)
+        ])
+      ),
+      ...table(
+        "Thời gian xử lý / durations (all units)",
+        [
+          ["Từ lúc tiếp nhận đến / from receipt to", 48],
+          ["p50", 9],
+          ["p90", 9],
+          ["p99", 9],
+          ["mean", 9]
+        ],
+        (
+          [
+            ["thông báo cho người báo tin / acknowledgement", total.timeToAcknowledge, hours],
+            ["thụ lý / acceptance", total.timeToAccept, hours],
+            ["giải quyết / decision", total.timeToResolve, days]
+          ] as const
+        ).map(([label, d, unit]) => [
+          label,
+          unit(d.p50Millis),
+          unit(d.p90Millis),
+          unit(d.p99Millis),
+          unit(d.meanMillis)
+        ])
+      ),
+      `Qua cổng thông tin (kênh tham chiếu) / through the web forms (the reference channel adapter): ${options.intake.deliveries} deliveries,`,
+      `  ${options.intake.created} new tips, ${options.intake.duplicates} redeliveries absorbed, ${options.intake.appended} follow-up messages joined to their tip;`,
+      `  every new tip acknowledged by the outbox in the reporter's conversation, with its code.`,
       "",
       "Các trường hợp tiêu biểu / cases that show the lifecycle:"
-    )
-    for (const h of highlights) {
-      const id = codes.get(h.key)
+    ]
+    for (const h of options.highlights) {
+      const id = options.ids.get(h.key)
       if (id === undefined) continue
       const tip = yield* tips.get(reader, id)
-      const history = yield* tips.history(reader, id)
-      const path = history.map((e) => e._tag).join(" → ")
-      lines.push(`  ${tip.code}  ${h.label}`, `      ${Tip.statusLabels[tip.status].vi} (${tip.status}); ${path}`)
+      const history: ReadonlyArray<TipEvent.TipEvent> = yield* tips.history(reader, id)
+      lines.push(
+        `  ${tip.code}  ${h.label}`,
+        `      ${Tip.statusLabels[tip.status].vi} (${tip.status}); ${history.map((e) => e._tag).join(" → ")}`
+      )
     }
-    const deadlineKinds = Object.entries(Deadline.kindLabels)
-      .map(([k, l]) => `${k} = ${l.vi}`)
-      .join("; ")
-    lines.push("", `Loại thời hạn / deadline kinds: ${deadlineKinds}`)
-    return { lines, total, rows: new Map([...rows].map(([id, row]) => [id, row as Row])) }
+    return { lines, byUnit, total }
   })

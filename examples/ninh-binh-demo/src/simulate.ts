@@ -1,6 +1,6 @@
-import { Actor, LocalDate, StatisticalPeriod, type Tip, type Tips, type Unit, UnitHierarchy } from "@tinbao/core"
+import { Actor, LocalDate, StatisticalPeriod, type Tip, type Unit, UnitHierarchy } from "@tinbao/core"
 import { DateTime, Effect, Option } from "effect"
-import { command, DAY, HOUR, ordinaryTip, receiptTime, type Staff, type Step, step } from "./plan.js"
+import { command, DAY, type Env, HOUR, ordinaryTip, receiptTime, type Staff, type Step, step } from "./plan.js"
 import type { Random } from "./random.js"
 
 /** What the simulation did that the report should point out. */
@@ -47,7 +47,14 @@ export const plan = (
       // Ninh Tiến resolved all 26 of its tips in the year (the seed article): receive them early enough.
       const last = ninhTien ? LocalDate.addDays(range.last, -45) : undefined
       const at = receiptTime(random, range, last)
-      steps.push(...ordinaryTip(random, staff, unit, key++, at, ninhTien ? { mustResolveBy: yearEnd - DAY } : {}))
+      // About a third of the tips come through the unit's web form (the reference channel adapter).
+      const viaWeb = random.chance(0.3)
+      steps.push(
+        ...ordinaryTip(random, staff, unit, key++, at, {
+          viaWeb,
+          ...(ninhTien ? { mustResolveBy: yearEnd - DAY } : {})
+        })
+      )
     }
   }
   const [a, b, c] = units.filter((u) => u.id !== options.ninhTien)
@@ -150,8 +157,7 @@ export const plan = (
         {
           at: at(230) + 2 * HOUR,
           key: k,
-          run: (tips, tip, other) =>
-            command(handlerOf(b.id), { _tag: "MergeInto", target: other(original)! })(tips, tip)
+          run: (env, tip, other) => command(handlerOf(b.id), { _tag: "MergeInto", target: other(original)! })(env, tip)
         },
         step(at(230) + 3 * HOUR, original, handlerOf(b.id), { _tag: "Accept" }),
         step(at(240), original, handlerOf(b.id), {
@@ -173,7 +179,7 @@ export const plan = (
         {
           at: at(285),
           key: k,
-          run: (tips: Tips.Tips["Type"], tip: Tip.Tip | undefined) =>
+          run: ({ tips }: Env, tip: Tip.Tip | undefined) =>
             Effect.zipRight(
               tips.revealIdentity(
                 staff.custodian,
@@ -194,11 +200,11 @@ export const plan = (
 
 const forceCriminal =
   (run: Step["run"]): Step["run"] =>
-  (tips, tip, other) =>
+  (env, tip, other) =>
     run(
       {
-        ...tips,
-        receive: (actor, input) => tips.receive(actor, { ...input, legalType: "to_giac" })
+        ...env,
+        tips: { ...env.tips, receive: (actor, input) => env.tips.receive(actor, { ...input, legalType: "to_giac" }) }
       },
       tip,
       other

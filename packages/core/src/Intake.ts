@@ -16,11 +16,11 @@
  *
  * @since 0.1.0
  */
-import { Context, type Duration, type Effect, type Layer } from "effect"
+import { Context, type Duration, Effect, type Layer, Option } from "effect"
 import type { Actor } from "./Actor.js"
 import type { BindingError, Bindings } from "./Binding.js"
 import type { Category } from "./Category.js"
-import type { ConversationActivity, ConversationActivityError } from "./Dispatcher.js"
+import { Channels, type ConversationActivity, type ConversationActivityError } from "./Dispatcher.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { IntakeLedger, IntakeLedgerError } from "./IntakeLedger.js"
@@ -145,3 +145,27 @@ export const layer: (
  * @category constants
  */
 export const actorId = "system:intake"
+
+/**
+ * The processor to give the {@link Webhook}: takes in every message of a delivery on the platform of its
+ * channel's adapter. A delivery with a message that no rule can route (an unbound channel) is kept as a dead
+ * letter to inspect and replay once the channel is bound; the messages that were taken in stay taken in, and
+ * a replay does not take them in twice.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const process = (
+  messages: ReadonlyArray<InboundMessage>
+): Effect.Effect<void | { readonly deadLetter: string }, IntakeError, Intake | Channels> =>
+  Effect.gen(function* () {
+    const intake = yield* Intake
+    const channels = yield* Channels
+    const unrouted = new Set<string>()
+    for (const message of messages) {
+      const platform = Option.match(channels.get(message.channel), { onNone: () => "web" as const, onSome: (a) => a.platform })
+      const outcome = yield* intake.handle(message, platform)
+      if (outcome._tag === "Unrouted") unrouted.add(outcome.channel)
+    }
+    if (unrouted.size > 0) return { deadLetter: `no unit is bound to channel ${[...unrouted].join(", ")}` }
+  })

@@ -14,8 +14,7 @@
  * @since 0.1.0
  */
 
-import type { Effect } from "effect"
-import { Context, Either, type Layer, Schema } from "effect"
+import { Context, type Effect, Either, type Layer, Schema } from "effect"
 import type { AccessDenied } from "./Access.js"
 import type { Actor } from "./Actor.js"
 import type { Calendar, HolidayCalendar } from "./Calendar.js"
@@ -336,7 +335,9 @@ export const decodeQuery = (input: unknown): Either.Either<Query, StatisticsErro
 
 /**
  * The report of a query over events in log order (`TipStore.stream`'s `StoredEvent`s or bare `TipEvent`s, every tip's
- * from its receipt), in one pass. Pure: the same events and query always give the same report.
+ * from its receipt), in one pass. Pure: the same events and query always give the same report. Fails with a
+ * `StatisticsError`: `invalid` for a bad query, `corrupt` for a log that does not fold, `calendar` for a deadline in a
+ * year the calendar does not cover.
  *
  * @since 0.1.0
  * @category computations

@@ -52,7 +52,14 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@tinbao/core
  */
 export interface Options<E, R> {
   /** Hands a delivery's messages to intake. A failure leaves the delivery pending: it is retried, never lost. */
-  readonly process: (messages: ReadonlyArray<InboundMessage>) => Effect.Effect<void, E, R>
+  /**
+   * Handles a delivery's messages. Failing leaves the delivery pending, to be retried; succeeding with
+   * `{ deadLetter: reason }` keeps it as a dead letter instead (e.g. a message from an unbound channel, which
+   * no retry can route).
+   */
+  readonly process: (
+    messages: ReadonlyArray<InboundMessage>
+  ) => Effect.Effect<void | { readonly deadLetter: string }, E, R>
   /** The largest body accepted (default 1 MiB); a larger one is answered 413 without being read to the end. */
   readonly maxBodyBytes?: number
   /** Media types a channel accepts besides JSON, by channel id (e.g. form posts). */

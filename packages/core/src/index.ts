@@ -70,3 +70,9 @@ export * as UnitHierarchy from "./UnitHierarchy.js"
 
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"
+
+/** @since 0.1.0 */
+export * as Statistics from "./Statistics.js"
+
+/** @since 0.1.0 */
+export * as StatisticsExport from "./StatisticsExport.js"

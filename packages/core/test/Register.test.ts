@@ -29,6 +29,8 @@ describe("Register codes", () => {
     expect(Register.unitTagOf(UnitId.make("ca-xa-ninh-tien"))).toBe("NINHTIEN")
     expect(Register.unitTagOf(UnitId.make("cong-an-tinh-ninh-binh"))).toBe("NINHBINH")
     expect(Register.unitTagOf(UnitId.make("ca-phuong"))).toBe("PHUONG")
+    expect(Register.unitTagOf(UnitId.make("ca-p-van-giang"))).toBe("VANGIANG")
+    expect(Register.unitTagOf(UnitId.make("ca-x-ninh-tien"))).toBe("NINHTIEN")
     const odd = Register.unitTagOf(UnitId.make("—"))
     expect(odd).toMatch(/^DV[0-9A-Z]{1,7}$/)
     expect(Register.unitTagOf(UnitId.make("—"))).toBe(odd)

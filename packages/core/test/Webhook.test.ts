@@ -139,7 +139,10 @@ const setup = (options: Partial<Webhook.Options<never, never>> = {}) =>
     lines.length = 0
     const processed: Array<InboundMessage> = []
     const webhook = yield* Webhook.make({
-      process: (messages) => Effect.sync(() => processed.push(...messages)),
+      process: (messages) =>
+        Effect.sync(() => {
+          processed.push(...messages)
+        }),
       worker: false,
       ...options
     })

@@ -82,7 +82,9 @@ describe("Webhook worker", () => {
         process: (messages) =>
           failures-- > 0
             ? Effect.fail(new IntakeDown({ reason: "unavailable", message: `could not seal ${USER}` }))
-            : Effect.sync(() => seen.push(...messages.map((m) => m.text!)))
+            : Effect.sync(() => {
+                seen.push(...messages.map((m) => m.text!))
+              })
       })
       const inbox = yield* Inbox.Inbox
       const id = yield* inbox.store(ID, delivery("message:1"), yield* DateTime.now)
@@ -114,9 +116,11 @@ describe("Webhook worker", () => {
       const webhook = yield* Webhook.make({
         pollMillis: 60_000,
         process: (messages) =>
-          Deferred.succeed(
-            got,
-            messages.map((m) => m.text!)
+          Effect.asVoid(
+            Deferred.succeed(
+              got,
+              messages.map((m) => m.text!)
+            )
           )
       })
       yield* webhook.accept(ID, delivery("message:1 message:2"))
@@ -130,7 +134,7 @@ describe("Webhook worker", () => {
       const seen: Array<string> = []
       const webhook = yield* Webhook.make({
         worker: false,
-        process: (messages) => Effect.sync(() => seen.push(...messages.map((m) => m.text!)))
+        process: (messages) => Effect.asVoid(Effect.sync(() => seen.push(...messages.map((m) => m.text!))))
       })
       const inbox = yield* Inbox.Inbox
       yield* webhook.accept(ID, delivery("message:1 reaction:2"))
@@ -170,7 +174,7 @@ describe("Webhook worker", () => {
         process: (messages) =>
           Effect.zipRight(
             Effect.yieldNow(),
-            Effect.sync(() => seen.push(...messages.map((m) => m.text!)))
+            Effect.asVoid(Effect.sync(() => seen.push(...messages.map((m) => m.text!))))
           )
       })
       for (let i = 1; i <= 5; i++) {

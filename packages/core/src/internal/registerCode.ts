@@ -51,7 +51,7 @@ export const hashTag = (text: string): string => {
 // Unit ids often begin with what the unit is ("ca-phuong-van-giang"); the kind says nothing a reporter needs to
 // type, so it is dropped and the place name kept ("VANGIANG").
 const kindWords =
-  /^(?:(?:ca|cong|an|cong-an|phuong|xa|thi-tran|dac-khu|tinh|thanh-pho|tp|huyen|quan|don|tram|doi)[-_ .]+)+/i
+  /^(?:(?:ca|cong|an|cong-an|phuong|p|xa|x|thi-tran|tt|dac-khu|tinh|thanh-pho|tp|huyen|quan|don|tram|doi)[-_ .]+)+/i
 
 /** @internal */
 export const placeOf = (unitId: string): string => {

@@ -4,16 +4,17 @@ import type { Category } from "../Category.js"
 import type { Policy } from "../Deadline.js"
 import type { Query, Report } from "../Statistics.js"
 import { StatisticsError } from "../Statistics.js"
-import type { Tip, TipId } from "../Tip.js"
+import type { TipId } from "../Tip.js"
 import type { TipEvent } from "../TipEvent.js"
 import type { StoredEvent } from "../TipStore.js"
+import type { UnitId } from "../Unit.js"
 import type { UnitHierarchy } from "../UnitHierarchy.js"
 import { describe, Groups } from "./statisticsGroups.js"
 import { Acc, durations, measures } from "./statisticsMeasures.js"
 import { periodLabel, rangeOf, type Window, windowOf } from "./statisticsPeriod.js"
 import { Projection } from "./statisticsProjection.js"
 import { makeTipCounter } from "./statisticsTip.js"
-import { makeScope } from "./statisticsUnits.js"
+import { makeScope, type Scope } from "./statisticsUnits.js"
 
 /** What a query is computed with, besides the events. */
 export interface Input {
@@ -97,7 +98,7 @@ export const makeAccumulator = (input: Input): Accumulator => {
     for (const entry of tips.values()) {
       if (entry === SKIPPED) continue
       try {
-        if (counter.count(entry.state.toTip(), entry.decidedAt) === "unplaced") unplacedHeld++
+        if (counter.count(entry.state, entry.decidedAt) === "unplaced") unplacedHeld++
       } catch (cause) {
         if (cause instanceof HolidayCalendarError) {
           throw new StatisticsError({ reason: "calendar", message: cause.message, cause })
@@ -140,12 +141,12 @@ const corrupt = (tip: TipId, what: string, cause?: unknown) =>
   })
 
 /** Channels bound per unit, mapped to the units that answer for them on the query's date. */
-const reachOf = (query: Query, scope: ReturnType<typeof makeScope> & object) => {
+const reachOf = (query: Query, scope: Scope) => {
   const byGroup = new Map<string, number>()
   if (query.reach === undefined) return { total: null, byGroup }
   let total = 0
   for (const [unit, count] of Object.entries(query.reach)) {
-    const place = scope.place(unit as Tip["unit"])
+    const place = scope.place(unit as UnitId)
     if (typeof place === "string") continue
     total += count
     byGroup.set(place.group, (byGroup.get(place.group) ?? 0) + count)

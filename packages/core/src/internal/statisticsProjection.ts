@@ -33,11 +33,7 @@ export class Projection {
   outcome: Outcome | undefined
   rejection: Rejection | undefined
 
-  /** The state at receipt, with every field `Tip` has; the lifecycle fields are laid over it. */
-  readonly base: Tip
-
-  constructor(received: TipReceived) {
-    this.base = evolve(undefined, received)
+  constructor(readonly received: TipReceived) {
     this.lastEventAt = received.at
     this.unit = received.unit
     this.category = received.category
@@ -153,7 +149,8 @@ export class Projection {
       reopenedAt: undefined,
       outcome: undefined,
       rejection: undefined,
-      ...this.base
+      // The state at receipt has every field of `Tip`; built only for the tips that are counted.
+      ...evolve(undefined, this.received)
     }
     tip.version = this.version
     tip.lastEventAt = this.lastEventAt

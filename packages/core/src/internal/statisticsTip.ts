@@ -4,17 +4,21 @@ import * as Deadline from "../Deadline.js"
 import * as LocalDate from "../LocalDate.js"
 import type * as Period from "../Period.js"
 import type { Dimension, OutcomeKey } from "../Statistics.js"
-import { isOpen, type Tip } from "../Tip.js"
+import { isOpen, isOpenStatus, type Tip } from "../Tip.js"
 import type { UnitId } from "../Unit.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
 import type { Input } from "./statisticsFold.js"
 import type { Groups } from "./statisticsGroups.js"
 import { type Acc, add, type Contribution } from "./statisticsMeasures.js"
 import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Window } from "./statisticsPeriod.js"
+import type { Projection } from "./statisticsProjection.js"
 import type { Place, Scope } from "./statisticsUnits.js"
 
-/** What became of a tip: counted, left out by a filter, outside the root, or with no unit answering for it. */
-export type Counted = "counted" | "filtered" | "outside" | "unplaced"
+/**
+ * What became of a tip: counted, left out by a filter, outside the root, with no unit answering for it, or idle (closed
+ * before the period with every deadline due before it: nothing to count).
+ */
+export type Counted = "counted" | "filtered" | "outside" | "unplaced" | "idle"
 
 /** Time held by one unit: custody periods that ended in the period, and tips it still held at the end. */
 export interface CustodyTally {
@@ -121,7 +125,11 @@ export const makeTipCounter = (input: CounterInput) => {
     (filters.channelId === undefined || (tip.channelId !== undefined && filters.channelId.has(tip.channelId))) &&
     (filters.status === undefined || filters.status.has(tip.status))
 
-  const lastDue = (tip: Tip): number => {
+  const lastDue = (tip: {
+    readonly lastEventAt: DateTime.Utc
+    readonly complexExtensions: number
+    readonly procuracyExtendedUntil?: string | undefined
+  }): number => {
     const bound = millis(tip.lastEventAt) + horizon + tip.complexExtensions * extension
     if (tip.procuracyExtendedUntil === undefined) return bound
     return Math.max(bound, millis(LocalDate.endOf(LocalDate.unsafeMake(tip.procuracyExtendedUntil))))
@@ -143,9 +151,11 @@ export const makeTipCounter = (input: CounterInput) => {
     if (acc !== undefined) add(acc, what, value)
   }
 
-  const count = (tip: Tip, decidedAt: number | undefined): Counted => {
-    const place = scope.place(input.byReceiving ? tip.receivingUnit : tip.unit)
+  const count = (projection: Projection, decidedAt: number | undefined): Counted => {
+    const place = scope.place(input.byReceiving ? projection.received.unit : projection.unit)
     if (typeof place === "string") return place
+    if (!isOpenStatus(projection.status) && lastDue(projection) <= start) return "idle"
+    const tip = projection.toTip()
     if (!passes(tip)) return "filtered"
     values = dimensions.map((d) => valueOf(d, tip, place))
     fixed = dimensions.length > 0 && monthDimension === undefined ? groups.acc(values) : undefined
@@ -184,7 +194,7 @@ export const makeTipCounter = (input: CounterInput) => {
       }
     }
 
-    if (open || lastDue(tip) > start) {
+    if (open || lastDue(projection) > start) {
       const date = dateOfMillis(receivedAt)
       const receivingUnit = Option.getOrUndefined(UnitHierarchy.get(hierarchy, tip.receivingUnit, date))
       let missed = false

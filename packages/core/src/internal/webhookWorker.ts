@@ -9,7 +9,9 @@ import { type Env, log, verify } from "./webhookAccept.js"
 /** @internal */
 export interface Worker {
   readonly env: Env
-  readonly process: (messages: ReadonlyArray<InboundMessage>) => Effect.Effect<void, unknown>
+  readonly process: (
+    messages: ReadonlyArray<InboundMessage>
+  ) => Effect.Effect<void | { readonly deadLetter: string }, unknown>
   readonly batchSize: number
   readonly leaseMillis: number
   readonly pollMillis: number
@@ -68,6 +70,10 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
         })
       )
       return "retried" as const
+    }
+    const verdict = exit?._tag === "Success" ? exit.value : undefined
+    if (verdict !== undefined && verdict !== null && typeof verdict === "object" && "deadLetter" in verdict) {
+      return yield* kill(worker, entry, verdict.deadLetter.slice(0, 500))
     }
     // A replayed dead letter whose events are still unknown goes back among the dead letters; the first time,
     // the webhook already kept a dead copy.
