@@ -163,7 +163,10 @@ export const process = (
     const channels = yield* Channels
     const unrouted = new Set<string>()
     for (const message of messages) {
-      const platform = Option.match(channels.get(message.channel), { onNone: () => "web" as const, onSome: (a) => a.platform })
+      const platform = Option.match(channels.get(message.channel), {
+        onNone: () => "web" as const,
+        onSome: (a) => a.platform
+      })
       const outcome = yield* intake.handle(message, platform)
       if (outcome._tag === "Unrouted") unrouted.add(outcome.channel)
     }

@@ -52,6 +52,10 @@ export * as Routing from "./Routing.js"
 /** @since 0.1.0 */
 export * as StatisticalPeriod from "./StatisticalPeriod.js"
 /** @since 0.1.0 */
+export * as Statistics from "./Statistics.js"
+/** @since 0.1.0 */
+export * as StatisticsExport from "./StatisticsExport.js"
+/** @since 0.1.0 */
 export * as Tip from "./Tip.js"
 /** @since 0.1.0 */
 export * as TipEvent from "./TipEvent.js"
@@ -67,12 +71,5 @@ export * as UnitChange from "./UnitChange.js"
 export * as UnitDirectory from "./UnitDirectory.js"
 /** @since 0.1.0 */
 export * as UnitHierarchy from "./UnitHierarchy.js"
-
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"
-
-/** @since 0.1.0 */
-export * as Statistics from "./Statistics.js"
-
-/** @since 0.1.0 */
-export * as StatisticsExport from "./StatisticsExport.js"

@@ -129,7 +129,9 @@ export const make = (config: Config): Effect.Effect<Channel.ChannelAdapter, Chan
  * @since 0.1.0
  * @category models
  */
-export type Body = fixtures_.Body
+export interface Body {
+  readonly events: ReadonlyArray<Readonly<Record<string, unknown>>>
+}
 
 /**
  * Sample bodies, one per kind of event (the JSON files under `test/fixtures/webform/` hold the same), with the
@@ -144,7 +146,14 @@ export const fixtures = { ...fixtures_.bodies, reporter: fixtures_.reporter, off
  * @since 0.1.0
  * @category fixtures
  */
-export type DeliveryOptions = fixtures_.DeliveryOptions
+export interface DeliveryOptions {
+  /** Epoch seconds of the signature; now by default. */
+  readonly timestamp?: number
+  /** The request's URL; `/webhooks/web` by default. */
+  readonly url?: string
+  /** Headers to add or override after signing, e.g. a wrong content type. */
+  readonly headers?: Readonly<Record<string, string>>
+}
 
 /**
  * A signed POST delivery of a body (an object as JSON; a string or bytes exactly as given), timestamped now

@@ -61,7 +61,7 @@ export const makeAccumulator = (input: Input): Accumulator => {
   let unplaced = 0
 
   const push = (item: StoredEvent | TipEvent): void => {
-    const event = "event" in item ? item.event : item
+    const event = "_tag" in item ? item : item.event
     events++
     const at = DateTime.toEpochMillis(event.at)
     const entry = tips.get(event.tip)

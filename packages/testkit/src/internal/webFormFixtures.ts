@@ -6,12 +6,10 @@
  */
 import type { Channel } from "@tinbao/core"
 import type { Redacted } from "effect"
+import type { Body, DeliveryOptions } from "../WebFormChannel.js"
 import { sign, signatureHeader, timestampHeader } from "./webFormSignature.js"
 
-/** @internal */
-export interface Body {
-  readonly events: ReadonlyArray<Readonly<Record<string, unknown>>>
-}
+export type { Body, DeliveryOptions }
 
 /** @internal */
 export const reporter = { id: "wf-user-5f3a9c1e77", name: "Trần Thị Mai" } as const
@@ -97,15 +95,6 @@ export const bodies = {
 } as const
 
 const encoder = new TextEncoder()
-
-/** @internal */
-export interface DeliveryOptions {
-  /** Epoch seconds of the signature; now by default. */
-  readonly timestamp?: number
-  readonly url?: string
-  /** Headers to add or override after signing, e.g. a wrong content type. */
-  readonly headers?: Readonly<Record<string, string>>
-}
 
 /**
  * A signed POST of a body: an object is serialised as JSON; a string or bytes are sent exactly as given.
