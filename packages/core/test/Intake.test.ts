@@ -219,6 +219,16 @@ describe("Intake", () => {
     }).pipe(Effect.provide(layer()))
   )
 
+  it.effect("as the webhook's processor, keeps deliveries from unbound channels as dead letters", () =>
+    Effect.gen(function* () {
+      yield* setup
+      const bound = yield* Intake.process([message()])
+      expect(bound).toBeUndefined()
+      const unbound = yield* Intake.process([message(), message({ channel: "fb-page:999" })])
+      expect(unbound).toEqual({ deadLetter: "no unit is bound to channel fb-page:999" })
+    }).pipe(Effect.provide(Layer.merge(layer(), Dispatcher.Channels.layer([]))))
+  )
+
   it.effect("property: random redeliveries make exactly one tip per distinct message", () =>
     Effect.gen(function* () {
       const samples = FastCheck.sample(
