@@ -10,20 +10,16 @@ import {
   Binding,
   Calendar,
   Category,
-  Dispatcher,
   InboundMessage,
   Intake,
-  IntakeLedger,
-  Outbox,
   Statistics,
   Tip,
   TipEvent,
   TipStore,
-  Tips,
   UnitDirectory
 } from "@tinbao/core"
 import { NinhBinh } from "@tinbao/testkit"
-import { Clock, DateTime, Effect, Either, Layer, Redacted } from "effect"
+import { Clock, DateTime, Effect, Either, Redacted } from "effect"
 
 interface Result {
   readonly name: string
@@ -50,17 +46,7 @@ const start = Date.UTC(2023, 0, 2, 2, 0)
 const units = NinhBinh.cityUnitIds
 
 // ---- intake: messages through dedupe, vault, routing, register and the store, vs raw appends of the same tips
-const intakeLayer = Intake.layer({ quietPeriod: 0 }).pipe(
-  Layer.provideMerge(
-    Layer.mergeAll(
-      IntakeLedger.layerMemory,
-      Binding.layerMemory,
-      Outbox.layerMemory,
-      Dispatcher.ConversationActivity.layerMemory
-    )
-  ),
-  Layer.provideMerge(Tips.layerMemory())
-)
+const intakeLayer = Intake.layerMemory({ quietPeriod: 0 })
 
 const messages = (n: number) =>
   Array.from({ length: n }, (_, i) =>

@@ -3,9 +3,8 @@ import {
   Dispatcher,
   type IdentityVault,
   Intake,
-  IntakeLedger,
   LocalDate,
-  Outbox,
+  type Outbox,
   StatisticalPeriod,
   TipStore,
   Tips,
@@ -13,7 +12,7 @@ import {
   UnitDirectory
 } from "@tinbao/core"
 import { FakePlatform, NinhBinh, WebFormChannel } from "@tinbao/testkit"
-import { DateTime, Effect, Layer, Redacted } from "effect"
+import { DateTime, Effect, Redacted } from "effect"
 import * as SimClock from "./clock.js"
 import type { Env, WebEvent } from "./plan.js"
 import * as Random from "./random.js"
@@ -103,21 +102,5 @@ export const demo = (options: { readonly seed: number; readonly year: number }) 
       ids,
       intake: counts
     })
-  }).pipe(
-    Effect.scoped,
-    Effect.provide(
-      Intake.layer().pipe(
-        Layer.provideMerge(
-          Layer.mergeAll(
-            IntakeLedger.layerMemory,
-            Binding.layerMemory,
-            Outbox.layerMemory,
-            Dispatcher.ConversationActivity.layerMemory
-          )
-        ),
-        Layer.provideMerge(Tips.layerMemory())
-      )
-    ),
-    Effect.withClock(clock.clock)
-  )
+  }).pipe(Effect.scoped, Effect.provide(Intake.layerMemory()), Effect.withClock(clock.clock))
 }

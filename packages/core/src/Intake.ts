@@ -19,6 +19,7 @@
 import { Context, type Duration, Effect, type Layer, Option } from "effect"
 import type { Actor } from "./Actor.js"
 import type { BindingError, Bindings } from "./Binding.js"
+import type { HolidayCalendar } from "./Calendar.js"
 import type { Category } from "./Category.js"
 import { Channels, type ConversationActivity, type ConversationActivityError } from "./Dispatcher.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
@@ -30,7 +31,8 @@ import type { Outbox, OutboxError } from "./Outbox.js"
 import type { Register, RegisterError } from "./Register.js"
 import type { Rule } from "./Routing.js"
 import type { ChannelKind, Tip, TipId } from "./Tip.js"
-import type { Tips, TipsError } from "./Tips.js"
+import type { TipStore } from "./TipStore.js"
+import type { Tips, TipsError, Options as TipsOptions } from "./Tips.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
 
 /**
@@ -137,6 +139,31 @@ export const layer: (
   never,
   Tips | IdentityVault | IntakeLedger | Bindings | Register | Outbox | UnitDirectory | ConversationActivity
 > = internal.layer
+
+/**
+ * Intake with everything it needs in memory: the ledger, bindings, the outbox, conversation activity, and
+ * `Tips.layerMemory` (the store, directory, vault, register and calendar). Good for tests, demos and small
+ * deployments; swap the ports' layers for durable ones.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: (
+  options?: Options,
+  tipsOptions?: TipsOptions
+) => Layer.Layer<
+  | Intake
+  | IntakeLedger
+  | Bindings
+  | Outbox
+  | ConversationActivity
+  | Tips
+  | TipStore
+  | UnitDirectory
+  | IdentityVault
+  | Register
+  | HolidayCalendar
+> = internal.layerMemory
 
 /**
  * Identifies the intake process in tip events.

@@ -4,25 +4,13 @@ import * as Binding from "../src/Binding.js"
 import * as Dispatcher from "../src/Dispatcher.js"
 import { InboundMessage } from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
-import * as IntakeLedger from "../src/IntakeLedger.js"
 import * as Outbox from "../src/Outbox.js"
 import * as Tips from "../src/Tips.js"
 import { actors, ids, monday, recordUnits, secretName, secretUserId } from "./fixtures.js"
 
 const CHANNEL = "zalo-oa:207145032978"
 
-const layer = (options?: Intake.Options) =>
-  Intake.layer(options).pipe(
-    Layer.provideMerge(
-      Layer.mergeAll(
-        IntakeLedger.layerMemory,
-        Binding.layerMemory,
-        Outbox.layerMemory,
-        Dispatcher.ConversationActivity.layerMemory
-      )
-    ),
-    Layer.provideMerge(Tips.layerMemory())
-  )
+const layer = (options?: Intake.Options) => Intake.layerMemory(options)
 
 let sequence = 0
 const message = (fields: Partial<ConstructorParameters<typeof InboundMessage>[0]> = {}) =>

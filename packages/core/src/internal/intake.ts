@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as DateTime from "effect/DateTime"
 import * as Actor from "../Actor.js"
+import * as BindingModule from "../Binding.js"
 import { Bindings } from "../Binding.js"
 import * as Category from "../Category.js"
 import type * as Command from "../Command.js"
@@ -11,14 +12,17 @@ import { IdentityVault } from "../IdentityVault.js"
 import type { InboundMessage } from "../InboundMessage.js"
 import { isTipMaterial } from "../InboundMessage.js"
 import { acknowledgementText, actorId, Intake, type Options, type Outcome } from "../Intake.js"
+import * as IntakeLedgerModule from "../IntakeLedger.js"
 import { type Entry, IntakeLedger } from "../IntakeLedger.js"
 import { RuleViolation } from "../Lifecycle.js"
 import * as LocalDate from "../LocalDate.js"
+import * as OutboxModule from "../Outbox.js"
 import { Outbox } from "../Outbox.js"
 import { Register } from "../Register.js"
 import * as Routing from "../Routing.js"
 import { isOpen, type Tip, type TipId } from "../Tip.js"
-import { Tips } from "../Tips.js"
+import * as TipsModule from "../Tips.js"
+import { Tips, type Options as TipsOptions } from "../Tips.js"
 import type { UnitId } from "../Unit.js"
 import { UnitDirectory } from "../UnitDirectory.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
@@ -267,3 +271,17 @@ export const make = (options: Options = {}) =>
 
 /** @internal */
 export const layer = (options?: Options) => Layer.effect(Intake, make(options))
+
+/** @internal */
+export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
+  layer(options).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        IntakeLedgerModule.layerMemory,
+        BindingModule.layerMemory,
+        OutboxModule.layerMemory,
+        ConversationActivity.layerMemory
+      )
+    ),
+    Layer.provideMerge(TipsModule.layerMemory(tipsOptions))
+  )
