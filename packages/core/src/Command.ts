@@ -12,8 +12,7 @@ import { Outcome, SuspensionGround } from "./TipEvent.js"
 import { UnitId } from "./Unit.js"
 
 const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000))
-const command = <Tag extends string, Fields extends Schema.Struct.Fields>(tag: Tag, fields: Fields) =>
-  Schema.TaggedStruct(tag, fields)
+const command = Schema.TaggedStruct
 
 /**
  * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
