@@ -53,6 +53,24 @@ export const LocalDate = Schema.String.pipe(
  */
 export type LocalDate = typeof LocalDate.Type
 
+// Dates are formatted from day numbers with integer arithmetic (Howard Hinnant's civil-from-days): deadline and
+// statistics loops turn millions of instants into dates, and Date#toISOString was most of their cost.
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`)
+const format = (year: number, month: number, day: number): LocalDate =>
+  `${year < 1000 ? String(year).padStart(4, "0") : year}-${pad2(month)}-${pad2(day)}` as LocalDate
+
+const civilFromDays = (days: number): LocalDate => {
+  const z = days + 719468
+  const era = Math.floor(z / 146097)
+  const doe = z - era * 146097
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  return format(yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+}
+
 /**
  * Reads a date written `YYYY-MM-DD`; throws on a date that does not exist.
  * For trusted literals (fixtures, tests); decode untrusted input with the Schema.
@@ -69,7 +87,7 @@ export const unsafeMake = (s: string): LocalDate => LocalDate.make(s)
  * @category constructors
  */
 export const fromParts = (year: number, month: number, day: number): LocalDate =>
-  new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10) as LocalDate
+  civilFromDays(Math.floor(Date.UTC(year, month - 1, day) / DAY))
 
 /**
  * The year, month (1–12) and day of a date.
@@ -90,7 +108,7 @@ export const toParts = (date: LocalDate): { readonly year: number; readonly mont
  * @category conversions
  */
 export const ofInstant = (instant: DateTime.Utc): LocalDate =>
-  new Date(DateTime.toEpochMillis(instant) + zoneOffsetMillis).toISOString().slice(0, 10) as LocalDate
+  civilFromDays(Math.floor((DateTime.toEpochMillis(instant) + zoneOffsetMillis) / DAY))
 
 /**
  * The instant at which a date begins (00:00 in `Asia/Ho_Chi_Minh`).
