@@ -51,6 +51,11 @@ describe("Intake", () => {
       expect(ack.text).toContain(tip.code)
       expect(ack.text).toContain("Công an xã Ninh Tiến")
       expect(JSON.stringify(ack)).not.toContain(secretUserId)
+      // the reply window opened under the key the dispatcher looks up, never the platform id
+      const activity = yield* Dispatcher.ConversationActivity
+      const key = yield* Dispatcher.directKey(CHANNEL, secretUserId)
+      expect((yield* activity.get(CHANNEL, key))?.lastInboundAt).toEqual(DateTime.unsafeMake(monday))
+      expect(yield* activity.get(CHANNEL, { kind: "direct", id: secretUserId })).toBeUndefined()
     }).pipe(Effect.provide(layer()))
   )
 

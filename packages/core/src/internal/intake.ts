@@ -6,7 +6,6 @@ import * as BindingModule from "../Binding.js"
 import { Bindings } from "../Binding.js"
 import * as Category from "../Category.js"
 import type * as Command from "../Command.js"
-import * as Dispatcher from "../Dispatcher.js"
 import { ConversationActivity } from "../Dispatcher.js"
 import { IdentityVault } from "../IdentityVault.js"
 import type { InboundMessage } from "../InboundMessage.js"
@@ -187,18 +186,16 @@ export const make = (options: Options = {}) =>
     const handle: Intake["Type"]["handle"] = (message, platform) =>
       Effect.gen(function* () {
         if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
-        // The reporter wrote: this opens or extends the platform's reply window for the conversation.
-        yield* Dispatcher.recordInbound([message]).pipe(
-          Effect.provideService(ConversationActivity, activity),
-          Effect.provideService(IdentityVault, vault)
-        )
         const sender = Redacted.value(message.sender)
         const fingerprint = yield* vault.fingerprint(
           Redacted.make({ channel: message.channel, platformUserId: sender.platformUserId })
         )
-        // A direct conversation's id is often the reporter's platform id: key and keep it by the fingerprint.
+        // A direct conversation's id is the reporter's platform id: key and keep it by the fingerprint, as
+        // `Dispatcher.directKey` does.
         const conversation =
           message.conversation.kind === "direct" ? { kind: "direct" as const, id: fingerprint } : message.conversation
+        // The reporter wrote: this opens or extends the platform's reply window for the conversation.
+        yield* activity.recordInbound(message.channel, conversation, message.sentAt)
         const thread = `thread:${message.channel}:${conversation.id}:${fingerprint}`
         return yield* locks[stripeOf(thread)]!.withPermits(1)(
           Effect.gen(function* () {
