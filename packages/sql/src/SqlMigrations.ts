@@ -1,0 +1,150 @@
+/**
+ * The schema of `@tinbao/sql`: forward-only migrations run with `@effect/sql`'s migrator when storage starts.
+ * A database migrated by a newer version of this package is refused rather than written with old code.
+ *
+ * @since 0.1.0
+ */
+import * as Migrator from "@effect/sql/Migrator"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Effect, Layer, Schema } from "effect"
+import { Int } from "./internal/sqlErrors.js"
+
+/**
+ * Storage could not start: `newer_schema` (the database was migrated by a newer version), `migration_failed`,
+ * `unavailable` (the database or its driver cannot be reached).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SqlStorageError extends Schema.TaggedError<SqlStorageError>("@tinbao/sql/SqlStorageError")(
+  "SqlStorageError",
+  {
+    reason: Schema.Literal("newer_schema", "migration_failed", "unavailable"),
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {}
+
+/**
+ * The table where the migrator records which migrations ran.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const table = "tinbao_migrations"
+
+const run = (sql: SqlClient, statements: ReadonlyArray<string>) =>
+  Effect.forEach(statements, (statement) => sql.unsafe(statement), { discard: true })
+
+const initial = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  const position = sql.onDialectOrElse({
+    pg: () => "position BIGSERIAL PRIMARY KEY",
+    orElse: () => "position INTEGER PRIMARY KEY AUTOINCREMENT"
+  })
+  yield* run(sql, [
+    `CREATE TABLE tip_events (${position}, tip TEXT NOT NULL, version INTEGER NOT NULL, event TEXT NOT NULL, UNIQUE (tip, version))`,
+    "CREATE TABLE tips (tip TEXT PRIMARY KEY, unit TEXT NOT NULL, received_at BIGINT NOT NULL, open INTEGER NOT NULL)",
+    "CREATE INDEX tips_unit_received ON tips (unit, received_at)",
+    "CREATE INDEX tips_received ON tips (received_at)",
+    "CREATE TABLE unit_changes (seq INTEGER PRIMARY KEY, change TEXT NOT NULL)",
+    "CREATE TABLE register_counters (unit TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (unit, year))",
+    `CREATE TABLE register_entries (unit TEXT NOT NULL, year INTEGER NOT NULL, number INTEGER NOT NULL,
+      tip TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE, received_at BIGINT NOT NULL, PRIMARY KEY (unit, year, number))`,
+    `CREATE TABLE vault (alias TEXT PRIMARY KEY, key_id TEXT, iv TEXT, ciphertext TEXT, tag TEXT,
+      forgotten INTEGER NOT NULL DEFAULT 0)`
+  ])
+})
+
+/**
+ * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, SqlClient>>> = {
+  "1_initial": initial
+}
+
+/**
+ * The highest migration id this version of the package knows.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const latest: number = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
+
+const Latest = Schema.Array(Schema.Struct({ id: Schema.NullOr(Int) }))
+
+/**
+ * The highest migration id recorded in the database; 0 when none ran.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const current: Effect.Effect<number, SqlStorageError, SqlClient> = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  const exists = yield* sql.onDialectOrElse({
+    pg: () => sql<{ readonly found: unknown }>`SELECT to_regclass(${table}) AS found`,
+    orElse: () =>
+      sql<{ readonly found: unknown }>`SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = ${table}`
+  })
+  if (exists.length === 0 || exists[0]!.found === null) return 0
+  const rows = yield* Effect.flatMap(
+    sql`SELECT max(migration_id) AS id FROM ${sql(table)}`,
+    Schema.decodeUnknown(Latest)
+  )
+  return rows[0]?.id ?? 0
+}).pipe(
+  Effect.catchTags({
+    SqlError: (cause) =>
+      new SqlStorageError({
+        reason: "unavailable",
+        message: "The database cannot be reached to read its schema version.",
+        cause
+      }),
+    ParseError: (cause) =>
+      new SqlStorageError({
+        reason: "migration_failed",
+        message: `The table ${table} holds an unreadable migration id.`,
+        cause
+      })
+  })
+)
+
+const migrator = Migrator.make({})
+
+/**
+ * Brings the database to the latest schema. Refuses, with a plain message, a database whose schema is newer
+ * than this code.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const migrate: Effect.Effect<void, SqlStorageError, SqlClient> = Effect.gen(function* () {
+  const found = yield* current
+  if (found > latest) {
+    return yield* new SqlStorageError({
+      reason: "newer_schema",
+      message: `The database schema is at version ${found}, newer than this version of @tinbao/sql knows (${latest}). Upgrade @tinbao/sql; it will not start on a newer schema.`
+    })
+  }
+  yield* migrator({ loader: Migrator.fromRecord(migrations), table }).pipe(
+    Effect.mapError(
+      (cause) =>
+        new SqlStorageError({
+          reason: "migration_failed",
+          message: `The database schema could not be migrated: ${cause.message}`,
+          cause
+        })
+    )
+  )
+})
+
+/**
+ * Runs {@link migrate} when the layer is built.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<never, SqlStorageError, SqlClient> = Layer.effectDiscard(migrate)

@@ -1,0 +1,143 @@
+/**
+ * The tip event store over `@effect/sql`: events in `tip_events` (a unique tip and version, so the database
+ * itself refuses a second writer at the same version), and one index row per tip in `tips` for listing.
+ *
+ * @since 0.1.0
+ */
+import { SqlClient } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { TipStore } from "@tinbao/core"
+import { Effect, Layer, type ParseResult, Schema } from "effect"
+import { Int, isContention, isUniqueViolation, makeWriter } from "./internal/sqlErrors.js"
+
+const Count = Schema.Array(Schema.Struct({ n: Int }))
+const Ids = Schema.Array(Schema.Struct({ tip: Schema.String }))
+const Events = Schema.Array(Schema.Struct({ event: Schema.parseJson() }))
+const Page = Schema.Array(Schema.Struct({ position: Int, tip: Schema.String, version: Int, event: Schema.parseJson() }))
+
+const unavailable = (cause: SqlError) =>
+  new TipStore.TipStoreError({ reason: "unavailable", message: "The tip store's database cannot be reached.", cause })
+
+const corrupt = (cause: ParseResult.ParseError) =>
+  new TipStore.TipStoreError({ reason: "corrupt", message: "A stored event row is not valid JSON.", cause })
+
+const boundary = <A>(effect: Effect.Effect<A, SqlError | ParseResult.ParseError | TipStore.TipStoreError>) =>
+  effect.pipe(Effect.catchTags({ SqlError: unavailable, ParseError: corrupt }))
+
+/**
+ * The adapter-facing store over the `SqlClient` in context; run the migrations first.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  const write = yield* makeWriter(sql)
+
+  const versionOf = (tip: string) =>
+    Effect.map(
+      Effect.flatMap(sql`SELECT count(*) AS n FROM tip_events WHERE tip = ${tip}`, Schema.decodeUnknown(Count)),
+      (rows) => rows[0]?.n ?? 0
+    )
+
+  const append: TipStore.Encoded["append"] = (batch) =>
+    write(
+      Effect.gen(function* () {
+        for (const a of batch) {
+          const have = yield* versionOf(a.tip)
+          if (have !== a.expectedVersion) {
+            return yield* new TipStore.TipStoreError({
+              reason: "conflict",
+              message: `Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`
+            })
+          }
+        }
+        for (const a of batch) {
+          const rows = a.events.map((event, i) => ({
+            tip: a.tip,
+            version: a.expectedVersion + i + 1,
+            event: JSON.stringify(event)
+          }))
+          yield* sql`INSERT INTO tip_events ${sql.insert(rows)}`
+          const open = a.index.open ? 1 : 0
+          yield* sql`INSERT INTO tips (tip, unit, received_at, open)
+            VALUES (${a.tip}, ${a.index.unit}, ${a.index.receivedAt}, ${open})
+            ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open`
+        }
+      })
+    ).pipe(
+      Effect.catchIf(
+        (error) => error._tag === "SqlError" && (isUniqueViolation(error) || isContention(error)),
+        (cause) =>
+          new TipStore.TipStoreError({
+            reason: "conflict",
+            message: "Another writer appended to one of these tips first; read it again and retry.",
+            cause
+          })
+      ),
+      boundary
+    )
+
+  const read: TipStore.Encoded["read"] = (tip) =>
+    boundary(
+      Effect.map(
+        Effect.flatMap(
+          sql`SELECT event FROM tip_events WHERE tip = ${tip} ORDER BY version`,
+          Schema.decodeUnknown(Events)
+        ),
+        (rows) => rows.map((row) => row.event)
+      )
+    )
+
+  const query: TipStore.Encoded["query"] = (q) => {
+    if (q.units !== undefined && q.units.length === 0) return Effect.succeed([])
+    const clauses = [
+      ...(q.units !== undefined ? [sql.in("t.unit", q.units)] : []),
+      ...(q.receivedFrom !== undefined ? [sql`t.received_at >= ${q.receivedFrom}`] : []),
+      ...(q.receivedBefore !== undefined ? [sql`t.received_at < ${q.receivedBefore}`] : []),
+      ...(q.open !== undefined ? [sql`t.open = ${q.open ? 1 : 0}`] : [])
+    ]
+    // Ties in time of receipt keep the order in which the tips were first written, as the memory store does.
+    return boundary(
+      Effect.map(
+        Effect.flatMap(
+          sql`SELECT t.tip AS tip FROM tips t
+            JOIN tip_events e ON e.tip = t.tip AND e.version = 1
+            WHERE ${sql.and(clauses)}
+            ORDER BY t.received_at, e.position`,
+          Schema.decodeUnknown(Ids)
+        ),
+        (rows) => rows.map((row) => row.tip)
+      )
+    )
+  }
+
+  const page: TipStore.Encoded["page"] = (after, limit) =>
+    boundary(
+      Effect.flatMap(
+        sql`SELECT position, tip, version, event FROM tip_events WHERE position > ${after} ORDER BY position LIMIT ${limit}`,
+        Schema.decodeUnknown(Page)
+      )
+    )
+
+  return { append, read, query, page }
+})
+
+/**
+ * The full tip store over the `SqlClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<TipStore.TipStore["Type"], never, SqlClient> = Effect.map(
+  makeEncoded,
+  TipStore.makeEncoded
+)
+
+/**
+ * The tip store as a layer; run the migrations first (`SqlStorage.layer` does).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<TipStore.TipStore, never, SqlClient> = Layer.effect(TipStore.TipStore, make)

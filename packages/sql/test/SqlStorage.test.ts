@@ -1,0 +1,174 @@
+import { SqlClient } from "@effect/sql/SqlClient"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { describe, expect, it } from "@effect/vitest"
+import { Actor, Category, IdentityVault, Register, Tip, TipEvent, TipStore, Unit, UnitDirectory } from "@tinbao/core"
+import { SqlMigrations, SqlStorage } from "@tinbao/sql"
+import { NinhBinh } from "@tinbao/testkit"
+import { Config, ConfigProvider, DateTime, Effect, Layer, Redacted } from "effect"
+import { backends } from "./backends.js"
+import { randomKey, vaultConfig } from "./fixtures.js"
+
+const reporter: IdentityVault.Identity = {
+  channel: "zalo-oa:4318097521",
+  platformUserId: "8123456789012345",
+  displayName: "Trần Văn Bình",
+  phone: "0912345678"
+}
+
+const seal = Effect.flatMap(IdentityVault.IdentityVault, (vault) => vault.seal(Redacted.make(reporter)))
+const reveal = (alias: IdentityVault.AliasId) =>
+  Effect.flatMap(IdentityVault.IdentityVault, (vault) => vault.reveal(alias))
+
+const keyIdOf = (alias: IdentityVault.AliasId) =>
+  Effect.flatMap(SqlClient, (sql) => sql<{ key_id: string }>`SELECT key_id FROM vault WHERE alias = ${alias}`).pipe(
+    Effect.map((rows) => rows[0]?.key_id)
+  )
+
+for (const backend of backends()) {
+  describe(`SqlStorage on ${backend.name}`, () => {
+    it.effect("refuses to open a vault row with a wrong key, and never returns garbage", () =>
+      Effect.gen(function* () {
+        const open = backend.fresh()
+        const k1 = randomKey()
+        const alias = yield* Effect.provide(seal, open(vaultConfig({ k1 })))
+        const wrong = yield* Effect.flip(Effect.provide(reveal(alias), open(vaultConfig({ k1: randomKey() }))))
+        expect(wrong).toBeInstanceOf(IdentityVault.IdentityVaultError)
+        expect(wrong.reason).toBe("corrupt")
+        expect(wrong.message).toContain(`vault key "k1"`)
+        expect(wrong.message).not.toContain(reporter.displayName!)
+        const missing = yield* Effect.flip(Effect.provide(reveal(alias), open(vaultConfig({ k2: k1 }, "k2"))))
+        expect([missing.reason, missing.message]).toEqual([
+          "corrupt",
+          `the sealed identity under ${alias} cannot be opened: it was sealed with vault key "k1", which is not configured`
+        ])
+      })
+    )
+
+    it.effect("rotates keys: new rows use the current key, old rows still open with theirs", () =>
+      Effect.gen(function* () {
+        const open = backend.fresh()
+        const [k1, k2] = [randomKey(), randomKey()]
+        const old = yield* Effect.provide(seal, open(vaultConfig({ k1 })))
+        const rotated = open(vaultConfig({ k1, k2 }, "k2"))
+        yield* Effect.gen(function* () {
+          const fresh = yield* seal
+          expect(yield* keyIdOf(old)).toBe("k1")
+          expect(yield* keyIdOf(fresh)).toBe("k2")
+          expect(Redacted.value(yield* reveal(old))).toEqual(reporter)
+          expect(Redacted.value(yield* reveal(fresh))).toEqual(reporter)
+        }).pipe(Effect.provide(rotated))
+      })
+    )
+
+    it.effect("refuses keys that are not 32 bytes, and a current key id that is not given", () =>
+      Effect.gen(function* () {
+        const short = yield* Effect.flip(
+          Effect.provide(seal, backend.fresh()(vaultConfig({ k1: Redacted.make("c2hvcnQ=") })))
+        )
+        expect(short._tag === "IdentityVaultError" && [short.reason, short.message]).toEqual([
+          "unavailable",
+          `vault key "k1" is not 32 bytes written as 64 hex digits or as base64`
+        ])
+        const absent = yield* Effect.flip(Effect.provide(seal, backend.fresh()(vaultConfig({ k1: randomKey() }, "k9"))))
+        expect(absent.message).toBe(`the current vault key id "k9" is not among the keys given`)
+        const hex = "ab".repeat(32)
+        const alias = yield* Effect.provide(seal, backend.fresh()(vaultConfig({ k1: Redacted.make(hex) })))
+        expect(alias).toMatch(/^AL-/)
+      })
+    )
+
+    it.effect("refuses to start on a database whose schema is newer than the code", () =>
+      Effect.gen(function* () {
+        const open = backend.fresh()
+        const next = SqlMigrations.latest + 1
+        yield* Effect.flatMap(
+          SqlClient,
+          (sql) => sql`INSERT INTO ${sql(SqlMigrations.table)} (migration_id, name) VALUES (${next}, 'from_the_future')`
+        ).pipe(Effect.provide(open(vaultConfig())))
+        const error = yield* Effect.flip(Effect.provide(seal, open(vaultConfig())))
+        expect(error._tag === "SqlStorageError" && error.reason).toBe("newer_schema")
+        expect(error.message).toBe(
+          `The database schema is at version ${next}, newer than this version of @tinbao/sql knows (${SqlMigrations.latest}). Upgrade @tinbao/sql; it will not start on a newer schema.`
+        )
+      })
+    )
+
+    it.effect("keeps everything when the database is opened again", () =>
+      Effect.gen(function* () {
+        const open = backend.fresh()
+        const config = vaultConfig()
+        const tip = Tip.makeId()
+        const unit = Unit.UnitId.make("ca-phuong-nam-thanh")
+        const at = DateTime.unsafeMake("2025-04-02T02:00:00Z")
+        const received = new TipEvent.TipReceived({
+          tip,
+          at,
+          by: Actor.ActorId.make("sql-test"),
+          unit,
+          code: "NAMTHANH-2025-0001",
+          registerNumber: 1,
+          registerYear: 2025,
+          channel: "zalo",
+          reporterKind: "individual",
+          alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
+          legalType: "to_giac",
+          category: Category.CategoryId.make("crime"),
+          summary: "Phản ánh có người lạ đột nhập kho hàng ở tổ dân phố 5."
+        })
+        const written = yield* Effect.gen(function* () {
+          yield* Effect.flatMap(TipStore.TipStore, (s) => s.append([{ tip, expectedVersion: 0, events: [received] }]))
+          const entry = yield* Effect.flatMap(Register.Register, (r) =>
+            r.assign({ unit, unitTag: "NAMTHANH", tipId: tip, receivedAt: at })
+          )
+          yield* Effect.flatMap(UnitDirectory.UnitDirectory, (d) => d.record(NinhBinh.changes))
+          return { entry, alias: yield* seal }
+        }).pipe(Effect.provide(open(config)))
+        yield* Effect.gen(function* () {
+          const state = yield* Effect.flatMap(TipStore.TipStore, (s) => s.get(tip))
+          expect(state?.version).toBe(1)
+          expect(state?.unit).toBe(unit)
+          const register = yield* Register.Register
+          expect(yield* register.entries(unit, 2025)).toEqual([written.entry])
+          const next = yield* register.assign({ unit, unitTag: "NAMTHANH", tipId: Tip.makeId(), receivedAt: at })
+          expect(next.code).toBe("NAMTHANH-2025-0002")
+          expect(yield* Effect.flatMap(UnitDirectory.UnitDirectory, (d) => d.changes)).toEqual(NinhBinh.changes)
+          expect(Redacted.value(yield* reveal(written.alias))).toEqual(reporter)
+        }).pipe(Effect.provide(open(config)))
+      })
+    )
+  })
+}
+
+describe("SqlStorage.layerConfig", () => {
+  it.effect("reads the vault keys from configuration and refuses a missing one", () =>
+    Effect.gen(function* () {
+      const config = Config.all({
+        vault: Config.all({
+          keys: Config.all({ k1: Config.redacted("VAULT_KEY_K1") }),
+          currentKeyId: Config.string("VAULT_CURRENT_KEY_ID"),
+          fingerprintKey: Config.redacted("FINGERPRINT_KEY")
+        })
+      })
+      const client = SqliteClient.layer({ filename: ":memory:" })
+      const storage = SqlStorage.layerConfig(config).pipe(Layer.provide(client))
+      const env = (entries: ReadonlyArray<[string, string]>) =>
+        Layer.setConfigProvider(ConfigProvider.fromMap(new Map(entries)))
+      const key = Redacted.value(randomKey())
+      const alias = yield* seal.pipe(
+        Effect.provide(storage),
+        Effect.provide(
+          env([
+            ["VAULT_KEY_K1", key],
+            ["VAULT_CURRENT_KEY_ID", "k1"],
+            ["FINGERPRINT_KEY", "a-fingerprint-key-of-32-bytes-!!"]
+          ])
+        )
+      )
+      expect(alias).toMatch(/^AL-/)
+      const error = yield* Effect.flip(
+        seal.pipe(Effect.provide(storage), Effect.provide(env([["VAULT_CURRENT_KEY_ID", "k1"]])))
+      )
+      expect(error._tag).toBe("ConfigError")
+    })
+  )
+})

@@ -1,0 +1,48 @@
+// What the SQL tests share: vault keys, and probes that read the tables directly, bypassing the adapters.
+import { randomBytes } from "node:crypto"
+import { SqlClient } from "@effect/sql/SqlClient"
+import type { SqlStorage } from "@tinbao/sql"
+import type { StorageSuite } from "@tinbao/testkit/vitest"
+import { Effect, Redacted } from "effect"
+
+export const randomKey = (): Redacted.Redacted<string> => Redacted.make(randomBytes(32).toString("base64"))
+
+export const vaultConfig = (
+  keys: Record<string, Redacted.Redacted<string>> = { k1: randomKey() },
+  currentKeyId = "k1"
+): SqlStorage.Config => ({
+  vault: { keys, currentKeyId, fingerprintKey: Redacted.make("sql-suite-fingerprint-key-32-bytes") }
+})
+
+const rows = <A extends object>(query: (sql: SqlClient) => Effect.Effect<ReadonlyArray<A>, unknown>) =>
+  Effect.flatMap(SqlClient, query)
+
+// Every column of the vault, and the ciphertext decoded too: a name must not show through any of them.
+const vaultText = (row: Record<string, unknown>): string =>
+  [
+    ...Object.values(row).map((value) => String(value ?? "")),
+    typeof row.ciphertext === "string" ? Buffer.from(row.ciphertext, "base64").toString("utf8") : ""
+  ].join("\n")
+
+export const probes: StorageSuite.Probes<SqlClient> = {
+  eventCount: (tip) =>
+    Effect.map(
+      rows((sql) => sql<{ n: number | string }>`SELECT count(*) AS n FROM tip_events WHERE tip = ${tip}`),
+      (r) => Number(r[0]!.n)
+    ),
+  registerNumbers: (unit, year) =>
+    Effect.map(
+      rows(
+        (sql) =>
+          sql<{ number: number | string }>`SELECT number FROM register_entries WHERE unit = ${unit} AND year = ${year}`
+      ),
+      (r) => r.map((row) => Number(row.number))
+    ),
+  vaultContains: (text) =>
+    Effect.map(
+      rows((sql) => sql<Record<string, unknown>>`SELECT * FROM vault`),
+      (r) => r.some((row) => vaultText(row).includes(text))
+    )
+}
+
+export const capabilities: StorageSuite.Capabilities = { encryptedIdentities: { supported: true } }
