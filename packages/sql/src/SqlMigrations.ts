@@ -56,6 +56,31 @@ const initial = Effect.gen(function* () {
   ])
 })
 
+// The messaging ports. Times are epoch milliseconds; `outbox` and `conversation_activity` hold aliases and
+// fingerprint keys, never a platform id. A channel-wide binding has the empty string as its conversation.
+const messaging = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, [
+    `CREATE TABLE outbox (key TEXT PRIMARY KEY, channel TEXT NOT NULL, conversation_kind TEXT NOT NULL,
+      conversation_id TEXT NOT NULL, recipient TEXT, text TEXT NOT NULL, reply_to TEXT, human_agent INTEGER NOT NULL,
+      tip TEXT, created_at BIGINT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL,
+      lease_until BIGINT, status TEXT NOT NULL, platform_message_id TEXT, error_reason TEXT, error_message TEXT)`,
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+    "CREATE INDEX outbox_created ON outbox (created_at)",
+    `CREATE TABLE inbox (id TEXT PRIMARY KEY, channel TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL,
+      headers TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL, status TEXT NOT NULL,
+      attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, lease_until BIGINT, dead_reason TEXT, last_error TEXT)`,
+    "CREATE INDEX inbox_due ON inbox (status, next_attempt_at)",
+    "CREATE INDEX inbox_received ON inbox (status, received_at)",
+    "CREATE TABLE intake_ledger (key TEXT PRIMARY KEY, entry TEXT NOT NULL)",
+    `CREATE TABLE bindings (channel TEXT NOT NULL, conversation TEXT NOT NULL, unit TEXT NOT NULL,
+      PRIMARY KEY (channel, conversation))`,
+    `CREATE TABLE conversation_activity (channel TEXT NOT NULL, conversation_kind TEXT NOT NULL,
+      conversation_id TEXT NOT NULL, last_inbound BIGINT NOT NULL, replies INTEGER NOT NULL,
+      PRIMARY KEY (channel, conversation_kind, conversation_id))`
+  ])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -63,7 +88,8 @@ const initial = Effect.gen(function* () {
  * @category constants
  */
 export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, SqlClient>>> = {
-  "1_initial": initial
+  "1_initial": initial,
+  "2_messaging": messaging
 }
 
 /**

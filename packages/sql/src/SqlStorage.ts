@@ -1,19 +1,48 @@
 /**
- * All of tinbao's storage over `@effect/sql` in one layer: the tip store, the register, the identity vault and
- * the unit directory, with the migrations run first. Bring an `SqlClient`, or use {@link layerSqlite} (the
+ * All of tinbao's storage over `@effect/sql` in one layer: the tip store, the register, the identity vault,
+ * the unit directory and the messaging ports (outbox, inbox, intake ledger, bindings, conversation activity),
+ * with the migrations run first. Bring an `SqlClient`, or use {@link layerSqlite} (the
  * embedded default) or {@link layerPg} (the scale path), whose drivers are optional peer dependencies.
  *
  * @since 0.1.0
  */
 import type { SqlClient } from "@effect/sql/SqlClient"
 import * as SqlClient_ from "@effect/sql/SqlClient"
-import type { IdentityVault, Register, TipStore, UnitDirectory } from "@tinbao/core"
+import type {
+  Binding,
+  Dispatcher,
+  IdentityVault,
+  Inbox,
+  IntakeLedger,
+  Outbox,
+  Register,
+  TipStore,
+  UnitDirectory
+} from "@tinbao/core"
 import { type Config as Config_, type ConfigError, Effect, Layer, Redacted } from "effect"
+import * as SqlBindings from "./SqlBindings.js"
+import * as SqlConversationActivity from "./SqlConversationActivity.js"
 import * as SqlIdentityVault from "./SqlIdentityVault.js"
+import * as SqlInbox from "./SqlInbox.js"
+import * as SqlIntakeLedger from "./SqlIntakeLedger.js"
 import * as SqlMigrations from "./SqlMigrations.js"
+import * as SqlOutbox from "./SqlOutbox.js"
 import * as SqlRegister from "./SqlRegister.js"
 import * as SqlTipStore from "./SqlTipStore.js"
 import * as SqlUnitDirectory from "./SqlUnitDirectory.js"
+
+/**
+ * The messaging ports the storage layer provides.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Messaging =
+  | Outbox.Outbox
+  | Inbox.Inbox
+  | IntakeLedger.IntakeLedger
+  | Binding.Bindings
+  | Dispatcher.ConversationActivity
 
 /**
  * The services the storage layer provides.
@@ -21,7 +50,12 @@ import * as SqlUnitDirectory from "./SqlUnitDirectory.js"
  * @since 0.1.0
  * @category models
  */
-export type Services = TipStore.TipStore | Register.Register | IdentityVault.IdentityVault | UnitDirectory.UnitDirectory
+export type Services =
+  | TipStore.TipStore
+  | Register.Register
+  | IdentityVault.IdentityVault
+  | UnitDirectory.UnitDirectory
+  | Messaging
 
 /**
  * What storage needs besides a database: the vault's keys.
@@ -34,7 +68,22 @@ export interface Config {
 }
 
 /**
- * The four storage services over the `SqlClient` in context, after migrating the database.
+ * The messaging ports over the `SqlClient` in context, without migrating: for an app that runs the migrations
+ * itself ({@link layer}, {@link layerSqlite} and {@link layerPg} already include these ports).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMessaging: Layer.Layer<Messaging, never, SqlClient> = Layer.mergeAll(
+  SqlOutbox.layer,
+  SqlInbox.layer,
+  SqlIntakeLedger.layer,
+  SqlBindings.layer,
+  SqlConversationActivity.layer
+)
+
+/**
+ * Every storage service over the `SqlClient` in context, after migrating the database.
  *
  * @since 0.1.0
  * @category layers
@@ -46,7 +95,8 @@ export const layer = (
     SqlTipStore.layer,
     SqlRegister.layer,
     SqlIdentityVault.layer(config.vault),
-    SqlUnitDirectory.layer
+    SqlUnitDirectory.layer,
+    layerMessaging
   ).pipe(Layer.provide(SqlMigrations.layer))
 
 /**

@@ -1,16 +1,26 @@
 /**
  * `@tinbao/sql`: tinbao's storage over `@effect/sql`, on SQLite (the embedded default) and PostgreSQL (the
- * scale path): migrations, the tip event store, the register, the encrypted identity vault and the unit
- * directory.
+ * scale path): migrations, the tip event store, the register, the encrypted identity vault, the unit
+ * directory, and the messaging ports (outbox, inbox, intake ledger, bindings, conversation activity).
  *
  * @since 0.1.0
  * @packageDocumentation
  */
 
 /** @since 0.1.0 */
+export * as SqlBindings from "./SqlBindings.js"
+/** @since 0.1.0 */
+export * as SqlConversationActivity from "./SqlConversationActivity.js"
+/** @since 0.1.0 */
 export * as SqlIdentityVault from "./SqlIdentityVault.js"
 /** @since 0.1.0 */
+export * as SqlInbox from "./SqlInbox.js"
+/** @since 0.1.0 */
+export * as SqlIntakeLedger from "./SqlIntakeLedger.js"
+/** @since 0.1.0 */
 export * as SqlMigrations from "./SqlMigrations.js"
+/** @since 0.1.0 */
+export * as SqlOutbox from "./SqlOutbox.js"
 /** @since 0.1.0 */
 export * as SqlRegister from "./SqlRegister.js"
 /** @since 0.1.0 */

@@ -1,0 +1,83 @@
+/**
+ * Conversation activity over `@effect/sql`, in the table `conversation_activity`: per channel and conversation,
+ * when the reporter last wrote and how many replies went out since. Direct conversations arrive keyed by the
+ * reporter's fingerprint (`Dispatcher.directKey`), so the table holds no platform id.
+ *
+ * @since 0.1.0
+ */
+import { SqlClient } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Dispatcher } from "@tinbao/core"
+import { DateTime, Effect, Layer, Schema } from "effect"
+import { rowDecoder } from "./internal/rowDecoding.js"
+import { Int, makeWriter } from "./internal/sqlErrors.js"
+
+const Columns = Schema.Struct({
+  last_inbound: Schema.compose(Int, Schema.DateTimeUtcFromNumber),
+  replies: Int.pipe(Schema.nonNegative())
+})
+
+const decodeRows = rowDecoder(
+  Columns,
+  "conversation_activity",
+  (message) => new Dispatcher.ConversationActivityError({ reason: "corrupt", message })
+)
+
+const unavailable = (cause: SqlError) =>
+  new Dispatcher.ConversationActivityError({
+    reason: "unavailable",
+    message: "The conversation activity's database cannot be reached.",
+    cause
+  })
+
+/**
+ * Conversation activity over the `SqlClient` in context; run the migrations first.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Dispatcher.ConversationActivity["Type"], never, SqlClient> = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  const write = yield* makeWriter(sql)
+  return Dispatcher.ConversationActivity.of({
+    // An older message (deliveries arrive out of order) neither moves the window back nor resets the count.
+    recordInbound: (channel, conversation, at) =>
+      write(
+        sql`INSERT INTO conversation_activity ${sql.insert({
+          channel,
+          conversation_kind: conversation.kind,
+          conversation_id: conversation.id,
+          last_inbound: DateTime.toEpochMillis(at),
+          replies: 0
+        })} ON CONFLICT (channel, conversation_kind, conversation_id)
+            DO UPDATE SET last_inbound = excluded.last_inbound, replies = 0
+            WHERE conversation_activity.last_inbound < excluded.last_inbound`
+      ).pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable)),
+    recordReply: (channel, conversation, at) =>
+      write(
+        sql`UPDATE conversation_activity SET replies = replies + 1 WHERE channel = ${channel}
+            AND conversation_kind = ${conversation.kind} AND conversation_id = ${conversation.id}
+            AND last_inbound <= ${DateTime.toEpochMillis(at)}`
+      ).pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable)),
+    get: (channel, conversation) =>
+      sql`SELECT last_inbound, replies FROM conversation_activity WHERE channel = ${channel}
+          AND conversation_kind = ${conversation.kind} AND conversation_id = ${conversation.id}`.pipe(
+        Effect.catchTag("SqlError", unavailable),
+        Effect.flatMap(decodeRows),
+        Effect.map((rows) =>
+          rows[0] === undefined ? undefined : { lastInboundAt: rows[0].last_inbound, repliesSince: rows[0].replies }
+        )
+      )
+  })
+})
+
+/**
+ * Conversation activity as a layer; run the migrations first (`SqlStorage.layer` does).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Dispatcher.ConversationActivity, never, SqlClient> = Layer.effect(
+  Dispatcher.ConversationActivity,
+  make
+)
