@@ -22,3 +22,6 @@ export const make = () => {
     }
   }
 }
+
+/** The hand-moved clock and the function that moves it. */
+export type SimClock = ReturnType<typeof make>

@@ -1,18 +1,23 @@
 import {
   Binding,
+  Calendar,
   Dispatcher,
   type IdentityVault,
   Intake,
+  type IntakeLedger,
   LocalDate,
   type Outbox,
+  type Register,
   StatisticalPeriod,
+  type Tip,
   TipStore,
   Tips,
   type Unit,
-  UnitDirectory
+  UnitDirectory,
+  type UnitHierarchy
 } from "@tinbao/core"
 import { FakePlatform, NinhBinh, WebFormChannel } from "@tinbao/testkit"
-import { DateTime, Effect, Redacted } from "effect"
+import { DateTime, Effect, Layer, Redacted } from "effect"
 import * as SimClock from "./clock.js"
 import type { Env, WebEvent } from "./plan.js"
 import * as Random from "./random.js"
@@ -23,13 +28,54 @@ import { plan } from "./simulate.js"
 const secret = Redacted.make("ninh-binh-demo-web-form-secret")
 const channelOf = (unit: Unit.UnitId) => `web:${unit}`
 
+/** The storage ports the demo runs on: `SqlStorage.layerSqlite`/`layerPg` provide them, and so does memory. */
+export type StorageServices =
+  | TipStore.TipStore
+  | Register.Register
+  | IdentityVault.IdentityVault
+  | UnitDirectory.UnitDirectory
+  | Outbox.Outbox
+  | IntakeLedger.IntakeLedger
+  | Binding.Bindings
+  | Dispatcher.ConversationActivity
+
+/** What the simulation leaves for the report besides the event log: the planned tips' ids and intake's counts. */
+export interface Ran {
+  readonly ids: ReadonlyMap<number, Tip.TipId>
+  readonly counts: IntakeCounts
+}
+
+// Memory provides every storage port too (and an intake and tips service the demo builds anew over them).
+const memory: Layer.Layer<StorageServices> = Intake.layerMemory()
+
+/** Intake and the tips service over a storage layer. */
+export const services = <R, E>(storage: Layer.Layer<StorageServices | R, E>) =>
+  Intake.layer().pipe(
+    Layer.provideMerge(Tips.layer()),
+    Layer.provideMerge(Calendar.layerVietnam),
+    Layer.provideMerge(storage)
+  )
+
+const planYear = (
+  options: { readonly seed: number; readonly year: number },
+  hierarchy: UnitHierarchy.UnitHierarchy
+) => {
+  const root = NinhBinh.unitIds.province
+  const planned = plan(Random.make(options.seed), hierarchy, options.year, {
+    root,
+    ninhTien: NinhBinh.unitIds.ninhTien
+  })
+  // The report is as of the end of the statistical year: what was planned for later has not happened yet.
+  const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(StatisticalPeriod.policeYear(options.year).last))
+  return { planned, reader: planned.staff.handler(root), yearEnd }
+}
+
 /**
- * Builds the Ninh Bình units, runs one police statistical year of tips through the lifecycle (a third of them
- * through each unit's web form, the reference channel adapter) and returns the report. Deterministic for a seed.
+ * Records the Ninh Bình units and runs one police statistical year of tips through the lifecycle (a third of
+ * them through each unit's web form, the reference channel adapter), moving the simulated clock.
  */
-export const demo = (options: { readonly seed: number; readonly year: number }) => {
-  const clock = SimClock.make()
-  return Effect.gen(function* () {
+export const simulateYear = (options: { readonly seed: number; readonly year: number }, clock: SimClock.SimClock) =>
+  Effect.gen(function* () {
     const directory = yield* UnitDirectory.UnitDirectory
     yield* directory.record(NinhBinh.allChanges)
     const hierarchy = yield* directory.hierarchy
@@ -47,9 +93,7 @@ export const demo = (options: { readonly seed: number; readonly year: number }) 
     )
     const channels = yield* Dispatcher.Channels.make(adapters)
     const byId = new Map(adapters.map((a) => [a.id, a]))
-    const services = yield* Effect.context<
-      Outbox.Outbox | IdentityVault.IdentityVault | Dispatcher.ConversationActivity
-    >()
+    const ports = yield* Effect.context<Outbox.Outbox | IdentityVault.IdentityVault | Dispatcher.ConversationActivity>()
     const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0 }
     const env: Env = {
       tips,
@@ -77,30 +121,49 @@ export const demo = (options: { readonly seed: number; readonly year: number }) 
               platformMessageId: entry.platformMessageId!,
               ...(entry.tip !== undefined ? { tip: entry.tip } : {})
             })
-        }).pipe(Effect.provideService(Dispatcher.Channels, channels), Effect.provide(services))
+        }).pipe(Effect.provideService(Dispatcher.Channels, channels), Effect.provide(ports))
       )
     }
-    const root = NinhBinh.unitIds.province
-    const planned = plan(Random.make(options.seed), hierarchy, options.year, {
-      root,
-      ninhTien: NinhBinh.unitIds.ninhTien
-    })
-    const reader = planned.staff.handler(root)
-    // The report is as of the end of the statistical year: what was planned for later has not happened yet.
-    const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(StatisticalPeriod.policeYear(options.year).last))
+    const { planned, reader, yearEnd } = planYear(options, hierarchy)
     const ids = yield* run(
       env,
       reader,
       planned.steps.filter((s) => s.at < yearEnd),
       clock.set
     )
+    return { ids, counts } satisfies Ran
+  }).pipe(Effect.scoped)
+
+/** The year's report from what is stored, as of the end of the year. */
+export const reportYear = (
+  options: { readonly seed: number; readonly year: number },
+  clock: SimClock.SimClock,
+  ran: Ran
+) =>
+  Effect.gen(function* () {
+    const hierarchy = yield* (yield* UnitDirectory.UnitDirectory).hierarchy
+    const { planned, reader, yearEnd } = planYear(options, hierarchy)
     clock.set(yearEnd)
-    return yield* report(tips, yield* TipStore.TipStore, hierarchy, reader, {
+    return yield* report(yield* Tips.Tips, yield* TipStore.TipStore, hierarchy, reader, {
       year: options.year,
       unitInYear: NinhBinh.unitIds.ninhTien,
       highlights: planned.highlights,
-      ids,
-      intake: counts
+      ids: ran.ids,
+      intake: ran.counts
     })
-  }).pipe(Effect.scoped, Effect.provide(Intake.layerMemory()), Effect.withClock(clock.clock))
+  })
+
+/**
+ * Builds the Ninh Bình units, runs one police statistical year of tips through the lifecycle and returns the
+ * report. Deterministic for a seed, on any storage: in memory without a `storage` layer.
+ */
+export const demo = <E = never>(
+  options: { readonly seed: number; readonly year: number },
+  storage: Layer.Layer<StorageServices, E> = memory as Layer.Layer<StorageServices, E>
+) => {
+  const clock = SimClock.make()
+  return Effect.gen(function* () {
+    const ran = yield* simulateYear(options, clock)
+    return yield* reportYear(options, clock, ran)
+  }).pipe(Effect.provide(services(storage)), Effect.withClock(clock.clock))
 }

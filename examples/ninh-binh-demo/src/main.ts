@@ -1,20 +1,32 @@
 /**
  * The Ninh Bình demo: builds the units of the seed programme, runs one police statistical year of tips
  * through the lifecycle (Ninh Tiến commune gets 26 tips, all resolved), and prints a report per unit.
+ * The data is kept in SQLite (data/tinbao.sqlite at the repository root), or in PostgreSQL when DATABASE_URL
+ * is set; a later run with the same seed and year reports from what is stored.
  *
- *   npm start -- --seed 2023 --year 2023
+ *   npm start -- --seed 2023 --year 2023 [--fresh]
  */
 
+import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { Effect } from "effect"
-import { demo } from "./demo.js"
+import { runOrReuse } from "./session.js"
+import * as Storage from "./storage.js"
 
-const usage = "Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>]"
+const usage =
+  "Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>] [--fresh]\n" +
+  "  --fresh  drops the demo's data (the SQLite file, or the PostgreSQL schema tinbao_demo) and runs the year anew\n" +
+  "  DATABASE_URL=postgres://…  keeps the data in PostgreSQL instead of data/tinbao.sqlite\n" +
+  "  TINBAO_VAULT_KEY=<32 bytes, base64>  the vault's key instead of data/demo-keys.json"
 
 const parsed = (() => {
   try {
     return parseArgs({
-      options: { seed: { type: "string", default: "2023" }, year: { type: "string", default: "2023" } },
+      options: {
+        seed: { type: "string", default: "2023" },
+        year: { type: "string", default: "2023" },
+        fresh: { type: "boolean", default: false }
+      },
       strict: true
     }).values
   } catch (error) {
@@ -24,15 +36,44 @@ const parsed = (() => {
 })()
 const seed = Number(parsed.seed)
 const year = Number(parsed.year)
+const fresh = parsed.fresh === true
 if (!Number.isInteger(seed) || !Number.isInteger(year) || year < 2021 || year > 2100) {
   console.error(usage)
   process.exit(2)
 }
 
-Effect.runPromise(demo({ seed, year })).then(
-  ({ lines }) => console.log(lines.join("\n")),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  }
-)
+const dataDir = fileURLToPath(new URL("../../../data", import.meta.url))
+const choice = Storage.choose(process.env, dataDir)
+
+const program = Effect.gen(function* () {
+  console.log(Storage.describe(choice))
+  const vault = yield* Storage.vaultKeys(process.env, dataDir)
+  yield* Storage.prepare(choice, { fresh })
+  const result = yield* runOrReuse({ seed, year }, Storage.layer(choice, vault))
+  console.log(
+    result.source === "simulated"
+      ? `Đã mô phỏng và lưu năm ${year} / simulated and stored the year ${year} (seed ${seed})\n`
+      : `Báo cáo từ dữ liệu đã lưu / reporting from the stored run (seed ${seed}, year ${year}); --fresh runs it anew\n`
+  )
+  console.log(result.lines.join("\n"))
+})
+
+// The errors an officer can act on are printed as their message; anything else in full.
+const told = (error: unknown): error is { readonly message: string } => {
+  const tag = (error as { readonly _tag?: unknown } | undefined)?._tag
+  return tag === "UsedDatabase" || tag === "StorageSetupError" || tag === "SqlStorageError"
+}
+
+Effect.runPromise(
+  program.pipe(
+    Effect.catchIf(told, (error) =>
+      Effect.sync(() => {
+        console.error(error.message)
+        process.exitCode = 1
+      })
+    )
+  )
+).catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { Socket } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import { demo } from "../src/demo.js"
+import { runOrReuse, UsedDatabase } from "../src/session.js"
+import * as Storage from "../src/storage.js"
+
+const options = { seed: 2023, year: 2023 }
+const memoryLines = Effect.runPromise(Effect.map(demo(options), (r) => r.lines))
+
+const dir = mkdtempSync(join(tmpdir(), "ninh-binh-demo-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const host = "127.0.0.1"
+const port = 5432
+const pgReachable = await new Promise<boolean>((resolve) => {
+  const socket = new Socket()
+  const done = (ok: boolean) => {
+    socket.destroy()
+    resolve(ok)
+  }
+  socket.setTimeout(1000, () => done(false))
+  socket.once("error", () => done(false))
+  socket.connect(port, host, () => done(true))
+})
+
+describe("the demo on durable storage", () => {
+  it.live(
+    "a year on a SQLite file reports as in memory; a second run reports from what is stored; another seed is refused",
+    () =>
+      Effect.gen(function* () {
+        const choice = Storage.choose({}, dir)
+        expect(choice).toEqual({ _tag: "Sqlite", filename: join(dir, "tinbao.sqlite") })
+        const vault = yield* Storage.vaultKeys({}, dir)
+        yield* Storage.prepare(choice, { fresh: false })
+        const first = yield* runOrReuse(options, Storage.layer(choice, vault))
+        expect(first.source).toBe("simulated")
+        expect(first.lines).toEqual(yield* Effect.promise(() => memoryLines))
+        // The keys were kept in the data folder: the second run opens the same vault.
+        const again = yield* runOrReuse(options, Storage.layer(choice, yield* Storage.vaultKeys({}, dir)))
+        expect(again.source).toBe("stored")
+        expect(again.lines).toEqual(first.lines)
+        const other = yield* Effect.flip(runOrReuse({ seed: 7, year: 2023 }, Storage.layer(choice, vault)))
+        expect(other).toBeInstanceOf(UsedDatabase)
+        if (!(other instanceof UsedDatabase)) return
+        expect(other.message).toContain("--seed 2023 --year 2023")
+        expect(other.message).toContain("--fresh")
+      }),
+    120_000
+  )
+
+  it.effect("keys: TINBAO_VAULT_KEY must be 32 bytes of base64; the URL is printed without its password", () =>
+    Effect.gen(function* () {
+      const bad = yield* Effect.flip(Storage.vaultKeys({ TINBAO_VAULT_KEY: "c2hvcnQ=" }, dir))
+      expect(bad.message).toContain("32 bytes")
+      const good = yield* Storage.vaultKeys({ TINBAO_VAULT_KEY: randomBytes(32).toString("base64") }, dir)
+      expect(good.currentKeyId).toBe("env")
+      const pg = Storage.choose({ DATABASE_URL: "postgres://officer:s3cret@db.local:5432/tinbao" }, dir)
+      expect(Storage.describe(pg)).toBe(
+        "Lưu trữ / storage: PostgreSQL at postgres://officer@db.local:5432/tinbao, schema tinbao_demo"
+      )
+      expect(Storage.describe(pg)).not.toContain("s3cret")
+    })
+  )
+
+  if (pgReachable) {
+    const schema = `tinbao_demo_test_${randomBytes(6).toString("hex")}`
+    const url = Redacted.make(`postgres://postgres@${host}:${port}/test`)
+    afterAll(() => Effect.runPromise(Storage.dropSchema(url, schema)))
+    it.live(
+      "a year in a fresh PostgreSQL schema reports as in memory",
+      () =>
+        Effect.gen(function* () {
+          const choice: Storage.Choice = { _tag: "Pg", url, schema }
+          yield* Storage.prepare(choice, { fresh: true })
+          const vault = yield* Storage.vaultKeys({ TINBAO_VAULT_KEY: randomBytes(32).toString("base64") }, dir)
+          const run = yield* runOrReuse(options, Storage.layer(choice, vault))
+          expect(run.source).toBe("simulated")
+          expect(run.lines).toEqual(yield* Effect.promise(() => memoryLines))
+        }),
+      120_000
+    )
+  } else if (process.env.CI === "true") {
+    it(`PostgreSQL is reachable at ${host}:${port} (required in CI)`, () => {
+      throw new Error(`PostgreSQL is not reachable at ${host}:${port}, and CI=true requires this test to run`)
+    })
+  } else {
+    it.skip(`PostgreSQL not reachable at ${host}:${port}: the PostgreSQL run is skipped`, () => {})
+  }
+})
