@@ -53,6 +53,14 @@ const without = <A extends object, K extends keyof A>(a: A, key: K): Omit<A, K> 
   return rest
 }
 
+// A decision closes the tip and any transfer still waiting; the first decision is kept for the verification deadline.
+const decided = (s: Tip, status: "resolved" | "rejected", at: DateTime.Utc): Tip => ({
+  ...without(s, "pendingTransfer"),
+  status,
+  decidedAt: at,
+  firstDecidedAt: s.firstDecidedAt ?? at
+})
+
 const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip => {
   switch (e._tag) {
     case "Acknowledged":
@@ -99,21 +107,9 @@ const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip
     case "Restored":
       return { ...s, status: "verifying", restoredAt: e.at }
     case "Resolved":
-      return {
-        ...without(s, "pendingTransfer"),
-        status: "resolved",
-        outcome: e.outcome,
-        decidedAt: e.at,
-        firstDecidedAt: s.firstDecidedAt ?? e.at
-      }
+      return { ...decided(s, "resolved", e.at), outcome: e.outcome }
     case "Rejected":
-      return {
-        ...without(s, "pendingTransfer"),
-        status: "rejected",
-        rejection: e.rejection,
-        decidedAt: e.at,
-        firstDecidedAt: s.firstDecidedAt ?? e.at
-      }
+      return { ...decided(s, "rejected", e.at), rejection: e.rejection }
     case "DuplicateMerged":
       return { ...s, duplicates: [...s.duplicates, e.duplicate] }
     case "Reopened": {
