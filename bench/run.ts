@@ -1,10 +1,24 @@
 /**
- * `npm run bench`: throughput of intake and of the statistics engine, each against a baseline run in the
- * same process on the same data, so the ratios hold on any machine. Prints a table and writes
- * bench/results.json as `{ name, value, unit, baseline, ratio }` rows. Not part of `npm test`.
+ * `npm run bench`: every figure against a baseline run in the same process on the same machine, so the ratios
+ * hold on any machine. Prints a table and writes bench/results.json as `{ name, value, unit, baseline, ratio }`
+ * rows. Not part of `npm test`.
+ *
+ * Parts, all by default; `npm run bench -- --only sql,rss` runs some and updates only their rows in
+ * bench/results.json:
+ *   intake          intake on the memory layers vs raw appends to the memory store
+ *   statistics      the statistics engine vs a hand-written loop, in memory
+ *   sql             intake on SQLite (FULL, NORMAL) and PostgreSQL vs better-sqlite3 and pg (bench/sqlIntake.ts);
+ *                   sql-sqlite and sql-pg run one backend
+ *   sql-statistics  statistics pushed down into SQL vs hand-written SQL (bench/sqlStatistics.ts)
+ *   rss             resident memory while 1M events are appended on SQLite (bench/residentMemory.ts)
+ * Sizes: BENCH_INTAKE (memory intake, 3000), BENCH_SQL_TIPS (10000), BENCH_STATS_TIPS (100000,1000000),
+ * BENCH_RSS_EVENTS (1000000). BENCH_COMMITTERS sets group commit's `committers` in the sql part. PostgreSQL is
+ * 127.0.0.1:5432 (BENCH_PG_URL to change it); when it does not answer, its rows are left out with a line saying
+ * so, except under CI=true, where the sql part fails.
  */
 
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
+import { cpus } from "node:os"
 import { fileURLToPath } from "node:url"
 import {
   Binding,
@@ -19,27 +33,18 @@ import {
   UnitDirectory
 } from "@tinbao/core"
 import { NinhBinh } from "@tinbao/testkit"
-import { Clock, DateTime, Effect, Either, Redacted } from "effect"
+import { DateTime, Effect, Either, Redacted } from "effect"
+import { pgAdmin, pgReachable } from "./databases.js"
+import { openSqlite } from "./drivers.js"
+import { fixedClock } from "./fixtures.js"
+import * as ResidentMemory from "./residentMemory.js"
+import { describe, type Result, result, round, table } from "./result.js"
+import * as SqlIntake from "./sqlIntake.js"
+import * as SqlStatistics from "./sqlStatistics.js"
 
-interface Result {
-  readonly name: string
-  readonly value: number
-  readonly unit: string
-  readonly baseline: number
-  readonly ratio: number
-}
+export type { Result } from "./result.js"
 
 const results: Array<Result> = []
-const record = (name: string, value: number, unit: string, baseline: number, higherIsBetter: boolean) => {
-  const ratio = higherIsBetter ? value / baseline : baseline / value
-  results.push({ name, value: round(value), unit, baseline: round(baseline), ratio: round(ratio, 3) })
-}
-const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
-const seconds = async (f: () => Promise<unknown>) => {
-  const start = performance.now()
-  await f()
-  return (performance.now() - start) / 1000
-}
 
 const CHANNEL = "web:bench"
 const start = Date.UTC(2023, 0, 2, 2, 0)
@@ -111,18 +116,6 @@ const receivedEvents = (n: number, from = 0) =>
         summary: "…"
       })
   )
-
-// Every message arrives at the same instant, so the receipt year and the quiet period do not vary between runs.
-function fixedClock(millis: number): Clock.Clock {
-  return {
-    [Clock.ClockTypeId]: Clock.ClockTypeId,
-    unsafeCurrentTimeMillis: () => millis,
-    currentTimeMillis: Effect.succeed(millis),
-    unsafeCurrentTimeNanos: () => BigInt(millis) * 1_000_000n,
-    currentTimeNanos: Effect.succeed(BigInt(millis) * 1_000_000n),
-    sleep: (duration) => Effect.sleep(duration).pipe(Effect.withClock(Clock.make()))
-  }
-}
 
 // ---- statistics: the engine vs a hand-written single loop counting the same two measures per unit
 const logOf = (tips: number) => {
@@ -196,42 +189,143 @@ const statisticsBench = (tips: number) => {
   return { engine, baseline, events: events.length }
 }
 
-const main = async () => {
+const memoryIntake = async (): Promise<ReadonlyArray<Result>> => {
   const n = Number(process.env.BENCH_INTAKE ?? 3000)
-  await seconds(() => Effect.runPromise(intakeBench(200))) // warm-up
+  await Effect.runPromise(intakeBench(200)) // warm-up
   const { again, fresh } = await Effect.runPromise(intakeBench(n))
   const raw = await Effect.runPromise(rawAppendBench(n))
-  record(`intake, ${n} new messages (memory)`, n / fresh, "tips/s", n / raw, true)
-  record(`intake, ${n} redelivered messages (memory)`, n / again, "messages/s", n / raw, true)
+  return [
+    result(`intake, ${n} new messages (memory)`, n / fresh, "tips/s", n / raw, true),
+    result(`intake, ${n} redelivered messages (memory)`, n / again, "messages/s", n / raw, true)
+  ]
+}
 
+const memoryStatistics = async (): Promise<ReadonlyArray<Result>> => {
   const sizes = [20_000, 100_000]
   const times: Array<number> = []
+  const rows: Array<Result> = []
   for (const size of sizes) {
     const s = statisticsBench(size)
     times.push(s.engine)
-    record(
-      `statistics, ${size.toLocaleString("en")} tips (${s.events.toLocaleString("en")} events), by unit`,
-      s.engine * 1000,
-      "ms",
-      s.baseline * 1000,
-      false
+    rows.push(
+      result(
+        `statistics, ${size.toLocaleString("en")} tips (${s.events.toLocaleString("en")} events), by unit`,
+        s.engine * 1000,
+        "ms",
+        s.baseline * 1000,
+        false
+      )
     )
   }
-  record("statistics growth, 20k → 100k tips (5× data)", times[1]! / times[0]!, "×", 5, false)
+  rows.push(result("statistics growth, 20k → 100k tips (5× data)", times[1]! / times[0]!, "×", 5, false))
+  return rows
+}
 
-  const width = Math.max(...results.map((r) => r.name.length))
-  console.log(`${"benchmark".padEnd(width)}  ${"value".padStart(12)}  ${"baseline".padStart(12)}  unit          ratio`)
-  for (const r of results) {
-    console.log(
-      `${r.name.padEnd(width)}  ${String(r.value).padStart(12)}  ${String(r.baseline).padStart(12)}  ${r.unit.padEnd(12)}  ${r.ratio}`
-    )
+const progress = (line: string) => console.log(`… ${line}`)
+
+// A step that fails is reported and the others still run: one broken backend does not hide the other figures.
+const failures: Array<string> = []
+const step = async (label: string, f: () => Promise<ReadonlyArray<Result>>) => {
+  try {
+    results.push(...(await f()))
+  } catch (error) {
+    const line = `${label} failed: ${describe(error)}`
+    console.log(`✗ ${line}`)
+    failures.push(line)
   }
+}
+
+const sqlOptions = (): SqlIntake.Options => {
+  const committers = process.env.BENCH_COMMITTERS
+  return {
+    ...SqlIntake.defaults,
+    tips: Number(process.env.BENCH_SQL_TIPS ?? SqlIntake.defaults.tips),
+    ...(committers !== undefined ? { groupCommit: { committers: Number(committers) } } : {}),
+    progress
+  }
+}
+
+const sqliteIntake = async () => {
+  await step("intake on SQLite (FULL)", () => SqlIntake.sqliteIntake("full", sqlOptions()))
+  await step("intake on SQLite (NORMAL)", () => SqlIntake.sqliteIntake("normal", sqlOptions()))
+}
+
+const pgIntake = () => step("intake on PostgreSQL", () => SqlIntake.pgIntakeIfReachable(sqlOptions()))
+
+const parts: Record<string, () => Promise<unknown>> = {
+  intake: () => step("intake in memory", memoryIntake),
+  statistics: () => step("statistics in memory", memoryStatistics),
+  sql: async () => {
+    await sqliteIntake()
+    await pgIntake()
+  },
+  "sql-sqlite": () => sqliteIntake(),
+  "sql-pg": () => pgIntake(),
+  "sql-statistics": () => step("statistics on SQL", () => SqlStatistics.run({ progress })),
+  rss: () =>
+    step("resident memory", () =>
+      ResidentMemory.run({
+        ...ResidentMemory.defaults,
+        events: Number(process.env.BENCH_RSS_EVENTS ?? ResidentMemory.defaults.events),
+        progress
+      })
+    )
+}
+
+// What a run without --only runs: every part once (sql-sqlite and sql-pg are halves of sql).
+const everything = ["intake", "statistics", "sql", "sql-statistics", "rss"]
+
+/** `--only a,b` or `--only=a,b`; every part when absent. An unknown part is refused before anything runs. */
+const chosen = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const at = args.findIndex((a) => a === "--only" || a.startsWith("--only="))
+  if (at === -1) return everything
+  const value = args[at]!.startsWith("--only=") ? args[at]!.slice("--only=".length) : (args[at + 1] ?? "")
+  const names = value.split(",").filter((name) => name !== "")
+  const unknown = names.filter((name) => !(name in parts))
+  if (names.length === 0 || unknown.length > 0) {
+    console.error(`--only takes a comma-separated list of ${Object.keys(parts).join(", ")}; got "${value}".`)
+    process.exit(2)
+  }
+  return names
+}
+
+// What the figures ran on, printed first so that a pasted table carries it.
+const machine = async () => {
+  const db = openSqlite(":memory:")
+  const sqlite = (db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v
+  db.close()
+  const pg = (await pgReachable())
+    ? await pgAdmin(async (pool) => String((await pool.query("SHOW server_version")).rows[0]!.server_version))
+    : "not reachable"
+  return `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.versions.node}, SQLite ${sqlite} (better-sqlite3), PostgreSQL ${pg}`
+}
+
+const out = fileURLToPath(new URL("results.json", import.meta.url))
+
+// A partial run keeps the other parts' rows from the last run and replaces the rows it measured again.
+const merged = (fresh: ReadonlyArray<Result>, partial: boolean): ReadonlyArray<Result> => {
+  if (!partial || !existsSync(out)) return fresh
+  const kept = JSON.parse(readFileSync(out, "utf8")) as ReadonlyArray<Result>
+  const byName = new Map(fresh.map((r) => [r.name, r]))
+  return [...kept.map((r) => byName.get(r.name) ?? r), ...fresh.filter((r) => !kept.some((k) => k.name === r.name))]
+}
+
+const main = async () => {
+  const names = chosen(process.argv.slice(2))
+  console.log(`machine: ${await machine()}`)
+  const started = performance.now()
+  for (const name of names) await parts[name]!()
+  console.log(`\n${table(results)}`)
   console.log(
-    "\nratio: value ÷ baseline where higher is better (rates), baseline ÷ value where lower is better (times)."
+    "\nratio: value ÷ baseline where higher is better (rates), baseline ÷ value where lower is better (times, sizes)."
   )
-  const out = fileURLToPath(new URL("results.json", import.meta.url))
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+  console.log(`${names.join(", ")} in ${round((performance.now() - started) / 1000, 0)} s`)
+  writeFileSync(out, `${JSON.stringify(merged(results, names !== everything), null, 2)}\n`)
   console.log(`written to ${out}`)
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} step(s) failed; their rows are missing:\n${failures.join("\n")}`)
+    process.exitCode = 1
+  }
 }
 
 main().catch((error) => {

@@ -9,9 +9,11 @@ import {
   type Outbox,
   type Register,
   StatisticalPeriod,
+  Statistics,
   type Tip,
-  TipStore,
+  type TipStore,
   Tips,
+  type Transaction,
   type Unit,
   UnitDirectory,
   type UnitHierarchy
@@ -38,6 +40,8 @@ export type StorageServices =
   | IntakeLedger.IntakeLedger
   | Binding.Bindings
   | Dispatcher.ConversationActivity
+  | Transaction.Transaction
+  | Statistics.StatisticsEngine
 
 /** What the simulation leaves for the report besides the event log: the planned tips' ids and intake's counts. */
 export interface Ran {
@@ -46,7 +50,7 @@ export interface Ran {
 }
 
 // Memory provides every storage port too (and an intake and tips service the demo builds anew over them).
-const memory: Layer.Layer<StorageServices> = Intake.layerMemory()
+const memory: Layer.Layer<StorageServices> = Statistics.layerMemory().pipe(Layer.provideMerge(Intake.layerMemory()))
 
 /** Intake and the tips service over a storage layer. */
 export const services = <R, E>(storage: Layer.Layer<StorageServices | R, E>) =>
@@ -144,7 +148,7 @@ export const reportYear = (
     const hierarchy = yield* (yield* UnitDirectory.UnitDirectory).hierarchy
     const { planned, reader, yearEnd } = planYear(options, hierarchy)
     clock.set(yearEnd)
-    return yield* report(yield* Tips.Tips, yield* TipStore.TipStore, hierarchy, reader, {
+    return yield* report(yield* Tips.Tips, yield* Statistics.StatisticsEngine, hierarchy, reader, {
       year: options.year,
       unitInYear: NinhBinh.unitIds.ninhTien,
       highlights: planned.highlights,

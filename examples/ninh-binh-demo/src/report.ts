@@ -1,16 +1,14 @@
 import {
   type Actor,
-  Calendar,
   StatisticalPeriod,
-  Statistics,
+  type Statistics,
   Tip,
   type TipEvent,
-  type TipStore,
   type Tips,
   type Unit,
   UnitHierarchy
 } from "@tinbao/core"
-import { Chunk, Effect, Either, Option, Stream } from "effect"
+import { Effect, Option } from "effect"
 import type { Highlight } from "./simulate.js"
 
 /** What intake did with the web-form deliveries. */
@@ -50,7 +48,7 @@ const deadlines = (m: Statistics.Measures) =>
  */
 export const report = (
   tips: Tips.Tips["Type"],
-  store: TipStore.TipStore["Type"],
+  engine: Statistics.StatisticsEngine["Type"],
   hierarchy: UnitHierarchy.UnitHierarchy,
   reader: Actor.Actor,
   options: {
@@ -63,21 +61,14 @@ export const report = (
 ) =>
   Effect.gen(function* () {
     const range = StatisticalPeriod.policeYear(options.year)
-    const events = Chunk.toReadonlyArray(yield* Stream.runCollect(store.stream()))
     // Group by the units directly under the police the wards and communes answered to that year.
     const root = Option.getOrThrow(UnitHierarchy.get(hierarchy, options.unitInYear, range.last)).parent!
+    // Counted by the storage's own engine: in the database on SQLite and PostgreSQL, over the event log in memory.
     const query = (groupBy: ReadonlyArray<Statistics.Dimension>) =>
-      Either.getOrThrow(
-        Statistics.compute(events, hierarchy, Calendar.vietnam, {
-          root,
-          asOf: range.last,
-          period: { _tag: "PoliceYear", year: options.year },
-          groupBy
-        })
-      )
-    const byUnit = query(["unit"])
-    const byCategory = query(["category"])
-    const byChannel = query(["channel"])
+      engine.query({ root, asOf: range.last, period: { _tag: "PoliceYear", year: options.year }, groupBy })
+    const byUnit = yield* query(["unit"])
+    const byCategory = yield* query(["category"])
+    const byChannel = yield* query(["channel"])
     const total = byUnit.total
     const lines: Array<string> = [
       `Báo cáo tin báo năm thống kê ${options.year} (${range.first} – ${range.last}) / Tip report, police statistical year ${options.year}`,

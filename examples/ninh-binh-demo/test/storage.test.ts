@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
-import { Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "@effect/vitest"
+import { Postgres } from "@tinbao/testkit/vitest"
 import { Effect, Redacted } from "effect"
 import { demo } from "../src/demo.js"
 import { runOrReuse, UsedDatabase } from "../src/session.js"
@@ -15,18 +15,7 @@ const memoryLines = Effect.runPromise(Effect.map(demo(options), (r) => r.lines))
 const dir = mkdtempSync(join(tmpdir(), "ninh-binh-demo-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const host = "127.0.0.1"
-const port = 5432
-const pgReachable = await new Promise<boolean>((resolve) => {
-  const socket = new Socket()
-  const done = (ok: boolean) => {
-    socket.destroy()
-    resolve(ok)
-  }
-  socket.setTimeout(1000, () => done(false))
-  socket.once("error", () => done(false))
-  socket.connect(port, host, () => done(true))
-})
+const pg = await Postgres.check()
 
 describe("the demo on durable storage", () => {
   it.live(
@@ -67,9 +56,9 @@ describe("the demo on durable storage", () => {
     })
   )
 
-  if (pgReachable) {
+  Postgres.describe(pg, "on PostgreSQL", () => {
     const schema = `tinbao_demo_test_${randomBytes(6).toString("hex")}`
-    const url = Redacted.make(`postgres://postgres@${host}:${port}/test`)
+    const url = Redacted.make(`postgres://postgres@${pg.host}:${pg.port}/test`)
     afterAll(() => Effect.runPromise(Storage.dropSchema(url, schema)))
     it.live(
       "a year in a fresh PostgreSQL schema reports as in memory",
@@ -84,11 +73,5 @@ describe("the demo on durable storage", () => {
         }),
       120_000
     )
-  } else if (process.env.CI === "true") {
-    it(`PostgreSQL is reachable at ${host}:${port} (required in CI)`, () => {
-      throw new Error(`PostgreSQL is not reachable at ${host}:${port}, and CI=true requires this test to run`)
-    })
-  } else {
-    it.skip(`PostgreSQL not reachable at ${host}:${port}: the PostgreSQL run is skipped`, () => {})
-  }
+  })
 })

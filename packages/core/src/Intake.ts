@@ -33,6 +33,7 @@ import type { Rule } from "./Routing.js"
 import type { ChannelKind, Tip, TipId } from "./Tip.js"
 import type { TipStore } from "./TipStore.js"
 import type { Tips, TipsError, Options as TipsOptions } from "./Tips.js"
+import type { Transaction } from "./Transaction.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
 
 /**
@@ -137,7 +138,15 @@ export const layer: (
 ) => Layer.Layer<
   Intake,
   never,
-  Tips | IdentityVault | IntakeLedger | Bindings | Register | Outbox | UnitDirectory | ConversationActivity
+  | Tips
+  | IdentityVault
+  | IntakeLedger
+  | Bindings
+  | Register
+  | Outbox
+  | UnitDirectory
+  | ConversationActivity
+  | Transaction
 > = internal.layer
 
 /**
@@ -163,6 +172,7 @@ export const layerMemory: (
   | IdentityVault
   | Register
   | HolidayCalendar
+  | Transaction
 > = internal.layerMemory
 
 /**

@@ -20,7 +20,10 @@ import type { Actor } from "./Actor.js"
 import type { Calendar, HolidayCalendar } from "./Calendar.js"
 import * as Category from "./Category.js"
 import * as Deadline from "./Deadline.js"
+import * as facts from "./internal/statisticsFacts.js"
 import * as fold from "./internal/statisticsFold.js"
+import type * as measures from "./internal/statisticsMeasures.js"
+import * as plan_ from "./internal/statisticsPlan.js"
 import * as schema from "./internal/statisticsSchema.js"
 import * as service from "./internal/statisticsService.js"
 import type { Label } from "./Label.js"
@@ -396,3 +399,156 @@ export const make: (
 export const layerMemory: (
   options?: Options
 ) => Layer.Layer<StatisticsEngine, never, TipStore | UnitDirectory | HolidayCalendar> = service.layerMemory
+
+/**
+ * The counted part of a group's measures, before the rate and the reach: what a storage adapter that counts in its
+ * database hands to {@link Plan}'s `finish`.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type Tally = measures.Tally
+
+/**
+ * A deadline of one version of a tip, in epoch millis: when it falls due, when it was met (`undefined` while not),
+ * and whether it was met late. Whether an unmet deadline is pending or missed is read at a period's end.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type DeadlineFact = facts.DeadlineFact
+
+/**
+ * Where a deadline of a version is kept: one per kind, and the transfer deadline a second time as it runs for a
+ * remote commune (which one applies depends on the receiving unit, read from the hierarchy at query time).
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type DeadlineSlot = facts.DeadlineSlot
+
+/**
+ * What statistics count of one version of a tip (its state after that many events): the state counts for a period
+ * ending in `(since, until]`. See {@link tipFacts}.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type VersionFacts = facts.VersionFacts
+
+/**
+ * A custody period that ended by a handover, final for any period ending after `since`.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type Handover = facts.Handover
+
+/**
+ * What statistics count of one tip, version by version: hierarchy-independent facts (unit ids, instants, statuses,
+ * due and met instants) from which a database can count any query exactly as {@link compute} does.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type TipFacts = facts.TipFacts
+
+/**
+ * The facts of a tip from its whole log (from version `from` on, 1 by default), folded with the engine's own rules
+ * and `Deadline.of` under a calendar and a policy. Throws where the log does not fold (a store never holds such a
+ * log); a deadline in a year the calendar does not cover leaves that version's deadlines as `"calendar"`.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const tipFacts: (
+  log: ReadonlyArray<TipEvent>,
+  options: { readonly calendar: Calendar; readonly policy: Deadline.Policy; readonly from?: number }
+) => TipFacts = facts.factsOf
+
+/**
+ * Where a unit's tips count on a query's date: for the `answering` unit, in the root's child `group`; or outside
+ * the root. A unit with no place is unplaced (it did not exist yet, or the hierarchy does not know it).
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type Place = plan_.Place
+
+/**
+ * A unit version whose tips have a transfer deadline (a commune, remote or not), in force for receipts in
+ * `[from, to)` (epoch millis).
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type TransferUnit = plan_.TransferUnit
+
+/**
+ * The months of a query's month dimension, with the instant each starts.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type Months = plan_.Months
+
+/**
+ * Time at one unit, as a database counts it.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type CustodyTally = plan_.CustodyTally
+
+/**
+ * What a storage adapter counted for a {@link Plan}.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type Aggregates = plan_.Aggregates
+
+/**
+ * A query resolved against the unit hierarchy, for a storage adapter that counts in its database: the period's
+ * instants, the place of every unit the hierarchy knows, the units whose tips have a transfer deadline, the months,
+ * and `finish`, which turns what the adapter counted into the report (labels, order, listed empty groups, reach).
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export type Plan = plan_.Plan
+
+/**
+ * The tally of a group with nothing in it.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const emptyTally: Tally = plan_.emptyTally
+
+/**
+ * Plans a query for a storage adapter; `invalid` for a bad query or a root that does not hold on its date. The
+ * calendar and policy must be those the adapter's {@link tipFacts} were computed with.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const plan = (
+  hierarchy: UnitHierarchy,
+  query: Query,
+  options: Options & { readonly calendar: Calendar }
+): Either.Either<Plan, StatisticsError> =>
+  Either.flatMap(Either.mapLeft(Schema.validateEither(Query)(query), service.invalidQuery), (valid) => {
+    try {
+      return Either.right(
+        plan_.plan(hierarchy, valid, {
+          calendar: options.calendar,
+          policy: options.policy ?? Deadline.defaultPolicy,
+          taxonomy: options.taxonomy ?? Category.taxonomy()
+        })
+      )
+    } catch (error) {
+      if (error instanceof StatisticsError) return Either.left(error)
+      throw error
+    }
+  })

@@ -108,13 +108,19 @@ export interface IndexRow {
  * @category models
  */
 export interface Encoded {
-  /** Atomically checks every `expectedVersion`, appends the events and updates the index rows; fails with `conflict` otherwise. */
+  /**
+   * Atomically checks every `expectedVersion`, appends the events and updates the index rows; fails with `conflict`
+   * otherwise. `log` (the tip's whole log after the append, decoded) and `state` (its fold) are there for projections
+   * an adapter keeps in the same transaction, such as statistics; an adapter that keeps none ignores them.
+   */
   readonly append: (
     batch: ReadonlyArray<{
       readonly tip: string
       readonly expectedVersion: number
       readonly events: ReadonlyArray<unknown>
       readonly index: IndexRow
+      readonly log: ReadonlyArray<TipEvent>
+      readonly state: Tip
     }>
   ) => Effect.Effect<void, TipStoreError>
   /** The tip's encoded events in version order. */

@@ -18,6 +18,7 @@ import type { Register, RegisterError } from "./Register.js"
 import { ChannelKind, ReporterKind, type Tip, TipId } from "./Tip.js"
 import type { TipEvent } from "./TipEvent.js"
 import type { TipStore, TipStoreError } from "./TipStore.js"
+import type { Transaction, TransactionError } from "./Transaction.js"
 import { UnitId } from "./Unit.js"
 import type { UnitDirectory, UnitDirectoryError } from "./UnitDirectory.js"
 import type { UnitRuleError } from "./UnitHierarchy.js"
@@ -102,6 +103,7 @@ export type TipsError =
   | RegisterError
   | IdentityVaultError
   | UnitDirectoryError
+  | TransactionError
 
 /**
  * The tips service.
@@ -112,7 +114,7 @@ export type TipsError =
 export class Tips extends Context.Tag("@tinbao/core/Tips")<
   Tips,
   {
-    /** Receives a tip: seals the reporter, numbers it in the unit's register and records it. */
+    /** Receives a tip: seals the reporter, numbers it in the unit's register and records it, all in one transaction. */
     readonly receive: (actor: Actor, input: Receive) => Effect.Effect<Tip, TipsError>
     /** Gives a command at the version the actor saw; returns the tip's new state. */
     readonly execute: (actor: Actor, envelope: Command.Envelope) => Effect.Effect<Tip, TipsError>
@@ -155,8 +157,11 @@ export interface Options {
  */
 export const make: (
   options?: Options
-) => Effect.Effect<Tips["Type"], never, TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar> =
-  internal.make
+) => Effect.Effect<
+  Tips["Type"],
+  never,
+  TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction
+> = internal.make
 
 /**
  * The service as a layer over the ports.
@@ -166,7 +171,8 @@ export const make: (
  */
 export const layer: (
   options?: Options
-) => Layer.Layer<Tips, never, TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar> = internal.layer
+) => Layer.Layer<Tips, never, TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
+  internal.layer
 
 /**
  * Everything in memory: the service with the memory store, directory, vault and register, and the Vietnam
@@ -177,4 +183,5 @@ export const layer: (
  */
 export const layerMemory: (
   options?: Options
-) => Layer.Layer<Tips | TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar> = internal.layerMemory
+) => Layer.Layer<Tips | TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
+  internal.layerMemory

@@ -60,6 +60,11 @@ export class UnitDirectory extends Context.Tag("@tinbao/core/UnitDirectory")<
 export interface Backend {
   /** Every stored change, in the order appended. */
   readonly load: Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError>
+  /**
+   * How many changes are stored, cheaply. With it, reading the hierarchy costs one small query while nothing
+   * changed (another instance's records are still seen); without it, every read loads the whole log.
+   */
+  readonly length?: Effect.Effect<number, UnitDirectoryError>
   /** Appends the batch atomically, if the log still holds `expectedLength` changes. */
   readonly append: (
     expectedLength: number,
@@ -98,7 +103,13 @@ export const make = (backend: Backend): Effect.Effect<UnitDirectory["Type"]> =>
         )
       })
 
-    const hierarchy = Effect.flatMap(backend.load, build)
+    const { length } = backend
+    const hierarchy =
+      length === undefined
+        ? Effect.flatMap(backend.load, build)
+        : Effect.flatMap(Effect.zip(length, Ref.get(cache)), ([stored, cached]) =>
+            stored === cached.length ? Effect.succeed(cached.hierarchy) : Effect.flatMap(backend.load, build)
+          )
 
     const record = (changes: ReadonlyArray<UnitChange>) =>
       Effect.gen(function* () {
@@ -122,6 +133,7 @@ export const memoryBackend: Effect.Effect<Backend> = Effect.map(
   Ref.make<ReadonlyArray<UnitChange>>([]),
   (log): Backend => ({
     load: Ref.get(log),
+    length: Effect.map(Ref.get(log), (changes) => changes.length),
     append: (expectedLength, changes) =>
       Effect.flatten(
         Ref.modify(log, (current): readonly [Effect.Effect<void, UnitDirectoryError>, ReadonlyArray<UnitChange>] =>

@@ -64,6 +64,8 @@ export * as TipStore from "./TipStore.js"
 /** @since 0.1.0 */
 export * as Tips from "./Tips.js"
 /** @since 0.1.0 */
+export * as Transaction from "./Transaction.js"
+/** @since 0.1.0 */
 export * as Unit from "./Unit.js"
 /** @since 0.1.0 */
 export * as UnitChange from "./UnitChange.js"

@@ -80,6 +80,54 @@ const run = (events: Iterable<TipEvent.TipEvent>, query: Statistics.Query) =>
   Either.getOrThrow(Statistics.compute(events, hierarchy, Calendar.vietnam, query))
 
 describe("Statistics.compute", () => {
+  it("keeps an empty channel id and no channel id apart when grouping by channel id", () => {
+    const events = [
+      new TipEvent.TipReceived({
+        tip: TipId.make("tip-empty"),
+        at: local("2023-03-01T09:00"),
+        by,
+        unit: ids.ninhTien,
+        code: "T-1",
+        registerNumber: 1,
+        registerYear: 2023,
+        channel: "web",
+        channelId: "",
+        reporterKind: "individual",
+        alias: AliasId.make("AL-0123456789ABCDEF"),
+        legalType: "phan_anh",
+        category: CategoryId.make("crime"),
+        summary: "Phản ánh thử nghiệm"
+      }),
+      new TipEvent.TipReceived({
+        tip: TipId.make("tip-none"),
+        at: local("2023-03-02T09:00"),
+        by,
+        unit: ids.ninhTien,
+        code: "T-2",
+        registerNumber: 2,
+        registerYear: 2023,
+        channel: "in_person",
+        reporterKind: "individual",
+        alias: AliasId.make("AL-0123456789ABCDEF"),
+        legalType: "phan_anh",
+        category: CategoryId.make("crime"),
+        summary: "Phản ánh thử nghiệm"
+      })
+    ]
+    const groups = run(events, {
+      root: ids.ninhTien,
+      period: { _tag: "PoliceYear", year: 2023 },
+      groupBy: ["channel_id"]
+    }).groups
+    expect(groups.map((g) => [g.key.channelId ?? null, g.measures.receivedInPeriod])).toEqual(
+      expect.arrayContaining([
+        ["", 1],
+        [null, 1]
+      ])
+    )
+    expect(groups).toHaveLength(2)
+  })
+
   it("counts a tip received in December and resolved in January by cohort and by activity", () => {
     const { log, tip } = makeLog()
     tip(ids.ninhTien, "2022-12-20T09:00").ack("2022-12-20T10:00").accept("2022-12-21T08:00").resolve("2023-01-10T15:00")

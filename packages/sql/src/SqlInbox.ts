@@ -10,7 +10,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Inbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
 import { NullableText, rowDecoder } from "./internal/rowDecoding.js"
-import { Int, isUniqueViolation, makeWriter } from "./internal/sqlErrors.js"
+import { Int, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
 
 const Headers = Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
 const encodeHeaders = Schema.encodeSync(Headers)
@@ -78,7 +78,7 @@ const unavailable = (cause: SqlError) =>
  */
 export const makeEncodedStore: Effect.Effect<Inbox.Encoded, never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
-  const write = yield* makeWriter(sql)
+  const write = yield* makeGuardedWriter(sql)
   const skipLocked = sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
   const rows = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
     Effect.flatMap(query, (found) => Effect.map(decodeRows(found), (decoded) => decoded.map(toRow)))

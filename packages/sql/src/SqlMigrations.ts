@@ -81,6 +81,40 @@ const messaging = Effect.gen(function* () {
   ])
 })
 
+// The statistics projection (see `SqlStatistics`): each tip's state as of every version, so that a query counts the
+// states in force at its period's end. `stat_tips` holds the current state, `stat_tip_history` the states it
+// replaced, each valid for period ends in `(since, until]`; instants are epoch milliseconds, flags 0 or 1. Per
+// deadline kind: when it falls due, when it was met, and whether late; the transfer deadline also as for a remote
+// commune. The tables start empty and unbuilt (`stat_basis` has no row): the projection depends on the holiday
+// calendar and the deadline policy, which are the application's configuration and not known here, so
+// `SqlStatistics` builds it from `tip_events` when it first starts, in one transaction.
+const stateColumns = `tip TEXT NOT NULL, version INTEGER NOT NULL, since BIGINT NOT NULL,
+  received_at BIGINT NOT NULL, receiving_unit TEXT NOT NULL, channel TEXT NOT NULL, channel_id TEXT,
+  unit TEXT NOT NULL, status TEXT NOT NULL, open SMALLINT NOT NULL, category TEXT NOT NULL, legal_type TEXT NOT NULL,
+  outcome TEXT NOT NULL, acknowledged_at BIGINT, accepted_at BIGINT, decided_at BIGINT, last_decision BIGINT,
+  irregular SMALLINT NOT NULL, held_since BIGINT NOT NULL, last_due BIGINT NOT NULL, calendar_gap SMALLINT NOT NULL,
+  ack_due BIGINT, ack_met BIGINT, ack_late SMALLINT,
+  transfer_due BIGINT, transfer_due_remote BIGINT, transfer_met BIGINT, transfer_late SMALLINT, transfer_late_remote SMALLINT,
+  verification_due BIGINT, verification_met BIGINT, verification_late SMALLINT,
+  notice_due BIGINT, notice_met BIGINT, notice_late SMALLINT,
+  restoration_due BIGINT, restoration_met BIGINT, restoration_late SMALLINT,
+  resolution_due BIGINT, resolution_met BIGINT, resolution_late SMALLINT`
+
+const statistics = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, [
+    `CREATE TABLE stat_tips (${stateColumns}, PRIMARY KEY (tip))`,
+    // By `since` for the period's end; with `version`, counting the log's events reads this index alone.
+    "CREATE INDEX stat_tips_since ON stat_tips (since, version)",
+    `CREATE TABLE stat_tip_history (${stateColumns}, until BIGINT NOT NULL, PRIMARY KEY (tip, version))`,
+    "CREATE INDEX stat_tip_history_until ON stat_tip_history (until)",
+    `CREATE TABLE stat_handovers (tip TEXT NOT NULL, seq INTEGER NOT NULL, unit TEXT NOT NULL,
+      held_from BIGINT NOT NULL, held_until BIGINT NOT NULL, since BIGINT NOT NULL, PRIMARY KEY (tip, seq))`,
+    "CREATE TABLE stat_decisions (tip TEXT NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (tip, version, at))",
+    "CREATE TABLE stat_basis (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+  ])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -89,7 +123,8 @@ const messaging = Effect.gen(function* () {
  */
 export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, SqlClient>>> = {
   "1_initial": initial,
-  "2_messaging": messaging
+  "2_messaging": messaging,
+  "3_statistics": statistics
 }
 
 /**

@@ -100,8 +100,11 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
   const insert: Outbox.Encoded["insert"] = (row) =>
     write(
       Effect.gen(function* () {
-        const added =
-          yield* sql`INSERT INTO outbox ${sql.insert(toColumns(row))} ON CONFLICT (key) DO NOTHING RETURNING key`
+        // One statement when the row is new; the stored row is read back only when the key was taken before.
+        const added = yield* one(
+          sql`INSERT INTO outbox ${sql.insert(toColumns(row))} ON CONFLICT (key) DO NOTHING RETURNING *`
+        )
+        if (added !== undefined) return { row: added, inserted: true }
         const stored = yield* one(selectKey(row.key))
         if (stored === undefined) {
           return yield* new Outbox.OutboxError({
@@ -109,7 +112,7 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
             message: `The outbox row ${row.key} vanished.`
           })
         }
-        return { row: stored, inserted: added.length > 0 }
+        return { row: stored, inserted: false }
       })
     ).pipe(Effect.catchTag("SqlError", unavailable))
 

@@ -1,6 +1,7 @@
 /**
  * All of tinbao's storage over `@effect/sql` in one layer: the tip store, the register, the identity vault,
- * the unit directory and the messaging ports (outbox, inbox, intake ledger, bindings, conversation activity),
+ * the unit directory, the transaction port (with group commit), the statistics engine (counting in SQL) and the
+ * messaging ports (outbox, inbox, intake ledger, bindings, conversation activity),
  * with the migrations run first. Bring an `SqlClient`, or use {@link layerSqlite} (the
  * embedded default) or {@link layerPg} (the scale path), whose drivers are optional peer dependencies.
  *
@@ -16,10 +17,12 @@ import type {
   IntakeLedger,
   Outbox,
   Register,
+  Statistics,
   TipStore,
+  Transaction,
   UnitDirectory
 } from "@tinbao/core"
-import { type Config as Config_, type ConfigError, Effect, Layer, Redacted } from "effect"
+import { Cause, type Config as Config_, type ConfigError, type Duration, Effect, Layer, Redacted } from "effect"
 import * as SqlBindings from "./SqlBindings.js"
 import * as SqlConversationActivity from "./SqlConversationActivity.js"
 import * as SqlIdentityVault from "./SqlIdentityVault.js"
@@ -28,7 +31,9 @@ import * as SqlIntakeLedger from "./SqlIntakeLedger.js"
 import * as SqlMigrations from "./SqlMigrations.js"
 import * as SqlOutbox from "./SqlOutbox.js"
 import * as SqlRegister from "./SqlRegister.js"
+import * as SqlStatistics from "./SqlStatistics.js"
 import * as SqlTipStore from "./SqlTipStore.js"
+import * as SqlTransaction from "./SqlTransaction.js"
 import * as SqlUnitDirectory from "./SqlUnitDirectory.js"
 
 /**
@@ -55,6 +60,8 @@ export type Services =
   | Register.Register
   | IdentityVault.IdentityVault
   | UnitDirectory.UnitDirectory
+  | Transaction.Transaction
+  | Statistics.StatisticsEngine
   | Messaging
 
 /**
@@ -65,6 +72,10 @@ export type Services =
  */
 export interface Config {
   readonly vault: SqlIdentityVault.Config
+  /** How concurrent `Transaction.atomically` blocks are grouped into database transactions. */
+  readonly groupCommit?: SqlTransaction.Options
+  /** The statistics engine's options (its calendar and policy are `SqlStatistics.Basis`). */
+  readonly statistics?: SqlStatistics.Options
 }
 
 /**
@@ -90,12 +101,17 @@ export const layerMessaging: Layer.Layer<Messaging, never, SqlClient> = Layer.me
  */
 export const layer = (
   config: Config
-): Layer.Layer<Services, SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError, SqlClient> =>
+): Layer.Layer<
+  Services,
+  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError,
+  SqlClient
+> =>
   Layer.mergeAll(
     SqlTipStore.layer,
     SqlRegister.layer,
     SqlIdentityVault.layer(config.vault),
-    SqlUnitDirectory.layer,
+    SqlStatistics.layer(config.statistics).pipe(Layer.provideMerge(SqlUnitDirectory.layer)),
+    SqlTransaction.layer(config.groupCommit),
     layerMessaging
   ).pipe(Layer.provide(SqlMigrations.layer))
 
@@ -109,7 +125,10 @@ export const layerConfig = (
   config: Config_.Config<Config>
 ): Layer.Layer<
   Services,
-  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | ConfigError.ConfigError,
+  | SqlMigrations.SqlStorageError
+  | IdentityVault.IdentityVaultError
+  | Statistics.StatisticsError
+  | ConfigError.ConfigError,
   SqlClient
 > => Layer.unwrapEffect(Effect.map(config, layer))
 
@@ -123,23 +142,45 @@ const missing = (driver: string) => (cause: unknown) =>
 const unreachable = (what: string) => (cause: unknown) =>
   new SqlMigrations.SqlStorageError({ reason: "unavailable", message: `${what} cannot be opened.`, cause })
 
-// Waits for another process's write instead of failing at once, and syncs less often, which WAL makes safe.
-const sqlitePragmas = Layer.effectDiscard(
-  Effect.flatMap(SqlClient_.SqlClient, (sql) =>
-    Effect.all([sql`PRAGMA busy_timeout = 5000`, sql`PRAGMA synchronous = NORMAL`, sql`PRAGMA foreign_keys = ON`])
-  ).pipe(Effect.mapError(unreachable("The SQLite database")))
-)
+// Waits for another process's write instead of failing at once. `FULL` syncs the log at every commit, so a
+// stored tip survives a power cut; `NORMAL` only survives a crash of the process (WAL makes that safe).
+const sqlitePragmas = (synchronous: "full" | "normal") =>
+  Layer.effectDiscard(
+    Effect.flatMap(SqlClient_.SqlClient, (sql) =>
+      Effect.all([
+        sql`PRAGMA busy_timeout = 5000`,
+        sql.unsafe(`PRAGMA synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`),
+        sql`PRAGMA foreign_keys = ON`
+      ])
+    ).pipe(Effect.mapError(unreachable("The SQLite database")))
+  )
 
 /**
- * Storage in an SQLite file (WAL, `synchronous = NORMAL`, a 5-second busy timeout), through
- * `@effect/sql-sqlite-node`. The `SqlClient` is provided too.
+ * Options of {@link layerSqlite}: the file, and how hard each commit is made durable — `"full"` (the
+ * default: a commit is on disk when it returns, and survives a power cut) or `"normal"` (survives a crash of
+ * the process, not of the machine). Group commit makes `"full"` cost one sync per batch, not per tip.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SqliteOptions extends Config {
+  readonly filename: string
+  readonly synchronous?: "full" | "normal"
+}
+
+/**
+ * Storage in an SQLite file (WAL, `synchronous = FULL` unless told otherwise, a 5-second busy timeout),
+ * through `@effect/sql-sqlite-node`. The `SqlClient` is provided too.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerSqlite = (
-  options: Config & { readonly filename: string }
-): Layer.Layer<Services | SqlClient, SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError> =>
+  options: SqliteOptions
+): Layer.Layer<
+  Services | SqlClient,
+  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError
+> =>
   Layer.unwrapEffect(
     Effect.map(
       Effect.tryPromise({
@@ -147,13 +188,35 @@ export const layerSqlite = (
         catch: missing("@effect/sql-sqlite-node")
       }),
       (SqliteClient) => {
+        // The driver throws (a defect, not a failure) when the folder is missing or the file is not a database.
         const client = SqliteClient.layer({ filename: options.filename }).pipe(
-          Layer.mapError(unreachable(`The SQLite database ${options.filename}`))
+          Layer.catchAllCause((cause) =>
+            Cause.isInterruptedOnly(cause)
+              ? Layer.failCause(cause as Cause.Cause<never>)
+              : Layer.fail(unreachable(`The SQLite database ${options.filename}`)(Cause.squash(cause)))
+          )
         )
-        return layer(options).pipe(Layer.provide(sqlitePragmas), Layer.provideMerge(client))
+        return layer(options).pipe(
+          Layer.provide(sqlitePragmas(options.synchronous ?? "full")),
+          Layer.provideMerge(client)
+        )
       }
     )
   )
+
+/**
+ * Options of {@link layerPg}: the connection URL (a string or `Redacted`: it may hold the password),
+ * `connectTimeout` (how long opening a connection may take before the call fails with a storage error instead of
+ * waiting; default 10 seconds) and `maxConnections` (default 10).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PgOptions extends Config {
+  readonly url: Redacted.Redacted<string> | string
+  readonly connectTimeout?: Duration.DurationInput
+  readonly maxConnections?: number
+}
 
 /**
  * Storage in PostgreSQL at a connection URL, through `@effect/sql-pg`. The `SqlClient` is provided too.
@@ -162,14 +225,21 @@ export const layerSqlite = (
  * @category layers
  */
 export const layerPg = (
-  options: Config & { readonly url: Redacted.Redacted<string> | string }
-): Layer.Layer<Services | SqlClient, SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError> =>
+  options: PgOptions
+): Layer.Layer<
+  Services | SqlClient,
+  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError
+> =>
   Layer.unwrapEffect(
     Effect.map(
       Effect.tryPromise({ try: () => import("@effect/sql-pg/PgClient"), catch: missing("@effect/sql-pg") }),
       (PgClient) => {
         const url = Redacted.isRedacted(options.url) ? options.url : Redacted.make(options.url)
-        const client = PgClient.layer({ url }).pipe(Layer.mapError(unreachable("The PostgreSQL database")))
+        const client = PgClient.layer({
+          url,
+          connectTimeout: options.connectTimeout ?? "10 seconds",
+          maxConnections: options.maxConnections ?? 10
+        }).pipe(Layer.mapError(unreachable("The PostgreSQL database")))
         return layer(options).pipe(Layer.provideMerge(client))
       }
     )

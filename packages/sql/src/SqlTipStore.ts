@@ -1,14 +1,18 @@
 /**
  * The tip event store over `@effect/sql`: events in `tip_events` (a unique tip and version, so the database
- * itself refuses a second writer at the same version), and one index row per tip in `tips` for listing.
+ * itself refuses a second writer at the same version), and one index row per tip in `tips` for listing. Each
+ * append also writes the statistics projection (`SqlStatistics`) in the same transaction, with the calendar and
+ * policy of `SqlStatistics.Basis` in the layer's context.
  *
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { TipStore } from "@tinbao/core"
+import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
-import { Int, isContention, isUniqueViolation, makeWriter } from "./internal/sqlErrors.js"
+import { Int, isContention, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
+import * as projection from "./internal/statisticsRows.js"
+import { Basis } from "./SqlStatistics.js"
 
 const Count = Schema.Array(Schema.Struct({ n: Int }))
 const Ids = Schema.Array(Schema.Struct({ tip: Schema.String }))
@@ -32,7 +36,8 @@ const boundary = <A>(effect: Effect.Effect<A, SqlError | ParseResult.ParseError 
  */
 export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
-  const write = yield* makeWriter(sql)
+  const write = yield* makeGuardedWriter(sql)
+  const basis = yield* Basis
 
   const versionOf = (tip: string) =>
     Effect.map(
@@ -40,38 +45,76 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       (rows) => rows[0]?.n ?? 0
     )
 
-  const append: TipStore.Encoded["append"] = (batch) =>
-    write(
-      Effect.gen(function* () {
+  // The statistics projection's rows are derived before the transaction opens, to keep it short, and written in it,
+  // so that they exist exactly when the events do.
+  const statisticsRows = (batch: Parameters<TipStore.Encoded["append"]>[0]) =>
+    Effect.try({
+      try: () => {
+        const rows = projection.emptyRows()
         for (const a of batch) {
-          const have = yield* versionOf(a.tip)
-          if (have !== a.expectedVersion) {
-            return yield* new TipStore.TipStoreError({
-              reason: "conflict",
-              message: `Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`
-            })
-          }
+          const from = Math.max(a.expectedVersion, 1)
+          projection.addRows(rows, Statistics.tipFacts(a.log, { ...basis, from }), a.expectedVersion)
         }
-        for (const a of batch) {
-          const rows = a.events.map((event, i) => ({
-            tip: a.tip,
-            version: a.expectedVersion + i + 1,
-            event: JSON.stringify(event)
-          }))
-          yield* sql`INSERT INTO tip_events ${sql.insert(rows)}`
-          const open = a.index.open ? 1 : 0
-          yield* sql`INSERT INTO tips (tip, unit, received_at, open)
+        return rows
+      },
+      catch: (cause) =>
+        new TipStore.TipStoreError({
+          reason: "invalid",
+          message: "These events do not fold into the statistics projection.",
+          cause
+        })
+    })
+
+  const append: TipStore.Encoded["append"] = (batch) =>
+    Effect.flatMap(statisticsRows(batch), (statistics) =>
+      write(
+        Effect.gen(function* () {
+          // A new tip alone needs no read first: the unique tip and version refuse a second writer, before
+          // anything is written. Otherwise every version is checked before the first row goes in, so that a
+          // conflict never leaves part of a batch behind.
+          const checked = batch.length === 1 && batch[0]!.expectedVersion === 0 ? [] : batch
+          for (const a of checked) {
+            const have = yield* versionOf(a.tip)
+            if (have !== a.expectedVersion) {
+              return yield* new TipStore.TipStoreError({
+                reason: "conflict",
+                message: `Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`
+              })
+            }
+          }
+          for (const a of batch) {
+            const rows = a.events.map((event, i) => ({
+              tip: a.tip,
+              version: a.expectedVersion + i + 1,
+              event: JSON.stringify(event)
+            }))
+            yield* sql`INSERT INTO tip_events ${sql.insert(rows)}`
+            const open = a.index.open ? 1 : 0
+            yield* sql`INSERT INTO tips (tip, unit, received_at, open)
             VALUES (${a.tip}, ${a.index.unit}, ${a.index.receivedAt}, ${open})
             ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open`
-        }
-      })
+          }
+          yield* projection.write(sql, statistics)
+        })
+      )
     ).pipe(
       Effect.catchIf(
-        (error) => error._tag === "SqlError" && (isUniqueViolation(error) || isContention(error)),
+        (error) => error._tag === "SqlError" && isUniqueViolation(error),
         (cause) =>
           new TipStore.TipStoreError({
             reason: "conflict",
             message: "Another writer appended to one of these tips first; read it again and retry.",
+            cause
+          })
+      ),
+      // A deadlock or a busy file is not someone else's version: it keeps its cause, so that a group commit sees
+      // the contention and runs the batch again rather than telling an officer the tip changed.
+      Effect.catchIf(
+        (error) => error._tag === "SqlError" && isContention(error),
+        (cause) =>
+          new TipStore.TipStoreError({
+            reason: "unavailable",
+            message: "The database gave up on this append because of another transaction; nothing was stored.",
             cause
           })
       ),

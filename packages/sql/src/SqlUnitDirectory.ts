@@ -8,7 +8,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { UnitChange, UnitDirectory } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
-import { Int, isContention, isUniqueViolation, makeWriter } from "./internal/sqlErrors.js"
+import { Int, isContention, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
 
 const Changes = Schema.Array(Schema.Struct({ change: Schema.parseJson(UnitChange.UnitChange) }))
 const Count = Schema.Array(Schema.Struct({ n: Int }))
@@ -25,7 +25,7 @@ const error = (reason: UnitDirectory.UnitDirectoryError["reason"], message: stri
  */
 export const backend: Effect.Effect<UnitDirectory.Backend, never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
-  const write = yield* makeWriter(sql)
+  const write = yield* makeGuardedWriter(sql)
 
   const load = Effect.map(
     Effect.flatMap(sql`SELECT change FROM unit_changes ORDER BY seq`, Schema.decodeUnknown(Changes)),
@@ -34,6 +34,16 @@ export const backend: Effect.Effect<UnitDirectory.Backend, never, SqlClient> = E
     Effect.catchTags({
       SqlError: error("unavailable", "The unit directory's database cannot be reached."),
       ParseError: error("corrupt", "A stored unit change is not a valid change.")
+    })
+  )
+
+  const length = Effect.map(
+    Effect.flatMap(sql`SELECT count(*) AS n FROM unit_changes`, Schema.decodeUnknown(Count)),
+    (rows) => rows[0]?.n ?? 0
+  ).pipe(
+    Effect.catchTags({
+      SqlError: error("unavailable", "The unit directory's database cannot be reached."),
+      ParseError: error("corrupt", "The count of stored unit changes is not a number.")
     })
   )
 
@@ -82,7 +92,7 @@ export const backend: Effect.Effect<UnitDirectory.Backend, never, SqlClient> = E
     )
   }
 
-  return { load, append }
+  return { load, length, append }
 })
 
 /**

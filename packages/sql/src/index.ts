@@ -1,7 +1,7 @@
 /**
  * `@tinbao/sql`: tinbao's storage over `@effect/sql`, on SQLite (the embedded default) and PostgreSQL (the
  * scale path): migrations, the tip event store, the register, the encrypted identity vault, the unit
- * directory, and the messaging ports (outbox, inbox, intake ledger, bindings, conversation activity).
+ * directory, the transaction port with group commit, and the messaging ports (outbox, inbox, intake ledger, bindings, conversation activity).
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -24,8 +24,12 @@ export * as SqlOutbox from "./SqlOutbox.js"
 /** @since 0.1.0 */
 export * as SqlRegister from "./SqlRegister.js"
 /** @since 0.1.0 */
+export * as SqlStatistics from "./SqlStatistics.js"
+/** @since 0.1.0 */
 export * as SqlStorage from "./SqlStorage.js"
 /** @since 0.1.0 */
 export * as SqlTipStore from "./SqlTipStore.js"
+/** @since 0.1.0 */
+export * as SqlTransaction from "./SqlTransaction.js"
 /** @since 0.1.0 */
 export * as SqlUnitDirectory from "./SqlUnitDirectory.js"

@@ -21,8 +21,9 @@
  */
 import { describe, layer as layer_ } from "@effect/vitest"
 import type { IdentityVault, Register, Tip, TipStore, Unit, UnitDirectory } from "@tinbao/core"
-import { Duration, type Effect, type Layer, ParseResult, Schema } from "effect"
+import { Duration, type Effect, type Layer, Schema } from "effect"
 import type * as suite_ from "./internal/suiteFixtures.js"
+import { decodeCapabilities } from "./internal/suiteNeeds.js"
 import { registerTests } from "./internal/suiteRegister.js"
 import { tipStoreTests } from "./internal/suiteTipStore.js"
 import { tipStreamTests } from "./internal/suiteTipStream.js"
@@ -106,8 +107,6 @@ export interface Options<R = never> {
   readonly timeout?: Duration.DurationInput
 }
 
-const decodeCapabilities = Schema.decodeUnknownEither(Capabilities)
-
 const supported: Capability = { supported: true }
 
 /**
@@ -123,16 +122,11 @@ export const suite = <E, R = never>(
   layer: Layer.Layer<Services | R, E>,
   options: Options<R> = {}
 ): void => {
-  const decoded = decodeCapabilities(options.capabilities ?? {})
-  if (decoded._tag === "Left") {
-    throw new TypeError(
-      `StorageSuite.suite("${name}"): the capabilities are malformed:\n${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-    )
-  }
+  const decoded = decodeCapabilities(Capabilities, options.capabilities ?? {}, `StorageSuite.suite("${name}")`)
   const capabilities = {
-    concurrentWriters: decoded.right.concurrentWriters ?? supported,
-    largeLogs: decoded.right.largeLogs ?? supported,
-    encryptedIdentities: decoded.right.encryptedIdentities ?? supported
+    concurrentWriters: decoded.concurrentWriters ?? supported,
+    largeLogs: decoded.largeLogs ?? supported,
+    encryptedIdentities: decoded.encryptedIdentities ?? supported
   }
   const probes: suite_.Probes<Services | R> = options.probes ?? {}
   const timeout = options.timeout ?? Duration.seconds(60)

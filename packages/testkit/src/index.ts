@@ -1,6 +1,7 @@
 /**
  * `@tinbao/testkit`: the Ninh Bình fixture and fast-check arbitraries for units and commands.
- * The storage conformance suite, which needs vitest, is published apart as `@tinbao/testkit/vitest`.
+ * The conformance suites (storage, messaging, channels) and the PostgreSQL test rule, which need vitest, are
+ * published apart as `@tinbao/testkit/vitest`.
  *
  * @since 0.1.0
  * @packageDocumentation

@@ -1,6 +1,7 @@
 /**
- * `@tinbao/testkit/vitest`: the storage conformance suite, built on `@effect/vitest`. Every storage
- * adapter runs it with one line: `StorageSuite.suite("my store", MyStore.layer(...))`.
+ * `@tinbao/testkit/vitest`: the conformance suites, built on `@effect/vitest`, and the rule for tests that need
+ * PostgreSQL. Every adapter runs its suite with one line: `StorageSuite.suite("my store", MyStore.layer(...))`,
+ * `MessagingSuite.suite("my store", ...)`, `ChannelSuite.suite("my channel", ...)`.
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -8,5 +9,9 @@
 
 /** @since 0.1.0 */
 export * as ChannelSuite from "./ChannelSuite.js"
+/** @since 0.1.0 */
+export * as MessagingSuite from "./MessagingSuite.js"
+/** @since 0.1.0 */
+export * as Postgres from "./Postgres.js"
 /** @since 0.1.0 */
 export * as StorageSuite from "./StorageSuite.js"

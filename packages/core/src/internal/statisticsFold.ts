@@ -141,7 +141,7 @@ const corrupt = (tip: TipId, what: string, cause?: unknown) =>
   })
 
 /** Channels bound per unit, mapped to the units that answer for them on the query's date. */
-const reachOf = (query: Query, scope: Scope) => {
+export const reachOf = (query: Query, scope: Scope) => {
   const byGroup = new Map<string, number>()
   if (query.reach === undefined) return { total: null, byGroup }
   let total = 0

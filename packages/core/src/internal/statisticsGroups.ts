@@ -12,7 +12,8 @@ import type { Scope } from "./statisticsUnits.js"
 /** One value per grouped dimension, in the query's order; `null` is "no channel id". */
 export type Values = ReadonlyArray<string | null>
 
-const SEP = "\u001f"
+/** A group's identity: its values, where "no value" (null) and an empty value stay apart. */
+export const groupKey = (values: Values): string => JSON.stringify(values)
 
 /** The groups of a query, each accumulated once, keyed by its values. */
 export class Groups {
@@ -21,7 +22,7 @@ export class Groups {
   constructor(readonly dimensions: ReadonlyArray<Dimension>) {}
 
   acc(values: Values): Acc {
-    const key = values.join(SEP)
+    const key = groupKey(values)
     let group = this.byKey.get(key)
     if (group === undefined) {
       group = { values, acc: new Acc() }
@@ -69,7 +70,8 @@ export class Groups {
   }
 }
 
-const keyOf = (dimensions: ReadonlyArray<Dimension>, values: Values): GroupKey => {
+/** The report's key of a group's values. */
+export const keyOf = (dimensions: ReadonlyArray<Dimension>, values: Values): GroupKey => {
   const key: { -readonly [K in keyof GroupKey]: GroupKey[K] } = {}
   dimensions.forEach((d, i) => {
     const v = values[i]

@@ -105,6 +105,28 @@ export const durations = (samples: ReadonlyArray<number>): Durations => {
   }
 }
 
+/**
+ * The counted part of a group's measures, before the rate and the reach: what the in-memory engine accumulates, and
+ * what a storage adapter that counts in its database hands over.
+ */
+export type Tally = Omit<Measures, "resolutionRate" | "reach">
+
+/** The measures of a tally; `reach` is given, since it does not come from tips. */
+export const measuresOf = (tally: Tally, reach: number | null): Measures => ({
+  receivedInPeriod: tally.receivedInPeriod,
+  resolvedInPeriod: tally.resolvedInPeriod,
+  resolvedOfReceived: tally.resolvedOfReceived,
+  openAtEnd: tally.openAtEnd,
+  resolutionRate: tally.receivedInPeriod === 0 ? null : tally.resolvedOfReceived / tally.receivedInPeriod,
+  overdueAtEnd: tally.overdueAtEnd,
+  compliance: tally.compliance,
+  timeToAcknowledge: tally.timeToAcknowledge,
+  timeToAccept: tally.timeToAccept,
+  timeToResolve: tally.timeToResolve,
+  transfers: tally.transfers,
+  reach
+})
+
 /** The measures of a group; `reach` is given, since it does not come from tips. */
 export const measures = (acc: Acc, reach: number | null): Measures => {
   const counts = (kind: Kind) => {
@@ -112,25 +134,26 @@ export const measures = (acc: Acc, reach: number | null): Measures => {
     const d = acc.deadlines
     return { met: d[i], metLate: d[i + 1], missed: d[i + 2], pending: d[i + 3] }
   }
-  return {
-    receivedInPeriod: acc.received,
-    resolvedInPeriod: acc.resolved,
-    resolvedOfReceived: acc.resolvedOfReceived,
-    openAtEnd: acc.open,
-    resolutionRate: acc.received === 0 ? null : acc.resolvedOfReceived / acc.received,
-    overdueAtEnd: acc.overdue,
-    compliance: {
-      acknowledgement: counts("acknowledgement"),
-      transfer: counts("transfer"),
-      verification: counts("verification"),
-      suspension_notice: counts("suspension_notice"),
-      restoration: counts("restoration"),
-      resolution: counts("resolution")
+  return measuresOf(
+    {
+      receivedInPeriod: acc.received,
+      resolvedInPeriod: acc.resolved,
+      resolvedOfReceived: acc.resolvedOfReceived,
+      openAtEnd: acc.open,
+      overdueAtEnd: acc.overdue,
+      compliance: {
+        acknowledgement: counts("acknowledgement"),
+        transfer: counts("transfer"),
+        verification: counts("verification"),
+        suspension_notice: counts("suspension_notice"),
+        restoration: counts("restoration"),
+        resolution: counts("resolution")
+      },
+      timeToAcknowledge: durations(acc.acknowledge),
+      timeToAccept: durations(acc.accept),
+      timeToResolve: durations(acc.resolve),
+      transfers: acc.transfers
     },
-    timeToAcknowledge: durations(acc.acknowledge),
-    timeToAccept: durations(acc.accept),
-    timeToResolve: durations(acc.resolve),
-    transfers: acc.transfers,
     reach
-  }
+  )
 }

@@ -57,8 +57,33 @@ const longest = (p: Period.Period): number => {
 const horizonOf = (policy: Deadline.Policy): number =>
   Object.values(policy).reduce<number>((sum, v) => (typeof v === "object" ? sum + longest(v) : sum), 0)
 
+/**
+ * A bound after which a closed tip has nothing left to count: every deadline of its state falls due by then (the
+ * last event, plus every period of the policy, plus the extensions it had). Used to pass over such tips, and by
+ * storage adapters to do the same.
+ *
+ * @internal
+ */
+export const lastDueOf = (policy: Deadline.Policy) => {
+  const horizon = horizonOf(policy)
+  const extension = longest(policy.denunciationExtension)
+  return (tip: {
+    readonly lastEventAt: DateTime.Utc
+    readonly complexExtensions: number
+    readonly procuracyExtendedUntil?: string | undefined
+  }): number => {
+    const bound = millis(tip.lastEventAt) + horizon + tip.complexExtensions * extension
+    if (tip.procuracyExtendedUntil === undefined) return bound
+    return Math.max(bound, millis(LocalDate.endOf(LocalDate.unsafeMake(tip.procuracyExtendedUntil))))
+  }
+}
+
 /** @internal */
-export const outcomeOf = (tip: Tip): OutcomeKey =>
+export const outcomeOf = (tip: {
+  readonly status: Tip["status"]
+  readonly outcome?: Tip["outcome"] | undefined
+  readonly rejection?: Tip["rejection"] | undefined
+}): OutcomeKey =>
   tip.status === "resolved" && tip.outcome !== undefined
     ? tip.outcome._tag
     : tip.status === "rejected" && tip.rejection !== undefined
@@ -105,8 +130,7 @@ export const makeTipCounter = (input: CounterInput) => {
     status: setOf<string>(query.statuses)
   }
   const now = DateTime.unsafeMake(end)
-  const horizon = horizonOf(policy)
-  const extension = longest(policy.denunciationExtension)
+  const lastDue = lastDueOf(policy)
   const custody = new Map<UnitId, CustodyTally>()
 
   const tallyOf = (unit: UnitId): CustodyTally => {
@@ -124,16 +148,6 @@ export const makeTipCounter = (input: CounterInput) => {
     (filters.channel === undefined || filters.channel.has(tip.channel)) &&
     (filters.channelId === undefined || (tip.channelId !== undefined && filters.channelId.has(tip.channelId))) &&
     (filters.status === undefined || filters.status.has(tip.status))
-
-  const lastDue = (tip: {
-    readonly lastEventAt: DateTime.Utc
-    readonly complexExtensions: number
-    readonly procuracyExtendedUntil?: string | undefined
-  }): number => {
-    const bound = millis(tip.lastEventAt) + horizon + tip.complexExtensions * extension
-    if (tip.procuracyExtendedUntil === undefined) return bound
-    return Math.max(bound, millis(LocalDate.endOf(LocalDate.unsafeMake(tip.procuracyExtendedUntil))))
-  }
 
   // The tip being counted: its group values (the month slot filled per contribution) and, without a month, its group.
   let values: Array<string | null> = []

@@ -42,8 +42,9 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
               message: `Tip ${a.tip} is at version ${current.length}, not ${a.expectedVersion}: someone changed it first.`
             })
           }
+          const log = [...current, ...a.events]
           const state = yield* Effect.try({
-            try: () => fold([...current, ...a.events])!,
+            try: () => fold(log)!,
             catch: (cause) =>
               new TipStoreError({ reason: "invalid", message: `These events do not follow tip ${a.tip}'s log.`, cause })
           })
@@ -53,7 +54,7 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
               new TipStoreError({ reason: "invalid", message: `An event for tip ${a.tip} is malformed.`, cause })
           )
           const index = { unit: state.unit, receivedAt: DateTime.toEpochMillis(state.receivedAt), open: isOpen(state) }
-          return { row: { tip: a.tip, expectedVersion: a.expectedVersion, events: encoded, index }, state }
+          return { row: { tip: a.tip, expectedVersion: a.expectedVersion, events: encoded, index, log, state }, state }
         })
       )
       yield* store.append(rows.map((r) => r.row))

@@ -13,6 +13,7 @@ import { makeId, type TipId } from "../Tip.js"
 import * as TipEvent from "../TipEvent.js"
 import * as TipStore from "../TipStore.js"
 import { type Options, Receive, TipNotFound, Tips, VersionConflict } from "../Tips.js"
+import * as Transaction from "../Transaction.js"
 import type { UnitId } from "../Unit.js"
 import * as UnitDirectory from "../UnitDirectory.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
@@ -28,6 +29,7 @@ export const make = (options: Options = {}) =>
     const vault = yield* IdentityVault.IdentityVault
     const register = yield* Register.Register
     const calendar = yield* Calendar.HolidayCalendar
+    const transaction = yield* Transaction.Transaction
     const policy = options.policy ?? Deadline.defaultPolicy
 
     const now = DateTime.now
@@ -96,32 +98,41 @@ export const make = (options: Options = {}) =>
             message: "Only a state agency, in writing, can recommend prosecution (kiến nghị khởi tố)."
           })
         }
-        const alias = yield* vault.seal(input.identity)
-        const entry = yield* register.assign({
-          unit: input.unit,
-          unitTag: Register.unitTagOf(input.unit, unit.value.code),
-          tipId: tip,
-          receivedAt: at
-        })
-        const received = new TipEvent.TipReceived({
-          tip,
-          at,
-          by: actor.id,
-          unit: input.unit,
-          code: entry.code,
-          registerNumber: entry.number,
-          registerYear: entry.year,
-          channel: input.channel,
-          ...(input.channelId !== undefined ? { channelId: input.channelId } : {}),
-          reporterKind: input.reporterKind,
-          alias,
-          legalType: input.legalType,
-          category: input.category,
-          summary: input.summary,
-          ...(input.routedBy !== undefined ? { routedBy: input.routedBy } : {})
-        })
-        const [state] = yield* store.append([{ tip, expectedVersion: 0, events: [received] }])
-        return state!
+        // The sealed identity, the register number and the tip are one fact: all stored, or none.
+        return yield* transaction.atomically(
+          Effect.gen(function* () {
+            const alias = yield* vault.seal(input.identity)
+            const entry = yield* register.assign({
+              unit: input.unit,
+              unitTag: Register.unitTagOf(input.unit, unit.value.code),
+              tipId: tip,
+              receivedAt: at
+            })
+            const received = new TipEvent.TipReceived(
+              {
+                tip,
+                at,
+                by: actor.id,
+                unit: input.unit,
+                code: entry.code,
+                registerNumber: entry.number,
+                registerYear: entry.year,
+                channel: input.channel,
+                ...(input.channelId !== undefined ? { channelId: input.channelId } : {}),
+                reporterKind: input.reporterKind,
+                alias,
+                legalType: input.legalType,
+                category: input.category,
+                summary: input.summary,
+                ...(input.routedBy !== undefined ? { routedBy: input.routedBy } : {})
+              },
+              // Built from the validated input; the store validates every event again as it encodes it.
+              { disableValidation: true }
+            )
+            const [state] = yield* store.append([{ tip, expectedVersion: 0, events: [received] }])
+            return state!
+          })
+        )
       })
 
     const execute: Tips["Type"]["execute"] = (actor, unchecked) =>
@@ -159,7 +170,12 @@ export const make = (options: Options = {}) =>
           })
           batch.push({ tip: target.id, expectedVersion: target.version, events: [merged] })
         }
-        const [state] = yield* Effect.catchAll(store.append(batch), conflictOr(tip.id, envelope.expectedVersion))
+        // Through the transaction port, so that concurrent commands share commits (and join a caller's block).
+        const [state] = yield* Effect.catchTag(
+          transaction.atomically(store.append(batch)),
+          "TipStoreError",
+          conflictOr(tip.id, envelope.expectedVersion)
+        )
         return state!
       })
 
@@ -212,7 +228,8 @@ export const layerMemory = (options?: Options) =>
         UnitDirectory.layerMemory,
         IdentityVault.layerMemory,
         Register.layerMemory,
-        Calendar.layerVietnam
+        Calendar.layerVietnam,
+        Transaction.layerMemory
       )
     )
   )

@@ -4,8 +4,9 @@
  *
  * @internal
  */
-import type { SqlClient } from "@effect/sql/SqlClient"
-import { Effect, Schema } from "effect"
+import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect, Option, Schema } from "effect"
 
 const codeOf = (error: unknown): string | undefined => {
   let current: unknown = error
@@ -46,15 +47,41 @@ export const isContention = (error: unknown): boolean => {
  */
 export const Int = Schema.Union(Schema.Int, Schema.compose(Schema.NumberFromString, Schema.Int))
 
+const inline =
+  (sql: SqlClient) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+    Effect.flatMap(Effect.serviceOption(TransactionConnection), (inside) =>
+      Option.isSome(inside) ? effect : sql.withTransaction(effect)
+    )
+
 /**
- * Runs a write in a transaction. On SQLite writes are also serialised in this process, so that a writer never
- * meets a busy file of its own making; PostgreSQL relies on its constraints and row locks instead.
+ * Runs a write in a transaction of its own, or as part of the transaction it is already in (a
+ * `Transaction.atomically` block). For writes whose failure nobody catches to go on (upserts, inserts of fresh
+ * keys): inside a block such a failure fails the whole block, which is rolled back to its own savepoint, so a
+ * savepoint per write would only add two statements (two round trips on PostgreSQL) for nothing. Writers are not
+ * serialised here: the SQLite client already gives a transaction its one connection alone, and PostgreSQL relies
+ * on its constraints and row locks (a lock here would deadlock against a group commit that holds the connection
+ * while waiting for it).
  *
  * @internal
  */
-export const makeWriter = (sql: SqlClient) =>
-  Effect.map(Effect.makeSemaphore(1), (lock) => {
-    const serialise = sql.onDialectOrElse({ sqlite: () => true, orElse: () => false })
-    return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      serialise ? lock.withPermits(1)(sql.withTransaction(effect)) : sql.withTransaction(effect)
-  })
+export const makeWriter = (sql: SqlClient) => Effect.succeed(inline(sql))
+
+/**
+ * Like {@link makeWriter}, for writes whose failure a caller catches and answers (a version conflict, a delivery
+ * stored twice): on PostgreSQL such a write gets a savepoint inside a block, because after a failed statement
+ * PostgreSQL refuses every further one until the failure is rolled back. SQLite undoes a failed statement by
+ * itself and goes on, and these writers check before they write, so there the write runs inline.
+ *
+ * @internal
+ */
+export const makeGuardedWriter = (sql: SqlClient) =>
+  Effect.succeed(
+    sql.onDialectOrElse({
+      sqlite: () => inline(sql),
+      orElse:
+        () =>
+        <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+          sql.withTransaction(effect)
+    })
+  )

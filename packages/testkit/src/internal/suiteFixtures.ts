@@ -8,6 +8,7 @@
 import type { Vitest } from "@effect/vitest"
 import { Actor, Category, IdentityVault, type Tip, TipEvent, Unit } from "@tinbao/core"
 import { DateTime, type Effect, Schema } from "effect"
+import { type Capability, missingNeeds } from "./suiteNeeds.js"
 
 /** @internal */
 export type CapabilityName = "concurrentWriters" | "largeLogs" | "encryptedIdentities"
@@ -16,10 +17,7 @@ export type CapabilityName = "concurrentWriters" | "largeLogs" | "encryptedIdent
 export type ProbeName = "eventCount" | "registerNumbers" | "vaultContains"
 
 /** @internal */
-export interface Capability {
-  readonly supported: boolean
-  readonly reason?: string | undefined
-}
+export type { Capability } from "./suiteNeeds.js"
 
 /** @internal */
 export interface Probes<R> {
@@ -54,14 +52,7 @@ export const test = <R>(
   needs: Needs,
   body: () => Effect.Effect<void, unknown, R>
 ): void => {
-  const missing: Array<string> = []
-  for (const name of needs.capabilities ?? []) {
-    const capability = ctx.capabilities[name]
-    if (!capability.supported) missing.push(`${name} not supported: ${capability.reason ?? "no reason given"}`)
-  }
-  for (const name of needs.probes ?? []) {
-    if (ctx.probes[name] === undefined) missing.push(`${name}: no probe given`)
-  }
+  const missing = missingNeeds(ctx.capabilities, ctx.probes, needs)
   if (missing.length === 0) ctx.it.effect(title, body, needs.timeout)
   else ctx.it.effect.skip(`${title} [skipped: ${missing.join("; ")}]`, body, needs.timeout)
 }

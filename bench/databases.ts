@@ -1,0 +1,78 @@
+// Where the storage benches run: SQLite files in a temporary directory removed afterwards, and PostgreSQL
+// schemas of their own on 127.0.0.1:5432, dropped afterwards, so a bench never touches anyone's data.
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { Socket } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { SqlStorage } from "@tinbao/sql"
+import { Redacted } from "effect"
+import { type PgPool, pgPool } from "./drivers.js"
+
+/** The server the benches use: 127.0.0.1:5432, database test, or BENCH_PG_URL. */
+export const pgAdminUrl = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+const server = new URL(pgAdminUrl)
+export const pgHost = server.hostname || "127.0.0.1"
+export const pgPort = Number(server.port || 5432)
+
+/** Fresh vault keys for one bench: nothing sealed in a bench needs to open again afterwards. */
+export const vaultConfig = (): SqlStorage.Config["vault"] => ({
+  keys: { bench: Redacted.make(randomBytes(32).toString("base64")) },
+  currentKeyId: "bench",
+  fingerprintKey: Redacted.make(randomBytes(32).toString("base64"))
+})
+
+/** Runs `f` with a temporary directory for SQLite files, and removes it (with the WAL files) afterwards. */
+export const withTempDir = async <A>(f: (dir: string) => Promise<A>): Promise<A> => {
+  const dir = mkdtempSync(join(tmpdir(), "tinbao-bench-"))
+  try {
+    return await f(dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export const pgReachable = (): Promise<boolean> =>
+  new Promise<boolean>((resolve) => {
+    const socket = new Socket()
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once("error", () => done(false))
+    socket.connect(pgPort, pgHost, () => done(true))
+  })
+
+/** A connection URL whose sessions work in `schema`. */
+export const inSchema = (schema: string): string => {
+  const url = new URL(pgAdminUrl)
+  url.searchParams.set("options", `-c search_path=${schema}`)
+  return url.toString()
+}
+
+/** Runs `f` with a fresh schema (its name and a URL into it), and drops the schema afterwards. */
+export const withPgSchema = async <A>(f: (schema: string, url: string) => Promise<A>): Promise<A> => {
+  const schema = `tinbao_bench_${randomBytes(6).toString("hex")}`
+  const admin = pgPool({ connectionString: pgAdminUrl, max: 1 })
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`)
+    try {
+      return await f(schema, inSchema(schema))
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    }
+  } finally {
+    await admin.end()
+  }
+}
+
+/** One query on the administrative connection, e.g. the server's version or settings. */
+export const pgAdmin = async <A>(f: (pool: PgPool) => Promise<A>): Promise<A> => {
+  const admin = pgPool({ connectionString: pgAdminUrl, max: 1 })
+  try {
+    return await f(admin)
+  } finally {
+    await admin.end()
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The transaction port: storage writes that belong together commit together or not at all. A tip, its
+ * register number, its sealed identity and its acknowledgement in the outbox are one fact; a crash between
+ * two of them must not leave a numbered register entry without a tip, or a tip nobody will ever acknowledge.
+ *
+ * `Tips.receive` and `Intake.handle` run their writes through {@link Transaction}. A storage adapter whose
+ * ports share one database provides it (`@tinbao/sql` does, batching concurrent callers into one database
+ * transaction: group commit). Only storage work belongs inside: the effect may be run again from the start
+ * when the database gives up on a transaction because of another one, and it holds the database while it runs.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Schema } from "effect"
+
+/**
+ * The transaction could not be committed. `unavailable`: the database could not be reached or refused the
+ * commit (nothing was stored); `contention`: other writers kept winning and the retries ran out (nothing was
+ * stored; trying later is safe).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransactionError extends Schema.TaggedError<TransactionError>("@tinbao/core/TransactionError")(
+  "TransactionError",
+  {
+    reason: Schema.Literal("unavailable", "contention"),
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {}
+
+/**
+ * The port.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Transaction extends Context.Tag("@tinbao/core/Transaction")<
+  Transaction,
+  {
+    /**
+     * Runs `effect` so that every storage write in it commits together, or none does. The result is returned
+     * only once it is stored. A call inside another joins it.
+     */
+    readonly atomically: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | TransactionError, R>
+  }
+>() {}
+
+/**
+ * Runs `effect` atomically with the {@link Transaction} in context.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const atomically = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | TransactionError, R | Transaction> =>
+  Effect.flatMap(Transaction, (transaction) => transaction.atomically(effect))
+
+/**
+ * For the memory stores: runs the effect as it is. Memory keeps nothing across a crash, so there is nothing to
+ * make durable; and the core validates inputs before the first write, so its writes to memory do not fail
+ * halfway.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<Transaction> = Layer.succeed(
+  Transaction,
+  Transaction.of({ atomically: (effect) => effect })
+)

@@ -1,0 +1,211 @@
+import * as DateTime from "effect/DateTime"
+import { type Calendar, HolidayCalendarError } from "../Calendar.js"
+import type { CategoryId, LegalType } from "../Category.js"
+import * as Deadline from "../Deadline.js"
+import * as LocalDate from "../LocalDate.js"
+import type { OutcomeKey } from "../Statistics.js"
+import { type ChannelKind, isOpenStatus, type Status, type TipId } from "../Tip.js"
+import type { TipEvent, TipReceived } from "../TipEvent.js"
+import { Unit, type UnitId } from "../Unit.js"
+import { Projection } from "./statisticsProjection.js"
+import { lastDueOf, outcomeOf } from "./statisticsTip.js"
+
+/** A deadline of one version of a tip, in epoch millis: when it falls due, and when and how it was met. */
+export interface DeadlineFact {
+  readonly dueAt: number
+  /** When it was met; `undefined` while it is not, so that its status (pending or missed) is read at a period's end. */
+  readonly closedAt: number | undefined
+  /** Met late (only when met): decided by `Deadline.of`, which also knows the suspension's grace. */
+  readonly late: boolean
+}
+
+/** Where a deadline is kept: one per kind, and the transfer deadline twice, as for a remote commune too. */
+export type DeadlineSlot = Deadline.Kind | "transfer_remote"
+
+/** The statistics facts of one version of a tip: its state after that many events. */
+export interface VersionFacts {
+  readonly version: number
+  /** The latest event instant up to this version: the state is the tip's as of a period's end after it. */
+  readonly since: number
+  /** `since` of the next version, or `undefined` for the current one: the state counts for ends in `(since, until]`. */
+  readonly until: number | undefined
+  readonly status: Status
+  readonly open: boolean
+  readonly unit: UnitId
+  readonly category: CategoryId
+  readonly legalType: LegalType
+  readonly outcome: OutcomeKey
+  readonly acknowledgedAt: number | undefined
+  readonly acceptedAt: number | undefined
+  readonly decidedAt: number | undefined
+  /**
+   * The decisions that can be a period's last: the last one, then each earlier one later than all after it, in
+   * ascending order. The last decision of a period starting at `s` is the first of them at or after `s`. With event
+   * times in order (the rule) there is one.
+   */
+  readonly decisions: ReadonlyArray<number>
+  /** Since when the current holder (`unit`) has held the tip. */
+  readonly heldSince: number
+  /** After this instant a closed tip has nothing left to count (every deadline fell due before). */
+  readonly lastDue: number
+  /** The deadlines by slot, or `"calendar"` when one falls in a year the calendar does not cover. */
+  readonly deadlines: { readonly [S in DeadlineSlot]?: DeadlineFact } | "calendar"
+}
+
+/**
+ * A custody period that ended by a handover: who held the tip, from when until when; the handover made `version`,
+ * and counts for a period's end after `since`.
+ */
+export interface Handover {
+  readonly version: number
+  readonly seq: number
+  readonly unit: UnitId
+  readonly from: number
+  readonly until: number
+  readonly since: number
+}
+
+/** What statistics count of one tip, version by version, independent of the unit hierarchy. */
+export interface TipFacts {
+  readonly tip: TipId
+  readonly receivedAt: number
+  readonly receivingUnit: UnitId
+  readonly channel: ChannelKind
+  readonly channelId: string | undefined
+  readonly versions: ReadonlyArray<VersionFacts>
+  readonly handovers: ReadonlyArray<Handover>
+}
+
+/** The basis of the facts: the calendar and the policy their deadlines are computed with. */
+export interface FactsOptions {
+  readonly calendar: Calendar
+  readonly policy: Deadline.Policy
+  /** The first version wanted (1 by default); earlier ones are folded, not reported. */
+  readonly from?: number
+}
+
+const millis = DateTime.toEpochMillis
+const optional = (x: DateTime.Utc | undefined) => (x === undefined ? undefined : millis(x))
+
+/**
+ * The transfer deadline depends on the receiving unit as the hierarchy has it on the day of receipt, which can be
+ * corrected after the tip is stored. So it is computed for a commune as `Deadline.of` sees one (its kind and whether
+ * it is remote are all it reads), both ways; a query picks per unit.
+ */
+const probeUnit = (remote: boolean) =>
+  new Unit({
+    id: "statistics-probe" as UnitId,
+    kind: "commune",
+    name: { vi: "Xã", en: "Commune" },
+    remote,
+    validFrom: LocalDate.unsafeMake("2000-01-01")
+  })
+
+/** @internal */
+export const probes = { local: probeUnit(false), remote: probeUnit(true) }
+
+const deadlineFact = (d: Deadline.Deadline): DeadlineFact => ({
+  dueAt: millis(d.dueAt),
+  closedAt: optional(d.closedAt),
+  late: d.status === "met_late"
+})
+
+const deadlinesOf = (
+  projection: Projection,
+  calendar: Calendar,
+  policy: Deadline.Policy
+): VersionFacts["deadlines"] => {
+  const tip = projection.toTip()
+  // Statuses of deadlines not met depend on the instant they are read at: only due and met instants are kept.
+  const now = projection.lastEventAt
+  try {
+    const out: { [S in DeadlineSlot]?: DeadlineFact } = {}
+    let transfer = false
+    for (const d of Deadline.of(tip, { now, calendar, policy, receivingUnit: probes.local })) {
+      out[d.kind] = deadlineFact(d)
+      if (d.kind === "transfer") transfer = true
+    }
+    if (transfer) {
+      for (const d of Deadline.of(tip, { now, calendar, policy, receivingUnit: probes.remote })) {
+        if (d.kind === "transfer") out.transfer_remote = deadlineFact(d)
+      }
+    }
+    return out
+  } catch (error) {
+    if (error instanceof HolidayCalendarError) return "calendar"
+    throw error
+  }
+}
+
+/**
+ * The facts of a tip from its log, folded with the statistics engine's own rules (`Projection`, `Deadline.of`,
+ * the engine's `outcomeOf` and last-due bound): what a storage adapter keeps so that it can count in its database
+ * exactly what the in-memory engine counts. Throws where the log does not fold.
+ *
+ * @internal
+ */
+export const factsOf = (log: ReadonlyArray<TipEvent>, options: FactsOptions): TipFacts => {
+  const received = log[0]
+  if (received === undefined || received._tag !== "TipReceived") {
+    throw new Error("A tip's log starts with TipReceived")
+  }
+  const from = options.from ?? 1
+  const lastDue = lastDueOf(options.policy)
+  const projection = new Projection(received as TipReceived)
+  const versions: Array<Omit<VersionFacts, "until">> = []
+  const handovers: Array<Handover> = []
+  let since = millis(received.at)
+  let decisions: Array<number> = []
+  for (let i = 0; i < log.length; i++) {
+    const event = log[i]!
+    const at = millis(event.at)
+    if (i > 0) {
+      const held = projection.custody.length
+      projection.apply(event as Exclude<TipEvent, TipReceived>)
+      since = Math.max(since, at)
+      // A handover closes the period before it: that period is final from here on.
+      if (projection.custody.length > held) {
+        const closed = projection.custody[held - 1]!
+        if (projection.version >= from) {
+          handovers.push({
+            version: projection.version,
+            seq: held - 1,
+            unit: closed.unit,
+            from: millis(closed.from),
+            until: millis(closed.until!),
+            since
+          })
+        }
+      }
+      if (event._tag === "Resolved" || event._tag === "Rejected") decisions = [at, ...decisions.filter((d) => d > at)]
+    }
+    if (projection.version < from) continue
+    const current = projection.custody[projection.custody.length - 1]!
+    versions.push({
+      version: projection.version,
+      since,
+      status: projection.status,
+      open: isOpenStatus(projection.status),
+      unit: projection.unit,
+      category: projection.category,
+      legalType: projection.legalType,
+      outcome: outcomeOf(projection),
+      acknowledgedAt: optional(projection.acknowledgedAt),
+      acceptedAt: optional(projection.acceptedAt),
+      decidedAt: optional(projection.decidedAt),
+      decisions,
+      heldSince: millis(current.from),
+      lastDue: lastDue(projection),
+      deadlines: deadlinesOf(projection, options.calendar, options.policy)
+    })
+  }
+  return {
+    tip: received.tip,
+    receivedAt: millis(received.at),
+    receivingUnit: received.unit,
+    channel: received.channel,
+    channelId: received.channelId,
+    versions: versions.map((v, i) => ({ ...v, until: versions[i + 1]?.since })),
+    handovers
+  }
+}

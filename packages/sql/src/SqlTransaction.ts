@@ -1,0 +1,200 @@
+/**
+ * The core's `Transaction` port over `@effect/sql`, with group commit: `atomically` blocks called at the same
+ * time are run one after another inside one database transaction, each in a savepoint of its own, and
+ * committed together. A block that fails is rolled back to its savepoint alone; every caller resumes only
+ * after the COMMIT returned, so what a caller was told is stored is stored. One commit (one sync to disk)
+ * then carries many tips, which is what makes `synchronous = FULL` on SQLite affordable.
+ *
+ * @since 0.1.0
+ */
+import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
+import { Transaction } from "@tinbao/core"
+import {
+  Cause,
+  Clock,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  FiberRef,
+  Layer,
+  Option,
+  Queue,
+  Random,
+  type Scope
+} from "effect"
+import { currentServices } from "effect/DefaultServices"
+import { isContention } from "./internal/sqlErrors.js"
+
+/**
+ * How blocks are grouped. `maxBatch`: the most blocks in one database transaction (default 128).
+ * `committers`: transactions in flight at once (default 1). More than one lets PostgreSQL work on several
+ * batches at once, but batches that take register numbers of the same units then lock the units' counters in
+ * different orders and deadlock; PostgreSQL settles that after its `deadlock_timeout` (1 s), and the losing
+ * blocks run again. `retries`: how often a block, or a batch whose COMMIT failed, runs again when the database
+ * gave up on it because of another transaction (a deadlock, a serialisation failure, a busy file; default 5).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly maxBatch?: number
+  readonly committers?: number
+  readonly retries?: number
+}
+
+interface Job {
+  readonly run: Effect.Effect<unknown, unknown>
+  readonly done: Deferred.Deferred<unknown, unknown>
+  abandoned: boolean
+  /** How often it ran and lost to another transaction. */
+  tries: number
+}
+
+const contended = (cause: Cause.Cause<unknown>) =>
+  Cause.failures(cause).pipe((failures) => [...failures].some(isContention))
+
+const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) =>
+  new Transaction.TransactionError({
+    reason,
+    message:
+      reason === "contention"
+        ? "Other writers kept winning; nothing was stored. Trying again later is safe."
+        : "The database could not store this; nothing was stored, or the database could not confirm the commit.",
+    cause
+  })
+
+/**
+ * The port over the `SqlClient` in context. Its committer fibers live in the scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options = {}
+): Effect.Effect<Transaction.Transaction["Type"], never, SqlClient | Scope.Scope> =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient
+    const maxBatch = Math.max(1, options.maxBatch ?? 128)
+    const committers = Math.max(1, options.committers ?? 1)
+    const retries = Math.max(0, options.retries ?? 5)
+    const queue = yield* Queue.unbounded<Job>()
+    const liveClock = Clock.make()
+
+    // Jittered, so that two instances that deadlocked do not meet again at once; on the real clock even under a
+    // test clock, which would otherwise hold every caller until the test moved it.
+    const pause = (tries: number) =>
+      Effect.flatMap(Random.nextIntBetween(5, 20 * (tries + 1)), (millis) =>
+        Effect.withClock(Effect.sleep(Duration.millis(millis)), liveClock)
+      )
+
+    // A block that lost to another transaction (a deadlock, say) has been rolled back to its savepoint: it runs
+    // again in a later batch, once this one has committed and let go of its locks, rather than failing its caller
+    // or undoing its neighbours. After `retries` runs it keeps its error.
+    const again = (job: Job) => Effect.forkDaemon(Effect.zipRight(pause(job.tries++), Queue.offer(queue, job)))
+
+    // One transaction: every block in its own savepoint, then COMMIT.
+    const attempt = (batch: ReadonlyArray<Job>) =>
+      sql.withTransaction(
+        Effect.gen(function* () {
+          const settled: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
+          const contended_: Array<Job> = []
+          for (const job of batch) {
+            const exit = yield* Effect.exit(sql.withTransaction(job.run))
+            if (Exit.isFailure(exit) && job.tries < retries && contended(exit.cause)) contended_.push(job)
+            else settled.push([job, exit])
+          }
+          return { settled, contended: contended_ }
+        })
+      )
+
+    // When the COMMIT itself loses (a busy file, a serialisation failure), the whole batch runs again.
+    const commit = (batch: ReadonlyArray<Job>) =>
+      Effect.gen(function* () {
+        for (let tries = 0; ; tries++) {
+          const outcome = yield* Effect.exit(attempt(batch))
+          if (Exit.isSuccess(outcome)) {
+            yield* Effect.forEach(outcome.value.settled, ([job, exit]) => Deferred.done(job.done, exit), {
+              discard: true
+            })
+            yield* Effect.forEach(outcome.value.contended, again, { discard: true })
+            return
+          }
+          const contention = contended(outcome.cause)
+          if (contention && tries < retries) {
+            yield* pause(tries)
+            continue
+          }
+          const error = failed(contention ? "contention" : "unavailable", Cause.squash(outcome.cause))
+          yield* Effect.forEach(batch, (job) => Deferred.fail(job.done, error), { discard: true })
+          return
+        }
+      })
+
+    const committer = Effect.gen(function* () {
+      const first = yield* Queue.take(queue)
+      const rest = yield* Queue.takeUpTo(queue, maxBatch - 1)
+      const batch = [first, ...rest].filter((job) => !job.abandoned)
+      if (batch.length === 0) return
+      // A committer never dies: a defect in a batch fails that batch's callers, and the next batch goes on.
+      // Stopped mid-batch (storage is closing), it tells the batch's callers that nothing was confirmed.
+      yield* commit(batch).pipe(
+        Effect.catchAllCause((cause) =>
+          Effect.forEach(batch, (job) => Deferred.failCause(job.done, cause), { discard: true })
+        ),
+        Effect.onInterrupt(() =>
+          Effect.forEach(batch, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
+            discard: true
+          })
+        )
+      )
+    }).pipe(Effect.forever)
+
+    for (let i = 0; i < committers; i++) yield* Effect.forkScoped(committer)
+
+    // Callers still waiting when storage closes are told so, rather than left waiting.
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(Queue.takeAll(queue), (jobs) =>
+        Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
+          discard: true
+        })
+      ).pipe(Effect.zipRight(Queue.shutdown(queue)))
+    )
+
+    const atomically = <A, E, R>(
+      effect: Effect.Effect<A, E, R>
+    ): Effect.Effect<A, E | Transaction.TransactionError, R> =>
+      Effect.gen(function* () {
+        // Inside a transaction already (a nested block, or a block run by a committer): join it.
+        if (Option.isSome(yield* Effect.serviceOption(TransactionConnection))) return yield* effect
+        // The block runs on a committer fiber: give it the caller's services, clock and log annotations.
+        const context = yield* Effect.context<R>()
+        const services = yield* FiberRef.get(currentServices)
+        const annotations = yield* FiberRef.get(FiberRef.currentLogAnnotations)
+        const run = effect.pipe(
+          Effect.provide(context),
+          Effect.locally(currentServices, services),
+          Effect.locally(FiberRef.currentLogAnnotations, annotations)
+        )
+        const job: Job = { run, done: yield* Deferred.make<unknown, unknown>(), abandoned: false, tries: 0 }
+        yield* Queue.offer(queue, job)
+        return (yield* Deferred.await(job.done).pipe(
+          Effect.onInterrupt(() =>
+            Effect.sync(() => {
+              job.abandoned = true
+            })
+          )
+        )) as A
+      }) as Effect.Effect<A, E | Transaction.TransactionError, R>
+
+    return Transaction.Transaction.of({ atomically })
+  })
+
+/**
+ * The port as a layer over the `SqlClient` in context (`SqlStorage.layer` includes it).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: Options): Layer.Layer<Transaction.Transaction, never, SqlClient> =>
+  Layer.scoped(Transaction.Transaction, make(options))

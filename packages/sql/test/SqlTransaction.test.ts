@@ -1,0 +1,251 @@
+import { SqlClient } from "@effect/sql/SqlClient"
+import { describe, expect, it } from "@effect/vitest"
+import {
+  Actor,
+  Binding,
+  Calendar,
+  Category,
+  InboundMessage,
+  Intake,
+  IntakeLedger,
+  Outbox,
+  type Tip,
+  TipStore,
+  Tips,
+  Transaction,
+  UnitDirectory
+} from "@tinbao/core"
+import { SqlTipStore } from "@tinbao/sql"
+import { NinhBinh } from "@tinbao/testkit"
+import { Context, Data, DateTime, Effect, Exit, Fiber, Layer, Redacted, Scope } from "effect"
+import { backends } from "./backends.js"
+import { vaultConfig } from "./fixtures.js"
+
+class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
+
+const count = (table: string) =>
+  Effect.flatMap(SqlClient, (sql) =>
+    Effect.map(sql.unsafe<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`), (rows) => Number(rows[0]!.n))
+  )
+
+const entry = (n: number): IntakeLedger.Entry => ({ tip: `T-${n}` as Tip.TipId, at: n })
+
+const unit = NinhBinh.unitIds.ninhTien
+const officer = Actor.make("can-bo-ninh-tien", unit, ["officer", "leader"])
+const receiveInput: Tips.Receive = {
+  unit,
+  channel: "zalo",
+  channelId: "oa-ninh-tien",
+  identity: Redacted.make({ channel: "oa-ninh-tien", platformUserId: "zalo-user-1" }),
+  reporterKind: "individual",
+  legalType: "to_giac",
+  category: Category.CategoryId.make("stolen_property"),
+  summary: "Mất trộm xe máy trước cửa nhà văn hoá thôn."
+}
+
+const recordUnits = Effect.flatMap(UnitDirectory.UnitDirectory, (d) => d.record(NinhBinh.changes))
+
+// Tip events a store wrote, and then the disk went away before the caller heard back.
+const storeThatFailsAfterWriting = Layer.effect(
+  TipStore.TipStore,
+  Effect.map(SqlTipStore.make, (store) =>
+    TipStore.TipStore.of({
+      ...store,
+      append: (batch) =>
+        Effect.zipRight(
+          store.append(batch),
+          new TipStore.TipStoreError({ reason: "unavailable", message: "The disk went away." })
+        )
+    })
+  )
+)
+
+for (const backend of backends()) {
+  describe(`SqlTransaction on ${backend.name}`, () => {
+    it.live("stores the blocks of a batch together, except the one that failed, whose caller gets its own error", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const exits = yield* Effect.forEach(
+          Array.from({ length: 40 }, (_, n) => n),
+          (n) =>
+            Transaction.atomically(
+              Effect.gen(function* () {
+                yield* ledger.put(`a:${n}`, entry(n))
+                yield* ledger.put(`b:${n}`, entry(n))
+                if (n % 13 === 7) return yield* new Boom({ n })
+                return n
+              })
+            ).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        const failed = exits.flatMap((exit, n) => (exit._tag === "Failure" ? [n] : []))
+        expect(failed).toEqual([7, 20, 33])
+        expect(yield* count("intake_ledger")).toBe(2 * (40 - 3))
+        for (const n of failed) {
+          expect((yield* ledger.get(`a:${n}`))._tag).toBe("None")
+          expect(String(exits[n])).toContain("Boom")
+        }
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("joins a nested block to the outer one: the outer failure undoes both", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const error = yield* Effect.flip(
+          Transaction.atomically(
+            Effect.gen(function* () {
+              yield* Transaction.atomically(ledger.put("inner", entry(1)))
+              yield* ledger.put("outer", entry(2))
+              return yield* new Boom({ n: 0 })
+            })
+          )
+        )
+        expect(error._tag).toBe("Boom")
+        expect(yield* count("intake_ledger")).toBe(0)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("runs a batch again when a block lost to another transaction, and stores it once", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        let runs = 0
+        const block = Effect.gen(function* () {
+          runs++
+          yield* ledger.put(`attempt:${runs}`, entry(runs))
+          // What a driver reports for a deadlock: the database picked this transaction to give up.
+          if (runs === 1) return yield* Effect.fail({ code: "40P01", message: "deadlock detected" })
+          return runs
+        })
+        expect(yield* Transaction.atomically(block)).toBe(2)
+        expect(yield* count("intake_ledger")).toBe(1)
+        expect((yield* ledger.get("attempt:1"))._tag).toBe("None")
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("gives up after the retries, with the block's own error and nothing stored", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        let runs = 0
+        const error = yield* Effect.flip(
+          Transaction.atomically(
+            Effect.zipRight(
+              Effect.suspend(() => ledger.put(`attempt:${++runs}`, entry(runs))),
+              Effect.fail({ code: "SQLITE_BUSY", message: "database is locked" })
+            )
+          )
+        )
+        expect(error).toEqual({ code: "SQLITE_BUSY", message: "database is locked" })
+        expect(runs).toBe(3)
+        expect(yield* count("intake_ledger")).toBe(0)
+      }).pipe(Effect.provide(backend.fresh()({ ...vaultConfig(), groupCommit: { retries: 2 } })))
+    )
+
+    it.live("receives a tip atomically: a failure after the append leaves no register number and no sealed alias", () =>
+      Effect.gen(function* () {
+        yield* recordUnits
+        const tips = yield* Tips.Tips
+        const error = yield* Effect.flip(tips.receive(officer, receiveInput))
+        expect(error._tag).toBe("TipStoreError")
+        expect(yield* count("register_entries")).toBe(0)
+        expect(yield* count("vault")).toBe(0)
+        expect(yield* count("tip_events")).toBe(0)
+      }).pipe(
+        Effect.provide(
+          Tips.layer().pipe(
+            Layer.provide(storeThatFailsAfterWriting),
+            Layer.provideMerge(Calendar.layerVietnam),
+            Layer.provideMerge(backend.fresh()(vaultConfig()))
+          )
+        )
+      )
+    )
+
+    it.live("takes a message in atomically: when the acknowledgement cannot be queued, no tip is left behind", () =>
+      Effect.gen(function* () {
+        yield* recordUnits
+        yield* Effect.flatMap(Binding.Bindings, (b) => b.bind(new Binding.Binding({ channel: "web:ninh-tien", unit })))
+        const intake = yield* Intake.Intake
+        const message = InboundMessage.InboundMessage.make({
+          kind: "message",
+          channel: "web:ninh-tien",
+          platformMessageId: "m-1",
+          conversation: { kind: "direct", id: "reporter-1" },
+          sender: Redacted.make({ platformUserId: "reporter-1" }),
+          text: "Có người lạ đột nhập kho hợp tác xã",
+          sentAt: DateTime.unsafeMake(Date.UTC(2024, 2, 4, 2))
+        })
+        const error = yield* Effect.flip(intake.handle(message, "web"))
+        expect(error._tag).toBe("OutboxError")
+        for (const table of ["tip_events", "register_entries", "vault", "intake_ledger", "outbox"]) {
+          expect([table, yield* count(table)]).toEqual([table, 0])
+        }
+      }).pipe(
+        Effect.provide(
+          Intake.layer().pipe(
+            Layer.provide(
+              Layer.succeed(
+                Outbox.Outbox,
+                Outbox.Outbox.of({
+                  ...Outbox.makeEncoded(Outbox.makeMemoryEncoded()),
+                  enqueue: () => new Outbox.OutboxError({ reason: "unavailable", message: "The outbox is full." })
+                })
+              )
+            ),
+            Layer.provideMerge(Tips.layer()),
+            Layer.provideMerge(Calendar.layerVietnam),
+            Layer.provideMerge(backend.fresh()(vaultConfig()))
+          )
+        )
+      )
+    )
+
+    it.live("tells callers still waiting when storage closes, instead of leaving them waiting", () =>
+      Effect.gen(function* () {
+        const scope = yield* Scope.make()
+        // One committer, so that the blocks queued behind the running one are still waiting when storage closes.
+        const config = { ...vaultConfig(), groupCommit: { committers: 1 } }
+        const services = yield* Layer.buildWithScope(backend.fresh()(config), scope)
+        const transaction = Context.get(services, Transaction.Transaction)
+        const ledger = Context.get(services, IntakeLedger.IntakeLedger)
+        const running = yield* Effect.fork(
+          transaction.atomically(Effect.zipRight(ledger.put("a", entry(1)), Effect.sleep("2 seconds")))
+        )
+        yield* Effect.sleep("100 millis")
+        const queued = yield* Effect.fork(
+          Effect.all(
+            Array.from({ length: 8 }, (_, n) => transaction.atomically(ledger.put(`b:${n}`, entry(n)))),
+            { concurrency: "unbounded" }
+          )
+        )
+        yield* Effect.sleep("100 millis")
+        yield* Scope.close(scope, Exit.void)
+        for (const exit of [yield* Fiber.await(running), yield* Fiber.await(queued)]) {
+          expect(exit._tag).toBe("Failure")
+          expect(String(exit)).toContain("TransactionError")
+        }
+      }).pipe(Effect.timeout("10 seconds"))
+    )
+
+    if (backend.name === "postgresql") {
+      it.live("commits blocks that arrive together in fewer transactions than blocks", () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient
+          const ledger = yield* IntakeLedger.IntakeLedger
+          const txids = yield* Effect.forEach(
+            Array.from({ length: 60 }, (_, n) => n),
+            (n) =>
+              Transaction.atomically(
+                Effect.zipRight(
+                  ledger.put(`k:${n}`, entry(n)),
+                  Effect.map(sql<{ id: string }>`SELECT txid_current()::text AS id`, (rows) => rows[0]!.id)
+                )
+              ),
+            { concurrency: "unbounded" }
+          )
+          expect(new Set(txids).size).toBeLessThan(txids.length)
+          expect(yield* count("intake_ledger")).toBe(60)
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+      )
+    }
+  })
+}
