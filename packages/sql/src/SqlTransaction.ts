@@ -79,6 +79,7 @@ export const make = (
     const committers = Math.max(1, options.committers ?? 1)
     const retries = Math.max(0, options.retries ?? 5)
     const queue = yield* Queue.unbounded<Job>()
+    const scope = yield* Effect.scope
     const liveClock = Clock.make()
 
     // Jittered, so that two instances that deadlocked do not meet again at once; on the real clock even under a
@@ -91,7 +92,14 @@ export const make = (
     // A block that lost to another transaction (a deadlock, say) has been rolled back to its savepoint: it runs
     // again in a later batch, once this one has committed and let go of its locks, rather than failing its caller
     // or undoing its neighbours. After `retries` runs it keeps its error.
-    const again = (job: Job) => Effect.forkDaemon(Effect.zipRight(pause(job.tries++), Queue.offer(queue, job)))
+    const again = (job: Job) =>
+      Effect.forkIn(
+        Effect.zipRight(pause(job.tries++), Queue.offer(queue, job)).pipe(
+          // Storage closed during the pause: the caller is told, not left waiting.
+          Effect.onInterrupt(() => Deferred.fail(job.done, failed("unavailable", "storage closed")))
+        ),
+        scope
+      )
 
     // One transaction: every block in its own savepoint, then COMMIT.
     const attempt = (batch: ReadonlyArray<Job>) =>
