@@ -30,6 +30,19 @@ export class TransactionError extends Schema.TaggedError<TransactionError>("@tin
 ) {}
 
 /**
+ * How a block is committed. `key`: blocks with the same key are committed in the order they arrive, one batch at
+ * a time, while blocks with other keys may be committed at once. Give the unit whose register the block numbers a
+ * tip in: two batches then never wait for each other's register counters (on a shared database they would
+ * otherwise deadlock). Without a key, a block goes wherever there is room.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly key?: string | undefined
+}
+
+/**
  * The port.
  *
  * @since 0.1.0
@@ -42,7 +55,10 @@ export class Transaction extends Context.Tag("@tinbao/core/Transaction")<
      * Runs `effect` so that every storage write in it commits together, or none does. The result is returned
      * only once it is stored. A call inside another joins it.
      */
-    readonly atomically: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | TransactionError, R>
+    readonly atomically: <A, E, R>(
+      effect: Effect.Effect<A, E, R>,
+      options?: Options
+    ) => Effect.Effect<A, E | TransactionError, R>
   }
 >() {}
 
@@ -53,9 +69,10 @@ export class Transaction extends Context.Tag("@tinbao/core/Transaction")<
  * @category combinators
  */
 export const atomically = <A, E, R>(
-  effect: Effect.Effect<A, E, R>
+  effect: Effect.Effect<A, E, R>,
+  options?: Options
 ): Effect.Effect<A, E | TransactionError, R | Transaction> =>
-  Effect.flatMap(Transaction, (transaction) => transaction.atomically(effect))
+  Effect.flatMap(Transaction, (transaction) => transaction.atomically(effect, options))
 
 /**
  * For the memory stores: runs the effect as it is. Memory keeps nothing across a crash, so there is nothing to

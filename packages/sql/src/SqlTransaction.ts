@@ -28,11 +28,12 @@ import { isContention } from "./internal/sqlErrors.js"
 
 /**
  * How blocks are grouped. `maxBatch`: the most blocks in one database transaction (default 128).
- * `committers`: transactions in flight at once (default 1). More than one lets PostgreSQL work on several
- * batches at once, but batches that take register numbers of the same units then lock the units' counters in
- * different orders and deadlock; PostgreSQL settles that after its `deadlock_timeout` (1 s), and the losing
- * blocks run again. `retries`: how often a block, or a batch whose COMMIT failed, runs again when the database
- * gave up on it because of another transaction (a deadlock, a serialisation failure, a busy file; default 5).
+ * `committers`: transactions in flight at once (default 1 on SQLite, which has one writer anyway, and 4 on
+ * PostgreSQL). Blocks with the same `key` (the unit, for intake) always go to the same committer, so that two
+ * batches never take the same unit's register counter, which would make them wait for each other or deadlock;
+ * blocks without a key take turns. `retries`: how often a block, or a batch whose COMMIT failed, runs again
+ * when the database gave up on it because of another transaction (a deadlock, a serialisation failure, a busy
+ * file; default 5).
  *
  * @since 0.1.0
  * @category models
@@ -49,6 +50,17 @@ interface Job {
   abandoned: boolean
   /** How often it ran and lost to another transaction. */
   tries: number
+  /** The queue of the committer that writes it: by its key, so that one key's blocks stay in order. */
+  readonly queue: Queue.Queue<Job>
+}
+
+// The committer of a key: FNV-1a, then MurmurHash3's finaliser, so that every character counts.
+const committerOf = (key: string, committers: number): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return ((h ^ (h >>> 16)) >>> 0) % committers
 }
 
 const contended = (cause: Cause.Cause<unknown>) =>
@@ -76,9 +88,10 @@ export const make = (
   Effect.gen(function* () {
     const sql = yield* SqlClient
     const maxBatch = Math.max(1, options.maxBatch ?? 128)
-    const committers = Math.max(1, options.committers ?? 1)
+    const committers = Math.max(1, options.committers ?? sql.onDialectOrElse({ pg: () => 4, orElse: () => 1 }))
     const retries = Math.max(0, options.retries ?? 5)
-    const queue = yield* Queue.unbounded<Job>()
+    const queues = yield* Effect.forEach(Array.from({ length: committers }), () => Queue.unbounded<Job>())
+    let turn = 0
     const scope = yield* Effect.scope
     const liveClock = Clock.make()
 
@@ -94,7 +107,7 @@ export const make = (
     // or undoing its neighbours. After `retries` runs it keeps its error.
     const again = (job: Job) =>
       Effect.forkIn(
-        Effect.zipRight(pause(job.tries++), Queue.offer(queue, job)).pipe(
+        Effect.zipRight(pause(job.tries++), Queue.offer(job.queue, job)).pipe(
           // Storage closed during the pause: the caller is told, not left waiting.
           Effect.onInterrupt(() => Deferred.fail(job.done, failed("unavailable", "storage closed")))
         ),
@@ -139,38 +152,45 @@ export const make = (
         }
       })
 
-    const committer = Effect.gen(function* () {
-      const first = yield* Queue.take(queue)
-      const rest = yield* Queue.takeUpTo(queue, maxBatch - 1)
-      const batch = [first, ...rest].filter((job) => !job.abandoned)
-      if (batch.length === 0) return
-      // A committer never dies: a defect in a batch fails that batch's callers, and the next batch goes on.
-      // Stopped mid-batch (storage is closing), it tells the batch's callers that nothing was confirmed.
-      yield* commit(batch).pipe(
-        Effect.catchAllCause((cause) =>
-          Effect.forEach(batch, (job) => Deferred.failCause(job.done, cause), { discard: true })
-        ),
-        Effect.onInterrupt(() =>
-          Effect.forEach(batch, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
-            discard: true
-          })
+    const committer = (queue: Queue.Queue<Job>) =>
+      Effect.gen(function* () {
+        const first = yield* Queue.take(queue)
+        const rest = yield* Queue.takeUpTo(queue, maxBatch - 1)
+        const batch = [first, ...rest].filter((job) => !job.abandoned)
+        if (batch.length === 0) return
+        // A committer never dies: a defect in a batch fails that batch's callers, and the next batch goes on.
+        // Stopped mid-batch (storage is closing), it tells the batch's callers that nothing was confirmed.
+        yield* commit(batch).pipe(
+          Effect.catchAllCause((cause) =>
+            Effect.forEach(batch, (job) => Deferred.failCause(job.done, cause), { discard: true })
+          ),
+          Effect.onInterrupt(() =>
+            Effect.forEach(batch, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
+              discard: true
+            })
+          )
         )
-      )
-    }).pipe(Effect.forever)
+      }).pipe(Effect.forever)
 
-    for (let i = 0; i < committers; i++) yield* Effect.forkScoped(committer)
+    for (const queue of queues) yield* Effect.forkScoped(committer(queue))
 
     // Callers still waiting when storage closes are told so, rather than left waiting.
     yield* Effect.addFinalizer(() =>
-      Effect.flatMap(Queue.takeAll(queue), (jobs) =>
-        Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
-          discard: true
-        })
-      ).pipe(Effect.zipRight(Queue.shutdown(queue)))
+      Effect.forEach(
+        queues,
+        (queue) =>
+          Effect.flatMap(Queue.takeAll(queue), (jobs) =>
+            Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
+              discard: true
+            })
+          ).pipe(Effect.zipRight(Queue.shutdown(queue))),
+        { discard: true }
+      )
     )
 
     const atomically = <A, E, R>(
-      effect: Effect.Effect<A, E, R>
+      effect: Effect.Effect<A, E, R>,
+      options?: Transaction.Options
     ): Effect.Effect<A, E | Transaction.TransactionError, R> =>
       Effect.gen(function* () {
         // Inside a transaction already (a nested block, or a block run by a committer): join it.
@@ -184,7 +204,9 @@ export const make = (
           Effect.locally(currentServices, services),
           Effect.locally(FiberRef.currentLogAnnotations, annotations)
         )
-        const job: Job = { run, done: yield* Deferred.make<unknown, unknown>(), abandoned: false, tries: 0 }
+        const key = options?.key
+        const queue = queues[key === undefined ? turn++ % committers : committerOf(key, committers)]!
+        const job: Job = { run, done: yield* Deferred.make<unknown, unknown>(), abandoned: false, tries: 0, queue }
         yield* Queue.offer(queue, job)
         return (yield* Deferred.await(job.done).pipe(
           Effect.onInterrupt(() =>

@@ -151,14 +151,13 @@ export const make = (options: Options = {}) =>
 
     const receiveNew = (
       message: InboundMessage,
+      route: Option.Option<Routing.Route>,
       conversation: InboundMessage["conversation"],
       platform: Tip["channel"],
       fingerprint: string,
       at: number
     ) =>
       Effect.gen(function* () {
-        const binding = yield* bindings.resolve(message.channel, message.conversation.id)
-        const route = Routing.route(rules, message, binding, taxonomy)
         if (Option.isNone(route)) return Option.none<Tip>()
         const { category, rule, unit } = route.value
         const sender = Redacted.value(message.sender)
@@ -215,6 +214,11 @@ export const make = (options: Options = {}) =>
         const conversation =
           message.conversation.kind === "direct" ? { kind: "direct" as const, id: fingerprint } : message.conversation
         const thread = `thread:${message.channel}:${conversation.id}:${fingerprint}`
+        // Routed before the block: its unit is the block's key, so that a group commit writes each unit's tips in
+        // one stream and two batches never wait for each other's register counters.
+        const binding = yield* bindings.resolve(message.channel, message.conversation.id)
+        const route = Routing.route(rules, message, binding, taxonomy)
+        const partition = Option.match(route, { onNone: () => undefined, onSome: (r) => r.unit })
         // Dedupe, routing, the tip, the ledger and the acknowledgement commit together: a redelivery after a
         // crash finds either all of them (a duplicate) or none (taken in anew), never a tip without its answer.
         return yield* locks[stripeOf(thread)]!.withPermits(1)(
@@ -245,11 +249,12 @@ export const make = (options: Options = {}) =>
                 yield* remember(tip.id)
                 return { _tag: "Appended", tip, by: continued.value.by } satisfies Outcome
               }
-              const created = yield* receiveNew(message, conversation, platform, fingerprint, at)
+              const created = yield* receiveNew(message, route, conversation, platform, fingerprint, at)
               if (Option.isNone(created)) return { _tag: "Unrouted", channel: message.channel } satisfies Outcome
               yield* remember(created.value.id)
               return { _tag: "Created", tip: created.value } satisfies Outcome
-            })
+            }),
+            partition === undefined ? undefined : { key: partition }
           )
         )
       })

@@ -98,7 +98,8 @@ export const make = (options: Options = {}) =>
             message: "Only a state agency, in writing, can recommend prosecution (kiến nghị khởi tố)."
           })
         }
-        // The sealed identity, the register number and the tip are one fact: all stored, or none.
+        // The sealed identity, the register number and the tip are one fact: all stored, or none. Keyed by the
+        // unit, whose register counter the block takes.
         return yield* transaction.atomically(
           Effect.gen(function* () {
             const alias = yield* vault.seal(input.identity)
@@ -131,7 +132,8 @@ export const make = (options: Options = {}) =>
             )
             const [state] = yield* store.append([{ tip, expectedVersion: 0, events: [received] }])
             return state!
-          })
+          }),
+          { key: input.unit }
         )
       })
 
