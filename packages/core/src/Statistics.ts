@@ -18,18 +18,19 @@ import { Context, type Effect, Either, type Layer, Schema } from "effect"
 import type { AccessDenied } from "./Access.js"
 import type { Actor } from "./Actor.js"
 import type { Calendar, HolidayCalendar } from "./Calendar.js"
+import type { CategoryId, LegalType } from "./Category.js"
 import * as Category from "./Category.js"
 import * as Deadline from "./Deadline.js"
 import * as facts from "./internal/statisticsFacts.js"
 import * as fold from "./internal/statisticsFold.js"
-import type * as measures from "./internal/statisticsMeasures.js"
 import * as plan_ from "./internal/statisticsPlan.js"
 import * as schema from "./internal/statisticsSchema.js"
 import * as service from "./internal/statisticsService.js"
 import type { Label } from "./Label.js"
-import type { ChannelKind } from "./Tip.js"
+import type { ChannelKind, Status, TipId } from "./Tip.js"
 import type { TipEvent } from "./TipEvent.js"
 import type { StoredEvent, TipStore } from "./TipStore.js"
+import type { UnitId } from "./Unit.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
 import type { UnitHierarchy } from "./UnitHierarchy.js"
 
@@ -407,7 +408,7 @@ export const layerMemory: (
  * @since 0.1.0
  * @category adapters
  */
-export type Tally = measures.Tally
+export type Tally = Omit<Measures, "resolutionRate" | "reach">
 
 /**
  * A deadline of one version of a tip, in epoch millis: when it falls due, when it was met (`undefined` while not),
@@ -416,7 +417,13 @@ export type Tally = measures.Tally
  * @since 0.1.0
  * @category adapters
  */
-export type DeadlineFact = facts.DeadlineFact
+export interface DeadlineFact {
+  readonly dueAt: number
+  /** When it was met; `undefined` while it is not, so that its status (pending or missed) is read at a period's end. */
+  readonly closedAt: number | undefined
+  /** Met late (only when met): decided by `Deadline.of`, which also knows the suspension's grace. */
+  readonly late: boolean
+}
 
 /**
  * Where a deadline of a version is kept: one per kind, and the transfer deadline a second time as it runs for a
@@ -425,7 +432,7 @@ export type DeadlineFact = facts.DeadlineFact
  * @since 0.1.0
  * @category adapters
  */
-export type DeadlineSlot = facts.DeadlineSlot
+export type DeadlineSlot = Deadline.Kind | "transfer_remote"
 
 /**
  * What statistics count of one version of a tip (its state after that many events): the state counts for a period
@@ -434,7 +441,34 @@ export type DeadlineSlot = facts.DeadlineSlot
  * @since 0.1.0
  * @category adapters
  */
-export type VersionFacts = facts.VersionFacts
+export interface VersionFacts {
+  readonly version: number
+  /** The latest event instant up to this version: the state is the tip's as of a period's end after it. */
+  readonly since: number
+  /** `since` of the next version, or `undefined` for the current one: the state counts for ends in `(since, until]`. */
+  readonly until: number | undefined
+  readonly status: Status
+  readonly open: boolean
+  readonly unit: UnitId
+  readonly category: CategoryId
+  readonly legalType: LegalType
+  readonly outcome: OutcomeKey
+  readonly acknowledgedAt: number | undefined
+  readonly acceptedAt: number | undefined
+  readonly decidedAt: number | undefined
+  /**
+   * The decisions that can be a period's last: the last one, then each earlier one later than all after it, in
+   * ascending order. The last decision of a period starting at `s` is the first of them at or after `s`. With event
+   * times in order (the rule) there is one.
+   */
+  readonly decisions: ReadonlyArray<number>
+  /** Since when the current holder (`unit`) has held the tip. */
+  readonly heldSince: number
+  /** After this instant a closed tip has nothing left to count (every deadline fell due before). */
+  readonly lastDue: number
+  /** The deadlines by slot, or `"calendar"` when one falls in a year the calendar does not cover. */
+  readonly deadlines: { readonly [S in DeadlineSlot]?: DeadlineFact } | "calendar"
+}
 
 /**
  * A custody period that ended by a handover, final for any period ending after `since`.
@@ -442,7 +476,14 @@ export type VersionFacts = facts.VersionFacts
  * @since 0.1.0
  * @category adapters
  */
-export type Handover = facts.Handover
+export interface Handover {
+  readonly version: number
+  readonly seq: number
+  readonly unit: UnitId
+  readonly from: number
+  readonly until: number
+  readonly since: number
+}
 
 /**
  * What statistics count of one tip, version by version: hierarchy-independent facts (unit ids, instants, statuses,
@@ -451,7 +492,15 @@ export type Handover = facts.Handover
  * @since 0.1.0
  * @category adapters
  */
-export type TipFacts = facts.TipFacts
+export interface TipFacts {
+  readonly tip: TipId
+  readonly receivedAt: number
+  readonly receivingUnit: UnitId
+  readonly channel: ChannelKind
+  readonly channelId: string | undefined
+  readonly versions: ReadonlyArray<VersionFacts>
+  readonly handovers: ReadonlyArray<Handover>
+}
 
 /**
  * The facts of a tip from its whole log (from version `from` on, 1 by default), folded with the engine's own rules
@@ -473,7 +522,9 @@ export const tipFacts: (
  * @since 0.1.0
  * @category adapters
  */
-export type Place = plan_.Place
+export type Place =
+  | { readonly unit: UnitId; readonly answering: UnitId; readonly group: UnitId }
+  | { readonly unit: UnitId; readonly outside: true }
 
 /**
  * A unit version whose tips have a transfer deadline (a commune, remote or not), in force for receipts in
@@ -482,7 +533,12 @@ export type Place = plan_.Place
  * @since 0.1.0
  * @category adapters
  */
-export type TransferUnit = plan_.TransferUnit
+export interface TransferUnit {
+  readonly unit: UnitId
+  readonly from: number
+  readonly to: number | undefined
+  readonly remote: boolean
+}
 
 /**
  * The months of a query's month dimension, with the instant each starts.
@@ -490,7 +546,11 @@ export type TransferUnit = plan_.TransferUnit
  * @since 0.1.0
  * @category adapters
  */
-export type Months = plan_.Months
+export interface Months {
+  readonly dimension: Extract<Dimension, "calendar_month" | "police_month">
+  readonly keys: ReadonlyArray<string>
+  readonly starts: ReadonlyArray<number>
+}
 
 /**
  * Time at one unit, as a database counts it.
@@ -498,7 +558,13 @@ export type Months = plan_.Months
  * @since 0.1.0
  * @category adapters
  */
-export type CustodyTally = plan_.CustodyTally
+export interface CustodyTally {
+  readonly unit: UnitId
+  readonly periods: number
+  readonly handedOn: number
+  readonly heldAtEnd: number
+  readonly held: Durations
+}
 
 /**
  * What a storage adapter counted for a {@link Plan}.
@@ -506,7 +572,16 @@ export type CustodyTally = plan_.CustodyTally
  * @since 0.1.0
  * @category adapters
  */
-export type Aggregates = plan_.Aggregates
+export interface Aggregates {
+  readonly total: Tally
+  /** One per group met, its values in the order of the dimensions (the unit's group, the month's key). */
+  readonly groups: ReadonlyArray<{ readonly values: ReadonlyArray<string | null>; readonly tally: Tally }>
+  readonly custody: ReadonlyArray<CustodyTally>
+  readonly unplaced: number
+  /** Whether a counted tip has a deadline in a year the calendar does not cover. */
+  readonly calendarGap: boolean
+  readonly scanned: { readonly events: number; readonly tips: number }
+}
 
 /**
  * A query resolved against the unit hierarchy, for a storage adapter that counts in its database: the period's
@@ -516,7 +591,25 @@ export type Aggregates = plan_.Aggregates
  * @since 0.1.0
  * @category adapters
  */
-export type Plan = plan_.Plan
+export interface Plan {
+  readonly query: Query
+  readonly start: number
+  readonly end: number
+  readonly attribution: "receiving" | "holding"
+  readonly dimensions: ReadonlyArray<Dimension>
+  readonly months: Months | undefined
+  readonly filters: {
+    readonly categories?: ReadonlyArray<string>
+    readonly legalTypes?: ReadonlyArray<string>
+    readonly channels?: ReadonlyArray<string>
+    readonly channelIds?: ReadonlyArray<string>
+    readonly statuses?: ReadonlyArray<string>
+  }
+  readonly places: ReadonlyArray<Place>
+  readonly transferUnits: ReadonlyArray<TransferUnit>
+  /** The report of what was counted; a `calendar` error when a counted tip has a deadline the calendar cannot place. */
+  readonly finish: (aggregates: Aggregates) => Either.Either<Report, StatisticsError>
+}
 
 /**
  * The tally of a group with nothing in it.

@@ -1,80 +1,15 @@
 import * as DateTime from "effect/DateTime"
 import { type Calendar, HolidayCalendarError } from "../Calendar.js"
-import type { CategoryId, LegalType } from "../Category.js"
 import * as Deadline from "../Deadline.js"
 import * as LocalDate from "../LocalDate.js"
-import type { OutcomeKey } from "../Statistics.js"
-import { type ChannelKind, isOpenStatus, type Status, type TipId } from "../Tip.js"
+import type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts } from "../Statistics.js"
+import { isOpenStatus } from "../Tip.js"
 import type { TipEvent, TipReceived } from "../TipEvent.js"
 import { Unit, type UnitId } from "../Unit.js"
 import { Projection } from "./statisticsProjection.js"
 import { lastDueOf, outcomeOf } from "./statisticsTip.js"
 
-/** A deadline of one version of a tip, in epoch millis: when it falls due, and when and how it was met. */
-export interface DeadlineFact {
-  readonly dueAt: number
-  /** When it was met; `undefined` while it is not, so that its status (pending or missed) is read at a period's end. */
-  readonly closedAt: number | undefined
-  /** Met late (only when met): decided by `Deadline.of`, which also knows the suspension's grace. */
-  readonly late: boolean
-}
-
-/** Where a deadline is kept: one per kind, and the transfer deadline twice, as for a remote commune too. */
-export type DeadlineSlot = Deadline.Kind | "transfer_remote"
-
-/** The statistics facts of one version of a tip: its state after that many events. */
-export interface VersionFacts {
-  readonly version: number
-  /** The latest event instant up to this version: the state is the tip's as of a period's end after it. */
-  readonly since: number
-  /** `since` of the next version, or `undefined` for the current one: the state counts for ends in `(since, until]`. */
-  readonly until: number | undefined
-  readonly status: Status
-  readonly open: boolean
-  readonly unit: UnitId
-  readonly category: CategoryId
-  readonly legalType: LegalType
-  readonly outcome: OutcomeKey
-  readonly acknowledgedAt: number | undefined
-  readonly acceptedAt: number | undefined
-  readonly decidedAt: number | undefined
-  /**
-   * The decisions that can be a period's last: the last one, then each earlier one later than all after it, in
-   * ascending order. The last decision of a period starting at `s` is the first of them at or after `s`. With event
-   * times in order (the rule) there is one.
-   */
-  readonly decisions: ReadonlyArray<number>
-  /** Since when the current holder (`unit`) has held the tip. */
-  readonly heldSince: number
-  /** After this instant a closed tip has nothing left to count (every deadline fell due before). */
-  readonly lastDue: number
-  /** The deadlines by slot, or `"calendar"` when one falls in a year the calendar does not cover. */
-  readonly deadlines: { readonly [S in DeadlineSlot]?: DeadlineFact } | "calendar"
-}
-
-/**
- * A custody period that ended by a handover: who held the tip, from when until when; the handover made `version`,
- * and counts for a period's end after `since`.
- */
-export interface Handover {
-  readonly version: number
-  readonly seq: number
-  readonly unit: UnitId
-  readonly from: number
-  readonly until: number
-  readonly since: number
-}
-
-/** What statistics count of one tip, version by version, independent of the unit hierarchy. */
-export interface TipFacts {
-  readonly tip: TipId
-  readonly receivedAt: number
-  readonly receivingUnit: UnitId
-  readonly channel: ChannelKind
-  readonly channelId: string | undefined
-  readonly versions: ReadonlyArray<VersionFacts>
-  readonly handovers: ReadonlyArray<Handover>
-}
+export type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts }
 
 /** The basis of the facts: the calendar and the policy their deadlines are computed with. */
 export interface FactsOptions {

@@ -1,5 +1,5 @@
 import type { Kind, Status } from "../Deadline.js"
-import type { Durations, Measures } from "../Statistics.js"
+import type { Durations, Measures, Tally } from "../Statistics.js"
 
 /** The deadline kinds, in the order reports show them. */
 export const kinds: ReadonlyArray<Kind> = [
@@ -105,12 +105,6 @@ export const durations = (samples: ReadonlyArray<number>): Durations => {
   }
 }
 
-/**
- * The counted part of a group's measures, before the rate and the reach: what the in-memory engine accumulates, and
- * what a storage adapter that counts in its database hands over.
- */
-export type Tally = Omit<Measures, "resolutionRate" | "reach">
-
 /** The measures of a tally; `reach` is given, since it does not come from tips. */
 export const measuresOf = (tally: Tally, reach: number | null): Measures => ({
   receivedInPeriod: tally.receivedInPeriod,
@@ -157,3 +151,5 @@ export const measures = (acc: Acc, reach: number | null): Measures => {
     reach
   )
 }
+
+export type { Tally }

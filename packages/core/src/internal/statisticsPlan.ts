@@ -7,7 +7,19 @@ import * as Deadline from "../Deadline.js"
 import { AliasId } from "../IdentityVault.js"
 import * as LocalDate from "../LocalDate.js"
 import * as StatisticalPeriod from "../StatisticalPeriod.js"
-import type { Compliance, Dimension, Durations, Query, Report } from "../Statistics.js"
+import type {
+  Aggregates,
+  Compliance,
+  CustodyTally,
+  Durations,
+  Months,
+  Place,
+  Plan,
+  Query,
+  Report,
+  Tally,
+  TransferUnit
+} from "../Statistics.js"
 import { StatisticsError } from "../Statistics.js"
 import { evolve, TipId } from "../Tip.js"
 import { TipReceived } from "../TipEvent.js"
@@ -16,72 +28,12 @@ import * as UnitHierarchy from "../UnitHierarchy.js"
 import { probes } from "./statisticsFacts.js"
 import { reachOf } from "./statisticsFold.js"
 import { describe, groupKey, keyOf, type Values } from "./statisticsGroups.js"
-import { measuresOf, type Tally } from "./statisticsMeasures.js"
+import { measuresOf } from "./statisticsMeasures.js"
 import { type MonthDimension, monthKeys, periodLabel, rangeOf, windowOf } from "./statisticsPeriod.js"
 import { makeScope } from "./statisticsUnits.js"
 import { impl } from "./unitHierarchy.js"
 
-/** Where a unit's tips count on the query's date: for `answering`, in the root's child `group`; or outside the root. */
-export type Place =
-  | { readonly unit: UnitId; readonly answering: UnitId; readonly group: UnitId }
-  | { readonly unit: UnitId; readonly outside: true }
-
-/** While a unit received tips as a commune, whose transfer deadline runs: `[from, to)` in epoch millis. */
-export interface TransferUnit {
-  readonly unit: UnitId
-  readonly from: number
-  readonly to: number | undefined
-  readonly remote: boolean
-}
-
-/** The months of a query's month dimension, with the instant each one starts (the first may start before the period). */
-export interface Months {
-  readonly dimension: MonthDimension
-  readonly keys: ReadonlyArray<string>
-  readonly starts: ReadonlyArray<number>
-}
-
-/** Time at one unit, as a database counts it. */
-export interface CustodyTally {
-  readonly unit: UnitId
-  readonly periods: number
-  readonly handedOn: number
-  readonly heldAtEnd: number
-  readonly held: Durations
-}
-
-/** What a storage adapter counted for a plan. */
-export interface Aggregates {
-  readonly total: Tally
-  /** One per group met, its values in the order of the dimensions (the unit's group, the month's key). */
-  readonly groups: ReadonlyArray<{ readonly values: Values; readonly tally: Tally }>
-  readonly custody: ReadonlyArray<CustodyTally>
-  readonly unplaced: number
-  /** Whether a counted tip has a deadline in a year the calendar does not cover. */
-  readonly calendarGap: boolean
-  readonly scanned: { readonly events: number; readonly tips: number }
-}
-
-/** A query resolved against the hierarchy, for a storage adapter to count in its database. */
-export interface Plan {
-  readonly query: Query
-  readonly start: number
-  readonly end: number
-  readonly attribution: "receiving" | "holding"
-  readonly dimensions: ReadonlyArray<Dimension>
-  readonly months: Months | undefined
-  readonly filters: {
-    readonly categories?: ReadonlyArray<string>
-    readonly legalTypes?: ReadonlyArray<string>
-    readonly channels?: ReadonlyArray<string>
-    readonly channelIds?: ReadonlyArray<string>
-    readonly statuses?: ReadonlyArray<string>
-  }
-  readonly places: ReadonlyArray<Place>
-  readonly transferUnits: ReadonlyArray<TransferUnit>
-  /** The report of what was counted; a `calendar` error when a counted tip has a deadline the calendar cannot place. */
-  readonly finish: (aggregates: Aggregates) => Either.Either<Report, StatisticsError>
-}
+export type { Aggregates, CustodyTally, Months, Place, Plan, TransferUnit }
 
 const count = { met: 0, metLate: 0, missed: 0, pending: 0 }
 const none: Durations = { count: 0, meanMillis: null, p50Millis: null, p90Millis: null, p99Millis: null }
