@@ -139,6 +139,10 @@ const missing = (driver: string) => (cause: unknown) =>
     cause
   })
 
+// A layer over an optional driver, loaded when the layer is built: a missing package is a typed error naming it.
+const withDriver = <M, A, E>(load: () => Promise<M>, driver: string, build: (module: M) => Layer.Layer<A, E>) =>
+  Layer.unwrapEffect(Effect.map(Effect.tryPromise({ try: load, catch: missing(driver) }), build))
+
 const unreachable = (what: string) => (cause: unknown) =>
   new SqlMigrations.SqlStorageError({ reason: "unavailable", message: `${what} cannot be opened.`, cause })
 
@@ -181,27 +185,23 @@ export const layerSqlite = (
   Services | SqlClient,
   SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError
 > =>
-  Layer.unwrapEffect(
-    Effect.map(
-      Effect.tryPromise({
-        try: () => import("@effect/sql-sqlite-node/SqliteClient"),
-        catch: missing("@effect/sql-sqlite-node")
-      }),
-      (SqliteClient) => {
-        // The driver throws (a defect, not a failure) when the folder is missing or the file is not a database.
-        const client = SqliteClient.layer({ filename: options.filename }).pipe(
-          Layer.catchAllCause((cause) =>
-            Cause.isInterruptedOnly(cause)
-              ? Layer.failCause(cause as Cause.Cause<never>)
-              : Layer.fail(unreachable(`The SQLite database ${options.filename}`)(Cause.squash(cause)))
-          )
+  withDriver(
+    () => import("@effect/sql-sqlite-node/SqliteClient"),
+    "@effect/sql-sqlite-node",
+    (SqliteClient) => {
+      // The driver throws (a defect, not a failure) when the folder is missing or the file is not a database.
+      const client = SqliteClient.layer({ filename: options.filename }).pipe(
+        Layer.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Layer.failCause(cause as Cause.Cause<never>)
+            : Layer.fail(unreachable(`The SQLite database ${options.filename}`)(Cause.squash(cause)))
         )
-        return layer(options).pipe(
-          Layer.provide(sqlitePragmas(options.synchronous ?? "full")),
-          Layer.provideMerge(client)
-        )
-      }
-    )
+      )
+      return layer(options).pipe(
+        Layer.provide(sqlitePragmas(options.synchronous ?? "full")),
+        Layer.provideMerge(client)
+      )
+    }
   )
 
 /**
@@ -230,17 +230,16 @@ export const layerPg = (
   Services | SqlClient,
   SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError
 > =>
-  Layer.unwrapEffect(
-    Effect.map(
-      Effect.tryPromise({ try: () => import("@effect/sql-pg/PgClient"), catch: missing("@effect/sql-pg") }),
-      (PgClient) => {
-        const url = Redacted.isRedacted(options.url) ? options.url : Redacted.make(options.url)
-        const client = PgClient.layer({
-          url,
-          connectTimeout: options.connectTimeout ?? "10 seconds",
-          maxConnections: options.maxConnections ?? 10
-        }).pipe(Layer.mapError(unreachable("The PostgreSQL database")))
-        return layer(options).pipe(Layer.provideMerge(client))
-      }
-    )
+  withDriver(
+    () => import("@effect/sql-pg/PgClient"),
+    "@effect/sql-pg",
+    (PgClient) => {
+      const url = Redacted.isRedacted(options.url) ? options.url : Redacted.make(options.url)
+      const client = PgClient.layer({
+        url,
+        connectTimeout: options.connectTimeout ?? "10 seconds",
+        maxConnections: options.maxConnections ?? 10
+      }).pipe(Layer.mapError(unreachable("The PostgreSQL database")))
+      return layer(options).pipe(Layer.provideMerge(client))
+    }
   )

@@ -54,15 +54,6 @@ interface Job {
   readonly queue: Queue.Queue<Job>
 }
 
-// The committer of a key: FNV-1a, then MurmurHash3's finaliser, so that every character counts.
-const committerOf = (key: string, committers: number): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
-  return ((h ^ (h >>> 16)) >>> 0) % committers
-}
-
 const contended = (cause: Cause.Cause<unknown>) =>
   Cause.failures(cause).pipe((failures) => [...failures].some(isContention))
 
@@ -75,6 +66,10 @@ const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) 
         : "The database could not store this; nothing was stored, or the database could not confirm the commit.",
     cause
   })
+
+// Storage is closing: callers whose blocks were not confirmed are told so, rather than left waiting.
+const closed = (jobs: Iterable<Job>) =>
+  Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), { discard: true })
 
 /**
  * The port over the `SqlClient` in context. Its committer fibers live in the scope.
@@ -108,8 +103,8 @@ export const make = (
     const again = (job: Job) =>
       Effect.forkIn(
         Effect.zipRight(pause(job.tries++), Queue.offer(job.queue, job)).pipe(
-          // Storage closed during the pause: the caller is told, not left waiting.
-          Effect.onInterrupt(() => Deferred.fail(job.done, failed("unavailable", "storage closed")))
+          // Storage closed during the pause.
+          Effect.onInterrupt(() => closed([job]))
         ),
         scope
       )
@@ -119,13 +114,13 @@ export const make = (
       sql.withTransaction(
         Effect.gen(function* () {
           const settled: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
-          const contended_: Array<Job> = []
+          const retried: Array<Job> = []
           for (const job of batch) {
             const exit = yield* Effect.exit(sql.withTransaction(job.run))
-            if (Exit.isFailure(exit) && job.tries < retries && contended(exit.cause)) contended_.push(job)
+            if (Exit.isFailure(exit) && job.tries < retries && contended(exit.cause)) retried.push(job)
             else settled.push([job, exit])
           }
-          return { settled, contended: contended_ }
+          return { settled, retried }
         })
       )
 
@@ -138,7 +133,7 @@ export const make = (
             yield* Effect.forEach(outcome.value.settled, ([job, exit]) => Deferred.done(job.done, exit), {
               discard: true
             })
-            yield* Effect.forEach(outcome.value.contended, again, { discard: true })
+            yield* Effect.forEach(outcome.value.retried, again, { discard: true })
             return
           }
           const contention = contended(outcome.cause)
@@ -164,11 +159,7 @@ export const make = (
           Effect.catchAllCause((cause) =>
             Effect.forEach(batch, (job) => Deferred.failCause(job.done, cause), { discard: true })
           ),
-          Effect.onInterrupt(() =>
-            Effect.forEach(batch, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
-              discard: true
-            })
-          )
+          Effect.onInterrupt(() => closed(batch))
         )
       }).pipe(Effect.forever)
 
@@ -178,12 +169,7 @@ export const make = (
     yield* Effect.addFinalizer(() =>
       Effect.forEach(
         queues,
-        (queue) =>
-          Effect.flatMap(Queue.takeAll(queue), (jobs) =>
-            Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), {
-              discard: true
-            })
-          ).pipe(Effect.zipRight(Queue.shutdown(queue))),
+        (queue) => Effect.flatMap(Queue.takeAll(queue), closed).pipe(Effect.zipRight(Queue.shutdown(queue))),
         { discard: true }
       )
     )
@@ -205,7 +191,7 @@ export const make = (
           Effect.locally(FiberRef.currentLogAnnotations, annotations)
         )
         const key = options?.key
-        const queue = queues[key === undefined ? turn++ % committers : committerOf(key, committers)]!
+        const queue = queues[key === undefined ? turn++ % committers : Transaction.writerOf(key, committers)]!
         const job: Job = { run, done: yield* Deferred.make<unknown, unknown>(), abandoned: false, tries: 0, queue }
         yield* Queue.offer(queue, job)
         return (yield* Deferred.await(job.done).pipe(

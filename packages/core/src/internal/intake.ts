@@ -26,25 +26,19 @@ import { Transaction } from "../Transaction.js"
 import type { UnitId } from "../Unit.js"
 import { UnitDirectory } from "../UnitDirectory.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
+import { bucketOf } from "./hash.js"
 
 // Bounded striped locks: messages of one reporter in one conversation are taken in one at a time, which is
 // what makes "one tip per message" and "join the open tip" hold under concurrent deliveries.
 const STRIPES = 64
 
 /**
- * The stripe of a key: FNV-1a, then MurmurHash3's finaliser so that the low bits depend on every character.
- * (A plain `h * 31 + c` taken modulo 64 kept only a few stripes for keys that repeat the fingerprint, and
- * serialised nearly all concurrent intake behind four locks.)
+ * The stripe of a key. (A plain `h * 31 + c` taken modulo 64 kept only a few stripes for keys that repeat the
+ * fingerprint, and serialised nearly all concurrent intake behind four locks.)
  *
  * @internal
  */
-export const stripeOf = (key: string): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
-  return ((h ^ (h >>> 16)) >>> 0) % STRIPES
-}
+export const stripeOf = (key: string): number => bucketOf(key, STRIPES)
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
@@ -218,7 +212,6 @@ export const make = (options: Options = {}) =>
         // one stream and two batches never wait for each other's register counters.
         const binding = yield* bindings.resolve(message.channel, message.conversation.id)
         const route = Routing.route(rules, message, binding, taxonomy)
-        const partition = Option.match(route, { onNone: () => undefined, onSome: (r) => r.unit })
         // Dedupe, routing, the tip, the ledger and the acknowledgement commit together: a redelivery after a
         // crash finds either all of them (a duplicate) or none (taken in anew), never a tip without its answer.
         return yield* locks[stripeOf(thread)]!.withPermits(1)(
@@ -254,7 +247,7 @@ export const make = (options: Options = {}) =>
               yield* remember(created.value.id)
               return { _tag: "Created", tip: created.value } satisfies Outcome
             }),
-            partition === undefined ? undefined : { key: partition }
+            { key: Option.getOrUndefined(Option.map(route, (r) => r.unit)) }
           )
         )
       })

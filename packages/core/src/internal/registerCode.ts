@@ -4,6 +4,8 @@
  * @internal
  */
 
+import { fnv1a } from "./hash.js"
+
 /** @internal */
 export const maxTagLength = 10
 
@@ -39,14 +41,7 @@ export const cleanTag = (text: string): string =>
  *
  * @internal
  */
-export const hashTag = (text: string): string => {
-  let hash = 0x811c9dc5
-  for (const unit of new TextEncoder().encode(text)) {
-    hash ^= unit
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return `DV${hash.toString(36).toUpperCase()}`
-}
+export const hashTag = (text: string): string => `DV${fnv1a(text).toString(36).toUpperCase()}`
 
 // Unit ids often begin with what the unit is ("ca-phuong-van-giang"); the kind says nothing a reporter needs to
 // type, so it is dropped and the place name kept ("VANGIANG").
