@@ -55,6 +55,15 @@ export class IntakeLedger extends Context.Tag("@tinbao/core/IntakeLedger")<
   {
     readonly get: (key: string) => Effect.Effect<Option.Option<Entry>, IntakeLedgerError>
     readonly put: (key: string, entry: Entry) => Effect.Effect<void, IntakeLedgerError>
+    /**
+     * The entries of several keys at once (one query on a database; intake asks for every message): those
+     * found, by key.
+     */
+    readonly getAll: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, Entry>, IntakeLedgerError>
+    /** Puts several entries at once, all or none; of two entries under one key, the later wins. */
+    readonly putAll: (
+      entries: ReadonlyArray<readonly [key: string, entry: Entry]>
+    ) => Effect.Effect<void, IntakeLedgerError>
   }
 >() {}
 
@@ -71,6 +80,19 @@ export const layerMemory: Layer.Layer<IntakeLedger> = Layer.sync(IntakeLedger, (
     put: (key, entry) =>
       Effect.sync(() => {
         entries.set(key, entry)
+      }),
+    getAll: (keys) =>
+      Effect.sync(() => {
+        const found = new Map<string, Entry>()
+        for (const key of keys) {
+          const entry = entries.get(key)
+          if (entry !== undefined) found.set(key, entry)
+        }
+        return found
+      }),
+    putAll: (batch) =>
+      Effect.sync(() => {
+        for (const [key, entry] of batch) entries.set(key, entry)
       })
   })
 })

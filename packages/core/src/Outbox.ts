@@ -238,7 +238,10 @@ export interface Settlement {
  * @category models
  */
 export interface Encoded {
-  /** Inserts the row unless its key exists; returns the row stored under the key and whether it is the new one. */
+  /**
+   * Inserts the row unless its key exists; returns the row stored under the key and whether it is the new one
+   * (then the row given, as given).
+   */
   readonly insert: (row: Row) => Effect.Effect<{ readonly row: Row; readonly inserted: boolean }, OutboxError>
   readonly get: (key: string) => Effect.Effect<Row | undefined, OutboxError>
   /**

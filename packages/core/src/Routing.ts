@@ -73,9 +73,19 @@ const inside = (lat: number, lng: number, polygon: ReadonlyArray<readonly [numbe
 export const categorize = (text: string, taxonomy: Iterable<Category>): CategoryId => {
   const folded = fold(text)
   for (const category of taxonomy) {
-    if (category.keywords.some((k) => folded.includes(fold(k)))) return category.id
+    if (foldedKeywords(category).some((k) => folded.includes(k))) return category.id
   }
   return CategoryId.make("other")
+}
+
+// A taxonomy's keywords, folded once per category rather than at every message.
+const folds = new WeakMap<Category, ReadonlyArray<string>>()
+const foldedKeywords = (category: Category): ReadonlyArray<string> => {
+  const known = folds.get(category)
+  if (known !== undefined) return known
+  const folded = category.keywords.map(fold)
+  folds.set(category, folded)
+  return folded
 }
 
 /**

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Option } from "effect"
-import { Context, Effect, Layer, Ref, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Ref, Schema } from "effect"
 import type { LocalDate } from "./LocalDate.js"
 import type { UnitId } from "./Unit.js"
 import type { UnitChange } from "./UnitChange.js"
@@ -73,16 +73,33 @@ export interface Backend {
 }
 
 /**
+ * Options of {@link make}. `recheck`: how long a hierarchy checked against the backend's `length` is served
+ * without asking again (default 1 second). Records made through this directory are seen at once; another
+ * instance's records on the same storage within `recheck`. Intake reads the hierarchy for every tip, so on a
+ * database this saves a query (a round trip) per read; `0` asks every time.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly recheck?: Duration.DurationInput
+}
+
+/**
  * The directory over a storage backend. Records from this service are serialised, so only another writer
  * on the same storage can cause a `conflict`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (backend: Backend): Effect.Effect<UnitDirectory["Type"]> =>
+export const make = (backend: Backend, options: Options = {}): Effect.Effect<UnitDirectory["Type"]> =>
   Effect.gen(function* () {
     const cache = yield* Ref.make({ length: 0, hierarchy: UnitHierarchy.empty })
     const lock = yield* Effect.makeSemaphore(1)
+    const recheck = Duration.toMillis(options.recheck ?? "1 second")
+    // When the cache was last found current: on the process's own monotonic clock, not the Effect clock, which
+    // tests stop (a stopped clock would never ask again).
+    let checkedAt = Number.NEGATIVE_INFINITY
 
     // The log only grows, so the cached hierarchy needs just the changes recorded since it was built.
     const build = (stored: ReadonlyArray<UnitChange>) =>
@@ -103,12 +120,23 @@ export const make = (backend: Backend): Effect.Effect<UnitDirectory["Type"]> =>
         )
       })
 
+    // With a cheap `length`, the log is loaded only when it grew; and asked at most once per `recheck`.
+    const checked = (length: Effect.Effect<number, UnitDirectoryError>) =>
+      Effect.flatMap(Effect.zip(length, Ref.get(cache)), ([stored, cached]) =>
+        stored === cached.length ? Effect.succeed(cached.hierarchy) : Effect.flatMap(backend.load, build)
+      ).pipe(
+        Effect.tap(() => {
+          checkedAt = performance.now()
+        })
+      )
     const { length } = backend
     const hierarchy =
       length === undefined
         ? Effect.flatMap(backend.load, build)
-        : Effect.flatMap(Effect.zip(length, Ref.get(cache)), ([stored, cached]) =>
-            stored === cached.length ? Effect.succeed(cached.hierarchy) : Effect.flatMap(backend.load, build)
+        : Effect.suspend(() =>
+            performance.now() - checkedAt < recheck
+              ? Effect.map(Ref.get(cache), (cached) => cached.hierarchy)
+              : checked(length)
           )
 
     const record = (changes: ReadonlyArray<UnitChange>) =>

@@ -111,6 +111,40 @@ describe("UnitDirectory (memory)", () => {
     })
   )
 
+  it.live("asks a backend with a length at most once per recheck, and sees another writer after it", () =>
+    Effect.gen(function* () {
+      const log = yield* Ref.make<ReadonlyArray<UnitChange.UnitChange>>(seed)
+      const asked = yield* Ref.make(0)
+      const backend: UnitDirectory.Backend = {
+        load: Ref.get(log),
+        length: Effect.zipRight(
+          Ref.update(asked, (n) => n + 1),
+          Effect.map(Ref.get(log), (changes) => changes.length)
+        ),
+        append: (_, changes) => Ref.update(log, (current) => [...current, ...changes])
+      }
+      const wards = (h: UnitHierarchy.UnitHierarchy) => UnitHierarchy.subtree(h, u("p37"), d("2021-01-01")).length
+      const directory = yield* UnitDirectory.make(backend, { recheck: "50 millis" })
+      expect(wards(yield* directory.hierarchy)).toBe(3)
+      // Another instance records a ward: within the window the cached hierarchy is served without asking.
+      yield* Ref.update(log, (current) => [...current, est("w3", "ward", "p37")])
+      expect(wards(yield* directory.hierarchy)).toBe(3)
+      expect(yield* Ref.get(asked)).toBe(1)
+      // This directory's own record is seen at once.
+      yield* directory.record([est("w4", "ward", "p37")])
+      expect(wards(yield* directory.hierarchy)).toBe(5)
+      yield* Effect.sleep("60 millis")
+      yield* Ref.update(log, (current) => [...current, est("w5", "ward", "p37")])
+      expect(wards(yield* directory.hierarchy)).toBe(6)
+      expect(yield* Ref.get(asked)).toBe(2)
+      // With no window, every read asks.
+      const eager = yield* UnitDirectory.make(backend, { recheck: 0 })
+      yield* eager.hierarchy
+      yield* eager.hierarchy
+      expect(yield* Ref.get(asked)).toBe(4)
+    })
+  )
+
   it("builds the same hierarchy as applying the stored changes directly", () => {
     const direct = Either.getOrThrow(UnitHierarchy.fromChanges([...seed, ...merger]))
     const viaDirectory = Effect.runSync(

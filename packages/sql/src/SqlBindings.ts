@@ -8,6 +8,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Binding } from "@tinbao/core"
 import { Effect, Layer, Option, Schema } from "effect"
+import { prepare } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
 import { makeWriter } from "./internal/sqlErrors.js"
 
@@ -45,6 +46,10 @@ const unavailable = (cause: SqlError) =>
 export const make: Effect.Effect<Binding.Bindings["Type"], never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
+  const bindingsOf = prepare(
+    sql,
+    "SELECT channel, conversation, unit FROM bindings WHERE channel = ? AND conversation IN (?, ?) ORDER BY conversation DESC"
+  )
   const select = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
     query.pipe(Effect.catchTag("SqlError", unavailable), Effect.flatMap(decodeRows))
   return Binding.Bindings.of({
@@ -62,10 +67,9 @@ export const make: Effect.Effect<Binding.Bindings["Type"], never, SqlClient> = E
       ).pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable)),
     // The conversation's own binding sorts before the channel's: a non-empty string after the empty one, reversed.
     resolve: (channel, conversation) =>
-      select(
-        sql`SELECT channel, conversation, unit FROM bindings WHERE channel = ${channel}
-          AND conversation IN (${conversation}, ${WHOLE_CHANNEL}) ORDER BY conversation DESC`
-      ).pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
+      select(bindingsOf([channel, conversation, WHOLE_CHANNEL])).pipe(
+        Effect.map((rows) => Option.fromNullable(rows[0]))
+      ),
     list: select(sql`SELECT channel, conversation, unit FROM bindings ORDER BY channel, conversation`)
   })
 })

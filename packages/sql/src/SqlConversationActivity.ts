@@ -9,6 +9,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Dispatcher } from "@tinbao/core"
 import { DateTime, Effect, Layer, Schema } from "effect"
+import { prepare } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
@@ -39,20 +40,20 @@ const unavailable = (cause: SqlError) =>
 export const make: Effect.Effect<Dispatcher.ConversationActivity["Type"], never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
+  const upsertInbound = prepare(
+    sql,
+    `INSERT INTO conversation_activity (channel, conversation_kind, conversation_id, last_inbound, replies)
+     VALUES (?, ?, ?, ?, 0) ON CONFLICT (channel, conversation_kind, conversation_id)
+     DO UPDATE SET last_inbound = excluded.last_inbound, replies = 0
+     WHERE conversation_activity.last_inbound < excluded.last_inbound`
+  )
   return Dispatcher.ConversationActivity.of({
     // An older message (deliveries arrive out of order) neither moves the window back nor resets the count.
     recordInbound: (channel, conversation, at) =>
-      write(
-        sql`INSERT INTO conversation_activity ${sql.insert({
-          channel,
-          conversation_kind: conversation.kind,
-          conversation_id: conversation.id,
-          last_inbound: DateTime.toEpochMillis(at),
-          replies: 0
-        })} ON CONFLICT (channel, conversation_kind, conversation_id)
-            DO UPDATE SET last_inbound = excluded.last_inbound, replies = 0
-            WHERE conversation_activity.last_inbound < excluded.last_inbound`
-      ).pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable)),
+      write(upsertInbound([channel, conversation.kind, conversation.id, DateTime.toEpochMillis(at)])).pipe(
+        Effect.asVoid,
+        Effect.catchTag("SqlError", unavailable)
+      ),
     recordReply: (channel, conversation, at) =>
       write(
         sql`UPDATE conversation_activity SET replies = replies + 1 WHERE channel = ${channel}

@@ -9,6 +9,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IdentityVault } from "@tinbao/core"
 import { Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { prepare } from "./internal/prepared.js"
 import * as cipher from "./internal/vaultCipher.js"
 
 /**
@@ -74,16 +75,16 @@ export const makeStore = (
       onLeft: (message) => Effect.fail(new IdentityVault.IdentityVaultError({ reason: "unavailable", message })),
       onRight: Effect.succeed
     })
+    const insert = prepare(
+      sql,
+      "INSERT INTO vault (alias, key_id, iv, ciphertext, tag, forgotten) VALUES (?, ?, ?, ?, ?, 0)"
+    )
     const put: IdentityVault.Store["put"] = (alias, identity) => {
       const sealed = cipher.seal(ring, alias, Redacted.value(identity))
-      return sql`INSERT INTO vault ${sql.insert({
-        alias,
-        key_id: sealed.keyId,
-        iv: sealed.iv,
-        ciphertext: sealed.ciphertext,
-        tag: sealed.tag,
-        forgotten: 0
-      })}`.pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable))
+      return insert([alias, sealed.keyId, sealed.iv, sealed.ciphertext, sealed.tag]).pipe(
+        Effect.asVoid,
+        Effect.catchTag("SqlError", unavailable)
+      )
     }
     const get: IdentityVault.Store["get"] = (alias) =>
       sql`SELECT key_id, iv, ciphertext, tag, forgotten FROM vault WHERE alias = ${alias}`.pipe(

@@ -7,12 +7,13 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IntakeLedger } from "@tinbao/core"
-import { Effect, Layer, Option, Schema } from "effect"
+import { Effect, Either, Layer, Option, Schema } from "effect"
+import { prepareByCount } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
 import { makeWriter } from "./internal/sqlErrors.js"
 
 const Json = Schema.parseJson(IntakeLedger.Entry)
-const Columns = Schema.Struct({ entry: Json })
+const Columns = Schema.Struct({ key: Schema.String, entry: Json })
 
 const error = (reason: IntakeLedger.IntakeLedgerError["reason"], message: string) =>
   new IntakeLedger.IntakeLedgerError({ reason, message })
@@ -35,26 +36,51 @@ const unavailable = (cause: SqlError) =>
 export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
-  return IntakeLedger.IntakeLedger.of({
-    get: (key) =>
-      sql`SELECT entry FROM intake_ledger WHERE key = ${key}`.pipe(
-        Effect.catchTag("SqlError", unavailable),
-        Effect.flatMap(decodeRows),
-        Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.entry))
-      ),
-    put: (key, entry) =>
-      Schema.encode(Json)(entry).pipe(
-        Effect.mapError(() =>
-          error("corrupt", `The intake ledger entry for ${key} cannot be encoded: it is not valid.`)
-        ),
-        Effect.flatMap((json) =>
-          write(
-            sql`INSERT INTO intake_ledger ${sql.insert({ key, entry: json })}
-              ON CONFLICT (key) DO UPDATE SET entry = excluded.entry`
-          ).pipe(Effect.catchTag("SqlError", unavailable))
-        ),
-        Effect.asVoid
+  const select = prepareByCount(
+    sql,
+    (count) =>
+      `SELECT key, entry FROM intake_ledger WHERE key IN (${Array.from({ length: count }, () => "?").join(", ")})`
+  )
+  const upsert = prepareByCount(
+    sql,
+    (count) =>
+      `INSERT INTO intake_ledger (key, entry) VALUES ${Array.from({ length: count }, () => "(?, ?)").join(", ")}
+       ON CONFLICT (key) DO UPDATE SET entry = excluded.entry`
+  )
+  const encode = Schema.encodeEither(Json)
+
+  const getAll: IntakeLedger.IntakeLedger["Type"]["getAll"] = (keys) =>
+    keys.length === 0
+      ? Effect.succeed(new Map())
+      : select(keys.length)(keys).pipe(
+          Effect.catchTag("SqlError", unavailable),
+          Effect.flatMap(decodeRows),
+          Effect.map((rows) => new Map(rows.map((row) => [row.key, row.entry])))
+        )
+
+  const putAll: IntakeLedger.IntakeLedger["Type"]["putAll"] = (entries) =>
+    Effect.suspend(() => {
+      // One row per key (the later entry wins): PostgreSQL refuses an upsert that touches a row twice.
+      const latest = new Map<string, string>()
+      for (const [key, entry] of entries) {
+        const json = encode(entry)
+        if (Either.isLeft(json)) {
+          return Effect.fail(error("corrupt", `The intake ledger entry for ${key} cannot be encoded: it is not valid.`))
+        }
+        latest.set(key, json.right)
+      }
+      if (latest.size === 0) return Effect.void
+      return write(upsert(latest.size)([...latest].flat())).pipe(
+        Effect.asVoid,
+        Effect.catchTag("SqlError", unavailable)
       )
+    })
+
+  return IntakeLedger.IntakeLedger.of({
+    get: (key) => Effect.map(getAll([key]), (found) => Option.fromNullable(found.get(key))),
+    put: (key, entry) => putAll([[key, entry]]),
+    getAll,
+    putAll
   })
 })
 

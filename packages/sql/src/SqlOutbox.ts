@@ -11,6 +11,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Outbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
+import { prepareInsert } from "./internal/prepared.js"
 import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
@@ -96,15 +97,20 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
   const one = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
     Effect.map(rows(query), (found) => found[0])
   const selectKey = (key: string) => sql`SELECT * FROM outbox WHERE key = ${key}`
+  const insertNew = prepareInsert(
+    sql,
+    "outbox",
+    Object.keys(Columns.fields),
+    "ON CONFLICT (key) DO NOTHING RETURNING key"
+  )
 
   const insert: Outbox.Encoded["insert"] = (row) =>
     write(
       Effect.gen(function* () {
-        // One statement when the row is new; the stored row is read back only when the key was taken before.
-        const added = yield* one(
-          sql`INSERT INTO outbox ${sql.insert(toColumns(row))} ON CONFLICT (key) DO NOTHING RETURNING *`
-        )
-        if (added !== undefined) return { row: added, inserted: true }
+        // One statement when the row is new, and it is the row given; the stored row is read back only when the key
+        // was taken before.
+        const added = yield* insertNew([toColumns(row)])
+        if (added.length > 0) return { row, inserted: true }
         const stored = yield* one(selectKey(row.key))
         if (stored === undefined) {
           return yield* new Outbox.OutboxError({

@@ -5,12 +5,13 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql/SqlClient"
+import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Register } from "@tinbao/core"
 import { DateTime, Effect, Layer, Option, type ParseResult, Schedule, Schema } from "effect"
-import { Counter, columns, entriesOf } from "./internal/registerRows.js"
-import { isContention, isUniqueViolation } from "./internal/sqlErrors.js"
+import { prepare, prepareInsert } from "./internal/prepared.js"
+import { Counter, columns, entriesOf, writtenEntry } from "./internal/registerRows.js"
+import { isContention } from "./internal/sqlErrors.js"
 
 const conflict = (message: string) => new Register.RegisterError({ reason: "conflict", message })
 
@@ -28,6 +29,9 @@ const boundary = <A>(effect: Effect.Effect<A, SqlError | ParseResult.ParseError 
     })
   )
 
+// The marker of a refusal nobody accounts for (see `refused`).
+const unexplained = Symbol("unexplained refusal")
+
 const first = <A>(entries: ReadonlyArray<A>): Option.Option<A> => Option.fromNullable(entries[0])
 
 /**
@@ -38,6 +42,11 @@ const first = <A>(entries: ReadonlyArray<A>): Option.Option<A> => Option.fromNul
  */
 export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
+  const takeNumber = prepare(
+    sql,
+    `INSERT INTO register_counters (unit, year, last) VALUES (?, ?, 1)
+     ON CONFLICT (unit, year) DO UPDATE SET last = register_counters.last + 1 RETURNING last`
+  )
 
   const byTip = (tipId: string) =>
     Effect.map(
@@ -45,30 +54,17 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       first
     )
 
-  // The common case in two statements: take the next number (the update locks the counter row until the
-  // transaction ends), and write the entry. A tip already in the register, or a code another unit holds, is
-  // refused by a unique index; the savepoint this runs in is then undone, counter included, so the number is
-  // not used up and the register stays gapless.
-  const attempt = (input: Register.AssignInput) =>
-    Effect.gen(function* () {
-      const unitTag = Register.unitTagOf(input.unit, input.unitTag)
-      const year = Register.yearOf(input.receivedAt)
-      const counter = yield* Effect.flatMap(
-        sql`INSERT INTO register_counters (unit, year, last) VALUES (${input.unit}, ${year}, 1)
-          ON CONFLICT (unit, year) DO UPDATE SET last = register_counters.last + 1 RETURNING last`,
-        Schema.decodeUnknown(Counter)
-      )
-      const number = counter[0]!.last
-      const code = Register.codeOf({ unitTag, year, number })
-      const receivedAt = DateTime.toEpochMillis(input.receivedAt)
-      yield* sql`INSERT INTO register_entries ${sql.insert({ unit: input.unit, year, number, tip: input.tipId, code, received_at: receivedAt })}`
-      const [entry] = yield* entriesOf([
-        { unit: input.unit, year, number, tip: input.tipId, code, received_at: receivedAt }
-      ])
-      return entry!
-    })
+  const insertEntry = prepareInsert(
+    sql,
+    "register_entries",
+    ["unit", "year", "number", "tip", "code", "received_at"],
+    "ON CONFLICT DO NOTHING RETURNING number"
+  )
+  // A number given back while this transaction still holds the counter row (locked by the update that took it).
+  const giveBack = prepare(sql, "UPDATE register_counters SET last = last - 1 WHERE unit = ? AND year = ?")
+  const dropCounter = prepare(sql, "DELETE FROM register_counters WHERE unit = ? AND year = ? AND last = 1")
 
-  // The code the refused attempt would have taken (read after its rollback), and who holds it, if anyone.
+  // The code the refused attempt would have taken, and who holds it, if anyone.
   const codeOwner = (input: Register.AssignInput) =>
     Effect.gen(function* () {
       const year = Register.yearOf(input.receivedAt)
@@ -86,8 +82,9 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
     })
 
   // Why an entry was refused: the tip is in the register already (the same unit gets its entry back, as
-  // assigning is idempotent), or the code belongs to another unit. Neither: a race, tried again below.
-  const refused = (input: Register.AssignInput, error: SqlError) =>
+  // assigning is idempotent), or the code belongs to another unit. Neither: the holder was a racing writer that
+  // rolled back since, and the attempt runs again.
+  const refused = (input: Register.AssignInput) =>
     Effect.gen(function* () {
       const known = yield* byTip(input.tipId)
       if (Option.isSome(known)) {
@@ -102,18 +99,53 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
           `code ${owner.value.code} already belongs to unit ${owner.value.unit}; give unit ${input.unit} a tag of its own`
         )
       }
-      return yield* Effect.fail(error)
+      return yield* Effect.fail(unexplained)
     })
 
-  // Its own savepoint even on SQLite (unlike the other writers): a refusal is caught here and answered.
+  // The common case in two statements: take the next number (the update locks the counter row until the
+  // transaction ends), and write the entry. A tip already in the register, or a code another unit holds, makes
+  // the entry's insert write nothing (no failed statement: on PostgreSQL that would spoil the whole transaction,
+  // and undoing it would need a savepoint, a round trip more for every tip); the number is then given back, so
+  // it is not used up and the register stays gapless.
+  const attempt = (input: Register.AssignInput) =>
+    Effect.gen(function* () {
+      const unitTag = Register.unitTagOf(input.unit, input.unitTag)
+      const year = Register.yearOf(input.receivedAt)
+      const counter = yield* Effect.flatMap(takeNumber([input.unit, year]), Schema.decodeUnknown(Counter))
+      const number = counter[0]!.last
+      const code = Register.codeOf({ unitTag, year, number })
+      const row = {
+        unit: input.unit,
+        year,
+        number,
+        tip: input.tipId,
+        code,
+        received_at: DateTime.toEpochMillis(input.receivedAt)
+      }
+      if ((yield* insertEntry([row])).length > 0) return writtenEntry(row)
+      yield* number === 1 ? dropCounter([input.unit, year]) : giveBack([input.unit, year])
+      return yield* refused(input)
+    }).pipe(
+      Effect.retry({ while: (error) => error === unexplained, schedule: Schedule.recurs(5) }),
+      Effect.catchIf(
+        (error) => error === unexplained,
+        () => conflict(`the register refused an entry for tip ${input.tipId} and no holder was found; try again`)
+      )
+    )
+
+  // In a transaction block, a failure fails the block (which a group commit runs again when it lost to another
+  // transaction); alone, the assignment is its own transaction, run again here when it lost.
   const assign = (input: Register.AssignInput) =>
     boundary(
-      sql.withTransaction(attempt(input)).pipe(
-        Effect.catchTag("SqlError", (error) => (isUniqueViolation(error) ? refused(input, error) : Effect.fail(error))),
-        Effect.retry({
-          while: (error) => error._tag === "SqlError" && (isUniqueViolation(error) || isContention(error)),
-          schedule: Schedule.recurs(5)
-        })
+      Effect.flatMap(Effect.serviceOption(TransactionConnection), (inside) =>
+        Option.isSome(inside)
+          ? attempt(input)
+          : sql.withTransaction(attempt(input)).pipe(
+              Effect.retry({
+                while: (error) => error._tag === "SqlError" && isContention(error),
+                schedule: Schedule.recurs(5)
+              })
+            )
       )
     )
 

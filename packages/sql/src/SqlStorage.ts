@@ -154,7 +154,8 @@ const sqlitePragmas = (synchronous: "full" | "normal") =>
       Effect.all([
         sql`PRAGMA busy_timeout = 5000`,
         sql.unsafe(`PRAGMA synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`),
-        sql`PRAGMA foreign_keys = ON`
+        sql`PRAGMA foreign_keys = ON`,
+        sql`PRAGMA temp_store = MEMORY`
       ])
     ).pipe(Effect.mapError(unreachable("The SQLite database")))
   )

@@ -10,7 +10,8 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
-import { Int, isContention, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
+import { prepare, prepareInsert } from "./internal/prepared.js"
+import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
 import { Basis } from "./SqlStatistics.js"
 
@@ -37,13 +38,23 @@ const boundary = <A>(effect: Effect.Effect<A, SqlError | ParseResult.ParseError 
 export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
   const write = yield* makeGuardedWriter(sql)
+  const writeInline = yield* makeWriter(sql)
   const basis = yield* Basis
+  const countEvents = prepare(sql, "SELECT count(*) AS n FROM tip_events WHERE tip = ?")
+  const insertEvents = prepareInsert(sql, "tip_events", ["tip", "version", "event"])
+  const insertFirstEvent = prepare(
+    sql,
+    "INSERT INTO tip_events (tip, version, event) VALUES (?, 1, ?) ON CONFLICT DO NOTHING RETURNING version"
+  )
+  const upsertIndex = prepare(
+    sql,
+    `INSERT INTO tips (tip, unit, received_at, open) VALUES (?, ?, ?, ?)
+     ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open`
+  )
+  const writeStatistics = projection.writer(sql)
 
   const versionOf = (tip: string) =>
-    Effect.map(
-      Effect.flatMap(sql`SELECT count(*) AS n FROM tip_events WHERE tip = ${tip}`, Schema.decodeUnknown(Count)),
-      (rows) => rows[0]?.n ?? 0
-    )
+    Effect.map(Effect.flatMap(countEvents([tip]), Schema.decodeUnknown(Count)), (rows) => rows[0]?.n ?? 0)
 
   // The statistics projection's rows are derived before the transaction opens, to keep it short, and written in it,
   // so that they exist exactly when the events do.
@@ -65,38 +76,48 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
         })
     })
 
+  const conflict = (message: string) => new TipStore.TipStoreError({ reason: "conflict", message })
+
+  // A new tip's first event alone (what intake appends for every tip): a taken id makes the insert write
+  // nothing, rather than fail, so it needs no savepoint to be undone on PostgreSQL (a round trip saved per tip).
+  const appendFirst = (a: Parameters<TipStore.Encoded["append"]>[0][number], statistics: projection.Rows) =>
+    writeInline(
+      Effect.gen(function* () {
+        const written = yield* insertFirstEvent([a.tip, JSON.stringify(a.events[0])])
+        if (written.length === 0) return yield* conflict(`Tip ${a.tip} exists already: someone appended to it first.`)
+        yield* upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
+        yield* writeStatistics(statistics)
+      })
+    )
+
   const append: TipStore.Encoded["append"] = (batch) =>
     Effect.flatMap(statisticsRows(batch), (statistics) =>
-      write(
-        Effect.gen(function* () {
-          // A new tip alone needs no read first: the unique tip and version refuse a second writer, before
-          // anything is written. Otherwise every version is checked before the first row goes in, so that a
-          // conflict never leaves part of a batch behind.
-          const checked = batch.length === 1 && batch[0]!.expectedVersion === 0 ? [] : batch
-          for (const a of checked) {
-            const have = yield* versionOf(a.tip)
-            if (have !== a.expectedVersion) {
-              return yield* new TipStore.TipStoreError({
-                reason: "conflict",
-                message: `Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`
-              })
-            }
-          }
-          for (const a of batch) {
-            const rows = a.events.map((event, i) => ({
-              tip: a.tip,
-              version: a.expectedVersion + i + 1,
-              event: JSON.stringify(event)
-            }))
-            yield* sql`INSERT INTO tip_events ${sql.insert(rows)}`
-            const open = a.index.open ? 1 : 0
-            yield* sql`INSERT INTO tips (tip, unit, received_at, open)
-            VALUES (${a.tip}, ${a.index.unit}, ${a.index.receivedAt}, ${open})
-            ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open`
-          }
-          yield* projection.write(sql, statistics)
-        })
-      )
+      batch.length === 1 && batch[0]!.expectedVersion === 0 && batch[0]!.events.length === 1
+        ? appendFirst(batch[0]!, statistics)
+        : write(
+            Effect.gen(function* () {
+              // Every version is checked before the first row goes in, so that a conflict never leaves part of a
+              // batch behind; the unique tip and version refuse a writer that comes between.
+              for (const a of batch) {
+                const have = yield* versionOf(a.tip)
+                if (have !== a.expectedVersion) {
+                  return yield* conflict(
+                    `Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`
+                  )
+                }
+              }
+              for (const a of batch) {
+                const rows = a.events.map((event, i) => ({
+                  tip: a.tip,
+                  version: a.expectedVersion + i + 1,
+                  event: JSON.stringify(event)
+                }))
+                yield* insertEvents(rows)
+                yield* upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
+              }
+              yield* writeStatistics(statistics)
+            })
+          )
     ).pipe(
       Effect.catchIf(
         (error) => error._tag === "SqlError" && isUniqueViolation(error),

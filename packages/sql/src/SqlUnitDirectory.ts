@@ -8,6 +8,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { UnitChange, UnitDirectory } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
+import { prepare } from "./internal/prepared.js"
 import { Int, isContention, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
 
 const Changes = Schema.Array(Schema.Struct({ change: Schema.parseJson(UnitChange.UnitChange) }))
@@ -37,10 +38,8 @@ export const backend: Effect.Effect<UnitDirectory.Backend, never, SqlClient> = E
     })
   )
 
-  const length = Effect.map(
-    Effect.flatMap(sql`SELECT count(*) AS n FROM unit_changes`, Schema.decodeUnknown(Count)),
-    (rows) => rows[0]?.n ?? 0
-  ).pipe(
+  const count = prepare(sql, "SELECT count(*) AS n FROM unit_changes")
+  const length = Effect.map(Effect.flatMap(count([]), Schema.decodeUnknown(Count)), (rows) => rows[0]?.n ?? 0).pipe(
     Effect.catchTags({
       SqlError: error("unavailable", "The unit directory's database cannot be reached."),
       ParseError: error("corrupt", "The count of stored unit changes is not a number.")

@@ -109,7 +109,7 @@ export const make = (options: Options = {}) =>
 
     // Which open tip, if any, this message continues: an answer to our message, a quoted code of the same
     // reporter's tip, or the conversation's tip within the quiet period.
-    const continuation = (message: InboundMessage, fingerprint: string, thread: string, at: number) =>
+    const continuation = (message: InboundMessage, fingerprint: string, last: Option.Option<Entry>, at: number) =>
       Effect.gen(function* () {
         const recordOf = (tip: TipId) => ledger.get(`tip:${tip}`)
         const candidate = (tip: TipId, by: "quiet_period" | "code" | "reply") =>
@@ -138,7 +138,6 @@ export const make = (options: Options = {}) =>
             if (Option.isSome(found)) return found
           }
         }
-        const last = yield* ledger.get(thread)
         if (Option.isSome(last) && at - last.value.at < quiet) return yield* candidate(last.value.tip, "quiet_period")
         return Option.none()
       })
@@ -152,7 +151,7 @@ export const make = (options: Options = {}) =>
       at: number
     ) =>
       Effect.gen(function* () {
-        if (Option.isNone(route)) return Option.none<Tip>()
+        if (Option.isNone(route)) return Option.none<{ readonly tip: Tip; readonly record: Entry }>()
         const { category, rule, unit } = route.value
         const sender = Redacted.value(message.sender)
         let tip = yield* tips.receive(actorFor(unit), {
@@ -171,13 +170,6 @@ export const make = (options: Options = {}) =>
           routedBy: rule
         })
         tip = yield* onTip(tip, message.attachments.map(attachmentCommand))
-        yield* ledger.put(`tip:${tip.id}`, {
-          tip: tip.id,
-          at,
-          fingerprint,
-          conversation,
-          ...(message.platformMessageId !== undefined ? { replyTo: message.platformMessageId } : {})
-        })
         const hierarchy = yield* directory.hierarchy
         const name = Option.match(UnitHierarchy.get(hierarchy, unit, LocalDate.ofInstant(tip.receivedAt)), {
           onNone: () => ({ vi: unit, en: unit }),
@@ -193,7 +185,15 @@ export const make = (options: Options = {}) =>
           humanAgent: false,
           tip: tip.id
         })
-        return Option.some(tip)
+        // The tip's own record: who reported it (by fingerprint) and where to answer.
+        const record: Entry = {
+          tip: tip.id,
+          at,
+          fingerprint,
+          conversation,
+          ...(message.platformMessageId !== undefined ? { replyTo: message.platformMessageId } : {})
+        }
+        return Option.some({ tip, record })
       })
 
     const handle: Intake["Type"]["handle"] = (message, platform) =>
@@ -227,16 +227,19 @@ export const make = (options: Options = {}) =>
                 message.platformMessageId !== undefined
                   ? `msg:${message.channel}:${message.platformMessageId}`
                   : `hash:${message.channel}:${conversation.id}:${fingerprint}:${sha256(contentOf(message))}`
-              const seen = yield* ledger.get(key)
+              // The message's key and the conversation's thread, in one read.
+              const known = yield* ledger.getAll([key, thread])
+              const seen = Option.fromNullable(known.get(key))
               if (
                 Option.isSome(seen) &&
                 (message.platformMessageId !== undefined || at - seen.value.at <= hashWindow)
               ) {
                 return { _tag: "Duplicate", tip: seen.value.tip } satisfies Outcome
               }
-              const remember = (tip: TipId) =>
-                Effect.zipRight(ledger.put(key, { tip, at }), ledger.put(thread, { tip, at }))
-              const continued = yield* continuation(message, fingerprint, thread, at)
+              // The message was taken in, into this tip, which the conversation now feeds: one write.
+              const remember = (tip: TipId, record: ReadonlyArray<readonly [string, Entry]> = []) =>
+                ledger.putAll([[key, { tip, at }], [thread, { tip, at }], ...record])
+              const continued = yield* continuation(message, fingerprint, Option.fromNullable(known.get(thread)), at)
               if (Option.isSome(continued)) {
                 const tip = yield* onTip(continued.value.tip, followUpCommands(message))
                 yield* remember(tip.id)
@@ -244,8 +247,9 @@ export const make = (options: Options = {}) =>
               }
               const created = yield* receiveNew(message, route, conversation, platform, fingerprint, at)
               if (Option.isNone(created)) return { _tag: "Unrouted", channel: message.channel } satisfies Outcome
-              yield* remember(created.value.id)
-              return { _tag: "Created", tip: created.value } satisfies Outcome
+              const { record, tip } = created.value
+              yield* remember(tip.id, [[`tip:${tip.id}`, record]])
+              return { _tag: "Created", tip } satisfies Outcome
             }),
             { key: Option.getOrUndefined(Option.map(route, (r) => r.unit)) }
           )

@@ -54,6 +54,31 @@ const problem = (error: ParseResult.ParseError) => {
   return `check ${[...new Set(paths)].join(", ")}`
 }
 
+type Decoded = Schema.Schema.Type<ReturnType<typeof rowSchema>>
+
+// A decoded row, or a row this module made from a checked message, as an entry.
+const entryOf = (r: Decoded): Entry =>
+  new Entry(
+    {
+      key: r.key,
+      channel: r.channel,
+      conversation: { kind: r.conversationKind, id: r.conversationId },
+      ...(r.recipient !== null ? { recipient: r.recipient } : {}),
+      text: r.text,
+      ...(r.replyTo !== null ? { replyTo: r.replyTo } : {}),
+      humanAgent: r.humanAgent,
+      ...(r.tip !== null ? { tip: r.tip } : {}),
+      createdAt: r.createdAt,
+      attempts: r.attempts,
+      nextAttemptAt: r.nextAttemptAt,
+      ...(r.leaseUntil !== null ? { leaseUntil: r.leaseUntil } : {}),
+      status: r.status,
+      ...(r.platformMessageId !== null ? { platformMessageId: r.platformMessageId } : {}),
+      ...(r.errorReason !== null ? { lastError: { reason: r.errorReason, message: r.errorMessage ?? "" } } : {})
+    },
+    { disableValidation: true }
+  )
+
 /** @internal */
 export const fromRow = (row: Row): Effect.Effect<Entry, OutboxError> =>
   Either.match(codec().decodeRow(row), {
@@ -64,29 +89,16 @@ export const fromRow = (row: Row): Effect.Effect<Entry, OutboxError> =>
           message: `The stored outbox row ${String(row.key)} is not a valid entry: ${problem(error)}`
         })
       ),
-    onRight: (r) =>
-      Effect.succeed(
-        new Entry(
-          {
-            key: r.key,
-            channel: r.channel,
-            conversation: { kind: r.conversationKind, id: r.conversationId },
-            ...(r.recipient !== null ? { recipient: r.recipient } : {}),
-            text: r.text,
-            ...(r.replyTo !== null ? { replyTo: r.replyTo } : {}),
-            humanAgent: r.humanAgent,
-            ...(r.tip !== null ? { tip: r.tip } : {}),
-            createdAt: r.createdAt,
-            attempts: r.attempts,
-            nextAttemptAt: r.nextAttemptAt,
-            ...(r.leaseUntil !== null ? { leaseUntil: r.leaseUntil } : {}),
-            status: r.status,
-            ...(r.platformMessageId !== null ? { platformMessageId: r.platformMessageId } : {}),
-            ...(r.errorReason !== null ? { lastError: { reason: r.errorReason, message: r.errorMessage ?? "" } } : {})
-          },
-          { disableValidation: true }
-        )
-      )
+    onRight: (r) => Effect.succeed(entryOf(r))
+  })
+
+// The entry of a row just inserted from a checked message: nothing to decode.
+const inserted = (row: Row): Entry =>
+  entryOf({
+    ...(row as Omit<Decoded, "createdAt" | "nextAttemptAt" | "leaseUntil">),
+    createdAt: DateTime.unsafeMake(row.createdAt),
+    nextAttemptAt: DateTime.unsafeMake(row.nextAttemptAt),
+    leaseUntil: null
   })
 
 const invalid = (message: string) => Effect.fail(new OutboxError({ reason: "invalid", message }))
@@ -135,7 +147,7 @@ export const makeEncoded = (store: Encoded): Outbox["Type"] => {
       Effect.gen(function* () {
         const message = yield* checkMessage(input)
         const now = millis(yield* DateTime.now)
-        const { row, inserted } = yield* store.insert({
+        const row: Row = {
           key: message.key,
           channel: message.channel,
           conversationKind: message.conversation.kind,
@@ -153,8 +165,9 @@ export const makeEncoded = (store: Encoded): Outbox["Type"] => {
           platformMessageId: null,
           errorReason: null,
           errorMessage: null
-        })
-        return { entry: yield* fromRow(row), created: inserted }
+        }
+        const stored = yield* store.insert(row)
+        return { entry: stored.inserted ? inserted(row) : yield* fromRow(stored.row), created: stored.inserted }
       }),
     claim: (now, limit, leaseMillis) =>
       !isPositiveInt(limit) || !isPositiveInt(leaseMillis)

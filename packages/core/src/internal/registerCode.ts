@@ -55,9 +55,20 @@ export const placeOf = (unitId: string): string => {
   return place.length > 0 ? place : folded
 }
 
+// Units are few and every tip asks for its unit's tag: folding the id each time (Unicode normalisation, several
+// regular expressions) cost more than the rest of numbering. Bounded, in case ids come from outside.
+const tags = new Map<string, string>()
+
 /** @internal */
-export const tagOf = (unitId: string, officialCode?: string): string =>
-  cleanTag(officialCode ?? "") || cleanTag(placeOf(unitId)) || cleanTag(unitId) || hashTag(unitId)
+export const tagOf = (unitId: string, officialCode?: string): string => {
+  const key = officialCode === undefined ? unitId : `${unitId}\u0000${officialCode}`
+  const known = tags.get(key)
+  if (known !== undefined) return known
+  const tag = cleanTag(officialCode ?? "") || cleanTag(placeOf(unitId)) || cleanTag(unitId) || hashTag(unitId)
+  if (tags.size >= 10_000) tags.clear()
+  tags.set(key, tag)
+  return tag
+}
 
 /** @internal */
 export const format = (unitTag: string, year: number, number: number): string =>

@@ -41,5 +41,31 @@ export const entriesOf = (rows: unknown) =>
     )
   )
 
+/**
+ * The entry of a row just written, built as `entriesOf` builds those read back, without decoding what this
+ * process made itself: the number came from the counter, the code from `Register.codeOf`.
+ *
+ * @internal
+ */
+export const writtenEntry = (row: {
+  readonly unit: string
+  readonly year: number
+  readonly number: number
+  readonly tip: string
+  readonly code: string
+  readonly received_at: number
+}): Register.RegisterEntry =>
+  new Register.RegisterEntry(
+    {
+      unit: row.unit as Register.RegisterEntry["unit"],
+      year: row.year,
+      number: row.number,
+      tipId: row.tip,
+      code: row.code,
+      receivedAt: DateTime.unsafeMake(row.received_at)
+    },
+    { disableValidation: true }
+  )
+
 /** @internal */
 export const Counter = Schema.Array(Schema.Struct({ last: Int }))

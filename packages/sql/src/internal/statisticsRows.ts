@@ -10,6 +10,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { type Calendar, type Deadline, LocalDate, Statistics, TipEvent } from "@tinbao/core"
 import { Effect, type ParseResult, Schema } from "effect"
 import * as DateTime from "effect/DateTime"
+import { prepareInsert } from "./prepared.js"
 import { Int } from "./sqlErrors.js"
 
 /** What the projection's due instants are computed with. */
@@ -157,16 +158,23 @@ const upsertCurrent = stateColumns
   .map((c) => `${c} = excluded.${c}`)
   .join(", ")
 
-/** Writes the rows; run it in the transaction that appends the events. */
-export const write = (sql: SqlClient, rows: Rows): Effect.Effect<void, SqlError> =>
-  Effect.gen(function* () {
-    for (const chunk of chunks(rows.history)) yield* sql`INSERT INTO stat_tip_history ${sql.insert(chunk)}`
-    for (const chunk of chunks(rows.current)) {
-      yield* sql`INSERT INTO stat_tips ${sql.insert(chunk)} ON CONFLICT (tip) DO UPDATE SET ${sql.literal(upsertCurrent)}`
-    }
-    for (const chunk of chunks(rows.handovers)) yield* sql`INSERT INTO stat_handovers ${sql.insert(chunk)}`
-    for (const chunk of chunks(rows.decisions)) yield* sql`INSERT INTO stat_decisions ${sql.insert(chunk)}`
-  })
+const handoverColumns = ["tip", "seq", "unit", "held_from", "held_until", "since"]
+const decisionColumns = ["tip", "version", "at"]
+
+/** Writes rows through `sql`; run it in the transaction that appends the events. */
+export const writer = (sql: SqlClient): ((rows: Rows) => Effect.Effect<void, SqlError>) => {
+  const history = prepareInsert(sql, "stat_tip_history", [...stateColumns, "until"])
+  const current = prepareInsert(sql, "stat_tips", stateColumns, `ON CONFLICT (tip) DO UPDATE SET ${upsertCurrent}`)
+  const handovers = prepareInsert(sql, "stat_handovers", handoverColumns)
+  const decisions = prepareInsert(sql, "stat_decisions", decisionColumns)
+  const all = (insert: (rows: ReadonlyArray<Row>) => Effect.Effect<unknown, SqlError>, rows: ReadonlyArray<Row>) =>
+    rows.length === 0 ? Effect.void : Effect.forEach(chunks(rows), insert, { discard: true })
+  return (rows) =>
+    Effect.zipRight(
+      Effect.zipRight(all(history, rows.history), all(current, rows.current)),
+      Effect.zipRight(all(handovers, rows.handovers), all(decisions, rows.decisions))
+    )
+}
 
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_, v) =>
@@ -225,6 +233,7 @@ const PAGE = 5000
 /** Rebuilds the whole projection from `tip_events` with `basis`; run it in a transaction. */
 export const rebuildAll = (sql: SqlClient, basis: Basis) =>
   Effect.gen(function* () {
+    const write = writer(sql)
     for (const table of ["stat_tips", "stat_tip_history", "stat_handovers", "stat_decisions"]) {
       yield* sql.unsafe(`DELETE FROM ${table}`)
     }
@@ -252,7 +261,7 @@ export const rebuildAll = (sql: SqlClient, basis: Basis) =>
         pending.events.push(row.event)
       }
       if (page.length < PAGE) flush(rows)
-      yield* write(sql, rows)
+      yield* write(rows)
       if (page.length < PAGE) return
       after = page[page.length - 1]!
     }

@@ -35,6 +35,34 @@ export const intakeTests = <R>(ctx: Context<R>): void => {
     })
   )
 
+  test(ctx, "intake ledger: gets and puts several keys at once; of one key put twice, the later wins", {}, () =>
+    Effect.gen(function* () {
+      const ledger = yield* IntakeLedger.IntakeLedger
+      const tip = (n: number) => `T-000${n}` as Tip.TipId
+      expect(yield* ledger.getAll([])).toEqual(new Map())
+      yield* ledger.putAll([])
+      yield* ledger.put("thread:1", { tip: tip(1), at: 1 })
+      yield* ledger.putAll([
+        ["msg:1", { tip: tip(2), at: 2, fingerprint: "FP-abc" }],
+        ["thread:1", { tip: tip(2), at: 2 }],
+        ["msg:1", { tip: tip(3), at: 3, conversation: { kind: "direct", id: "FP-abc" } }]
+      ])
+      expect(yield* ledger.getAll(["msg:1", "thread:1", "msg:9"])).toEqual(
+        new Map([
+          ["msg:1", { tip: tip(3), at: 3, conversation: { kind: "direct", id: "FP-abc" } }],
+          ["thread:1", { tip: tip(2), at: 2 }]
+        ])
+      )
+      expect(yield* ledger.get("thread:1")).toEqual(Option.some({ tip: tip(2), at: 2 }))
+      // Twelve keys in one read, and a key asked twice is answered once.
+      const keys = Array.from({ length: 12 }, (_, n) => `k:${n}`)
+      yield* ledger.putAll(keys.map((key, n) => [key, { tip: tip(n % 10), at: n }] as const))
+      const found = yield* ledger.getAll([...keys, "k:0"])
+      expect([...found.keys()].sort()).toEqual([...keys].sort())
+      expect(found.get("k:11")).toEqual({ tip: tip(1), at: 11 })
+    })
+  )
+
   test(ctx, "bindings: a conversation's own binding before its channel's; replace, unbind, list", {}, () =>
     Effect.gen(function* () {
       const bindings = yield* Binding.Bindings
