@@ -4,6 +4,8 @@
 // the drivers alone (bench/raw.ts), (a) one transaction per tip and (b) `batch` tips per transaction, with the
 // same durability setting, on fresh databases of the same schema. Afterwards the row counts of every table intake
 // writes are compared with the baselines', so a baseline that writes other rows than ours is refused, not reported.
+// With NORMAL, the same messages also go through intake on its memory layers, with no database at all: the pace the
+// pipeline itself allows, against baseline (a).
 import { join } from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Binding, Calendar, Intake, Tips, UnitDirectory } from "@tinbao/core"
@@ -49,14 +51,14 @@ const services = <E>(storage: Layer.Layer<SqlStorage.Services | SqlClient, E>) =
     Layer.provideMerge(storage)
   )
 
-/** Our intake on `storage`: warms up, then returns the seconds `options.tips` new messages took. */
-const ours = <E>(
-  storage: Layer.Layer<SqlStorage.Services | SqlClient, E>,
+/** Our intake on `layer`: warms up, then returns the seconds `options.tips` new messages took. */
+const ours = <E, R = never>(
+  layer: Layer.Layer<Intake.Intake | UnitDirectory.UnitDirectory | Binding.Bindings | R, E>,
   options: Options,
-  check: (sql: SqlClient) => Effect.Effect<void, unknown>
+  check: Effect.Effect<void, unknown, R>
 ): Promise<number> =>
   Effect.gen(function* () {
-    yield* check(yield* SqlClient)
+    yield* check
     const directory = yield* UnitDirectory.UnitDirectory
     yield* directory.record(NinhBinh.changes)
     const bindings = yield* Binding.Bindings
@@ -79,7 +81,10 @@ const ours = <E>(
       )
     }
     return elapsed
-  }).pipe(Effect.provide(services(storage)), Effect.withClock(fixedClock(start)), Effect.runPromise)
+  }).pipe(Effect.provide(layer), Effect.withClock(fixedClock(start)), Effect.runPromise)
+
+// The same intake with nothing to store in a database: its memory layers. What the pipeline itself allows.
+const withoutDatabase = Intake.layerMemory({}).pipe(Layer.provideMerge(Calendar.layerVietnam))
 
 /** Runs the migrations on a database and closes it: the baselines write into the same schema as ours. */
 const migrated = <A, E>(storage: Layer.Layer<A, E>) => Effect.runPromise(Effect.scoped(Layer.build(storage)))
@@ -186,24 +191,42 @@ export const sqliteIntake = async (synchronous: "full" | "normal", options: Opti
     const oursFile = join(dir, "ours.db")
     const oursSeconds = await timed(say, `SQLite (${label}): our intake`, options.tips, () =>
       ours(
-        SqlStorage.layerSqlite({ filename: oursFile, vault: vaultConfig(), synchronous, ...groupCommit(options) }),
+        services(
+          SqlStorage.layerSqlite({ filename: oursFile, vault: vaultConfig(), synchronous, ...groupCommit(options) })
+        ),
         options,
-        (sql) =>
+        Effect.flatMap(SqlClient, (sql) =>
           Effect.flatMap(sql<{ readonly synchronous: number }>`PRAGMA synchronous`, (rows) =>
             rows[0]?.synchronous === expected
               ? Effect.void
               : Effect.dieMessage(`layerSqlite runs with synchronous = ${rows[0]?.synchronous}, not ${label}`)
           )
+        )
       )
     )
     const oursCounts = countsOfSqlite(oursFile)
     sameRows("better-sqlite3 (a transaction per tip)", oursCounts, countsOfSqlite(naive.file))
     sameRows(`better-sqlite3 (${options.batch} per transaction)`, oursCounts, countsOfSqlite(batched.file))
-    return rows(`intake on SQLite (${label}) vs better-sqlite3`, options, {
+    const measured = rows(`intake on SQLite (${label}) vs better-sqlite3`, options, {
       ours: oursSeconds,
       naive: naive.elapsed,
       batched: batched.elapsed
     })
+    if (synchronous === "full") return measured
+    // The ceiling: the same messages through intake with no database, against the naive baseline.
+    const memorySeconds = await timed(say, "intake without a database (memory layers)", options.tips, () =>
+      ours(withoutDatabase, options, Effect.void)
+    )
+    return [
+      ...measured,
+      result(
+        `intake without a database (memory layers) vs better-sqlite3 (${label}), a transaction per tip`,
+        options.tips / memorySeconds,
+        "tips/s",
+        options.tips / naive.elapsed,
+        true
+      )
+    ]
   })
 
 /** The PostgreSQL rows: our intake against pg, (a) and (b), each in a fresh schema dropped afterwards. */
@@ -241,7 +264,7 @@ export const pgIntake = async (options: Options): Promise<ReadonlyArray<Result>>
   )
   const oursRun = await withPgSchema(async (_, url) => {
     const elapsed = await timed(say, "PostgreSQL: our intake", options.tips, () =>
-      ours(SqlStorage.layerPg({ url, vault: vaultConfig(), ...groupCommit(options) }), options, () => Effect.void)
+      ours(services(SqlStorage.layerPg({ url, vault: vaultConfig(), ...groupCommit(options) })), options, Effect.void)
     )
     return { elapsed, counts: await countsIn(url) }
   })

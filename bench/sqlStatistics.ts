@@ -399,8 +399,11 @@ const runOn = async (
         )
       }
       // The projection is loaded as built with the default basis: the engine finds it so and does not rebuild.
+      // (Storage recorded the basis of its empty projection as it started; the rows say the same.)
       for (const row of basisRows(basis, [])) {
-        await backend.prepare(`INSERT INTO stat_basis (key, value) VALUES ('${row.key}', '${row.value}')`)
+        await backend.prepare(
+          `INSERT INTO stat_basis (key, value) VALUES ('${row.key}', '${row.value}') ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+        )
       }
       const times: Array<{ size: number; engine: number; hand: number }> = []
       let loaded = 0

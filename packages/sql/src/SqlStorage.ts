@@ -154,8 +154,7 @@ const sqlitePragmas = (synchronous: "full" | "normal") =>
       Effect.all([
         sql`PRAGMA busy_timeout = 5000`,
         sql.unsafe(`PRAGMA synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`),
-        sql`PRAGMA foreign_keys = ON`,
-        sql`PRAGMA temp_store = MEMORY`
+        sql`PRAGMA foreign_keys = ON`
       ])
     ).pipe(Effect.mapError(unreachable("The SQLite database")))
   )
