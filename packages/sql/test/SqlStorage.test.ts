@@ -77,6 +77,48 @@ for (const backend of backends()) {
       })
     )
 
+    it.effect("refuses a new tip whose id is taken, and leaves its rows as they were", () =>
+      Effect.gen(function* () {
+        const tip = Tip.makeId()
+        const at = DateTime.unsafeMake("2025-04-02T02:00:00Z")
+        const receivedIn = (unit: string, summary: string) =>
+          new TipEvent.TipReceived({
+            tip,
+            at,
+            by: Actor.ActorId.make("sql-test"),
+            unit: Unit.UnitId.make(unit),
+            code: "NAMTHANH-2025-0001",
+            registerNumber: 1,
+            registerYear: 2025,
+            channel: "zalo",
+            reporterKind: "individual",
+            alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
+            legalType: "to_giac",
+            category: Category.CategoryId.make("crime"),
+            summary
+          })
+        const rowsOf = Effect.flatMap(SqlClient, (sql) =>
+          Effect.all([
+            sql<{ unit: string; n: unknown }>`SELECT unit, (SELECT count(*) FROM tip_events) AS n FROM tips`,
+            sql<{ unit: string; category: string }>`SELECT unit, category FROM stat_tips`
+          ])
+        )
+        yield* Effect.gen(function* () {
+          const store = yield* TipStore.TipStore
+          yield* store.append([{ tip, expectedVersion: 0, events: [receivedIn("ca-phuong-nam-thanh", "Trộm xe")] }])
+          const before = yield* rowsOf
+          const again = yield* Effect.flip(
+            store.append([{ tip, expectedVersion: 0, events: [receivedIn("ca-phuong-thanh-binh", "Khác")] }])
+          )
+          expect(again._tag === "TipStoreError" && again.reason).toBe("conflict")
+          const after = yield* rowsOf
+          expect(after).toEqual(before)
+          expect(after[0].map((r) => [r.unit, Number(r.n)])).toEqual([["ca-phuong-nam-thanh", 1]])
+          expect(after[1].map((r) => r.unit)).toEqual(["ca-phuong-nam-thanh"])
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+      })
+    )
+
     it.effect("refuses to start on a database whose schema is newer than the code", () =>
       Effect.gen(function* () {
         const open = backend.fresh()
