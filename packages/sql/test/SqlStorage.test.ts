@@ -24,6 +24,26 @@ const keyIdOf = (alias: IdentityVault.AliasId) =>
     Effect.map((rows) => rows[0]?.key_id)
   )
 
+const receivedAt = DateTime.unsafeMake("2025-04-02T02:00:00Z")
+
+// A tip received in a Nam Thành police unit's register on 2 April 2025.
+const received = (tip: Tip.TipId, unit: Unit.UnitId, summary: string) =>
+  new TipEvent.TipReceived({
+    tip,
+    at: receivedAt,
+    by: Actor.ActorId.make("sql-test"),
+    unit,
+    code: "NAMTHANH-2025-0001",
+    registerNumber: 1,
+    registerYear: 2025,
+    channel: "zalo",
+    reporterKind: "individual",
+    alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
+    legalType: "to_giac",
+    category: Category.CategoryId.make("crime"),
+    summary
+  })
+
 for (const backend of backends()) {
   describe(`SqlStorage on ${backend.name}`, () => {
     it.effect("refuses to open a vault row with a wrong key, and never returns garbage", () =>
@@ -80,23 +100,7 @@ for (const backend of backends()) {
     it.effect("refuses a new tip whose id is taken, and leaves its rows as they were", () =>
       Effect.gen(function* () {
         const tip = Tip.makeId()
-        const at = DateTime.unsafeMake("2025-04-02T02:00:00Z")
-        const receivedIn = (unit: string, summary: string) =>
-          new TipEvent.TipReceived({
-            tip,
-            at,
-            by: Actor.ActorId.make("sql-test"),
-            unit: Unit.UnitId.make(unit),
-            code: "NAMTHANH-2025-0001",
-            registerNumber: 1,
-            registerYear: 2025,
-            channel: "zalo",
-            reporterKind: "individual",
-            alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
-            legalType: "to_giac",
-            category: Category.CategoryId.make("crime"),
-            summary
-          })
+        const receivedIn = (unit: string, summary: string) => received(tip, Unit.UnitId.make(unit), summary)
         const rowsOf = Effect.flatMap(SqlClient, (sql) =>
           Effect.all([
             sql<{ unit: string; n: unknown }>`SELECT unit, (SELECT count(*) FROM tip_events) AS n FROM tips`,
@@ -141,24 +145,10 @@ for (const backend of backends()) {
         const config = vaultConfig()
         const tip = Tip.makeId()
         const unit = Unit.UnitId.make("ca-phuong-nam-thanh")
-        const at = DateTime.unsafeMake("2025-04-02T02:00:00Z")
-        const received = new TipEvent.TipReceived({
-          tip,
-          at,
-          by: Actor.ActorId.make("sql-test"),
-          unit,
-          code: "NAMTHANH-2025-0001",
-          registerNumber: 1,
-          registerYear: 2025,
-          channel: "zalo",
-          reporterKind: "individual",
-          alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
-          legalType: "to_giac",
-          category: Category.CategoryId.make("crime"),
-          summary: "Phản ánh có người lạ đột nhập kho hàng ở tổ dân phố 5."
-        })
+        const at = receivedAt
+        const event = received(tip, unit, "Phản ánh có người lạ đột nhập kho hàng ở tổ dân phố 5.")
         const written = yield* Effect.gen(function* () {
-          yield* Effect.flatMap(TipStore.TipStore, (s) => s.append([{ tip, expectedVersion: 0, events: [received] }]))
+          yield* Effect.flatMap(TipStore.TipStore, (s) => s.append([{ tip, expectedVersion: 0, events: [event] }]))
           const entry = yield* Effect.flatMap(Register.Register, (r) =>
             r.assign({ unit, unitTag: "NAMTHANH", tipId: tip, receivedAt: at })
           )
