@@ -8,7 +8,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IntakeLedger } from "@tinbao/core"
 import { Effect, Either, Layer, Option, Schema } from "effect"
-import { prepareByCount } from "./internal/prepared.js"
+import { prepareByCount, prepareInsert, repeated } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
 import { makeWriter } from "./internal/sqlErrors.js"
 
@@ -38,14 +38,13 @@ export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlCl
   const write = yield* makeWriter(sql)
   const select = prepareByCount(
     sql,
-    (count) =>
-      `SELECT key, entry FROM intake_ledger WHERE key IN (${Array.from({ length: count }, () => "?").join(", ")})`
+    (count) => `SELECT key, entry FROM intake_ledger WHERE key IN (${repeated(count)})`
   )
-  const upsert = prepareByCount(
+  const upsert = prepareInsert(
     sql,
-    (count) =>
-      `INSERT INTO intake_ledger (key, entry) VALUES ${Array.from({ length: count }, () => "(?, ?)").join(", ")}
-       ON CONFLICT (key) DO UPDATE SET entry = excluded.entry`
+    "intake_ledger",
+    ["key", "entry"],
+    "ON CONFLICT (key) DO UPDATE SET entry = excluded.entry"
   )
   const encode = Schema.encodeEither(Json)
 
@@ -70,7 +69,7 @@ export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlCl
         latest.set(key, json.right)
       }
       if (latest.size === 0) return Effect.void
-      return write(upsert(latest.size)([...latest].flat())).pipe(
+      return write(upsert(Array.from(latest, ([key, entry]) => ({ key, entry })))).pipe(
         Effect.asVoid,
         Effect.catchTag("SqlError", unavailable)
       )

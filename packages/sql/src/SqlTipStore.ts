@@ -20,6 +20,9 @@ const Ids = Schema.Array(Schema.Struct({ tip: Schema.String }))
 const Events = Schema.Array(Schema.Struct({ event: Schema.parseJson() }))
 const Page = Schema.Array(Schema.Struct({ position: Int, tip: Schema.String, version: Int, event: Schema.parseJson() }))
 
+// One tip's part of an append.
+type Appended = Parameters<TipStore.Encoded["append"]>[0][number]
+
 const unavailable = (cause: SqlError) =>
   new TipStore.TipStoreError({ reason: "unavailable", message: "The tip store's database cannot be reached.", cause })
 
@@ -52,13 +55,14 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
      ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open`
   )
   const writeStatistics = projection.writer(sql)
+  const writeIndex = (a: Appended) => upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
 
   const versionOf = (tip: string) =>
     Effect.map(Effect.flatMap(countEvents([tip]), Schema.decodeUnknown(Count)), (rows) => rows[0]?.n ?? 0)
 
   // The statistics projection's rows are derived before the transaction opens, to keep it short, and written in it,
   // so that they exist exactly when the events do.
-  const statisticsRows = (batch: Parameters<TipStore.Encoded["append"]>[0]) =>
+  const statisticsRows = (batch: ReadonlyArray<Appended>) =>
     Effect.try({
       try: () => {
         const rows = projection.emptyRows()
@@ -80,12 +84,12 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
 
   // A new tip's first event alone (what intake appends for every tip): a taken id makes the insert write
   // nothing, rather than fail, so it needs no savepoint to be undone on PostgreSQL (a round trip saved per tip).
-  const appendFirst = (a: Parameters<TipStore.Encoded["append"]>[0][number], statistics: projection.Rows) =>
+  const appendFirst = (a: Appended, statistics: projection.Rows) =>
     writeInline(
       Effect.gen(function* () {
         const written = yield* insertFirstEvent([a.tip, JSON.stringify(a.events[0])])
         if (written.length === 0) return yield* conflict(`Tip ${a.tip} exists already: someone appended to it first.`)
-        yield* upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
+        yield* writeIndex(a)
         yield* writeStatistics(statistics)
       })
     )
@@ -113,7 +117,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
                   event: JSON.stringify(event)
                 }))
                 yield* insertEvents(rows)
-                yield* upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
+                yield* writeIndex(a)
               }
               yield* writeStatistics(statistics)
             })

@@ -53,6 +53,13 @@ export const prepare = (sql: SqlClient, text: string): Prepared => {
 const KEPT = 8
 
 /**
+ * `count` copies of `each`, comma-separated: `?, ?, ?` for an `IN` list, `(?, ?), (?, ?)` for rows.
+ *
+ * @internal
+ */
+export const repeated = (count: number, each = "?"): string => Array.from({ length: count }, () => each).join(", ")
+
+/**
  * A statement whose text depends on how many values it takes (`IN (?, ?)`, several rows), each text prepared once
  * per count. The usual counts are few and small (a tip's events, its projection's rows); larger ones (a rebuild's
  * pages) are prepared when run and not kept.
@@ -71,11 +78,11 @@ export const prepareByCount = (sql: SqlClient, text: (count: number) => string) 
  * @internal
  */
 export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = "") => {
-  const row = `(${columns.map(() => "?").join(", ")})`
+  const row = `(${repeated(columns.length)})`
   const statementFor = prepareByCount(
     sql,
     (count) =>
-      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array.from({ length: count }, () => row).join(", ")}${rest === "" ? "" : ` ${rest}`}`
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${repeated(count, row)}${rest === "" ? "" : ` ${rest}`}`
   )
   return (rows: ReadonlyArray<Readonly<Record<string, Param>>>) => {
     const params: Array<Param> = []
