@@ -1,9 +1,10 @@
 /**
  * The core's `Transaction` port over `@effect/sql`, with group commit: `atomically` blocks called at the same
- * time are run one after another inside one database transaction, each in a savepoint of its own, and
- * committed together. A block that fails is rolled back to its savepoint alone; every caller resumes only
- * after the COMMIT returned, so what a caller was told is stored is stored. One commit (one sync to disk)
- * then carries many tips, which is what makes `synchronous = FULL` on SQLite affordable.
+ * time are run one after another inside one database transaction and committed together. A block that fails
+ * is undone alone: the batch is rolled back and its other blocks run again, each in a savepoint of its own.
+ * Every caller resumes only after the COMMIT returned, so what a caller was told is stored is stored. One
+ * commit (one sync to disk) then carries many tips, which is what makes `synchronous = FULL` on SQLite
+ * affordable.
  *
  * @since 0.1.0
  */
@@ -67,6 +68,14 @@ const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) 
     cause
   })
 
+// A block failed in a batch run without savepoints: the transaction is rolled back to undo it.
+class Undo {
+  constructor(
+    readonly job: Job,
+    readonly exit: Exit.Exit<unknown, unknown>
+  ) {}
+}
+
 // Storage is closing: callers whose blocks were not confirmed are told so, rather than left waiting.
 const closed = (jobs: Iterable<Job>) =>
   Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), { discard: true })
@@ -109,13 +118,16 @@ export const make = (
         scope
       )
 
-    // Each block runs in a savepoint of its own, so that a failed block is undone alone. After a block that
-    // succeeded the savepoint is released and taken anew: `sql.withTransaction` would never release it, and a
-    // batch would pile up one open savepoint per block, which SQLite walks at each page a statement touches.
-    // On PostgreSQL the two go in one round trip. After a block that failed, the savepoint rolled back to still
-    // stands for the next block; the last block's is released by the COMMIT. Statements inside a block see the
-    // transaction one level deeper, so a nested `withTransaction` takes a savepoint of its own, which goes with
-    // the block's.
+    // A batch runs first without savepoints: blocks rarely fail, and a savepoint per block costs SQLite a copy of
+    // every page each block touches (its sub-journal), and PostgreSQL a round trip per block. When a block fails,
+    // the whole transaction is rolled back (`Undo`), its caller gets the block's own exit, and the other blocks
+    // run again in a careful transaction: each in a savepoint of its own, so that one more failure is undone
+    // alone. After a block that succeeded the savepoint is released and taken anew: `sql.withTransaction` would
+    // never release it, and a batch would pile up one open savepoint per block, which SQLite walks at each page a
+    // statement touches. On PostgreSQL the two go in one round trip. After a block that failed, the savepoint
+    // rolled back to still stands for the next block; the last block's is released by the COMMIT. Statements
+    // inside a block see the transaction one level deeper, so a nested `withTransaction` takes a savepoint of its
+    // own, which goes with the block's.
     const savepoint = ["SAVEPOINT tinbao_block"]
     const next = sql.onDialectOrElse({
       pg: () => ["RELEASE SAVEPOINT tinbao_block; SAVEPOINT tinbao_block"],
@@ -123,45 +135,55 @@ export const make = (
     })
     const rollback = ["ROLLBACK TO SAVEPOINT tinbao_block"]
 
-    // One transaction: every block in its savepoint, then COMMIT.
-    const attempt = (batch: ReadonlyArray<Job>) =>
+    // One transaction: every block (each in its savepoint when `careful`), then COMMIT. Returns each block's exit.
+    const attempt = (batch: ReadonlyArray<Job>, careful: boolean) =>
       sql.withTransaction(
         Effect.gen(function* () {
           // `withTransaction` provides it: what is missing here is a bug, not a failure.
           const [connection, depth] = yield* Effect.orDie(Effect.serviceOptional(TransactionConnection))
           const run = (statements: ReadonlyArray<string>) =>
             Effect.forEach(statements, (text) => connection.execute(text, [], undefined), { discard: true })
-          const settled: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
-          const retried: Array<Job> = []
-          yield* run(savepoint)
+          const exits: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
+          if (careful) yield* run(savepoint)
           for (const [i, job] of batch.entries()) {
             const exit = yield* Effect.exit(
               Effect.provideService(job.run, TransactionConnection, [connection, depth + 1] as const)
             )
+            if (!careful && Exit.isFailure(exit)) return yield* Effect.fail(new Undo(job, exit))
             if (Exit.isFailure(exit)) yield* run(rollback)
-            else if (i < batch.length - 1) yield* run(next)
-            if (Exit.isFailure(exit) && job.tries < retries && contended(exit.cause)) retried.push(job)
-            else settled.push([job, exit])
+            else if (careful && i < batch.length - 1) yield* run(next)
+            exits.push([job, exit])
           }
-          return { settled, retried }
+          return exits
         })
       )
 
+    // A block's caller hears how it ended, or the block runs again later when it lost to another transaction.
+    const settle = ([job, exit]: readonly [Job, Exit.Exit<unknown, unknown>]) =>
+      Exit.isFailure(exit) && job.tries < retries && contended(exit.cause)
+        ? Effect.asVoid(again(job))
+        : Effect.asVoid(Deferred.done(job.done, exit))
+
     // When the COMMIT itself loses (a busy file, a serialisation failure), the whole batch runs again.
-    const commit = (batch: ReadonlyArray<Job>) =>
+    const commit = (jobs: ReadonlyArray<Job>) =>
       Effect.gen(function* () {
-        for (let tries = 0; ; tries++) {
-          const outcome = yield* Effect.exit(attempt(batch))
-          if (Exit.isSuccess(outcome)) {
-            yield* Effect.forEach(outcome.value.settled, ([job, exit]) => Deferred.done(job.done, exit), {
-              discard: true
-            })
-            yield* Effect.forEach(outcome.value.retried, again, { discard: true })
-            return
+        let batch = jobs
+        let careful = false
+        for (let tries = 0; ; ) {
+          const outcome = yield* Effect.exit(attempt(batch, careful))
+          if (Exit.isSuccess(outcome)) return yield* Effect.forEach(outcome.value, settle, { discard: true })
+          const undo = Option.getOrUndefined(Cause.failureOption(outcome.cause))
+          if (undo instanceof Undo) {
+            // Not a lost try: the others run again, carefully, without the block that failed.
+            yield* settle([undo.job, undo.exit])
+            batch = batch.filter((job) => job !== undo.job)
+            careful = true
+            if (batch.length === 0) return
+            continue
           }
           const contention = contended(outcome.cause)
           if (contention && tries < retries) {
-            yield* pause(tries)
+            yield* pause(tries++)
             continue
           }
           const error = failed(contention ? "contention" : "unavailable", Cause.squash(outcome.cause))

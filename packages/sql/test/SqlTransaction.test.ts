@@ -65,11 +65,13 @@ for (const backend of backends()) {
     it.live("stores the blocks of a batch together, except the one that failed, whose caller gets its own error", () =>
       Effect.gen(function* () {
         const ledger = yield* IntakeLedger.IntakeLedger
+        const runs = Array.from({ length: 40 }, () => 0)
         const exits = yield* Effect.forEach(
           Array.from({ length: 40 }, (_, n) => n),
           (n) =>
             Transaction.atomically(
               Effect.gen(function* () {
+                runs[n]!++
                 yield* ledger.put(`a:${n}`, entry(n))
                 yield* ledger.put(`b:${n}`, entry(n))
                 if (n % 13 === 7) return yield* new Boom({ n })
@@ -84,7 +86,11 @@ for (const backend of backends()) {
         for (const n of failed) {
           expect((yield* ledger.get(`a:${n}`))._tag).toBe("None")
           expect(String(exits[n])).toContain("Boom")
+          expect(runs[n]).toBe(1)
         }
+        // A failure undoes its batch: the blocks before it in the batch run again, once, and are stored once.
+        expect(Math.max(...runs)).toBeLessThanOrEqual(2)
+        expect(runs.filter((r) => r === 2).length).toBeGreaterThan(0)
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
