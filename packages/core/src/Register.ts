@@ -166,8 +166,12 @@ export const makeMemory: Effect.Effect<Context.Tag.Service<Register>> = Effect.g
         tipId: input.tipId,
         year,
         codeOf: (number) => code_.format(unitTag, year, number),
+        // Made here from a cleaned tag, a police year and a counter: as the SQL register does, not checked again.
         build: (number, code) =>
-          new RegisterEntry({ unit: input.unit, year, number, tipId: input.tipId, code, receivedAt: input.receivedAt })
+          new RegisterEntry(
+            { unit: input.unit, year, number, tipId: input.tipId, code, receivedAt: input.receivedAt },
+            { disableValidation: true }
+          )
       })
       switch (outcome._tag) {
         case "Added":

@@ -204,3 +204,18 @@ describe("SqlStorage.layerConfig", () => {
     })
   )
 })
+
+describe("SqlStorage.layerSqlite", () => {
+  it.effect("opens the file in WAL mode, synchronous FULL unless told otherwise, checkpointed every 10,000 pages", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
+      const pragma = (name: string) =>
+        Effect.map(sql.unsafe<Record<string, unknown>>(`PRAGMA ${name}`), (rows) => Object.values(rows[0]!)[0])
+      expect(yield* pragma("journal_mode")).toBe("wal")
+      // 2 is FULL.
+      expect(yield* pragma("synchronous")).toBe(2)
+      expect(yield* pragma("wal_autocheckpoint")).toBe(10_000)
+      expect(yield* pragma("busy_timeout")).toBe(5000)
+    }).pipe(Effect.provide(backends()[0]!.fresh()(vaultConfig())))
+  )
+})
