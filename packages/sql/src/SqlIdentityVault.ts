@@ -9,6 +9,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IdentityVault } from "@tinbao/core"
 import { Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { later, leaveOr } from "./internal/later.js"
 import { prepare } from "./internal/prepared.js"
 import * as cipher from "./internal/vaultCipher.js"
 
@@ -79,12 +80,17 @@ export const makeStore = (
       sql,
       "INSERT INTO vault (alias, key_id, iv, ciphertext, tag, forgotten) VALUES (?, ?, ?, ?, ?, 0)"
     )
+    // Aliases are fresh random keys, read back only once the tip is committed (to answer the reporter, or to
+    // reveal them): in a group commit, the row is written with the batch.
+    const withBatch = later(sql, "vault", ["alias", "key_id", "iv", "ciphertext", "tag", "forgotten"])
     const put: IdentityVault.Store["put"] = (alias, identity) => {
       const sealed = cipher.seal(ring, alias, Redacted.value(identity))
-      return insert([alias, sealed.keyId, sealed.iv, sealed.ciphertext, sealed.tag]).pipe(
-        Effect.asVoid,
-        Effect.catchTag("SqlError", unavailable)
-      )
+      const row = { alias, key_id: sealed.keyId, iv: sealed.iv, ciphertext: sealed.ciphertext, tag: sealed.tag }
+      return leaveOr(
+        withBatch,
+        [{ ...row, forgotten: 0 }],
+        insert([alias, sealed.keyId, sealed.iv, sealed.ciphertext, sealed.tag])
+      ).pipe(Effect.catchTag("SqlError", unavailable))
     }
     const get: IdentityVault.Store["get"] = (alias) =>
       sql`SELECT key_id, iv, ciphertext, tag, forgotten FROM vault WHERE alias = ${alias}`.pipe(

@@ -10,6 +10,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
+import { later, leaveOr } from "./internal/later.js"
 import { prepare, prepareInsert } from "./internal/prepared.js"
 import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
@@ -56,6 +57,8 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
   )
   const writeStatistics = projection.writer(sql)
   const writeIndex = (a: Appended) => upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
+  const listingWithBatch = later(sql, "tips", ["tip", "unit", "received_at", "open"], "ON CONFLICT (tip) DO NOTHING")
+  const statisticsWithBatch = later(sql, "stat_tips", projection.stateColumns, "ON CONFLICT (tip) DO NOTHING")
 
   const versionOf = (tip: string) =>
     Effect.map(Effect.flatMap(countEvents([tip]), Schema.decodeUnknown(Count)), (rows) => rows[0]?.n ?? 0)
@@ -84,13 +87,19 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
 
   // A new tip's first event alone (what intake appends for every tip): a taken id makes the insert write
   // nothing, rather than fail, so it needs no savepoint to be undone on PostgreSQL (a round trip saved per tip).
+  // In a group commit, its listing and statistics rows are written with the batch: nothing reads them before
+  // COMMIT, and a later write of the same tip (a newer state) is kept over them (`DO NOTHING`).
   const appendFirst = (a: Appended, statistics: projection.Rows) =>
     writeInline(
       Effect.gen(function* () {
         const written = yield* insertFirstEvent([a.tip, JSON.stringify(a.events[0])])
         if (written.length === 0) return yield* conflict(`Tip ${a.tip} exists already: someone appended to it first.`)
-        yield* writeIndex(a)
-        yield* writeStatistics(statistics)
+        const listing = { tip: a.tip, unit: a.index.unit, received_at: a.index.receivedAt, open: a.index.open ? 1 : 0 }
+        yield* leaveOr(listingWithBatch, [listing], writeIndex(a))
+        const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
+        yield* onlyCurrent
+          ? leaveOr(statisticsWithBatch, statistics.current, writeStatistics(statistics))
+          : writeStatistics(statistics)
       })
     )
 

@@ -25,6 +25,7 @@ import {
   type Scope
 } from "effect"
 import { currentServices } from "effect/DefaultServices"
+import { Batch, gather } from "./internal/later.js"
 import { isContention } from "./internal/sqlErrors.js"
 
 /**
@@ -68,10 +69,11 @@ const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) 
     cause
   })
 
-// A block failed in a batch run without savepoints: the transaction is rolled back to undo it.
+// A block failed in a batch run without savepoints, or the rows its blocks left could not be written: the
+// transaction is rolled back to undo it. `job` is the block that failed, when one did.
 class Undo {
   constructor(
-    readonly job: Job,
+    readonly job: Job | undefined,
     readonly exit: Exit.Exit<unknown, unknown>
   ) {}
 }
@@ -144,15 +146,26 @@ export const make = (
           const run = (statements: ReadonlyArray<string>) =>
             Effect.forEach(statements, (text) => connection.execute(text, [], undefined), { discard: true })
           const exits: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
+          // Without savepoints, blocks may leave rows nothing reads back to be written with the batch.
+          const gathered = careful ? undefined : gather()
+          const inBatch = (job: Job) =>
+            Effect.provideService(
+              gathered === undefined ? job.run : Effect.provideService(job.run, Batch, gathered.at(depth + 1)),
+              TransactionConnection,
+              [connection, depth + 1] as const
+            )
           if (careful) yield* run(savepoint)
           for (const [i, job] of batch.entries()) {
-            const exit = yield* Effect.exit(
-              Effect.provideService(job.run, TransactionConnection, [connection, depth + 1] as const)
-            )
+            const exit = yield* Effect.exit(inBatch(job))
             if (!careful && Exit.isFailure(exit)) return yield* Effect.fail(new Undo(job, exit))
             if (Exit.isFailure(exit)) yield* run(rollback)
             else if (careful && i < batch.length - 1) yield* run(next)
             exits.push([job, exit])
+          }
+          // Rows that cannot be written together (a key taken meanwhile, say) are not any one block's failure: the
+          // batch runs again carefully, where each block writes its own rows and fails alone.
+          if (gathered !== undefined) {
+            yield* Effect.catchAll(gathered.flush, (cause) => Effect.fail(new Undo(undefined, Exit.fail(cause))))
           }
           return exits
         })
@@ -175,8 +188,9 @@ export const make = (
           const undo = Option.getOrUndefined(Cause.failureOption(outcome.cause))
           if (undo instanceof Undo) {
             // Not a lost try: the others run again, carefully, without the block that failed.
-            yield* settle([undo.job, undo.exit])
-            batch = batch.filter((job) => job !== undo.job)
+            const failed = undo.job
+            if (failed !== undefined) yield* settle([failed, undo.exit])
+            batch = batch.filter((job) => job !== failed)
             careful = true
             if (batch.length === 0) return
             continue

@@ -5,6 +5,7 @@ import {
   Binding,
   Calendar,
   Category,
+  type IdentityVault,
   InboundMessage,
   Intake,
   IntakeLedger,
@@ -15,7 +16,7 @@ import {
   Transaction,
   UnitDirectory
 } from "@tinbao/core"
-import { SqlTipStore } from "@tinbao/sql"
+import { SqlIdentityVault, SqlTipStore } from "@tinbao/sql"
 import { NinhBinh } from "@tinbao/testkit"
 import { Context, Data, DateTime, Effect, Exit, Fiber, Layer, Redacted, Scope } from "effect"
 import { backends } from "./backends.js"
@@ -203,6 +204,80 @@ for (const backend of backends()) {
           )
         )
       )
+    )
+
+    it.live("writes the rows blocks leave to their batch with it, and none of a block that failed", () =>
+      Effect.gen(function* () {
+        yield* recordUnits
+        const tips = yield* Tips.Tips
+        const tables = ["tip_events", "register_entries", "vault", "tips", "stat_tips"]
+        // A new tip's sealed identity, listing row and statistics row are left to the batch; its event and register
+        // entry are written by the block.
+        yield* Effect.forEach(
+          Array.from({ length: 20 }, () => receiveInput),
+          (input) => Transaction.atomically(tips.receive(officer, input), { key: unit }),
+          { concurrency: "unbounded", discard: true }
+        )
+        for (const table of tables) expect([table, yield* count(table)]).toEqual([table, 20])
+        const exits = yield* Effect.forEach(
+          Array.from({ length: 30 }, (_, n) => n),
+          (n) =>
+            Transaction.atomically(
+              Effect.zipRight(tips.receive(officer, receiveInput), n % 11 === 4 ? new Boom({ n }) : Effect.succeed(n)),
+              { key: unit }
+            ).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        expect(exits.flatMap((exit, n) => (exit._tag === "Failure" ? [n] : []))).toEqual([4, 15, 26])
+        for (const table of tables) expect([table, yield* count(table)]).toEqual([table, 20 + 27])
+      }).pipe(
+        Effect.provide(
+          Tips.layer().pipe(
+            Layer.provideMerge(Calendar.layerVietnam),
+            Layer.provideMerge(backend.fresh()(vaultConfig()))
+          )
+        )
+      )
+    )
+
+    it.live(
+      "runs a batch again carefully when the rows its blocks left cannot be written: only their block fails",
+      () =>
+        Effect.gen(function* () {
+          const store = yield* SqlIdentityVault.makeStore(vaultConfig().vault)
+          const alias = "AL-ABCDEFGHJKMNPQRS" as IdentityVault.AliasId
+          const identity = (n: number) => Redacted.make(JSON.stringify({ channel: "web:x", platformUserId: `u-${n}` }))
+          // Two blocks seal under one alias, in one batch (one key, one committer): left to the batch, the second row
+          // breaks its multi-row insert.
+          const exits = yield* Effect.forEach(
+            [1, 2],
+            (n) =>
+              Transaction.atomically(Effect.as(store.put(alias, identity(n)), n), { key: alias }).pipe(Effect.exit),
+            { concurrency: "unbounded" }
+          )
+          expect(exits.map((exit) => exit._tag).sort()).toEqual(["Failure", "Success"])
+          expect(yield* count("vault")).toBe(1)
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("writes at once what a block writes in a nested savepoint, so that rolling that back undoes it", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const store = yield* SqlIdentityVault.makeStore(vaultConfig().vault)
+        const sealed = (alias: string, n: number) =>
+          store.put(
+            alias as IdentityVault.AliasId,
+            Redacted.make(JSON.stringify({ channel: "web:x", platformUserId: `u-${n}` }))
+          )
+        yield* Transaction.atomically(
+          Effect.gen(function* () {
+            yield* sealed("AL-ABCDEFGHJKMNPQRS", 1)
+            // Rolled back, and the block goes on.
+            yield* Effect.ignore(sql.withTransaction(Effect.zipRight(sealed("AL-ABCDEFGHJKMNPQRT", 2), Effect.fail(0))))
+          })
+        )
+        expect(yield* count("vault")).toBe(1)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
     it.live("tells callers still waiting when storage closes, instead of leaving them waiting", () =>

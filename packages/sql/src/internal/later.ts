@@ -1,0 +1,113 @@
+/**
+ * Rows written with the batch rather than with their block. When group commit runs a batch without savepoints
+ * (`SqlTransaction`), a block may leave rows that nothing reads back before COMMIT — a new sealed identity, a new
+ * tip's listing and statistics rows — for the batch to write as one multi-row statement per table, just before
+ * COMMIT. On PostgreSQL that saves a round trip per row; on SQLite, a statement.
+ *
+ * A row is left only at the block's own level: inside a nested savepoint (which may be rolled back while the
+ * block goes on) it is written at once. A block that fails undoes its whole batch, rows left with it included.
+ * A table's left rows must be inserts that another write of the same key, made meanwhile, may supersede: their
+ * statement keeps the row already there (`ON CONFLICT DO NOTHING`), or no such write exists (fresh random keys).
+ *
+ * @internal
+ */
+
+import type { SqlClient } from "@effect/sql/SqlClient"
+import { TransactionConnection } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Context, Effect, Option } from "effect"
+import { type Param, prepareInsert } from "./prepared.js"
+
+type Row = Readonly<Record<string, Param>>
+
+/**
+ * A table's rows, written together.
+ *
+ * @internal
+ */
+export interface Later {
+  readonly write: (rows: ReadonlyArray<Row>) => Effect.Effect<unknown, SqlError>
+}
+
+// Rows per statement: within both drivers' limits on parameters (SQLite 32,766; PostgreSQL 65,535) for the widest
+// table (the statistics row, about 50 columns).
+const CHUNK = 100
+
+/**
+ * `INSERT INTO table (columns) VALUES …, … rest` for the rows a batch gathered, `CHUNK` at a time.
+ *
+ * @internal
+ */
+export const later = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = ""): Later => {
+  const insert = prepareInsert(sql, table, columns, rest)
+  return {
+    write: (rows) =>
+      Effect.forEach(
+        Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK)),
+        insert,
+        { discard: true }
+      )
+  }
+}
+
+/**
+ * What a batch run without savepoints gives its blocks: the depth of the block's own level, and where rows go.
+ *
+ * @internal
+ */
+export interface Gathering {
+  readonly depth: number
+  readonly leave: (into: Later, row: Row) => void
+}
+
+/**
+ * The batch's gathering, in a block's context.
+ *
+ * @internal
+ */
+export class Batch extends Context.Tag("@tinbao/sql/internal/Batch")<Batch, Gathering>() {}
+
+/**
+ * A batch's gathered rows, in the order they were left, and the statements that write them.
+ *
+ * @internal
+ */
+export const gather = () => {
+  const tables = new Map<Later, Array<Row>>()
+  return {
+    at: (depth: number): Gathering => ({
+      depth,
+      leave: (into, row) => {
+        const rows = tables.get(into)
+        if (rows === undefined) tables.set(into, [row])
+        else rows.push(row)
+      }
+    }),
+    flush: Effect.suspend(() =>
+      Effect.forEach(tables, ([into, rows]) => into.write(rows), { discard: true }).pipe(
+        Effect.ensuring(Effect.sync(() => tables.clear()))
+      )
+    )
+  }
+}
+
+/**
+ * Leaves `rows` to the batch when the caller is at its block's own level of a batch that gathers; otherwise runs
+ * `now`, which writes them.
+ *
+ * @internal
+ */
+export const leaveOr = <E>(
+  into: Later,
+  rows: ReadonlyArray<Row>,
+  now: Effect.Effect<unknown, E>
+): Effect.Effect<void, E> =>
+  Effect.flatMap(Effect.serviceOption(Batch), (batch) =>
+    Option.isNone(batch)
+      ? Effect.asVoid(now)
+      : Effect.flatMap(Effect.serviceOption(TransactionConnection), (connection) => {
+          if (Option.isNone(connection) || connection.value[1] !== batch.value.depth) return Effect.asVoid(now)
+          for (const row of rows) batch.value.leave(into, row)
+          return Effect.void
+        })
+  )
