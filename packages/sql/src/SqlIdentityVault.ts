@@ -85,12 +85,11 @@ export const makeStore = (
     const withBatch = later(sql, "vault", ["alias", "key_id", "iv", "ciphertext", "tag", "forgotten"])
     const put: IdentityVault.Store["put"] = (alias, identity) => {
       const sealed = cipher.seal(ring, alias, Redacted.value(identity))
-      const row = { alias, key_id: sealed.keyId, iv: sealed.iv, ciphertext: sealed.ciphertext, tag: sealed.tag }
-      return leaveOr(
-        withBatch,
-        [{ ...row, forgotten: 0 }],
-        insert([alias, sealed.keyId, sealed.iv, sealed.ciphertext, sealed.tag])
-      ).pipe(Effect.catchTag("SqlError", unavailable))
+      const { keyId, iv, ciphertext, tag } = sealed
+      const row = { alias, key_id: keyId, iv, ciphertext, tag, forgotten: 0 }
+      return leaveOr(withBatch, [row], insert([alias, keyId, iv, ciphertext, tag])).pipe(
+        Effect.catchTag("SqlError", unavailable)
+      )
     }
     const get: IdentityVault.Store["get"] = (alias) =>
       sql`SELECT key_id, iv, ciphertext, tag, forgotten FROM vault WHERE alias = ${alias}`.pipe(

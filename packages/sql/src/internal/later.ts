@@ -12,8 +12,7 @@
  * @internal
  */
 
-import type { SqlClient } from "@effect/sql/SqlClient"
-import { TransactionConnection } from "@effect/sql/SqlClient"
+import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Option } from "effect"
 import { type Param, prepareInsert } from "./prepared.js"
