@@ -9,8 +9,8 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IdentityVault } from "@tinbao/core"
 import { Effect, Either, Layer, Option, Redacted, Schema } from "effect"
-import { later, leaveOr } from "./internal/later.js"
-import { prepare } from "./internal/prepared.js"
+import { leaveOr } from "./internal/later.js"
+import { prepareInsert } from "./internal/prepared.js"
 import * as cipher from "./internal/vaultCipher.js"
 
 /**
@@ -76,20 +76,13 @@ export const makeStore = (
       onLeft: (message) => Effect.fail(new IdentityVault.IdentityVaultError({ reason: "unavailable", message })),
       onRight: Effect.succeed
     })
-    const insert = prepare(
-      sql,
-      "INSERT INTO vault (alias, key_id, iv, ciphertext, tag, forgotten) VALUES (?, ?, ?, ?, ?, 0)"
-    )
     // Aliases are fresh random keys, read back only once the tip is committed (to answer the reporter, or to
     // reveal them): in a group commit, the row is written with the batch.
-    const withBatch = later(sql, "vault", ["alias", "key_id", "iv", "ciphertext", "tag", "forgotten"])
+    const insert = prepareInsert(sql, "vault", ["alias", "key_id", "iv", "ciphertext", "tag", "forgotten"])
     const put: IdentityVault.Store["put"] = (alias, identity) => {
-      const sealed = cipher.seal(ring, alias, Redacted.value(identity))
-      const { keyId, iv, ciphertext, tag } = sealed
-      const row = { alias, key_id: keyId, iv, ciphertext, tag, forgotten: 0 }
-      return leaveOr(withBatch, [row], insert([alias, keyId, iv, ciphertext, tag])).pipe(
-        Effect.catchTag("SqlError", unavailable)
-      )
+      const { keyId, iv, ciphertext, tag } = cipher.seal(ring, alias, Redacted.value(identity))
+      const row = [{ alias, key_id: keyId, iv, ciphertext, tag, forgotten: 0 }]
+      return leaveOr(insert, row, insert(row)).pipe(Effect.catchTag("SqlError", unavailable))
     }
     const get: IdentityVault.Store["get"] = (alias) =>
       sql`SELECT key_id, iv, ciphertext, tag, forgotten FROM vault WHERE alias = ${alias}`.pipe(

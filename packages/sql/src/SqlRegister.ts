@@ -125,12 +125,20 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       if ((yield* insertEntry([row])).length > 0) return writtenEntry(row)
       yield* number === 1 ? dropCounter([input.unit, year]) : giveBack([input.unit, year])
       return yield* refused(input)
-    }).pipe(
-      Effect.retry({ while: (error) => error === unexplained, schedule: Schedule.recurs(5) }),
-      Effect.catchIf(
-        (error) => error === unexplained,
-        () => conflict(`the register refused an entry for tip ${input.tipId} and no holder was found; try again`)
-      )
+    })
+
+  // An unexplained refusal runs the attempt again, up to 5 times; no retry schedule on the common path.
+  const attemptUpTo = (
+    input: Register.AssignInput,
+    again: number
+  ): Effect.Effect<Register.RegisterEntry, SqlError | ParseResult.ParseError | Register.RegisterError> =>
+    Effect.catchIf(
+      attempt(input),
+      (error): error is typeof unexplained => error === unexplained,
+      () =>
+        again > 0
+          ? attemptUpTo(input, again - 1)
+          : conflict(`the register refused an entry for tip ${input.tipId} and no holder was found; try again`)
     )
 
   // In a transaction block, a failure fails the block (which a group commit runs again when it lost to another
@@ -139,8 +147,8 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
     boundary(
       Effect.flatMap(Effect.serviceOption(TransactionConnection), (inside) =>
         Option.isSome(inside)
-          ? attempt(input)
-          : sql.withTransaction(attempt(input)).pipe(
+          ? attemptUpTo(input, 5)
+          : sql.withTransaction(attemptUpTo(input, 5)).pipe(
               Effect.retry({
                 while: (error) => error._tag === "SqlError" && isContention(error),
                 schedule: Schedule.recurs(5)

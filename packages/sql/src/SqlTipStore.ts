@@ -10,7 +10,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
-import { later, leaveOr } from "./internal/later.js"
+import { leaveOr } from "./internal/later.js"
 import { prepare, prepareInsert } from "./internal/prepared.js"
 import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
@@ -57,8 +57,13 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
   )
   const writeStatistics = projection.writer(sql)
   const writeIndex = (a: Appended) => upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
-  const listingWithBatch = later(sql, "tips", ["tip", "unit", "received_at", "open"], "ON CONFLICT (tip) DO NOTHING")
-  const statisticsWithBatch = later(sql, "stat_tips", projection.stateColumns, "ON CONFLICT (tip) DO NOTHING")
+  const listingWithBatch = prepareInsert(
+    sql,
+    "tips",
+    ["tip", "unit", "received_at", "open"],
+    "ON CONFLICT (tip) DO NOTHING"
+  )
+  const statisticsWithBatch = prepareInsert(sql, "stat_tips", projection.stateColumns, "ON CONFLICT (tip) DO NOTHING")
 
   const versionOf = (tip: string) =>
     Effect.map(Effect.flatMap(countEvents([tip]), Schema.decodeUnknown(Count)), (rows) => rows[0]?.n ?? 0)

@@ -70,12 +70,9 @@ const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) 
   })
 
 // A block failed in a batch run without savepoints, or the rows its blocks left could not be written: the
-// transaction is rolled back to undo it. `job` is the block that failed, when one did.
+// transaction is rolled back to undo it. `failed`: the block that failed and how, when one did.
 class Undo {
-  constructor(
-    readonly job: Job | undefined,
-    readonly exit: Exit.Exit<unknown, unknown>
-  ) {}
+  constructor(readonly failed?: readonly [Job, Exit.Exit<unknown, unknown>]) {}
 }
 
 // Storage is closing: callers whose blocks were not confirmed are told so, rather than left waiting.
@@ -157,7 +154,7 @@ export const make = (
           if (careful) yield* run(savepoint)
           for (const [i, job] of batch.entries()) {
             const exit = yield* Effect.exit(inBatch(job))
-            if (!careful && Exit.isFailure(exit)) return yield* Effect.fail(new Undo(job, exit))
+            if (!careful && Exit.isFailure(exit)) return yield* Effect.fail(new Undo([job, exit]))
             if (Exit.isFailure(exit)) yield* run(rollback)
             else if (careful && i < batch.length - 1) yield* run(next)
             exits.push([job, exit])
@@ -165,7 +162,7 @@ export const make = (
           // Rows that cannot be written together (a key taken meanwhile, say) are not any one block's failure: the
           // batch runs again carefully, where each block writes its own rows and fails alone.
           if (gathered !== undefined) {
-            yield* Effect.catchAll(gathered.flush, (cause) => Effect.fail(new Undo(undefined, Exit.fail(cause))))
+            yield* Effect.catchAll(gathered.flush, () => Effect.fail(new Undo()))
           }
           return exits
         })
@@ -188,9 +185,9 @@ export const make = (
           const undo = Option.getOrUndefined(Cause.failureOption(outcome.cause))
           if (undo instanceof Undo) {
             // Not a lost try: the others run again, carefully, without the block that failed.
-            const failed = undo.job
-            if (failed !== undefined) yield* settle([failed, undo.exit])
-            batch = batch.filter((job) => job !== failed)
+            const { failed } = undo
+            if (failed !== undefined) yield* settle(failed)
+            batch = batch.filter((job) => job !== failed?.[0])
             careful = true
             if (batch.length === 0) return
             continue

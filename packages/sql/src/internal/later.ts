@@ -12,42 +12,11 @@
  * @internal
  */
 
-import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { TransactionConnection } from "@effect/sql/SqlClient"
 import { Context, Effect, Option } from "effect"
-import { type Param, prepareInsert } from "./prepared.js"
+import type { Insert, Param } from "./prepared.js"
 
 type Row = Readonly<Record<string, Param>>
-
-/**
- * A table's rows, written together.
- *
- * @internal
- */
-export interface Later {
-  readonly write: (rows: ReadonlyArray<Row>) => Effect.Effect<unknown, SqlError>
-}
-
-// Rows per statement: within both drivers' limits on parameters (SQLite 32,766; PostgreSQL 65,535) for the widest
-// table (the statistics row, about 50 columns).
-const CHUNK = 100
-
-/**
- * `INSERT INTO table (columns) VALUES …, … rest` for the rows a batch gathered, `CHUNK` at a time.
- *
- * @internal
- */
-export const later = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = ""): Later => {
-  const insert = prepareInsert(sql, table, columns, rest)
-  return {
-    write: (rows) =>
-      Effect.forEach(
-        Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK)),
-        insert,
-        { discard: true }
-      )
-  }
-}
 
 /**
  * What a batch run without savepoints gives its blocks: the depth of the block's own level, and where rows go.
@@ -56,7 +25,7 @@ export const later = (sql: SqlClient, table: string, columns: ReadonlyArray<stri
  */
 export interface Gathering {
   readonly depth: number
-  readonly leave: (into: Later, row: Row) => void
+  readonly leave: (into: Insert, row: Row) => void
 }
 
 /**
@@ -72,7 +41,7 @@ export class Batch extends Context.Tag("@tinbao/sql/internal/Batch")<Batch, Gath
  * @internal
  */
 export const gather = () => {
-  const tables = new Map<Later, Array<Row>>()
+  const tables = new Map<Insert, Array<Row>>()
   return {
     at: (depth: number): Gathering => ({
       depth,
@@ -83,7 +52,7 @@ export const gather = () => {
       }
     }),
     flush: Effect.suspend(() =>
-      Effect.forEach(tables, ([into, rows]) => into.write(rows), { discard: true }).pipe(
+      Effect.forEach(tables, ([into, rows]) => into(rows), { discard: true }).pipe(
         Effect.ensuring(Effect.sync(() => tables.clear()))
       )
     )
@@ -91,13 +60,13 @@ export const gather = () => {
 }
 
 /**
- * Leaves `rows` to the batch when the caller is at its block's own level of a batch that gathers; otherwise runs
- * `now`, which writes them.
+ * Leaves `rows` to the batch, which writes them with `into`, when the caller is at its block's own level of a batch
+ * that gathers; otherwise runs `now`, which writes them.
  *
  * @internal
  */
 export const leaveOr = <E>(
-  into: Later,
+  into: Insert,
   rows: ReadonlyArray<Row>,
   now: Effect.Effect<unknown, E>
 ): Effect.Effect<void, E> =>

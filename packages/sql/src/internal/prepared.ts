@@ -71,22 +71,43 @@ export const prepareByCount = (sql: SqlClient, text: (count: number) => string) 
   return (count: number): Prepared => kept[count] ?? prepare(sql, text(count))
 }
 
+// The most parameters one statement may take on both drivers (SQLite's limit; PostgreSQL's is 65,535).
+const MAX_PARAMS = 32_766
+
 /**
- * `INSERT INTO table (columns) VALUES (?, …), … rest` for any number of rows. Rows are records with (at least)
- * the columns, in any order.
+ * An insert of any number of rows: its rows out (none without `RETURNING`).
  *
  * @internal
  */
-export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = "") => {
+export type Insert = (
+  rows: ReadonlyArray<Readonly<Record<string, Param>>>
+) => Effect.Effect<ReadonlyArray<unknown>, SqlError>
+
+/**
+ * `INSERT INTO table (columns) VALUES (?, …), … rest` for any number of rows, in as many statements as the drivers'
+ * limit on parameters needs (none for no rows). Rows are records with (at least) the columns, in any order.
+ *
+ * @internal
+ */
+export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = ""): Insert => {
   const row = `(${repeated(columns.length)})`
   const statementFor = prepareByCount(
     sql,
     (count) =>
       `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${repeated(count, row)}${rest === "" ? "" : ` ${rest}`}`
   )
-  return (rows: ReadonlyArray<Readonly<Record<string, Param>>>) => {
+  const perStatement = Math.floor(MAX_PARAMS / columns.length)
+  const one = (rows: ReadonlyArray<Readonly<Record<string, Param>>>) => {
     const params: Array<Param> = []
     for (const r of rows) for (const c of columns) params.push(r[c] ?? null)
     return statementFor(rows.length)(params)
+  }
+  return (rows) => {
+    if (rows.length === 0) return Effect.succeed([])
+    if (rows.length <= perStatement) return one(rows)
+    const parts = Array.from({ length: Math.ceil(rows.length / perStatement) }, (_, i) =>
+      rows.slice(i * perStatement, (i + 1) * perStatement)
+    )
+    return Effect.map(Effect.forEach(parts, one), (returned) => returned.flat())
   }
 }

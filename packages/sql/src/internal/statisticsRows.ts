@@ -144,15 +144,6 @@ export const addRows = (rows: Rows, facts: Statistics.TipFacts, before: number):
   }
 }
 
-// SQLite takes at most 32766 parameters a statement; a state row has 41.
-const CHUNK = 500
-
-const chunks = <A>(xs: ReadonlyArray<A>): Array<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK))
-  return out
-}
-
 const upsertCurrent = stateColumns
   .filter((c) => c !== "tip")
   .map((c) => `${c} = excluded.${c}`)
@@ -167,12 +158,12 @@ export const writer = (sql: SqlClient): ((rows: Rows) => Effect.Effect<void, Sql
   const current = prepareInsert(sql, "stat_tips", stateColumns, `ON CONFLICT (tip) DO UPDATE SET ${upsertCurrent}`)
   const handovers = prepareInsert(sql, "stat_handovers", handoverColumns)
   const decisions = prepareInsert(sql, "stat_decisions", decisionColumns)
-  const all = (insert: (rows: ReadonlyArray<Row>) => Effect.Effect<unknown, SqlError>, rows: ReadonlyArray<Row>) =>
-    rows.length === 0 ? Effect.void : Effect.forEach(chunks(rows), insert, { discard: true })
   return (rows) =>
-    Effect.zipRight(
-      Effect.zipRight(all(history, rows.history), all(current, rows.current)),
-      Effect.zipRight(all(handovers, rows.handovers), all(decisions, rows.decisions))
+    Effect.asVoid(
+      Effect.zipRight(
+        Effect.zipRight(history(rows.history), current(rows.current)),
+        Effect.zipRight(handovers(rows.handovers), decisions(rows.decisions))
+      )
     )
 }
 
