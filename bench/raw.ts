@@ -15,7 +15,7 @@
 // projection's row, made by the same code as the tip store's from `Statistics.tipFacts`) is made before the clock
 // starts; the event and the acknowledgement, which carry the number, are put together as they
 // are written. No reads, no validation, no retries: the baselines are the driver's pace for these writes.
-import { createCipheriv, createHash, createHmac, randomBytes } from "node:crypto"
+import { createCipheriv, createHmac, randomBytes } from "node:crypto"
 import { Calendar, Category, Deadline, Register, Statistics, Tip, TipEvent, type Unit } from "@tinbao/core"
 import { DateTime } from "effect"
 import { addRows, emptyRows } from "../packages/sql/src/internal/statisticsRows.js"
@@ -97,10 +97,8 @@ export const rawTips = (
       cipher.final()
     ])
     const tip = {
-      tip: `tip_${createHash("sha256")
-        .update(`${i}:${randomBytes(8).toString("hex")}`)
-        .digest("hex")
-        .slice(0, 32)}`,
+      // Made as intake makes them, so that the rows go where ours go in every index keyed by the tip.
+      tip: Tip.makeId(),
       unit: unit.id,
       tag: Register.unitTagOf(unit.id),
       unitName: unit.name,

@@ -82,7 +82,7 @@ export const makeStore = (
     const put: IdentityVault.Store["put"] = (alias, identity) => {
       const { keyId, iv, ciphertext, tag } = cipher.seal(ring, alias, Redacted.value(identity))
       const row = [{ alias, key_id: keyId, iv, ciphertext, tag, forgotten: 0 }]
-      return leaveOr(insert, row, insert(row)).pipe(Effect.catchTag("SqlError", unavailable))
+      return leaveOr(insert, row, insert(row)).pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable))
     }
     const get: IdentityVault.Store["get"] = (alias) =>
       sql`SELECT key_id, iv, ciphertext, tag, forgotten FROM vault WHERE alias = ${alias}`.pipe(

@@ -10,7 +10,8 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Outbox } from "@tinbao/core"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
+import { leaveOr } from "./internal/later.js"
 import { prepareInsert } from "./internal/prepared.js"
 import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
@@ -104,13 +105,18 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
     "ON CONFLICT (key) DO NOTHING RETURNING key"
   )
 
+  // In a group commit, a new row goes in with the batch; a key taken before (an enqueue repeated, which is rare)
+  // then fails the batch's write, and the batch runs again carefully, where the row goes in at once (below).
+  const insertWithBatch = prepareInsert(sql, "outbox", Object.keys(Columns.fields))
+
   const insert: Outbox.Encoded["insert"] = (row) =>
     write(
       Effect.gen(function* () {
         // One statement when the row is new, and it is the row given; the stored row is read back only when the key
         // was taken before.
-        const added = yield* insertNew([toColumns(row)])
-        if (added.length > 0) return { row, inserted: true }
+        const columns = toColumns(row)
+        const written = yield* leaveOr(insertWithBatch, [columns], insertNew([columns]))
+        if (Option.isNone(written) || written.value.length > 0) return { row, inserted: true }
         const stored = yield* one(selectKey(row.key))
         if (stored === undefined) {
           return yield* new Outbox.OutboxError({

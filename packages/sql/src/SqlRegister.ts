@@ -9,6 +9,8 @@ import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Register } from "@tinbao/core"
 import { DateTime, Effect, Layer, Option, type ParseResult, Schedule, Schema } from "effect"
+import { withServiceOption } from "./internal/context.js"
+import { leaveOr } from "./internal/later.js"
 import { prepare, prepareInsert } from "./internal/prepared.js"
 import { Counter, columns, entriesOf, writtenEntry } from "./internal/registerRows.js"
 import { isContention } from "./internal/sqlErrors.js"
@@ -54,12 +56,11 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       first
     )
 
-  const insertEntry = prepareInsert(
-    sql,
-    "register_entries",
-    ["unit", "year", "number", "tip", "code", "received_at"],
-    "ON CONFLICT DO NOTHING RETURNING number"
-  )
+  const entryColumns = ["unit", "year", "number", "tip", "code", "received_at"]
+  const insertEntry = prepareInsert(sql, "register_entries", entryColumns, "ON CONFLICT DO NOTHING RETURNING number")
+  // In a group commit, the entry goes in with the batch: its tip is new and its code just taken, so a refusal is
+  // rare, and then the batch fails to write and runs again carefully, where the entry goes in at once (below).
+  const entryWithBatch = prepareInsert(sql, "register_entries", entryColumns)
   // A number given back while this transaction still holds the counter row (locked by the update that took it).
   const giveBack = prepare(sql, "UPDATE register_counters SET last = last - 1 WHERE unit = ? AND year = ?")
   const dropCounter = prepare(sql, "DELETE FROM register_counters WHERE unit = ? AND year = ? AND last = 1")
@@ -122,7 +123,8 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
         code,
         received_at: DateTime.toEpochMillis(input.receivedAt)
       }
-      if ((yield* insertEntry([row])).length > 0) return writtenEntry(row)
+      const written = yield* leaveOr(entryWithBatch, [row], insertEntry([row]))
+      if (Option.isNone(written) || written.value.length > 0) return writtenEntry(row)
       yield* number === 1 ? dropCounter([input.unit, year]) : giveBack([input.unit, year])
       return yield* refused(input)
     })
@@ -145,7 +147,7 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
   // transaction); alone, the assignment is its own transaction, run again here when it lost.
   const assign = (input: Register.AssignInput) =>
     boundary(
-      Effect.flatMap(Effect.serviceOption(TransactionConnection), (inside) =>
+      withServiceOption(TransactionConnection, (inside) =>
         Option.isSome(inside)
           ? attemptUpTo(input, 5)
           : sql.withTransaction(attemptUpTo(input, 5)).pipe(

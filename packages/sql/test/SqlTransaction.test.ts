@@ -10,6 +10,7 @@ import {
   Intake,
   IntakeLedger,
   Outbox,
+  Register,
   type Tip,
   TipStore,
   Tips,
@@ -18,11 +19,38 @@ import {
 } from "@tinbao/core"
 import { SqlIdentityVault, SqlTipStore } from "@tinbao/sql"
 import { NinhBinh } from "@tinbao/testkit"
-import { Context, Data, DateTime, Effect, Exit, Fiber, Layer, Redacted, Scope } from "effect"
+import {
+  Clock,
+  Context,
+  Data,
+  DateTime,
+  Effect,
+  Exit,
+  Fiber,
+  FiberRef,
+  HashMap,
+  Layer,
+  Option,
+  Redacted,
+  Scope
+} from "effect"
 import { backends } from "./backends.js"
 import { vaultConfig } from "./fixtures.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
+
+// A service only the callers have, for the blocks that run on a committer's fiber.
+class Caller extends Context.Tag("test/Caller")<Caller, number>() {}
+
+// A clock that stands still at `millis`.
+const standingClock = (millis: number): Clock.Clock => ({
+  [Clock.ClockTypeId]: Clock.ClockTypeId,
+  unsafeCurrentTimeMillis: () => millis,
+  currentTimeMillis: Effect.succeed(millis),
+  unsafeCurrentTimeNanos: () => BigInt(millis) * 1_000_000n,
+  currentTimeNanos: Effect.succeed(BigInt(millis) * 1_000_000n),
+  sleep: () => Effect.void
+})
 
 const count = (table: string) =>
   Effect.flatMap(SqlClient, (sql) =>
@@ -211,8 +239,8 @@ for (const backend of backends()) {
         yield* recordUnits
         const tips = yield* Tips.Tips
         const tables = ["tip_events", "register_entries", "vault", "tips", "stat_tips"]
-        // A new tip's sealed identity, listing row and statistics row are left to the batch; its event and register
-        // entry are written by the block.
+        // A new tip's sealed identity, register entry, listing row and statistics row are left to the batch; its
+        // event is written by the block.
         yield* Effect.forEach(
           Array.from({ length: 20 }, () => receiveInput),
           (input) => Transaction.atomically(tips.receive(officer, input), { key: unit }),
@@ -260,6 +288,72 @@ for (const backend of backends()) {
         }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
+    it.live("answers an acknowledgement queued twice in one batch as queued before, and stores it once", () =>
+      Effect.gen(function* () {
+        const outbox = yield* Outbox.Outbox
+        const alias = "AL-ABCDEFGHJKMNPQRS" as IdentityVault.AliasId
+        const message = (key: string, text: string): Outbox.Message => ({
+          key,
+          channel: "web:x",
+          conversation: { kind: "direct", id: alias },
+          recipient: alias,
+          text
+        })
+        // One key, one committer, one batch: the first enqueue of "twice" leaves its row to the batch, and the
+        // second's row then breaks the batch's insert; run again carefully, the second finds the first's row.
+        const enqueued = yield* Effect.forEach(
+          Array.from({ length: 12 }, (_, n) => n),
+          (n) =>
+            Transaction.atomically(outbox.enqueue(message(n % 5 === 2 ? "twice" : `once:${n}`, `tin ${n}`)), {
+              key: "outbox"
+            }),
+          { concurrency: "unbounded" }
+        )
+        const twice = enqueued.filter((e) => e.entry.key === "twice")
+        expect(twice.map((e) => [e.created, e.entry.text])).toEqual([
+          [true, "tin 2"],
+          [false, "tin 2"]
+        ])
+        expect(enqueued.filter((e) => e.created).length).toBe(11)
+        expect(yield* count("outbox")).toBe(11)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("gives a tip registered twice in one batch its one entry, and keeps the register gapless", () =>
+      Effect.gen(function* () {
+        const register = yield* Register.Register
+        const receivedAt = DateTime.unsafeMake(Date.UTC(2024, 5, 1, 3))
+        const assign = (tipId: string, at = unit) =>
+          Transaction.atomically(register.assign({ unit: at, unitTag: "NTIEN", tipId, receivedAt }), { key: unit })
+        // Tip 3 twice (the same entry back), and once into another unit (refused); in one batch, each entry left
+        // to it, so the batch runs again carefully, where each block sees what the ones before it wrote.
+        const exits = yield* Effect.forEach(
+          ["tip-1", "tip-2", "tip-3", "tip-4", "tip-3", "tip-5", "tip-3"],
+          (tip, n) => Effect.exit(n === 6 ? assign(tip, NinhBinh.unitIds.ninhSon) : assign(tip)),
+          { concurrency: "unbounded" }
+        )
+        expect(exits.map((exit) => exit._tag)).toEqual([
+          "Success",
+          "Success",
+          "Success",
+          "Success",
+          "Success",
+          "Success",
+          "Failure"
+        ])
+        const codes = exits.map((exit) => (exit._tag === "Success" ? exit.value.code : undefined))
+        expect(codes[4]).toBe(codes[2])
+        const entries = yield* register.entries(unit, 2024)
+        expect(entries.map((e) => [e.number, e.tipId])).toEqual([
+          [1, "tip-1"],
+          [2, "tip-2"],
+          [3, "tip-3"],
+          [4, "tip-4"],
+          [5, "tip-5"]
+        ])
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
     it.live("writes at once what a block writes in a nested savepoint, so that rolling that back undoes it", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient
@@ -305,6 +399,37 @@ for (const backend of backends()) {
           expect(String(exit)).toContain("TransactionError")
         }
       }).pipe(Effect.timeout("10 seconds"))
+    )
+
+    it.live("runs each block of a batch with its own caller's services, clock and log annotations", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const callers = Array.from({ length: 30 }, (_, n) => n)
+        const seen = yield* Effect.forEach(
+          callers,
+          (n) =>
+            Transaction.atomically(
+              Effect.gen(function* () {
+                yield* ledger.put(`k:${n}`, entry(n))
+                const annotations = yield* FiberRef.get(FiberRef.currentLogAnnotations)
+                return [yield* Caller, yield* Clock.currentTimeMillis, HashMap.get(annotations, "caller")] as const
+              })
+            ).pipe(
+              Effect.provideService(Caller, n),
+              Effect.withClock(standingClock(1_000 + n)),
+              Effect.annotateLogs("caller", n)
+            ),
+          { concurrency: "unbounded" }
+        )
+        expect(seen).toEqual(callers.map((n) => [n, 1_000 + n, Option.some(n)]))
+        // A block whose caller set none of them sees the live clock and no annotation.
+        const [now, annotated] = yield* Transaction.atomically(
+          Effect.all([Clock.currentTimeMillis, Effect.map(FiberRef.get(FiberRef.currentLogAnnotations), HashMap.size)])
+        )
+        expect(now).toBeGreaterThan(Date.UTC(2026, 0, 1))
+        expect(annotated).toBe(0)
+        expect(yield* count("intake_ledger")).toBe(callers.length)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
     if (backend.name === "postgresql") {

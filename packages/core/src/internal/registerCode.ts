@@ -78,6 +78,9 @@ export const format = (unitTag: string, year: number, number: number): string =>
 // the parts, since phones turn "-" into "–" and people put spaces around it.
 const inText = /(?<![\p{L}\p{N}])([A-Za-z0-9]{1,10})\s*[-‐‑‒–—_]\s*(\d{4})\s*[-‐‑‒–—_]\s*(\d{1,9})(?![\p{L}\p{N}])/gu
 
+// What any text `inText` matches has, unfolded.
+const maybeCode = /\d{4}\s*[-‐‑‒–—_]\s*\d/u
+
 /** @internal */
 export interface Parsed {
   readonly code: string
@@ -92,6 +95,9 @@ export interface Parsed {
  * @internal
  */
 export const findCode = (text: string): Parsed | undefined => {
+  // Folding keeps digits, dashes and spaces as they are: a text without a year, a dash and a digit holds no code,
+  // and most messages are told so without folding them (Unicode normalisation is the costly part).
+  if (!maybeCode.test(text)) return undefined
   for (const match of foldDiacritics(text).matchAll(inText)) {
     const unitTag = match[1].toUpperCase()
     const year = Number(match[2])

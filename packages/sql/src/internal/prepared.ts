@@ -13,6 +13,7 @@
 import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option } from "effect"
+import { withServiceOption } from "./context.js"
 
 /**
  * A value a prepared statement takes: what both drivers accept as is.
@@ -43,7 +44,7 @@ export const prepare = (sql: SqlClient, text: string): Prepared => {
   // Rows come back with the columns' own names either way, as on the connection.
   const client = sql.withoutTransforms()
   return (params) =>
-    Effect.flatMap(Effect.serviceOption(TransactionConnection), (inside) =>
+    withServiceOption(TransactionConnection, (inside) =>
       Option.isSome(inside)
         ? inside.value[0].execute(compiled, params, undefined)
         : client.unsafe<Record<string, unknown>>(compiled, params)

@@ -7,6 +7,7 @@
 import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option, Schema } from "effect"
+import { withServiceOption } from "./context.js"
 
 const codeOf = (error: unknown): string | undefined => {
   let current: unknown = error
@@ -50,9 +51,7 @@ export const Int = Schema.Union(Schema.Int, Schema.compose(Schema.NumberFromStri
 const inline =
   (sql: SqlClient) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
-    Effect.flatMap(Effect.serviceOption(TransactionConnection), (inside) =>
-      Option.isSome(inside) ? effect : sql.withTransaction(effect)
-    )
+    withServiceOption(TransactionConnection, (inside) => (Option.isSome(inside) ? effect : sql.withTransaction(effect)))
 
 /**
  * Runs a write in a transaction of its own, or as part of the transaction it is already in (a

@@ -24,16 +24,19 @@ type Row = Record<string, string | number | null>
 const flag = (b: boolean) => (b ? 1 : 0)
 const orNull = (x: number | string | undefined) => (x === undefined ? null : x)
 
-const slots: ReadonlyArray<readonly [Statistics.DeadlineSlot, string]> = [
-  ["acknowledgement", "ack"],
-  ["verification", "verification"],
-  ["suspension_notice", "notice"],
-  ["restoration", "restoration"],
-  ["resolution", "resolution"]
-]
+type Deadlines = Exclude<Statistics.VersionFacts["deadlines"], "calendar">
+type SlotDeadline = Deadlines[Statistics.DeadlineSlot]
+const due = (d: SlotDeadline) => d?.dueAt ?? null
+const met = (d: SlotDeadline) => orNull(d?.closedAt)
+const late = (d: SlotDeadline) => (d === undefined ? null : flag(d.late))
 
+// Every column written out, in one literal: a row whose keys are made up as it is filled (`${prefix}_due`) is a
+// slow dictionary to the engine, and one is made for every version of every tip appended.
 const stateRow = (facts: Statistics.TipFacts, v: Statistics.VersionFacts): Row => {
-  const row: Row = {
+  const deadlines: Deadlines = v.deadlines === "calendar" ? {} : v.deadlines
+  const { acknowledgement: ack, verification, suspension_notice: notice, restoration, resolution } = deadlines
+  const { transfer: local, transfer_remote: remote } = deadlines
+  return {
     tip: facts.tip,
     version: v.version,
     since: v.since,
@@ -54,23 +57,28 @@ const stateRow = (facts: Statistics.TipFacts, v: Statistics.VersionFacts): Row =
     irregular: flag(v.decisions.length > 1),
     held_since: v.heldSince,
     last_due: v.lastDue,
-    calendar_gap: flag(v.deadlines === "calendar")
+    calendar_gap: flag(v.deadlines === "calendar"),
+    ack_due: due(ack),
+    ack_met: met(ack),
+    ack_late: late(ack),
+    verification_due: due(verification),
+    verification_met: met(verification),
+    verification_late: late(verification),
+    notice_due: due(notice),
+    notice_met: met(notice),
+    notice_late: late(notice),
+    restoration_due: due(restoration),
+    restoration_met: met(restoration),
+    restoration_late: late(restoration),
+    resolution_due: due(resolution),
+    resolution_met: met(resolution),
+    resolution_late: late(resolution),
+    transfer_due: due(local),
+    transfer_due_remote: due(remote),
+    transfer_met: met(local),
+    transfer_late: late(local),
+    transfer_late_remote: late(remote)
   }
-  const deadlines = v.deadlines === "calendar" ? {} : v.deadlines
-  for (const [slot, prefix] of slots) {
-    const d = deadlines[slot]
-    row[`${prefix}_due`] = d?.dueAt ?? null
-    row[`${prefix}_met`] = orNull(d?.closedAt)
-    row[`${prefix}_late`] = d === undefined ? null : flag(d.late)
-  }
-  const local = deadlines.transfer
-  const remote = deadlines.transfer_remote
-  row.transfer_due = local?.dueAt ?? null
-  row.transfer_due_remote = remote?.dueAt ?? null
-  row.transfer_met = orNull(local?.closedAt)
-  row.transfer_late = local === undefined ? null : flag(local.late)
-  row.transfer_late_remote = remote === undefined ? null : flag(remote.late)
-  return row
 }
 
 /** The state columns, in the order of `stateRow`, for statements that name them. */
