@@ -60,6 +60,8 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
   const insertEntry = prepareInsert(sql, "register_entries", entryColumns, "ON CONFLICT DO NOTHING RETURNING number")
   // In a group commit, the entry goes in with the batch: its tip is new and its code just taken, so a refusal is
   // rare, and then the batch fails to write and runs again carefully, where the entry goes in at once (below).
+  // Nothing reads it back before COMMIT: a code reaches the reporter only afterwards, and the next message of the
+  // same conversation, which looks its tip up, waits for this block to commit (intake's striped locks).
   const entryWithBatch = prepareInsert(sql, "register_entries", entryColumns)
   // A number given back while this transaction still holds the counter row (locked by the update that took it).
   const giveBack = prepare(sql, "UPDATE register_counters SET last = last - 1 WHERE unit = ? AND year = ?")
@@ -103,8 +105,8 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       return yield* Effect.fail(unexplained)
     })
 
-  // The common case in two statements: take the next number (the update locks the counter row until the
-  // transaction ends), and write the entry. A tip already in the register, or a code another unit holds, makes
+  // The common case in two statements (one, with the entry left to a batch): take the next number (the update locks
+  // the counter row until the transaction ends), and write the entry. A tip already in the register, or a code another unit holds, makes
   // the entry's insert write nothing (no failed statement: on PostgreSQL that would spoil the whole transaction,
   // and undoing it would need a savepoint, a round trip more for every tip); the number is then given back, so
   // it is not used up and the register stays gapless.

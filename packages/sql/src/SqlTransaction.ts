@@ -153,7 +153,7 @@ export const make = (
               Effect.forEach(statements, (text) => connection.execute(text, [], undefined), { discard: true })
             const exits: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
             // Without savepoints, blocks may leave rows nothing reads back to be written with the batch.
-            const gathered = careful ? undefined : gather()
+            const gathered = careful ? undefined : gather(sql)
             // Each block runs with its caller's services, on the transaction one level deeper. They are set on this
             // fiber as the block starts, not scoped around it: a scoped `provideService` or `locally` costs some 25
             // fiber steps, five of them a block, a fifth of all the steps intake takes for a tip. The next block sets

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { prepareInsert } from "../src/internal/prepared.js"
+import { insertAll, prepareInsert } from "../src/internal/prepared.js"
 import { backends } from "./backends.js"
 import { vaultConfig } from "./fixtures.js"
 
@@ -21,6 +21,52 @@ for (const backend of backends()) {
         expect(yield* insert([])).toEqual([])
         const counted = yield* sql.unsafe<{ n: number | string }>("SELECT count(*) AS n FROM wide")
         expect(Number(counted[0]!.n)).toBe(2000)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+  })
+
+  describe(`insertAll on ${backend.name}`, () => {
+    it.effect("writes several tables, on PostgreSQL in one statement, and any number of rows", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const count = (table: string) =>
+          Effect.map(sql.unsafe<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`), (r) => Number(r[0]!.n))
+        yield* sql.unsafe("CREATE TABLE keys (k TEXT PRIMARY KEY)")
+        yield* sql.unsafe("CREATE TABLE pairs (k TEXT PRIMARY KEY, v INTEGER)")
+        const keys = prepareInsert(sql, "keys", ["k"])
+        const pairs = prepareInsert(sql, "pairs", ["k", "v"], "ON CONFLICT (k) DO NOTHING")
+        const strict = prepareInsert(sql, "pairs", ["k", "v"])
+        yield* insertAll(sql, [
+          [keys, [{ k: "a" }, { k: "b" }, { k: "c" }]],
+          [
+            pairs,
+            [
+              { k: "x", v: 1 },
+              { k: "y", v: 2 }
+            ]
+          ],
+          [strict, []]
+        ])
+        expect([yield* count("keys"), yield* count("pairs")]).toEqual([3, 2])
+        // A taken key fails the write. On PostgreSQL the rows went in one statement, so none of them is stored; on
+        // SQLite one insert after another, so the first table's is (a transaction around them undoes it).
+        const failed = yield* Effect.exit(
+          insertAll(sql, [
+            [keys, [{ k: "d" }]],
+            [strict, [{ k: "x", v: 3 }]]
+          ])
+        )
+        expect(failed._tag).toBe("Failure")
+        expect(yield* count("keys")).toBe(backend.name === "postgresql" ? 3 : 4)
+        // More parameters than one statement takes: table after table, each in as many statements as it needs.
+        yield* insertAll(sql, [
+          [keys, Array.from({ length: 20_000 }, (_, i) => ({ k: `k${i}` }))],
+          [pairs, Array.from({ length: 10_000 }, (_, i) => ({ k: `p${i}`, v: i }))]
+        ])
+        expect([yield* count("keys"), yield* count("pairs")]).toEqual([
+          backend.name === "postgresql" ? 20_003 : 20_004,
+          10_002
+        ])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
   })

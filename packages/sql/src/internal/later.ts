@@ -15,9 +15,9 @@
  * @internal
  */
 
-import { TransactionConnection } from "@effect/sql/SqlClient"
+import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import { Context, Effect, Option } from "effect"
-import type { Insert, Param } from "./prepared.js"
+import { type Insert, insertAll, type Param } from "./prepared.js"
 
 type Row = Readonly<Record<string, Param>>
 
@@ -43,7 +43,7 @@ export class Batch extends Context.Tag("@tinbao/sql/internal/Batch")<Batch, Gath
  *
  * @internal
  */
-export const gather = () => {
+export const gather = (sql: SqlClient) => {
   const tables = new Map<Insert, Array<Row>>()
   return {
     at: (depth: number): Gathering => ({
@@ -54,11 +54,7 @@ export const gather = () => {
         else rows.push(row)
       }
     }),
-    flush: Effect.suspend(() =>
-      Effect.forEach(tables, ([into, rows]) => into(rows), { discard: true }).pipe(
-        Effect.ensuring(Effect.sync(() => tables.clear()))
-      )
-    )
+    flush: Effect.suspend(() => insertAll(sql, tables).pipe(Effect.ensuring(Effect.sync(() => tables.clear()))))
   }
 }
 

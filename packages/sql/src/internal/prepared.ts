@@ -75,14 +75,30 @@ export const prepareByCount = (sql: SqlClient, text: (count: number) => string) 
 // The most parameters one statement may take on both drivers (SQLite's limit; PostgreSQL's is 65,535).
 const MAX_PARAMS = 32_766
 
+type Row = Readonly<Record<string, Param>>
+
 /**
- * An insert of any number of rows: its rows out (none without `RETURNING`).
+ * An insert of any number of rows: its rows out (none without `RETURNING`). Its parts say what it writes, for
+ * {@link insertAll}.
  *
  * @internal
  */
-export type Insert = (
-  rows: ReadonlyArray<Readonly<Record<string, Param>>>
-) => Effect.Effect<ReadonlyArray<unknown>, SqlError>
+export interface Insert {
+  (rows: ReadonlyArray<Row>): Effect.Effect<ReadonlyArray<unknown>, SqlError>
+  readonly table: string
+  readonly columns: ReadonlyArray<string>
+  readonly rest: string
+}
+
+const insertText = (into: Pick<Insert, "table" | "columns" | "rest">, count: number) =>
+  `INSERT INTO ${into.table} (${into.columns.join(", ")}) VALUES ${repeated(count, `(${repeated(into.columns.length)})`)}${
+    into.rest === "" ? "" : ` ${into.rest}`
+  }`
+
+const paramsOf = (columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>, into: Array<Param> = []) => {
+  for (const r of rows) for (const c of columns) into.push(r[c] ?? null)
+  return into
+}
 
 /**
  * `INSERT INTO table (columns) VALUES (?, …), … rest` for any number of rows, in as many statements as the drivers'
@@ -91,24 +107,47 @@ export type Insert = (
  * @internal
  */
 export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = ""): Insert => {
-  const row = `(${repeated(columns.length)})`
-  const statementFor = prepareByCount(
-    sql,
-    (count) =>
-      `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${repeated(count, row)}${rest === "" ? "" : ` ${rest}`}`
-  )
+  const parts = { table, columns, rest }
+  const statementFor = prepareByCount(sql, (count) => insertText(parts, count))
   const perStatement = Math.floor(MAX_PARAMS / columns.length)
-  const one = (rows: ReadonlyArray<Readonly<Record<string, Param>>>) => {
-    const params: Array<Param> = []
-    for (const r of rows) for (const c of columns) params.push(r[c] ?? null)
-    return statementFor(rows.length)(params)
-  }
-  return (rows) => {
+  const one = (rows: ReadonlyArray<Row>) => statementFor(rows.length)(paramsOf(columns, rows))
+  const insert = (rows: ReadonlyArray<Row>) => {
     if (rows.length === 0) return Effect.succeed([])
     if (rows.length <= perStatement) return one(rows)
-    const parts = Array.from({ length: Math.ceil(rows.length / perStatement) }, (_, i) =>
+    const chunks = Array.from({ length: Math.ceil(rows.length / perStatement) }, (_, i) =>
       rows.slice(i * perStatement, (i + 1) * perStatement)
     )
-    return Effect.map(Effect.forEach(parts, one), (returned) => returned.flat())
+    return Effect.map(Effect.forEach(chunks, one), (returned) => returned.flat())
   }
+  return Object.assign(insert, parts)
+}
+
+/**
+ * Rows for several tables, each table's with its insert. On PostgreSQL, one statement when they fit in one: every
+ * insert but the last in a `WITH` of its own (each table once, so no row is written twice in the statement), a
+ * round trip for all of them; elsewhere, and when they do not fit, one insert after another. What the inserts
+ * return is not kept.
+ *
+ * @internal
+ */
+export const insertAll = (
+  sql: SqlClient,
+  inserts: Iterable<readonly [Insert, ReadonlyArray<Row>]>
+): Effect.Effect<void, SqlError> => {
+  const writes = [...inserts].filter(([, rows]) => rows.length > 0)
+  const params = writes.reduce((n, [into, rows]) => n + into.columns.length * rows.length, 0)
+  const together = sql.onDialectOrElse({
+    pg: () =>
+      writes.length > 1 && params <= MAX_PARAMS && new Set(writes.map(([into]) => into.table)).size === writes.length,
+    orElse: () => false
+  })
+  if (!together) return Effect.forEach(writes, ([into, rows]) => into(rows), { discard: true })
+  const texts = writes.map(([into, rows]) => insertText(into, rows.length))
+  const text = `WITH ${texts
+    .slice(0, -1)
+    .map((t, i) => `written_${i} AS (${t})`)
+    .join(", ")} ${texts.at(-1)}`
+  const values: Array<Param> = []
+  for (const [into, rows] of writes) paramsOf(into.columns, rows, values)
+  return Effect.asVoid(prepare(sql, text)(values))
 }
