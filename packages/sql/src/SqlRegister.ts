@@ -106,10 +106,10 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
     })
 
   // The common case in two statements (one, with the entry left to a batch): take the next number (the update locks
-  // the counter row until the transaction ends), and write the entry. A tip already in the register, or a code another unit holds, makes
-  // the entry's insert write nothing (no failed statement: on PostgreSQL that would spoil the whole transaction,
-  // and undoing it would need a savepoint, a round trip more for every tip); the number is then given back, so
-  // it is not used up and the register stays gapless.
+  // the counter row until the transaction ends), and write the entry. A tip already in the register, or a code
+  // another unit holds, makes the entry's insert write nothing (no failed statement: on PostgreSQL that would spoil
+  // the whole transaction, and undoing it would need a savepoint, a round trip more for every tip); the number is
+  // then given back, so it is not used up and the register stays gapless.
   const attempt = (input: Register.AssignInput) =>
     Effect.gen(function* () {
       const unitTag = Register.unitTagOf(input.unit, input.unitTag)

@@ -36,9 +36,9 @@ import { isContention } from "./internal/sqlErrors.js"
  * `committers`: transactions in flight at once (default 1 on SQLite, which has one writer anyway, and 4 on
  * PostgreSQL). While blocks with the same `key` (the unit, for intake) are in flight, more of them go to the same
  * committer, so that two batches never take the same unit's register counter, which would make them wait for each
- * other or deadlock; otherwise a block goes to the committer with the fewest blocks in flight. `retries`: how often a block, or a batch whose COMMIT failed, runs again
- * when the database gave up on it because of another transaction (a deadlock, a serialisation failure, a busy
- * file; default 5).
+ * other or deadlock; otherwise a block goes to the committer with the fewest blocks in flight. `retries`: how often
+ * a block, or a batch whose COMMIT failed, runs again when the database gave up on it because of another
+ * transaction (a deadlock, a serialisation failure, a busy file; default 5).
  *
  * @since 0.1.0
  * @category models
@@ -50,7 +50,7 @@ export interface Options {
 }
 
 interface Job {
-  /** The block, and what its caller's fiber had: its services, its default services (clock, random), its log annotations. */
+  /** The block, and what its caller's fiber had: its context, default services (clock, random), log annotations. */
   readonly block: Effect.Effect<unknown, unknown, never>
   readonly context: Context.Context<never>
   readonly services: Context.Context<DefaultServices>

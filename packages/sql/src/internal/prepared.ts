@@ -90,10 +90,10 @@ export interface Insert {
   readonly rest: string
 }
 
-const insertText = (into: Pick<Insert, "table" | "columns" | "rest">, count: number) =>
-  `INSERT INTO ${into.table} (${into.columns.join(", ")}) VALUES ${repeated(count, `(${repeated(into.columns.length)})`)}${
-    into.rest === "" ? "" : ` ${into.rest}`
-  }`
+const insertText = (into: Pick<Insert, "table" | "columns" | "rest">, count: number) => {
+  const values = repeated(count, `(${repeated(into.columns.length)})`)
+  return `INSERT INTO ${into.table} (${into.columns.join(", ")}) VALUES ${values}${into.rest === "" ? "" : ` ${into.rest}`}`
+}
 
 const paramsOf = (columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>, into: Array<Param> = []) => {
   for (const r of rows) for (const c of columns) into.push(r[c] ?? null)
