@@ -12,7 +12,10 @@
  * and at most 11× the time from 100k to 1M. Run alone: `node --conditions=@tinbao/source --import tsx
  * bench/sqlStatistics.ts` (BENCH_STATS_TIPS=100000,1000000 sets the sizes, BENCH_STATS_PG=0 skips PostgreSQL).
  */
+
 import { pathToFileURL } from "node:url"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import type { SqlClient } from "@effect/sql/SqlClient"
 import {
   Actor,
@@ -347,43 +350,50 @@ interface Backend {
   readonly close: () => Promise<void>
 }
 
-const RUNS = 3
+const RUNS = 5
 
-/** Engine and hand-written SQL, alternately, the median of each. */
-const measure = async (
-  backend: Backend,
-  engine: Statistics.StatisticsEngine["Type"],
-  runQuery: <A, E>(effect: Effect.Effect<A, E>) => Promise<A>
-) => {
-  const [counts, samples, scanned] = handWritten(backend.materialized)
-  const engineTimes: Array<number> = []
-  const handTimes: Array<number> = []
-  let report: Statistics.Report | undefined
-  let hand: ReturnType<typeof figures> | undefined
-  for (let i = 0; i < RUNS; i++) {
-    const [te, r] = await time(() => runQuery(engine.query(query)))
-    engineTimes.push(te)
-    report = r
-    const [th, rows] = await time(async () => [
-      await backend.run(counts),
-      await backend.run(samples),
-      await backend.run(scanned)
-    ])
-    handTimes.push(th)
-    hand = figures(rows[0]!, rows[1]!)
-  }
-  const expected = fromReport(report!)
-  if (JSON.stringify(hand) !== JSON.stringify(expected)) {
-    throw new Error(`The hand-written SQL and the engine disagree: ${JSON.stringify({ hand, engine: expected })}`)
-  }
-  return { engine: median(engineTimes), hand: median(handTimes), received: expected.received }
+interface Loaded {
+  readonly backend: Backend
+  readonly size: number
+  readonly engine: Statistics.StatisticsEngine["Type"]
+  readonly runQuery: <A, E>(effect: Effect.Effect<A, E>) => Promise<A>
 }
 
-const runOn = async (
+// `npm run bench` does not pass --expose-gc; the flag is set here and the function taken from a fresh context.
+setFlagsFromString("--expose-gc")
+const collect = runInNewContext("gc") as () => void
+
+/**
+ * One run of the engine's report and of the hand-written SQL on a loaded database, checked against each other.
+ * Each starts after a full garbage collection, so that none pays for the garbage of the one before (the report
+ * over a million tips leaves plenty).
+ */
+const measureOnce = async (db: Loaded) => {
+  const [counts, samples, scanned] = handWritten(db.backend.materialized)
+  collect()
+  const [engine, report] = await time(() => db.runQuery(db.engine.query(query)))
+  collect()
+  const [hand, rows] = await time(async () => [
+    await db.backend.run(counts),
+    await db.backend.run(samples),
+    await db.backend.run(scanned)
+  ])
+  const expected = fromReport(report)
+  const found = figures(rows[0]!, rows[1]!)
+  if (JSON.stringify(found) !== JSON.stringify(expected)) {
+    throw new Error(
+      `The hand-written SQL and the engine disagree: ${JSON.stringify({ hand: found, engine: expected })}`
+    )
+  }
+  return { engine, hand, received: expected.received }
+}
+
+/** A database of `size` tips on a backend `make` opens: the schema from the migrations, the units, the rows. */
+const loaded = async (
   make: (use: (b: Backend) => Promise<void>) => Promise<void>,
-  sizes: ReadonlyArray<number>,
-  out: Array<Result>,
-  progress: (s: string) => void
+  size: number,
+  progress: (s: string) => void,
+  use: (db: Loaded) => Promise<void>
 ) =>
   make(async (backend) => {
     // The schema comes from the migrations, as storage makes it; the units from the fixture.
@@ -405,39 +415,64 @@ const runOn = async (
           `INSERT INTO stat_basis (key, value) VALUES ('${row.key}', '${row.value}') ON CONFLICT (key) DO UPDATE SET value = excluded.value`
         )
       }
-      const times: Array<{ size: number; engine: number; hand: number }> = []
-      let loaded = 0
-      for (const size of sizes) {
-        const started = performance.now()
-        await loadTips([backend.loader], loaded, size, progress)
-        loaded = size
-        await backend.prepare("ANALYZE")
-        progress(`${backend.name}: ${size} tips loaded in ${round((performance.now() - started) / 1000)} s`)
-        const engine = await rt.runPromise(SqlStatistics.make())
-        const m = await measure(backend, engine, (effect) => rt.runPromise(effect))
-        progress(
-          `${backend.name} ${size}: engine ${round(m.engine, 3)} s, hand-written ${round(m.hand, 3)} s (${m.received} received in 2024)`
-        )
-        times.push({ size, ...m })
-        out.push(result(`sql statistics query, ${backend.name}, ${size / 1000}k tips`, m.engine, "s", m.hand, false))
-      }
-      if (times.length >= 2) {
-        const [a, b] = [times[0]!, times[times.length - 1]!]
-        out.push(
-          result(
-            `sql statistics growth ${a.size / 1000}k→${b.size / 1000}k, ${backend.name}`,
-            b.engine / a.engine,
-            "×",
-            b.hand / a.hand,
-            false
-          )
-        )
-      }
+      const started = performance.now()
+      await loadTips([backend.loader], 0, size, progress)
+      await backend.prepare("ANALYZE")
+      progress(`${backend.name}: ${size} tips loaded in ${round((performance.now() - started) / 1000)} s`)
+      const engine = await rt.runPromise(SqlStatistics.make())
+      await use({ backend, size, engine, runQuery: (effect) => rt.runPromise(effect) })
     } finally {
       await rt.dispose()
       await backend.close()
     }
   })
+
+/**
+ * Every size in a database of its own, all open at once, then measured in rounds: each round runs the engine and
+ * the hand-written SQL on every size in turn, and each figure is the median of its rounds. The sizes are thus timed
+ * seconds apart, not minutes (a million tips are loaded in between otherwise), so that the growth from one to the
+ * other is not the machine's drift.
+ */
+const runOn = async (
+  make: (use: (b: Backend) => Promise<void>) => Promise<void>,
+  sizes: ReadonlyArray<number>,
+  out: Array<Result>,
+  progress: (s: string) => void
+) => {
+  const open = async (rest: ReadonlyArray<number>, dbs: ReadonlyArray<Loaded>): Promise<void> => {
+    if (rest.length > 0) return loaded(make, rest[0]!, progress, (db) => open(rest.slice(1), [...dbs, db]))
+    const runs = dbs.map(() => [] as Array<Awaited<ReturnType<typeof measureOnce>>>)
+    for (let round = 0; round < RUNS; round++) {
+      for (const [i, db] of dbs.entries()) runs[i]!.push(await measureOnce(db))
+    }
+    const times = dbs.map((db, i) => ({
+      name: db.backend.name,
+      size: db.size,
+      engine: median(runs[i]!.map((r) => r.engine)),
+      hand: median(runs[i]!.map((r) => r.hand)),
+      received: runs[i]![0]!.received
+    }))
+    for (const m of times) {
+      progress(
+        `${m.name} ${m.size}: engine ${round(m.engine, 3)} s, hand-written ${round(m.hand, 3)} s (${m.received} received in 2024)`
+      )
+      out.push(result(`sql statistics query, ${m.name}, ${m.size / 1000}k tips`, m.engine, "s", m.hand, false))
+    }
+    if (times.length >= 2) {
+      const [a, b] = [times[0]!, times[times.length - 1]!]
+      out.push(
+        result(
+          `sql statistics growth ${a.size / 1000}k→${b.size / 1000}k, ${a.name}`,
+          b.engine / a.engine,
+          "×",
+          b.hand / a.hand,
+          false
+        )
+      )
+    }
+  }
+  await open(sizes, [])
+}
 
 const sqlite = (use: (b: Backend) => Promise<void>) =>
   withTempDir(async (dir) => {
