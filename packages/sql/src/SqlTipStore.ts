@@ -50,19 +50,22 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     sql,
     "INSERT INTO tip_events (tip, version, event) VALUES (?, 1, ?) ON CONFLICT DO NOTHING RETURNING version"
   )
-  const upsertIndex = prepare(
-    sql,
-    `INSERT INTO tips (tip, unit, received_at, open) VALUES (?, ?, ?, ?)
-     ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open`
-  )
-  const writeStatistics = projection.writer(sql)
-  const writeIndex = (a: Appended) => upsertIndex([a.tip, a.index.unit, a.index.receivedAt, a.index.open ? 1 : 0])
-  const listingWithBatch = prepareInsert(
+  const listingColumns = ["tip", "unit", "received_at", "open"]
+  const listingOf = (a: Appended) => ({
+    tip: a.tip,
+    unit: a.index.unit,
+    received_at: a.index.receivedAt,
+    open: a.index.open ? 1 : 0
+  })
+  const upsertIndex = prepareInsert(
     sql,
     "tips",
-    ["tip", "unit", "received_at", "open"],
-    "ON CONFLICT (tip) DO NOTHING"
+    listingColumns,
+    "ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open"
   )
+  const writeStatistics = projection.writer(sql)
+  const writeIndex = (a: Appended) => upsertIndex([listingOf(a)])
+  const listingWithBatch = prepareInsert(sql, "tips", listingColumns, "ON CONFLICT (tip) DO NOTHING")
   const statisticsWithBatch = prepareInsert(sql, "stat_tips", projection.stateColumns, "ON CONFLICT (tip) DO NOTHING")
 
   const versionOf = (tip: string) =>
@@ -99,8 +102,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       Effect.gen(function* () {
         const written = yield* insertFirstEvent([a.tip, JSON.stringify(a.events[0])])
         if (written.length === 0) return yield* conflict(`Tip ${a.tip} exists already: someone appended to it first.`)
-        const listing = { tip: a.tip, unit: a.index.unit, received_at: a.index.receivedAt, open: a.index.open ? 1 : 0 }
-        yield* leaveOr(listingWithBatch, [listing], writeIndex(a))
+        yield* leaveOr(listingWithBatch, [listingOf(a)], writeIndex(a))
         const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
         yield* onlyCurrent
           ? leaveOr(statisticsWithBatch, statistics.current, writeStatistics(statistics))

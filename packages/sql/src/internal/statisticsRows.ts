@@ -10,7 +10,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { type Calendar, type Deadline, LocalDate, Statistics, TipEvent } from "@tinbao/core"
 import { Effect, type ParseResult, Schema } from "effect"
 import * as DateTime from "effect/DateTime"
-import { prepareInsert } from "./prepared.js"
+import { insertAll, prepareInsert } from "./prepared.js"
 import { Int } from "./sqlErrors.js"
 
 /** What the projection's due instants are computed with. */
@@ -167,12 +167,12 @@ export const writer = (sql: SqlClient): ((rows: Rows) => Effect.Effect<void, Sql
   const handovers = prepareInsert(sql, "stat_handovers", handoverColumns)
   const decisions = prepareInsert(sql, "stat_decisions", decisionColumns)
   return (rows) =>
-    Effect.asVoid(
-      Effect.zipRight(
-        Effect.zipRight(history(rows.history), current(rows.current)),
-        Effect.zipRight(handovers(rows.handovers), decisions(rows.decisions))
-      )
-    )
+    insertAll(sql, [
+      [history, rows.history],
+      [current, rows.current],
+      [handovers, rows.handovers],
+      [decisions, rows.decisions]
+    ])
 }
 
 const canonical = (value: unknown): string =>
