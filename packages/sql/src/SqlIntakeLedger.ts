@@ -8,6 +8,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IntakeLedger } from "@tinbao/core"
 import { Effect, Either, Layer, Option, Schema } from "effect"
+import { upsertLaterOr, withGathering } from "./internal/later.js"
 import { prepareByCount, prepareInsert, repeated } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
 import { makeWriter } from "./internal/sqlErrors.js"
@@ -48,14 +49,29 @@ export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlCl
   )
   const encode = Schema.encodeEither(Json)
 
+  const byKey = (rows: ReadonlyArray<typeof Columns.Type>) => new Map(rows.map((row) => [row.key, row.entry]))
+  const stored = (keys: ReadonlyArray<string>) =>
+    select(keys.length)(keys).pipe(Effect.catchTag("SqlError", unavailable), Effect.flatMap(decodeRows))
+
+  // In a group commit the entries are written with the batch (`upsertLaterOr`): a later block of the same batch
+  // (the next message of a conversation, a reply to a message just sent) finds them there first.
   const getAll: IntakeLedger.IntakeLedger["Type"]["getAll"] = (keys) =>
     keys.length === 0
       ? Effect.succeed(new Map())
-      : select(keys.length)(keys).pipe(
-          Effect.catchTag("SqlError", unavailable),
-          Effect.flatMap(decodeRows),
-          Effect.map((rows) => new Map(rows.map((row) => [row.key, row.entry])))
-        )
+      : withGathering((batch) => {
+          const left: Array<unknown> = []
+          const rest: Array<string> = []
+          for (const key of keys) {
+            const row = batch?.pending(upsert, key)
+            if (row === undefined) rest.push(key)
+            else left.push(row)
+          }
+          if (left.length === 0) return Effect.map(stored(keys), byKey)
+          return Effect.map(
+            Effect.zip(rest.length === 0 ? Effect.succeed([]) : stored(rest), decodeRows(left)),
+            ([found, leftFound]) => byKey([...found, ...leftFound])
+          )
+        })
 
   const putAll: IntakeLedger.IntakeLedger["Type"]["putAll"] = (entries) =>
     Effect.suspend(() => {
@@ -69,7 +85,8 @@ export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlCl
         latest.set(key, json.right)
       }
       if (latest.size === 0) return Effect.void
-      return write(upsert(Array.from(latest, ([key, entry]) => ({ key, entry })))).pipe(
+      const rows = Array.from(latest, ([key, entry]) => [key, { key, entry }] as const)
+      return upsertLaterOr(upsert, rows, write(upsert(rows.map(([, row]) => row)))).pipe(
         Effect.asVoid,
         Effect.catchTag("SqlError", unavailable)
       )

@@ -10,7 +10,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Register } from "@tinbao/core"
 import { DateTime, Effect, Layer, Option, type ParseResult, Schedule, Schema } from "effect"
 import { withServiceOption } from "./internal/context.js"
-import { leaveOr } from "./internal/later.js"
+import { leaveOr, RunCarefully, withGathering } from "./internal/later.js"
 import { prepare, prepareInsert } from "./internal/prepared.js"
 import { Counter, columns, entriesOf, writtenEntry } from "./internal/registerRows.js"
 import { isContention } from "./internal/sqlErrors.js"
@@ -63,6 +63,33 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
   // Nothing reads it back before COMMIT: a code reaches the reporter only afterwards, and the next message of the
   // same conversation, which looks its tip up, waits for this block to commit (intake's striped locks).
   const entryWithBatch = prepareInsert(sql, "register_entries", entryColumns)
+  // In a group commit, a unit's counter is taken from the database once a batch, by its first block (the update
+  // locks the row until COMMIT, so no other transaction takes a number meanwhile); the batch's later blocks count on
+  // from the value left to the batch, which writes the last one. Below a block's own level, in a savepoint that may
+  // be rolled back, the counter is taken in the database, and a counter the batch holds makes it run carefully.
+  const counterWithBatch = prepareInsert(
+    sql,
+    "register_counters",
+    ["unit", "year", "last"],
+    "ON CONFLICT (unit, year) DO UPDATE SET last = excluded.last"
+  )
+  const nextNumber = (unit: string, year: number) =>
+    withGathering((batch, own) => {
+      const key = `${year}:${unit}`
+      const held = batch?.pending(counterWithBatch, key)
+      if (held !== undefined) {
+        if (!own) return Effect.die(new RunCarefully())
+        const last = (held.last as number) + 1
+        batch!.leave(counterWithBatch, { unit, year, last }, key)
+        return Effect.succeed(last)
+      }
+      return Effect.map(Effect.flatMap(takeNumber([unit, year]), Schema.decodeUnknown(Counter)), (rows) => {
+        const last = rows[0]!.last
+        if (own) batch!.leave(counterWithBatch, { unit, year, last }, key)
+        return last
+      })
+    })
+
   // A number given back while this transaction still holds the counter row (locked by the update that took it).
   const giveBack = prepare(sql, "UPDATE register_counters SET last = last - 1 WHERE unit = ? AND year = ?")
   const dropCounter = prepare(sql, "DELETE FROM register_counters WHERE unit = ? AND year = ? AND last = 1")
@@ -114,8 +141,7 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
     Effect.gen(function* () {
       const unitTag = Register.unitTagOf(input.unit, input.unitTag)
       const year = Register.yearOf(input.receivedAt)
-      const counter = yield* Effect.flatMap(takeNumber([input.unit, year]), Schema.decodeUnknown(Counter))
-      const number = counter[0]!.last
+      const number = yield* nextNumber(input.unit, year)
       const code = Register.codeOf({ unitTag, year, number })
       const row = {
         unit: input.unit,

@@ -28,7 +28,7 @@ import {
 } from "effect"
 import { currentServices, type DefaultServices } from "effect/DefaultServices"
 import { withServiceOption } from "./internal/context.js"
-import { Batch, gather } from "./internal/later.js"
+import { Batch, gather, RunCarefully } from "./internal/later.js"
 import { isContention } from "./internal/sqlErrors.js"
 
 /**
@@ -81,6 +81,9 @@ const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) 
 class Undo {
   constructor(readonly failed?: readonly [Job, Exit.Exit<unknown, unknown>]) {}
 }
+
+const asksForCare = (cause: Cause.Cause<unknown>) =>
+  Cause.defects(cause).pipe((defects) => [...defects].some((d) => d instanceof RunCarefully))
 
 // Storage is closing: callers whose blocks were not confirmed are told so, rather than left waiting.
 const closed = (jobs: Iterable<Job>) =>
@@ -176,7 +179,10 @@ export const make = (
             if (careful) yield* run(savepoint)
             for (const [i, job] of batch.entries()) {
               const exit = yield* Effect.exit(inBatch(job))
-              if (!careful && Exit.isFailure(exit)) return yield* Effect.fail(new Undo([job, exit]))
+              if (!careful && Exit.isFailure(exit)) {
+                // A block that cannot go on beside the rows left to the batch is not failed: all run again carefully.
+                return yield* Effect.fail(new Undo(asksForCare(exit.cause) ? undefined : [job, exit]))
+              }
               if (Exit.isFailure(exit)) yield* run(rollback)
               else if (careful && i < batch.length - 1) yield* run(next)
               exits.push([job, exit])

@@ -354,6 +354,135 @@ for (const backend of backends()) {
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
+    it.live("reads back in a later block of a batch the ledger entries an earlier one left to it", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        yield* ledger.put("stored", entry(100))
+        // One key, one committer, one batch: each block puts its entry and reads every key so far, left to the
+        // batch or stored before it.
+        const seen = yield* Effect.forEach(
+          [1, 2, 3, 4],
+          (n) =>
+            Transaction.atomically(
+              Effect.zipRight(
+                ledger.putAll([[n === 3 ? "k1" : `k${n}`, entry(n)]]),
+                ledger.getAll(["stored", "k1", "k2", "k4"])
+              ),
+              { key: "ledger" }
+            ),
+          { concurrency: "unbounded" }
+        )
+        expect(seen.map((found) => Object.fromEntries([...found].map(([key, e]) => [key, e.at])))).toEqual([
+          { stored: 100, k1: 1 },
+          { stored: 100, k1: 1, k2: 2 },
+          { stored: 100, k1: 3, k2: 2 },
+          { stored: 100, k1: 3, k2: 2, k4: 4 }
+        ])
+        const stored = yield* ledger.getAll(["stored", "k1", "k2", "k4"])
+        expect(Object.fromEntries([...stored].map(([key, e]) => [key, e.at]))).toEqual({
+          stored: 100,
+          k1: 3,
+          k2: 2,
+          k4: 4
+        })
+        expect(yield* count("intake_ledger")).toBe(4)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("numbers a unit's entries on from its counter within a batch, gapless within and across batches", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const register = yield* Register.Register
+        const receivedAt = DateTime.unsafeMake(Date.UTC(2024, 5, 1, 3))
+        const other = NinhBinh.unitIds.ninhSon
+        const assign = (n: number) =>
+          Transaction.atomically(
+            register.assign({
+              unit: n % 3 === 0 ? other : unit,
+              unitTag: n % 3 === 0 ? "NSON" : "NTIEN",
+              tipId: `tip-${n}`,
+              receivedAt
+            }),
+            { key: "register" }
+          )
+        const counters = Effect.map(
+          sql.unsafe<{ unit: string; last: number | string }>("SELECT unit, last FROM register_counters"),
+          (rows) => Object.fromEntries(rows.map((c) => [c.unit, Number(c.last)]))
+        )
+        // Two batches of interleaved units, one after the other; the counters are stored after each.
+        yield* Effect.forEach(
+          Array.from({ length: 12 }, (_, n) => n),
+          assign,
+          { concurrency: "unbounded" }
+        )
+        expect(yield* counters).toEqual({ [unit]: 8, [other]: 4 })
+        yield* Effect.forEach(
+          Array.from({ length: 6 }, (_, n) => 12 + n),
+          assign,
+          { concurrency: "unbounded" }
+        )
+        const numbers = (at: typeof unit) =>
+          Effect.map(register.entries(at, 2024), (entries) => entries.map((e) => e.number))
+        expect(yield* numbers(unit)).toEqual(Array.from({ length: 12 }, (_, n) => n + 1))
+        expect(yield* numbers(other)).toEqual(Array.from({ length: 6 }, (_, n) => n + 1))
+        expect(yield* counters).toEqual({ [unit]: 12, [other]: 6 })
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("runs a batch again carefully when a nested savepoint writes what the block left to the batch", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const register = yield* Register.Register
+        const receivedAt = DateTime.unsafeMake(Date.UTC(2024, 5, 1, 3))
+        const assign = (tipId: string) => register.assign({ unit, unitTag: "NTIEN", tipId, receivedAt })
+        const [kept, undone, numbered] = yield* Effect.all(
+          [
+            // The savepoint's entry is the later one, and it stands.
+            Transaction.atomically(
+              Effect.gen(function* () {
+                yield* ledger.put("kept", entry(1))
+                yield* sql.withTransaction(ledger.put("kept", entry(2)))
+                return yield* ledger.get("kept")
+              })
+            ),
+            // The savepoint is rolled back: the block's own entry stands.
+            Transaction.atomically(
+              Effect.gen(function* () {
+                yield* ledger.put("undone", entry(3))
+                yield* Effect.ignore(
+                  sql.withTransaction(Effect.zipRight(ledger.put("undone", entry(4)), Effect.fail(0)))
+                )
+                return yield* ledger.get("undone")
+              })
+            ),
+            // A number taken in a savepoint after the block took one.
+            Transaction.atomically(
+              Effect.gen(function* () {
+                const first = yield* assign("tip-a")
+                const second = yield* sql.withTransaction(assign("tip-b"))
+                return [first.number, second.number]
+              })
+            )
+          ],
+          { concurrency: "unbounded" }
+        )
+        expect(Option.map(kept, (e) => e.at)).toEqual(Option.some(2))
+        expect(Option.map(undone, (e) => e.at)).toEqual(Option.some(3))
+        expect(numbered).toEqual([1, 2])
+        expect(Option.map(yield* ledger.get("kept"), (e) => e.at)).toEqual(Option.some(2))
+        expect(Option.map(yield* ledger.get("undone"), (e) => e.at)).toEqual(Option.some(3))
+        const third = yield* Transaction.atomically(assign("tip-c"))
+        expect(third.number).toBe(3)
+        const entries = yield* register.entries(unit, 2024)
+        expect(entries.map((e) => [e.number, e.tipId])).toEqual([
+          [1, "tip-a"],
+          [2, "tip-b"],
+          [3, "tip-c"]
+        ])
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
     it.live("writes at once what a block writes in a nested savepoint, so that rolling that back undoes it", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient

@@ -10,7 +10,8 @@
  * A table's left rows must be inserts that another write of the same key, made meanwhile, may supersede: their
  * statement keeps the row already there (`ON CONFLICT DO NOTHING`); or inserts that fail when the key is taken
  * (fresh keys, where that is rare): the flush fails, and the batch runs again carefully, where each block writes
- * its rows at once and sees the conflict itself.
+ * its rows at once and sees the conflict itself; or upserts left under their key (the intake ledger's entries, a
+ * register's counter), which the batch's later blocks read back from it before they look in the database.
  *
  * @internal
  */
@@ -23,12 +24,16 @@ type Row = Readonly<Record<string, Param>>
 
 /**
  * What a batch run without savepoints gives its blocks: the depth of the block's own level, and where rows go.
+ * A row left under a key replaces the row left earlier under the same key (an upsert's conflict target: the
+ * later write wins, and PostgreSQL refuses an upsert that touches one row twice); `pending` is the row a key
+ * holds, so that a later block of the batch reads what an earlier one left.
  *
  * @internal
  */
 export interface Gathering {
   readonly depth: number
-  readonly leave: (into: Insert, row: Row) => void
+  readonly leave: (into: Insert, row: Row, key?: string) => void
+  readonly pending: (into: Insert, key: string) => Row | undefined
 }
 
 /**
@@ -39,24 +44,59 @@ export interface Gathering {
 export class Batch extends Context.Tag("@tinbao/sql/internal/Batch")<Batch, Gathering>() {}
 
 /**
- * A batch's gathered rows, in the order they were left, and the statements that write them.
+ * Raised (as a defect) by a write below its block's own level, in a savepoint, to a key that has a row left to
+ * the batch: written at once it would be overwritten by the older row at the flush, and left it would outlive a
+ * rollback of its savepoint. The committer then runs the batch again carefully, where nothing is left, without
+ * failing the block. Rare: intake's writes are all at the block's own level.
+ *
+ * @internal
+ */
+export class RunCarefully {
+  readonly _tag = "RunCarefully"
+}
+
+/**
+ * A batch's gathered rows, in the order they were first left, and the statements that write them.
  *
  * @internal
  */
 export const gather = (sql: SqlClient) => {
-  const tables = new Map<Insert, Array<Row>>()
+  const tables = new Map<Insert, Map<unknown, Row>>()
+  let unkeyed = 0
   return {
     at: (depth: number): Gathering => ({
       depth,
-      leave: (into, row) => {
-        const rows = tables.get(into)
-        if (rows === undefined) tables.set(into, [row])
-        else rows.push(row)
-      }
+      leave: (into, row, key) => {
+        const rows = tables.get(into) ?? new Map<unknown, Row>()
+        if (rows.size === 0) tables.set(into, rows)
+        rows.set(key ?? unkeyed++, row)
+      },
+      pending: (into, key) => tables.get(into)?.get(key)
     }),
-    flush: Effect.suspend(() => insertAll(sql, tables).pipe(Effect.ensuring(Effect.sync(() => tables.clear()))))
+    flush: Effect.suspend(() =>
+      insertAll(
+        sql,
+        Array.from(tables, ([into, rows]) => [into, Array.from(rows.values())] as const)
+      ).pipe(Effect.ensuring(Effect.sync(() => tables.clear())))
+    )
   }
 }
+
+/**
+ * `f` of the batch the caller is in, if it gathers (else `undefined`), and whether the caller is at its block's
+ * own level, where rows may be left.
+ *
+ * @internal
+ */
+export const withGathering = <A, E, R>(
+  f: (batch: Gathering | undefined, own: boolean) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime((fiber) => {
+    const batch = Context.getOption(fiber.currentContext, Batch)
+    if (Option.isNone(batch)) return f(undefined, false)
+    const connection = Context.getOption(fiber.currentContext, TransactionConnection)
+    return f(batch.value, Option.isSome(connection) && connection.value[1] === batch.value.depth)
+  })
 
 /**
  * Leaves `rows` to the batch, which writes them with `into`, when the caller is at its block's own level of a batch
@@ -69,12 +109,31 @@ export const leaveOr = <A, E>(
   rows: ReadonlyArray<Row>,
   now: Effect.Effect<A, E>
 ): Effect.Effect<Option.Option<A>, E> =>
-  Effect.withFiberRuntime((fiber) => {
-    const batch = Context.getOption(fiber.currentContext, Batch)
-    const connection = Context.getOption(fiber.currentContext, TransactionConnection)
-    if (Option.isNone(batch) || Option.isNone(connection) || connection.value[1] !== batch.value.depth) {
-      return Effect.map(now, Option.some)
+  withGathering((batch, own) => {
+    if (batch === undefined || !own) return Effect.map(now, Option.some)
+    for (const row of rows) batch.leave(into, row)
+    return Effect.succeedNone
+  })
+
+/**
+ * Like {@link leaveOr}, for upserts: each row under its key (the conflict target), replacing a row left earlier
+ * under the same key. Below the block's own level a key with a row left makes the batch run again carefully
+ * ({@link RunCarefully}).
+ *
+ * @internal
+ */
+export const upsertLaterOr = <A, E>(
+  into: Insert,
+  rows: ReadonlyArray<readonly [key: string, row: Row]>,
+  now: Effect.Effect<A, E>
+): Effect.Effect<Option.Option<A>, E> =>
+  withGathering((batch, own) => {
+    if (batch === undefined) return Effect.map(now, Option.some)
+    if (!own) {
+      return rows.some(([key]) => batch.pending(into, key) !== undefined)
+        ? Effect.die(new RunCarefully())
+        : Effect.map(now, Option.some)
     }
-    for (const row of rows) batch.value.leave(into, row)
+    for (const [key, row] of rows) batch.leave(into, row, key)
     return Effect.succeedNone
   })
