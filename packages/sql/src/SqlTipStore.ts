@@ -10,8 +10,8 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
-import { leaveOr } from "./internal/later.js"
-import { prepare, prepareInsert } from "./internal/prepared.js"
+import { type Gathering, RunCarefully, withGathering } from "./internal/later.js"
+import { type Param, prepare, prepareInsert } from "./internal/prepared.js"
 import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
 import { Basis } from "./SqlStatistics.js"
@@ -20,6 +20,8 @@ const Count = Schema.Array(Schema.Struct({ n: Int }))
 const Ids = Schema.Array(Schema.Struct({ tip: Schema.String }))
 const Events = Schema.Array(Schema.Struct({ event: Schema.parseJson() }))
 const Page = Schema.Array(Schema.Struct({ position: Int, tip: Schema.String, version: Int, event: Schema.parseJson() }))
+
+type Row = Readonly<Record<string, Param>>
 
 // One tip's part of an append.
 type Appended = Parameters<TipStore.Encoded["append"]>[0][number]
@@ -92,52 +94,96 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     })
 
   const conflict = (message: string) => new TipStore.TipStoreError({ reason: "conflict", message })
+  const taken = (tip: string) => Effect.fail(conflict(`Tip ${tip} exists already: someone appended to it first.`))
+  const versionConflict = (a: Appended, have: number) =>
+    Effect.fail(conflict(`Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`))
 
   // A new tip's first event alone (what intake appends for every tip): a taken id makes the insert write
   // nothing, rather than fail, so it needs no savepoint to be undone on PostgreSQL (a round trip saved per tip).
-  // In a group commit, its listing and statistics rows are written with the batch: nothing reads them before
-  // COMMIT, and a later write of the same tip (a newer state) is kept over them (`DO NOTHING`).
   const appendFirst = (a: Appended, statistics: projection.Rows) =>
     writeInline(
       Effect.gen(function* () {
         const written = yield* insertFirstEvent([a.tip, JSON.stringify(a.events[0])])
-        if (written.length === 0) return yield* conflict(`Tip ${a.tip} exists already: someone appended to it first.`)
-        yield* leaveOr(listingWithBatch, [listingOf(a)], writeIndex(a))
-        const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
-        yield* onlyCurrent
-          ? leaveOr(statisticsWithBatch, statistics.current, writeStatistics(statistics))
-          : writeStatistics(statistics)
+        if (written.length === 0) return yield* taken(a.tip)
+        yield* writeIndex(a)
+        yield* writeStatistics(statistics)
+      })
+    )
+
+  // In a group commit, a new tip's rows are all written with the batch: its event (a taken id fails the batch's
+  // insert, and the batch runs again carefully, where `appendFirst` finds it taken), its listing and its
+  // statistics rows (a later write of the same tip, a newer state, is kept over them: `DO NOTHING`). Until then
+  // its events are the batch's: the block's later appends to the tip (a follow-up, an attachment) and reads of it
+  // find them there, and its later events are left behind them, so that they keep their order.
+  const eventKey = (tip: string, version: number) => `${version}:${tip}`
+  const leftEvents = (batch: Gathering, tip: string): ReadonlyArray<Row> | undefined => {
+    const rows: Array<Row> = []
+    for (let version = 1; ; version++) {
+      const row = batch.pending(insertEvents, eventKey(tip, version))
+      if (row === undefined) return rows.length === 0 ? undefined : rows
+      rows.push(row)
+    }
+  }
+  const leaveEvents = (batch: Gathering, a: Appended) =>
+    a.events.forEach((event, i) => {
+      const version = a.expectedVersion + i + 1
+      batch.leave(insertEvents, { tip: a.tip, version, event: JSON.stringify(event) }, eventKey(a.tip, version))
+    })
+
+  const appendFirstWithBatch = (batch: Gathering, a: Appended, statistics: projection.Rows) => {
+    if (batch.pending(insertEvents, eventKey(a.tip, 1)) !== undefined) return taken(a.tip)
+    leaveEvents(batch, a)
+    batch.leave(listingWithBatch, listingOf(a))
+    const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
+    if (!onlyCurrent) return writeInline(writeStatistics(statistics))
+    for (const row of statistics.current) batch.leave(statisticsWithBatch, row)
+    return Effect.void
+  }
+
+  const appendWithBatch = (batch: Gathering, a: Appended, left: ReadonlyArray<Row>, statistics: projection.Rows) => {
+    if (left.length !== a.expectedVersion) return versionConflict(a, left.length)
+    leaveEvents(batch, a)
+    return writeInline(Effect.zipRight(writeIndex(a), writeStatistics(statistics)))
+  }
+
+  const appendNow = (batch: ReadonlyArray<Appended>, statistics: projection.Rows) =>
+    write(
+      Effect.gen(function* () {
+        // Every version is checked before the first row goes in, so that a conflict never leaves part of a
+        // batch behind; the unique tip and version refuse a writer that comes between.
+        for (const a of batch) {
+          const have = yield* versionOf(a.tip)
+          if (have !== a.expectedVersion) return yield* versionConflict(a, have)
+        }
+        for (const a of batch) {
+          const rows = a.events.map((event, i) => ({
+            tip: a.tip,
+            version: a.expectedVersion + i + 1,
+            event: JSON.stringify(event)
+          }))
+          yield* insertEvents(rows)
+          yield* writeIndex(a)
+        }
+        yield* writeStatistics(statistics)
       })
     )
 
   const append: TipStore.Encoded["append"] = (batch) =>
     Effect.flatMap(statisticsRows(batch), (statistics) =>
-      batch.length === 1 && batch[0]!.expectedVersion === 0 && batch[0]!.events.length === 1
-        ? appendFirst(batch[0]!, statistics)
-        : write(
-            Effect.gen(function* () {
-              // Every version is checked before the first row goes in, so that a conflict never leaves part of a
-              // batch behind; the unique tip and version refuse a writer that comes between.
-              for (const a of batch) {
-                const have = yield* versionOf(a.tip)
-                if (have !== a.expectedVersion) {
-                  return yield* conflict(
-                    `Tip ${a.tip} is at version ${have}, not ${a.expectedVersion}: someone changed it first.`
-                  )
-                }
-              }
-              for (const a of batch) {
-                const rows = a.events.map((event, i) => ({
-                  tip: a.tip,
-                  version: a.expectedVersion + i + 1,
-                  event: JSON.stringify(event)
-                }))
-                yield* insertEvents(rows)
-                yield* writeIndex(a)
-              }
-              yield* writeStatistics(statistics)
-            })
-          )
+      withGathering((gathering, own) => {
+        const first = batch.length === 1 && batch[0]!.expectedVersion === 0 && batch[0]!.events.length === 1
+        if (gathering === undefined) return first ? appendFirst(batch[0]!, statistics) : appendNow(batch, statistics)
+        if (own && first) return appendFirstWithBatch(gathering, batch[0]!, statistics)
+        const left = batch.map((a) => leftEvents(gathering, a.tip))
+        if (left.every((events) => events === undefined)) {
+          return first ? appendFirst(batch[0]!, statistics) : appendNow(batch, statistics)
+        }
+        // An append to a tip new in this batch, alone and at its block's own level, goes behind the tip's events;
+        // anywhere else (with other tips, in a savepoint) the batch runs again carefully.
+        return own && batch.length === 1
+          ? appendWithBatch(gathering, batch[0]!, left[0]!, statistics)
+          : Effect.die(new RunCarefully())
+      })
     ).pipe(
       Effect.catchIf(
         (error) => error._tag === "SqlError" && isUniqueViolation(error),
@@ -163,15 +209,16 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     )
 
   const read: TipStore.Encoded["read"] = (tip) =>
-    boundary(
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT event FROM tip_events WHERE tip = ${tip} ORDER BY version`,
-          Schema.decodeUnknown(Events)
-        ),
-        (rows) => rows.map((row) => row.event)
+    withGathering((batch) => {
+      const left = batch === undefined ? undefined : leftEvents(batch, tip)
+      const rows =
+        left !== undefined
+          ? Effect.succeed(left)
+          : sql`SELECT event FROM tip_events WHERE tip = ${tip} ORDER BY version`
+      return boundary(
+        Effect.map(Effect.flatMap(rows, Schema.decodeUnknown(Events)), (decoded) => decoded.map((row) => row.event))
       )
-    )
+    })
 
   const query: TipStore.Encoded["query"] = (q) => {
     if (q.units !== undefined && q.units.length === 0) return Effect.succeed([])

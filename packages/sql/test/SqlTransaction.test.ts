@@ -32,6 +32,7 @@ import {
   Layer,
   Option,
   Redacted,
+  Ref,
   Scope
 } from "effect"
 import { backends } from "./backends.js"
@@ -481,6 +482,91 @@ for (const backend of backends()) {
           [3, "tip-c"]
         ])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("keeps a new tip's events with its batch, where its block and the later ones read and extend them", () =>
+      Effect.gen(function* () {
+        yield* recordUnits
+        const sql = yield* SqlClient
+        const tips = yield* Tips.Tips
+        const note = (tip: Tip.Tip, text: string) =>
+          tips.execute(officer, { tip: tip.id, expectedVersion: tip.version, command: { _tag: "AddNote", text } })
+        const first = yield* Ref.make(Option.none<Tip.Tip>())
+        // One key, one committer, one batch: a tip received and noted in one block, another received in the next,
+        // and the first tip read, noted, and noted again at a version it has left behind, in the third.
+        const [a, , [noted, stale]] = yield* Effect.all(
+          [
+            Transaction.atomically(
+              Effect.gen(function* () {
+                const tip = yield* note(yield* tips.receive(officer, receiveInput), "ghi chú 1")
+                yield* Ref.set(first, Option.some(tip))
+                return tip
+              }),
+              { key: unit }
+            ),
+            Transaction.atomically(tips.receive(officer, receiveInput), { key: unit }),
+            Transaction.atomically(
+              Effect.gen(function* () {
+                const tip = yield* Effect.flatMap(Ref.get(first), (known) =>
+                  tips.get(officer, Option.getOrThrow(known).id)
+                )
+                const noted = yield* note(tip, "ghi chú 2")
+                return [noted, yield* Effect.flip(note(tip, "ghi chú 3"))] as const
+              }),
+              { key: unit }
+            )
+          ],
+          { concurrency: "unbounded" }
+        )
+        expect(a.version).toBe(2)
+        expect(noted.version).toBe(3)
+        expect(stale._tag).toBe("VersionConflict")
+        const history = yield* tips.history(officer, a.id)
+        expect(history.map((e) => e._tag)).toEqual(["TipReceived", "NoteAdded", "NoteAdded"])
+        const stored = yield* sql.unsafe<{ version: number | string }>(
+          `SELECT version FROM tip_events WHERE tip = '${a.id}' ORDER BY position`
+        )
+        expect(stored.map((row) => Number(row.version))).toEqual([1, 2, 3])
+        expect(yield* count("tip_events")).toBe(4)
+        expect(yield* count("tips")).toBe(2)
+      }).pipe(
+        Effect.provide(
+          Tips.layer().pipe(
+            Layer.provideMerge(Calendar.layerVietnam),
+            Layer.provideMerge(backend.fresh()(vaultConfig()))
+          )
+        )
+      )
+    )
+
+    it.live("runs a batch again carefully when a new tip of the batch is extended in a nested savepoint", () =>
+      Effect.gen(function* () {
+        yield* recordUnits
+        const sql = yield* SqlClient
+        const tips = yield* Tips.Tips
+        const tip = yield* Transaction.atomically(
+          Effect.gen(function* () {
+            const tip = yield* tips.receive(officer, receiveInput)
+            return yield* sql.withTransaction(
+              tips.execute(officer, {
+                tip: tip.id,
+                expectedVersion: tip.version,
+                command: { _tag: "AddNote", text: "ghi chú" }
+              })
+            )
+          })
+        )
+        expect(tip.version).toBe(2)
+        expect((yield* tips.history(officer, tip.id)).map((e) => e._tag)).toEqual(["TipReceived", "NoteAdded"])
+        expect(yield* count("tip_events")).toBe(2)
+      }).pipe(
+        Effect.provide(
+          Tips.layer().pipe(
+            Layer.provideMerge(Calendar.layerVietnam),
+            Layer.provideMerge(backend.fresh()(vaultConfig()))
+          )
+        )
+      )
     )
 
     it.live("writes at once what a block writes in a nested savepoint, so that rolling that back undoes it", () =>
