@@ -69,5 +69,45 @@ for (const backend of backends()) {
         ])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
+
+    it.effect("finishes the rows of an insert prepared with `finish` as it writes them, alone or with others", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        yield* sql.unsafe("CREATE TABLE words (k TEXT PRIMARY KEY, upper TEXT NOT NULL, length INTEGER NOT NULL)")
+        yield* sql.unsafe("CREATE TABLE marks (k TEXT PRIMARY KEY)")
+        let finished = 0
+        const words = prepareInsert(
+          sql,
+          "words",
+          ["k", "upper", "length"],
+          "",
+          (rows: ReadonlyArray<{ readonly word: string }>) => {
+            finished += rows.length
+            return rows.map(({ word }) => ({ k: word, upper: word.toUpperCase(), length: word.length }))
+          }
+        )
+        const marks = prepareInsert(sql, "marks", ["k"])
+        // Made but not run: nothing finished.
+        const later = words([{ word: "chưa" }])
+        expect(finished).toBe(0)
+        yield* later
+        // Alone (one table), and with another table (on PostgreSQL one statement).
+        yield* insertAll(sql, [[words, [{ word: "tin" }]]])
+        yield* insertAll(sql, [
+          [marks, [{ k: "m" }]],
+          [words, [{ word: "báo" }, { word: "mới" }]]
+        ])
+        expect(finished).toBe(4)
+        const stored = yield* sql.unsafe<{ k: string; upper: string; length: number | string }>(
+          "SELECT k, upper, length FROM words ORDER BY k"
+        )
+        expect(stored.map((row) => [row.k, row.upper, Number(row.length)])).toEqual([
+          ["báo", "BÁO", 3],
+          ["chưa", "CHƯA", 4],
+          ["mới", "MỚI", 3],
+          ["tin", "TIN", 3]
+        ])
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
   })
 }

@@ -289,6 +289,38 @@ for (const backend of backends()) {
         }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
+    it.live("seals the identities left to a batch as it writes them, each under its own alias and nonce", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const store = yield* SqlIdentityVault.makeStore(vaultConfig().vault)
+        const aliases = Array.from({ length: 6 }, (_, n) => `AL-ABCDEFGHJKMNPQ${"RSTVWX"[n]}0` as IdentityVault.AliasId)
+        const identity = (n: number) => JSON.stringify({ channel: "web:x", platformUserId: `u-${n}` })
+        const ledger = yield* IntakeLedger.IntakeLedger
+        // One key, one committer, one batch; with a ledger entry each, so that on PostgreSQL the batch writes both
+        // tables in one statement.
+        yield* Effect.forEach(
+          aliases,
+          (alias, n) =>
+            Transaction.atomically(
+              Effect.zipRight(ledger.put(alias, entry(n)), store.put(alias, Redacted.make(identity(n)))),
+              { key: "vault" }
+            ),
+          { concurrency: "unbounded", discard: true }
+        )
+        const opened = yield* Effect.forEach(aliases, (alias) => store.get(alias))
+        expect(
+          opened.map((found) =>
+            Option.isSome(found) && found.value._tag === "Sealed" ? Redacted.value(found.value.identity) : undefined
+          )
+        ).toEqual(aliases.map((_, n) => identity(n)))
+        const rows = yield* sql.unsafe<{ iv: string; ciphertext: string }>("SELECT iv, ciphertext FROM vault")
+        expect(new Set(rows.map((row) => row.iv)).size).toBe(aliases.length)
+        expect(
+          rows.some((row) => row.ciphertext.includes("u-") || Buffer.from(row.ciphertext, "base64").includes("u-"))
+        ).toBe(false)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
     it.live("answers an acknowledgement queued twice in one batch as queued before, and stores it once", () =>
       Effect.gen(function* () {
         const outbox = yield* Outbox.Outbox

@@ -18,9 +18,7 @@
 
 import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import { Context, Effect, Option } from "effect"
-import { type Insert, insertAll, type Param } from "./prepared.js"
-
-type Row = Readonly<Record<string, Param>>
+import { type Insert, insertAll } from "./prepared.js"
 
 /**
  * What a batch run without savepoints gives its blocks: the depth of the block's own level, and where rows go.
@@ -32,8 +30,8 @@ type Row = Readonly<Record<string, Param>>
  */
 export interface Gathering {
   readonly depth: number
-  readonly leave: (into: Insert, row: Row, key?: string) => void
-  readonly pending: (into: Insert, key: string) => Row | undefined
+  readonly leave: <In>(into: Insert<In>, row: In, key?: string) => void
+  readonly pending: <In>(into: Insert<In>, key: string) => In | undefined
 }
 
 /**
@@ -61,17 +59,18 @@ export class RunCarefully {
  * @internal
  */
 export const gather = (sql: SqlClient) => {
-  const tables = new Map<Insert, Map<unknown, Row>>()
+  // Each table's rows are of its insert's own input type.
+  const tables = new Map<Insert<never>, Map<unknown, unknown>>()
   let unkeyed = 0
   return {
     at: (depth: number): Gathering => ({
       depth,
       leave: (into, row, key) => {
-        const rows = tables.get(into) ?? new Map<unknown, Row>()
+        const rows = tables.get(into) ?? new Map<unknown, unknown>()
         if (rows.size === 0) tables.set(into, rows)
         rows.set(key ?? unkeyed++, row)
       },
-      pending: (into, key) => tables.get(into)?.get(key)
+      pending: <In>(into: Insert<In>, key: string) => tables.get(into)?.get(key) as In | undefined
     }),
     flush: Effect.suspend(() =>
       insertAll(
@@ -104,9 +103,9 @@ export const withGathering = <A, E, R>(
  *
  * @internal
  */
-export const leaveOr = <A, E>(
-  into: Insert,
-  rows: ReadonlyArray<Row>,
+export const leaveOr = <In, A, E>(
+  into: Insert<In>,
+  rows: ReadonlyArray<In>,
   now: Effect.Effect<A, E>
 ): Effect.Effect<Option.Option<A>, E> =>
   withGathering((batch, own) => {
@@ -122,9 +121,9 @@ export const leaveOr = <A, E>(
  *
  * @internal
  */
-export const upsertLaterOr = <A, E>(
-  into: Insert,
-  rows: ReadonlyArray<readonly [key: string, row: Row]>,
+export const upsertLaterOr = <In, A, E>(
+  into: Insert<In>,
+  rows: ReadonlyArray<readonly [key: string, row: In]>,
   now: Effect.Effect<A, E>
 ): Effect.Effect<Option.Option<A>, E> =>
   withGathering((batch, own) => {

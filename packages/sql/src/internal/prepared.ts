@@ -75,7 +75,12 @@ export const prepareByCount = (sql: SqlClient, text: (count: number) => string) 
 // The most parameters one statement may take on both drivers (SQLite's limit; PostgreSQL's is 65,535).
 const MAX_PARAMS = 32_766
 
-type Row = Readonly<Record<string, Param>>
+/**
+ * A row as a statement takes it: a value for each column, by name.
+ *
+ * @internal
+ */
+export type Row = Readonly<Record<string, Param>>
 
 /**
  * An insert of any number of rows: its rows out (none without `RETURNING`). Its parts say what it writes, for
@@ -83,14 +88,16 @@ type Row = Readonly<Record<string, Param>>
  *
  * @internal
  */
-export interface Insert {
-  (rows: ReadonlyArray<Row>): Effect.Effect<ReadonlyArray<unknown>, SqlError>
+export interface Insert<In = Row> {
+  (rows: ReadonlyArray<In>): Effect.Effect<ReadonlyArray<unknown>, SqlError>
   readonly table: string
   readonly columns: ReadonlyArray<string>
   readonly rest: string
+  /** The rows as written, one for each row given: the rows themselves unless prepared with a `finish`. */
+  readonly finish: (rows: ReadonlyArray<In>) => ReadonlyArray<Row>
 }
 
-const insertText = (into: Pick<Insert, "table" | "columns" | "rest">, count: number) => {
+const insertText = (into: Pick<Insert<unknown>, "table" | "columns" | "rest">, count: number) => {
   const values = repeated(count, `(${repeated(into.columns.length)})`)
   return `INSERT INTO ${into.table} (${into.columns.join(", ")}) VALUES ${values}${into.rest === "" ? "" : ` ${into.rest}`}`
 }
@@ -102,16 +109,32 @@ const paramsOf = (columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>, into
 
 /**
  * `INSERT INTO table (columns) VALUES (?, …), … rest` for any number of rows, in as many statements as the drivers'
- * limit on parameters needs (none for no rows). Rows are records with (at least) the columns, in any order.
+ * limit on parameters needs (none for no rows). Rows are records with (at least) the columns, in any order; with
+ * `finish`, rows are given in another form and finished into such records as they are written (when a batch
+ * writes them, all together).
  *
  * @internal
  */
-export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest = ""): Insert => {
+export function prepareInsert(sql: SqlClient, table: string, columns: ReadonlyArray<string>, rest?: string): Insert
+export function prepareInsert<In>(
+  sql: SqlClient,
+  table: string,
+  columns: ReadonlyArray<string>,
+  rest: string,
+  finish: (rows: ReadonlyArray<In>) => ReadonlyArray<Row>
+): Insert<In>
+export function prepareInsert<In>(
+  sql: SqlClient,
+  table: string,
+  columns: ReadonlyArray<string>,
+  rest = "",
+  finish?: (rows: ReadonlyArray<In>) => ReadonlyArray<Row>
+): Insert<In> {
   const parts = { table, columns, rest }
   const statementFor = prepareByCount(sql, (count) => insertText(parts, count))
   const perStatement = Math.floor(MAX_PARAMS / columns.length)
   const one = (rows: ReadonlyArray<Row>) => statementFor(rows.length)(paramsOf(columns, rows))
-  const insert = (rows: ReadonlyArray<Row>) => {
+  const write = (rows: ReadonlyArray<Row>) => {
     if (rows.length === 0) return Effect.succeed([])
     if (rows.length <= perStatement) return one(rows)
     const chunks = Array.from({ length: Math.ceil(rows.length / perStatement) }, (_, i) =>
@@ -119,7 +142,11 @@ export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyAr
     )
     return Effect.map(Effect.forEach(chunks, one), (returned) => returned.flat())
   }
-  return Object.assign(insert, parts)
+  if (finish === undefined)
+    return Object.assign(write, parts, { finish: (rows: ReadonlyArray<Row>) => rows }) as Insert<In>
+  // Finished when the insert runs, not when it is made: an insert made for a row left to a batch never runs.
+  const insert = (rows: ReadonlyArray<In>) => Effect.suspend(() => write(finish(rows)))
+  return Object.assign(insert, parts, { finish })
 }
 
 /**
@@ -132,16 +159,18 @@ export const prepareInsert = (sql: SqlClient, table: string, columns: ReadonlyAr
  */
 export const insertAll = (
   sql: SqlClient,
-  inserts: Iterable<readonly [Insert, ReadonlyArray<Row>]>
+  inserts: Iterable<readonly [Insert<never>, ReadonlyArray<unknown>]>
 ): Effect.Effect<void, SqlError> => {
-  const writes = [...inserts].filter(([, rows]) => rows.length > 0)
-  const params = writes.reduce((n, [into, rows]) => n + into.columns.length * rows.length, 0)
+  const given = [...inserts].filter(([, rows]) => rows.length > 0)
+  const params = given.reduce((n, [into, rows]) => n + into.columns.length * rows.length, 0)
   const together = sql.onDialectOrElse({
     pg: () =>
-      writes.length > 1 && params <= MAX_PARAMS && new Set(writes.map(([into]) => into.table)).size === writes.length,
+      given.length > 1 && params <= MAX_PARAMS && new Set(given.map(([into]) => into.table)).size === given.length,
     orElse: () => false
   })
-  if (!together) return Effect.forEach(writes, ([into, rows]) => into(rows), { discard: true })
+  // Each table's rows are of its own insert's input type (hence `never` above): they go back to that insert.
+  if (!together) return Effect.forEach(given, ([into, rows]) => into(rows as ReadonlyArray<never>), { discard: true })
+  const writes = given.map(([into, rows]) => [into, into.finish(rows as ReadonlyArray<never>)] as const)
   const texts = writes.map(([into, rows]) => insertText(into, rows.length))
   const text = `WITH ${texts
     .slice(0, -1)
