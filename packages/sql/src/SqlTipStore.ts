@@ -130,13 +130,19 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       batch.leave(insertEvents, { tip: a.tip, version, event: JSON.stringify(event) }, eventKey(a.tip, version))
     })
 
-  const appendFirstWithBatch = (batch: Gathering, a: Appended, statistics: projection.Rows) => {
+  // Its statistics rows are made as the batch writes its rows, with the batch's others (`atFlush`).
+  const appendFirstWithBatch = (batch: Gathering, a: Appended) => {
     if (batch.pending(insertEvents, eventKey(a.tip, 1)) !== undefined) return taken(a.tip)
     leaveEvents(batch, a)
     batch.leave(listingWithBatch, listingOf(a))
-    const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
-    if (!onlyCurrent) return writeInline(writeStatistics(statistics))
-    for (const row of statistics.current) batch.leave(statisticsWithBatch, row)
+    batch.atFlush(
+      Effect.flatMap(statisticsRows([a]), (statistics) => {
+        const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
+        if (!onlyCurrent) return writeStatistics(statistics)
+        for (const row of statistics.current) batch.leave(statisticsWithBatch, row)
+        return Effect.void
+      })
+    )
     return Effect.void
   }
 
@@ -169,11 +175,11 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     )
 
   const append: TipStore.Encoded["append"] = (batch) =>
-    Effect.flatMap(statisticsRows(batch), (statistics) =>
-      withGathering((gathering, own) => {
-        const first = batch.length === 1 && batch[0]!.expectedVersion === 0 && batch[0]!.events.length === 1
+    withGathering((gathering, own) => {
+      const first = batch.length === 1 && batch[0]!.expectedVersion === 0 && batch[0]!.events.length === 1
+      if (gathering !== undefined && own && first) return appendFirstWithBatch(gathering, batch[0]!)
+      return Effect.flatMap(statisticsRows(batch), (statistics) => {
         if (gathering === undefined) return first ? appendFirst(batch[0]!, statistics) : appendNow(batch, statistics)
-        if (own && first) return appendFirstWithBatch(gathering, batch[0]!, statistics)
         const left = batch.map((a) => leftEvents(gathering, a.tip))
         if (left.every((events) => events === undefined)) {
           return first ? appendFirst(batch[0]!, statistics) : appendNow(batch, statistics)
@@ -184,7 +190,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
           ? appendWithBatch(gathering, batch[0]!, left[0]!, statistics)
           : Effect.die(new RunCarefully())
       })
-    ).pipe(
+    }).pipe(
       Effect.catchIf(
         (error) => error._tag === "SqlError" && isUniqueViolation(error),
         (cause) =>

@@ -35,6 +35,8 @@ import {
   Ref,
   Scope
 } from "effect"
+import { withGathering } from "../src/internal/later.js"
+import { prepareInsert } from "../src/internal/prepared.js"
 import { backends } from "./backends.js"
 import { vaultConfig } from "./fixtures.js"
 
@@ -599,6 +601,34 @@ for (const backend of backends()) {
           )
         )
       )
+    )
+
+    it.live("does the work blocks leave for the flush first, and runs the batch again carefully when it fails", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        yield* sql.unsafe("CREATE TABLE marks (k TEXT PRIMARY KEY)")
+        const marks = prepareInsert(sql, "marks", ["k"])
+        const runs: Array<string> = []
+        // Block 3's work fails: at the flush, which then runs the batch again carefully, and in its block there.
+        const work = (n: number) =>
+          n === 3 ? Effect.fail(new Boom({ n })) : Effect.sync(() => runs.push(`${n}`)).pipe(Effect.as({ k: `k${n}` }))
+        const block = (n: number) =>
+          withGathering((batch, own) =>
+            batch !== undefined && own
+              ? Effect.sync(() => batch.atFlush(Effect.map(work(n), (row) => batch.leave(marks, row))))
+              : Effect.flatMap(work(n), (row) => marks([row]))
+          )
+        const exits = yield* Effect.forEach(
+          [0, 1, 2, 3, 4],
+          (n) => Transaction.atomically(block(n), { key: "marks" }).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        expect(exits.map((exit) => exit._tag)).toEqual(["Success", "Success", "Success", "Failure", "Success"])
+        // At the flush, 0, 1 and 2 before 3 failed; then each in its own block.
+        expect(runs).toEqual(["0", "1", "2", "0", "1", "2", "4"])
+        const stored = yield* sql.unsafe<{ k: string }>("SELECT k FROM marks ORDER BY k")
+        expect(stored.map((row) => row.k)).toEqual(["k0", "k1", "k2", "k4"])
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
     it.live("writes at once what a block writes in a nested savepoint, so that rolling that back undoes it", () =>

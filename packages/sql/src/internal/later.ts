@@ -32,6 +32,12 @@ export interface Gathering {
   readonly depth: number
   readonly leave: <In>(into: Insert<In>, row: In, key?: string) => void
   readonly pending: <In>(into: Insert<In>, key: string) => In | undefined
+  /**
+   * Work to do as the batch writes its rows, before them (it may leave more): per-row work done then, for every
+   * block of the batch one after another, runs with the processor's caches warm. A failure sends the batch to run
+   * again carefully, where each block does its own work.
+   */
+  readonly atFlush: (work: Effect.Effect<void, unknown>) => void
 }
 
 /**
@@ -61,6 +67,7 @@ export class RunCarefully {
 export const gather = (sql: SqlClient) => {
   // Each table's rows are of its insert's own input type.
   const tables = new Map<Insert<never>, Map<unknown, unknown>>()
+  const work: Array<Effect.Effect<void, unknown>> = []
   let unkeyed = 0
   return {
     at: (depth: number): Gathering => ({
@@ -70,13 +77,23 @@ export const gather = (sql: SqlClient) => {
         if (rows.size === 0) tables.set(into, rows)
         rows.set(key ?? unkeyed++, row)
       },
-      pending: <In>(into: Insert<In>, key: string) => tables.get(into)?.get(key) as In | undefined
+      pending: <In>(into: Insert<In>, key: string) => tables.get(into)?.get(key) as In | undefined,
+      atFlush: (effect) => {
+        work.push(effect)
+      }
     }),
     flush: Effect.suspend(() =>
-      insertAll(
-        sql,
-        Array.from(tables, ([into, rows]) => [into, Array.from(rows.values())] as const)
-      ).pipe(Effect.ensuring(Effect.sync(() => tables.clear())))
+      Effect.forEach(work.splice(0), (effect) => effect, { discard: true }).pipe(
+        Effect.zipRight(
+          Effect.suspend(() =>
+            insertAll(
+              sql,
+              Array.from(tables, ([into, rows]) => [into, Array.from(rows.values())] as const)
+            )
+          )
+        ),
+        Effect.ensuring(Effect.sync(() => tables.clear()))
+      )
     )
   }
 }
