@@ -48,45 +48,61 @@ export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlCl
     "ON CONFLICT (key) DO UPDATE SET entry = excluded.entry"
   )
   const encode = Schema.encodeEither(Json)
+  // In a group commit, entries are left to the batch as they are, read back from it by the batch's later blocks
+  // (the next message of a conversation, a reply to a message just sent), and encoded as the batch writes them,
+  // one after another (which the processor's caches favour). One that does not encode fails the batch's write,
+  // which then runs again carefully, where its block encodes it at once and gets the error.
+  const upsertWithBatch = prepareInsert(
+    sql,
+    "intake_ledger",
+    ["key", "entry"],
+    "ON CONFLICT (key) DO UPDATE SET entry = excluded.entry",
+    (rows: ReadonlyArray<{ readonly key: string; readonly entry: IntakeLedger.Entry }>) =>
+      rows.map(({ entry, key }) => ({ key, entry: Either.getOrThrow(encode(entry)) }))
+  )
 
-  const byKey = (rows: ReadonlyArray<typeof Columns.Type>) => new Map(rows.map((row) => [row.key, row.entry]))
+  const byKey = (rows: ReadonlyArray<{ readonly key: string; readonly entry: IntakeLedger.Entry }>) =>
+    new Map(rows.map((row) => [row.key, row.entry]))
   const stored = (keys: ReadonlyArray<string>) =>
     select(keys.length)(keys).pipe(Effect.catchTag("SqlError", unavailable), Effect.flatMap(decodeRows))
 
-  // In a group commit the entries are written with the batch (`upsertLaterOr`): a later block of the same batch
-  // (the next message of a conversation, a reply to a message just sent) finds them there first.
   const getAll: IntakeLedger.IntakeLedger["Type"]["getAll"] = (keys) =>
     keys.length === 0
       ? Effect.succeed(new Map())
       : withGathering((batch) => {
-          const left: Array<unknown> = []
+          const left: Array<{ readonly key: string; readonly entry: IntakeLedger.Entry }> = []
           const rest: Array<string> = []
           for (const key of keys) {
-            const row = batch?.pending(upsert, key)
+            const row = batch?.pending(upsertWithBatch, key)
             if (row === undefined) rest.push(key)
             else left.push(row)
           }
           if (left.length === 0) return Effect.map(stored(keys), byKey)
-          return Effect.map(
-            Effect.zip(rest.length === 0 ? Effect.succeed([]) : stored(rest), decodeRows(left)),
-            ([found, leftFound]) => byKey([...found, ...leftFound])
-          )
+          if (rest.length === 0) return Effect.succeed(byKey(left))
+          return Effect.map(stored(rest), (found) => byKey([...found, ...left]))
         })
 
-  const putAll: IntakeLedger.IntakeLedger["Type"]["putAll"] = (entries) =>
-    Effect.suspend(() => {
-      // One row per key (the later entry wins): PostgreSQL refuses an upsert that touches a row twice.
-      const latest = new Map<string, string>()
-      for (const [key, entry] of entries) {
+  // Outside a batch that gathers: encoded, then written at once.
+  const putNow = (latest: ReadonlyMap<string, IntakeLedger.Entry>) =>
+    Effect.suspend((): Effect.Effect<unknown, SqlError | IntakeLedger.IntakeLedgerError> => {
+      const rows: Array<{ key: string; entry: string }> = []
+      for (const [key, entry] of latest) {
         const json = encode(entry)
         if (Either.isLeft(json)) {
           return Effect.fail(error("corrupt", `The intake ledger entry for ${key} cannot be encoded: it is not valid.`))
         }
-        latest.set(key, json.right)
+        rows.push({ key, entry: json.right })
       }
+      return write(upsert(rows))
+    })
+
+  const putAll: IntakeLedger.IntakeLedger["Type"]["putAll"] = (entries) =>
+    Effect.suspend(() => {
+      // One row per key (the later entry wins): PostgreSQL refuses an upsert that touches a row twice.
+      const latest = new Map(entries)
       if (latest.size === 0) return Effect.void
       const rows = Array.from(latest, ([key, entry]) => [key, { key, entry }] as const)
-      return upsertLaterOr(upsert, rows, write(upsert(rows.map(([, row]) => row)))).pipe(
+      return upsertLaterOr(upsertWithBatch, rows, putNow(latest)).pipe(
         Effect.asVoid,
         Effect.catchTag("SqlError", unavailable)
       )

@@ -20,6 +20,7 @@ import {
 import { SqlIdentityVault, SqlTipStore } from "@tinbao/sql"
 import { NinhBinh } from "@tinbao/testkit"
 import {
+  Cause,
   Clock,
   Context,
   Data,
@@ -421,6 +422,29 @@ for (const backend of backends()) {
           k4: 4
         })
         expect(yield* count("intake_ledger")).toBe(4)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("refuses a ledger entry that does not encode, in a batch only its own block, and stores the others", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        // Not an entry: `at` is no number (a caller that cast its way past the types).
+        const bad = { tip: "T-x", at: "yesterday" } as unknown as IntakeLedger.Entry
+        const alone = yield* Effect.flip(ledger.put("alone", bad))
+        expect([alone._tag, alone.reason]).toEqual(["IntakeLedgerError", "corrupt"])
+        // One key, one committer, one batch: the bad entry is left to the batch like the others, fails its write,
+        // and the batch runs again carefully, where only its own block fails, with the same error.
+        const exits = yield* Effect.forEach(
+          [0, 1, 2, 3],
+          (n) =>
+            Transaction.atomically(ledger.put(`k${n}`, n === 2 ? bad : entry(n)), { key: "ledger" }).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        expect(exits.map((exit) => exit._tag)).toEqual(["Success", "Success", "Failure", "Success"])
+        const failure = exits[2]!._tag === "Failure" ? Cause.failureOption(exits[2]!.cause) : Option.none()
+        expect(Option.map(failure, (e) => (e as IntakeLedger.IntakeLedgerError).reason)).toEqual(Option.some("corrupt"))
+        const stored = yield* ledger.getAll(["alone", "k0", "k1", "k2", "k3"])
+        expect([...stored.keys()].sort()).toEqual(["k0", "k1", "k3"])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 

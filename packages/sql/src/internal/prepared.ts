@@ -11,7 +11,7 @@
  * @internal
  */
 import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option } from "effect"
 import { withServiceOption } from "./context.js"
 
@@ -145,9 +145,20 @@ export function prepareInsert<In>(
   if (finish === undefined)
     return Object.assign(write, parts, { finish: (rows: ReadonlyArray<Row>) => rows }) as Insert<In>
   // Finished when the insert runs, not when it is made: an insert made for a row left to a batch never runs.
-  const insert = (rows: ReadonlyArray<In>) => Effect.suspend(() => write(finish(rows)))
+  const insert = (rows: ReadonlyArray<In>) =>
+    Effect.flatMap(
+      finished(() => finish(rows)),
+      write
+    )
   return Object.assign(insert, parts, { finish })
 }
+
+// A row that cannot be finished fails the write (a batch then runs again carefully), rather than killing its fiber.
+const finished = <A>(finish: () => A) =>
+  Effect.try({
+    try: finish,
+    catch: (cause) => new SqlError({ cause, message: "A row could not be made ready to be written." })
+  })
 
 /**
  * Rows for several tables, each table's with its insert. On PostgreSQL, one statement when they fit in one: every
@@ -170,13 +181,17 @@ export const insertAll = (
   })
   // Each table's rows are of its own insert's input type (hence `never` above): they go back to that insert.
   if (!together) return Effect.forEach(given, ([into, rows]) => into(rows as ReadonlyArray<never>), { discard: true })
-  const writes = given.map(([into, rows]) => [into, into.finish(rows as ReadonlyArray<never>)] as const)
-  const texts = writes.map(([into, rows]) => insertText(into, rows.length))
-  const text = `WITH ${texts
-    .slice(0, -1)
-    .map((t, i) => `written_${i} AS (${t})`)
-    .join(", ")} ${texts.at(-1)}`
-  const values: Array<Param> = []
-  for (const [into, rows] of writes) paramsOf(into.columns, rows, values)
-  return Effect.asVoid(prepare(sql, text)(values))
+  return Effect.flatMap(
+    finished(() => given.map(([into, rows]) => [into, into.finish(rows as ReadonlyArray<never>)] as const)),
+    (writes) => {
+      const texts = writes.map(([into, rows]) => insertText(into, rows.length))
+      const text = `WITH ${texts
+        .slice(0, -1)
+        .map((t, i) => `written_${i} AS (${t})`)
+        .join(", ")} ${texts.at(-1)}`
+      const values: Array<Param> = []
+      for (const [into, rows] of writes) paramsOf(into.columns, rows, values)
+      return Effect.asVoid(prepare(sql, text)(values))
+    }
+  )
 }
