@@ -38,7 +38,8 @@ export const isUniqueViolation = (error: unknown): boolean => {
  */
 export const isContention = (error: unknown): boolean => {
   const code = codeOf(error)
-  return code === "40P01" || code === "40001" || code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
+  // SQLITE_BUSY_SNAPSHOT: another process committed since this transaction read, so it may not write.
+  return code === "40P01" || code === "40001" || code?.startsWith("SQLITE_BUSY") === true || code === "SQLITE_LOCKED"
 }
 
 /**
