@@ -130,7 +130,9 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       batch.leave(insertEvents, { tip: a.tip, version, event: JSON.stringify(event) }, eventKey(a.tip, version))
     })
 
-  // Its statistics rows are made as the batch writes its rows, with the batch's others (`atFlush`).
+  // Its statistics rows are made as the batch writes its rows, with the batch's others (`atFlush`): a first event
+  // makes one current row, left with `DO NOTHING` under whatever the batch's later blocks wrote for the tip. Any
+  // other row (none is known) could not be written then without overwriting those: the batch runs carefully.
   const appendFirstWithBatch = (batch: Gathering, a: Appended) => {
     if (batch.pending(insertEvents, eventKey(a.tip, 1)) !== undefined) return taken(a.tip)
     leaveEvents(batch, a)
@@ -138,7 +140,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     batch.atFlush(
       Effect.flatMap(statisticsRows([a]), (statistics) => {
         const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
-        if (!onlyCurrent) return writeStatistics(statistics)
+        if (!onlyCurrent) return Effect.fail(new RunCarefully())
         for (const row of statistics.current) batch.leave(statisticsWithBatch, row)
         return Effect.void
       })
