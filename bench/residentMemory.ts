@@ -6,14 +6,12 @@
 // `process.memoryUsage()` is sampled every `every` events, after a full collection; the figure is the growth from
 // the sample at 10 % of the run to the highest sample of its last tenth (ratio 1 is flat; below 1, memory grew).
 import { join } from "node:path"
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import { Category, Tip, TipEvent, TipStore, Transaction } from "@tinbao/core"
 import { SqlStorage } from "@tinbao/sql"
 import { DateTime, Effect } from "effect"
 import { vaultConfig, withTempDir } from "./databases.js"
 import { start, units } from "./fixtures.js"
-import { type Result, result, round } from "./result.js"
+import { collect, type Result, result, round } from "./result.js"
 
 export interface Options {
   /** Events to append in all (four per tip). */
@@ -36,11 +34,6 @@ interface Sample {
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20
-
-// A full collection before each sample, so that heapUsed is what is alive, not what is waiting to be collected.
-// `npm run bench` does not pass --expose-gc; the flag is set here and the function taken from a fresh context.
-setFlagsFromString("--expose-gc")
-const collect = runInNewContext("gc") as () => void
 
 // A tip's life in two appends of two events each: what intake writes, then what the handling unit writes.
 const lifeOf = (k: number) => {
@@ -82,6 +75,7 @@ export const run = async (options: Options = defaults): Promise<ReadonlyArray<Re
     let appended = 0
     let nextSample = options.every
     let nextSay = options.events / 10
+    // After a full collection, so that heapUsed is what is alive, not what is waiting to be collected.
     const sample = () => {
       collect()
       const usage = process.memoryUsage()

@@ -1,7 +1,15 @@
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { Cause, Runtime } from "effect"
 
 // One measured figure against a baseline measured in the same run, as bench/results.json stores it, and the
 // helpers every part of `npm run bench` shares: making a row, timing, the table.
+
+// `npm run bench` does not pass --expose-gc; the flag is set here and the function taken from a fresh context.
+setFlagsFromString("--expose-gc")
+
+/** A full garbage collection: what is measured next does not pay for the garbage of what came before. */
+export const collect = runInNewContext("gc") as () => void
 
 /** A row of bench/results.json. `ratio` is value ÷ baseline for rates, baseline ÷ value for times and sizes. */
 export interface Result {

@@ -14,8 +14,6 @@
  */
 
 import { pathToFileURL } from "node:url"
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import type { SqlClient } from "@effect/sql/SqlClient"
 import {
   Actor,
@@ -36,7 +34,7 @@ import { DateTime, Effect, Layer, ManagedRuntime, Option } from "effect"
 import { addRows, basisRows, emptyRows, type Rows, stateColumns } from "../packages/sql/src/internal/statisticsRows.js"
 import { pgReachable, vaultConfig, withPgSchema, withTempDir } from "./databases.js"
 import { openSqlite, type PgPool, pgPool, type SqliteDatabase } from "./drivers.js"
-import { type Result, result, round, table } from "./result.js"
+import { collect, type Result, result, round, table } from "./result.js"
 
 export type { Result } from "./result.js"
 
@@ -358,10 +356,6 @@ interface Loaded {
   readonly engine: Statistics.StatisticsEngine["Type"]
   readonly runQuery: <A, E>(effect: Effect.Effect<A, E>) => Promise<A>
 }
-
-// `npm run bench` does not pass --expose-gc; the flag is set here and the function taken from a fresh context.
-setFlagsFromString("--expose-gc")
-const collect = runInNewContext("gc") as () => void
 
 /**
  * One run of the engine's report and of the hand-written SQL on a loaded database, checked against each other.
