@@ -11,7 +11,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
 import { type Gathering, RunCarefully, withGathering } from "./internal/later.js"
-import { type Param, prepare, prepareInsert } from "./internal/prepared.js"
+import { prepare, prepareInsert, type Row } from "./internal/prepared.js"
 import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
 import { Basis } from "./SqlStatistics.js"
@@ -20,8 +20,6 @@ const Count = Schema.Array(Schema.Struct({ n: Int }))
 const Ids = Schema.Array(Schema.Struct({ tip: Schema.String }))
 const Events = Schema.Array(Schema.Struct({ event: Schema.parseJson() }))
 const Page = Schema.Array(Schema.Struct({ position: Int, tip: Schema.String, version: Int, event: Schema.parseJson() }))
-
-type Row = Readonly<Record<string, Param>>
 
 // One tip's part of an append.
 type Appended = Parameters<TipStore.Encoded["append"]>[0][number]
@@ -180,18 +178,18 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     withGathering((gathering, own) => {
       const first = batch.length === 1 && batch[0]!.expectedVersion === 0 && batch[0]!.events.length === 1
       if (gathering !== undefined && own && first) return appendFirstWithBatch(gathering, batch[0]!)
-      return Effect.flatMap(statisticsRows(batch), (statistics) => {
-        if (gathering === undefined) return first ? appendFirst(batch[0]!, statistics) : appendNow(batch, statistics)
-        const left = batch.map((a) => leftEvents(gathering, a.tip))
-        if (left.every((events) => events === undefined)) {
-          return first ? appendFirst(batch[0]!, statistics) : appendNow(batch, statistics)
-        }
-        // An append to a tip new in this batch, alone and at its block's own level, goes behind the tip's events;
-        // anywhere else (with other tips, in a savepoint) the batch runs again carefully.
-        return own && batch.length === 1
-          ? appendWithBatch(gathering, batch[0]!, left[0]!, statistics)
-          : Effect.die(new RunCarefully())
-      })
+      // An append to a tip new in this batch, alone and at its block's own level, goes behind the tip's events;
+      // anywhere else (with other tips, in a savepoint) the batch runs again carefully.
+      const left = gathering === undefined ? [] : batch.map((a) => leftEvents(gathering, a.tip))
+      const fresh = left.some((events) => events !== undefined)
+      if (fresh && !(own && batch.length === 1)) return Effect.die(new RunCarefully())
+      return Effect.flatMap(statisticsRows(batch), (statistics) =>
+        fresh
+          ? appendWithBatch(gathering!, batch[0]!, left[0]!, statistics)
+          : first
+            ? appendFirst(batch[0]!, statistics)
+            : appendNow(batch, statistics)
+      )
     }).pipe(
       Effect.catchIf(
         (error) => error._tag === "SqlError" && isUniqueViolation(error),

@@ -94,6 +94,10 @@ const storeThatFailsAfterWriting = Layer.effect(
 )
 
 for (const backend of backends()) {
+  // Tips over a fresh database of the backend, with the Vietnamese calendar.
+  const withTips = () =>
+    Tips.layer().pipe(Layer.provideMerge(Calendar.layerVietnam), Layer.provideMerge(backend.fresh()(vaultConfig())))
+
   describe(`SqlTransaction on ${backend.name}`, () => {
     it.live("stores the blocks of a batch together, except the one that failed, whose caller gets its own error", () =>
       Effect.gen(function* () {
@@ -262,14 +266,7 @@ for (const backend of backends()) {
         )
         expect(exits.flatMap((exit, n) => (exit._tag === "Failure" ? [n] : []))).toEqual([4, 15, 26])
         for (const table of tables) expect([table, yield* count(table)]).toEqual([table, 20 + 27])
-      }).pipe(
-        Effect.provide(
-          Tips.layer().pipe(
-            Layer.provideMerge(Calendar.layerVietnam),
-            Layer.provideMerge(backend.fresh()(vaultConfig()))
-          )
-        )
-      )
+      }).pipe(Effect.provide(withTips()))
     )
 
     it.live(
@@ -587,14 +584,7 @@ for (const backend of backends()) {
         expect(stored.map((row) => Number(row.version))).toEqual([1, 2, 3])
         expect(yield* count("tip_events")).toBe(4)
         expect(yield* count("tips")).toBe(2)
-      }).pipe(
-        Effect.provide(
-          Tips.layer().pipe(
-            Layer.provideMerge(Calendar.layerVietnam),
-            Layer.provideMerge(backend.fresh()(vaultConfig()))
-          )
-        )
-      )
+      }).pipe(Effect.provide(withTips()))
     )
 
     it.live("runs a batch again carefully when a new tip of the batch is extended in a nested savepoint", () =>
@@ -617,14 +607,7 @@ for (const backend of backends()) {
         expect(tip.version).toBe(2)
         expect((yield* tips.history(officer, tip.id)).map((e) => e._tag)).toEqual(["TipReceived", "NoteAdded"])
         expect(yield* count("tip_events")).toBe(2)
-      }).pipe(
-        Effect.provide(
-          Tips.layer().pipe(
-            Layer.provideMerge(Calendar.layerVietnam),
-            Layer.provideMerge(backend.fresh()(vaultConfig()))
-          )
-        )
-      )
+      }).pipe(Effect.provide(withTips()))
     )
 
     it.live("does the work blocks leave for the flush first, and runs the batch again carefully when it fails", () =>

@@ -73,8 +73,11 @@ export const gather = (sql: SqlClient) => {
     at: (depth: number): Gathering => ({
       depth,
       leave: (into, row, key) => {
-        const rows = tables.get(into) ?? new Map<unknown, unknown>()
-        if (rows.size === 0) tables.set(into, rows)
+        let rows = tables.get(into)
+        if (rows === undefined) {
+          rows = new Map()
+          tables.set(into, rows)
+        }
         rows.set(key ?? unkeyed++, row)
       },
       pending: <In>(into: Insert<In>, key: string) => tables.get(into)?.get(key) as In | undefined,
