@@ -11,7 +11,6 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Schema } from "effect"
-import { bucketOf } from "./internal/hash.js"
 
 /**
  * The transaction could not be committed. `unavailable`: the database could not be reached or refused the
@@ -87,12 +86,3 @@ export const layerMemory: Layer.Layer<Transaction> = Layer.succeed(
   Transaction,
   Transaction.of({ atomically: (effect) => effect })
 )
-
-/**
- * Which of `writers` writes the blocks of a key: always the same one for the same key, spread evenly. For adapters
- * that commit with several writers at once.
- *
- * @since 0.1.0
- * @category utils
- */
-export const writerOf = (key: string, writers: number): number => bucketOf(key, writers)
