@@ -9,7 +9,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Dispatcher } from "@tinbao/core"
 import { DateTime, Effect, Layer, Schema } from "effect"
-import { prepare } from "./internal/prepared.js"
+import { prepareAhead } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
@@ -40,7 +40,9 @@ const unavailable = (cause: SqlError) =>
 export const make: Effect.Effect<Dispatcher.ConversationActivity["Type"], never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
-  const upsertInbound = prepare(
+  // Nothing waits for this write: in a batch on PostgreSQL it goes with the block's next statement (intake's
+  // ledger read), in one round trip.
+  const upsertInbound = prepareAhead(
     sql,
     `INSERT INTO conversation_activity (channel, conversation_kind, conversation_id, last_inbound, replies)
      VALUES (?, ?, ?, ?, 0) ON CONFLICT (channel, conversation_kind, conversation_id)

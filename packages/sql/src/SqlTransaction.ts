@@ -27,6 +27,7 @@ import {
   type Scope
 } from "effect"
 import { currentServices, type DefaultServices } from "effect/DefaultServices"
+import { AheadConnection } from "./internal/ahead.js"
 import { withServiceOption } from "./internal/context.js"
 import { Batch, gather, RunCarefully } from "./internal/later.js"
 import { isContention } from "./internal/sqlErrors.js"
@@ -103,6 +104,7 @@ export const make = (
     const maxBatch = Math.max(1, options.maxBatch ?? 128)
     const committers = Math.max(1, options.committers ?? sql.onDialectOrElse({ pg: () => 4, orElse: () => 1 }))
     const retries = Math.max(0, options.retries ?? 5)
+    const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
     const queues = yield* Effect.forEach(Array.from({ length: committers }), () => Queue.unbounded<Job>())
     const scope = yield* Effect.scope
     const liveClock = Clock.make()
@@ -157,6 +159,9 @@ export const make = (
             const exits: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
             // Without savepoints, blocks may leave rows nothing reads back to be written with the batch.
             const gathered = careful ? undefined : gather(sql)
+            // On PostgreSQL, a write nothing waits for may then go with the block's next statement (`ahead.ts`);
+            // what still waits when the block ends goes before the next block starts, as part of this one.
+            const ahead = gathered !== undefined && pg ? new AheadConnection(connection) : undefined
             // Each block runs with its caller's services, on the transaction one level deeper. They are set on this
             // fiber as the block starts, not scoped around it: a scoped `provideService` or `locally` costs some 25
             // fiber steps, five of them a block, a fifth of all the steps intake takes for a tip. The next block sets
@@ -167,12 +172,12 @@ export const make = (
               // what intake allocated for a tip went to these copies).
               const services = new Map(base.unsafeMap)
               for (const [key, service] of job.context.unsafeMap) services.set(key, service)
-              services.set(TransactionConnection.key, [connection, depth + 1] as const)
+              services.set(TransactionConnection.key, [ahead ?? connection, depth + 1] as const)
               if (gathered !== undefined) services.set(Batch.key, gathered.at(depth + 1))
               return FiberRef.set(FiberRef.currentContext, Context.unsafeMake<never>(services)).pipe(
                 Effect.zipRight(FiberRef.set(currentServices, job.services)),
                 Effect.zipRight(FiberRef.set(FiberRef.currentLogAnnotations, job.annotations)),
-                Effect.zipRight(job.block)
+                Effect.zipRight(ahead === undefined ? job.block : Effect.tap(job.block, () => ahead.drain))
               )
             }
             if (careful) yield* run(savepoint)

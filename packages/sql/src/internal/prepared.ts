@@ -13,14 +13,10 @@
 import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option } from "effect"
+import { AheadConnection, type Param } from "./ahead.js"
 import { withServiceOption } from "./context.js"
 
-/**
- * A value a prepared statement takes: what both drivers accept as is.
- *
- * @internal
- */
-export type Param = string | number | null
+export type { Param } from "./ahead.js"
 
 /**
  * A prepared statement: its parameters in, its rows out (none for a statement without `RETURNING`).
@@ -35,7 +31,8 @@ const numbered = (text: string) => {
 }
 
 /**
- * The statement `text` for the client's dialect.
+ * The statement `text` for the client's dialect. In a batch on PostgreSQL it goes with the writes left waiting for
+ * it (`ahead.ts`).
  *
  * @internal
  */
@@ -44,11 +41,33 @@ export const prepare = (sql: SqlClient, text: string): Prepared => {
   // Rows come back with the columns' own names either way, as on the connection.
   const client = sql.withoutTransforms()
   return (params) =>
-    withServiceOption(TransactionConnection, (inside) =>
-      Option.isSome(inside)
-        ? inside.value[0].execute(compiled, params, undefined)
-        : client.unsafe<Record<string, unknown>>(compiled, params)
-    )
+    withServiceOption(TransactionConnection, (inside) => {
+      if (Option.isNone(inside)) return client.unsafe<Record<string, unknown>>(compiled, params)
+      const [connection] = inside.value
+      return connection instanceof AheadConnection
+        ? connection.withNext({ text, compiled, params })
+        : connection.execute(compiled, params, undefined)
+    })
+}
+
+/**
+ * A write whose result nobody waits for: in a batch on PostgreSQL it waits for the block's next statement and goes
+ * with it, in one round trip (`ahead.ts`); anywhere else it runs at once, as {@link prepare}'s would.
+ *
+ * @internal
+ */
+export const prepareAhead = (
+  sql: SqlClient,
+  text: string
+): ((params: ReadonlyArray<Param>) => Effect.Effect<void, SqlError>) => {
+  const now = prepare(sql, text)
+  const compiled = sql.onDialectOrElse({ pg: () => numbered(text), orElse: () => text })
+  return (params) =>
+    withServiceOption(TransactionConnection, (inside) => {
+      if (Option.isNone(inside) || !(inside.value[0] instanceof AheadConnection)) return Effect.asVoid(now(params))
+      inside.value[0].leave({ text, compiled, params })
+      return Effect.void
+    })
 }
 
 const KEPT = 8

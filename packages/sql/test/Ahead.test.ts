@@ -1,0 +1,176 @@
+import { createRequire } from "node:module"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { describe, expect, it } from "@effect/vitest"
+import { Dispatcher, IntakeLedger, type Tip, Transaction } from "@tinbao/core"
+import { Data, DateTime, Effect, Option } from "effect"
+import { inline } from "../src/internal/ahead.js"
+import { backends } from "./backends.js"
+import { vaultConfig } from "./fixtures.js"
+
+class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
+
+// Strings a platform may send as ids, written into statements as literals on PostgreSQL.
+const hostile = [
+  "it's",
+  "back\\slash\\'",
+  "$1 and ? and $$dollar$$",
+  "'); DROP TABLE vault; --",
+  "E'\\x00'",
+  "Phường Ninh Khánh 🚔",
+  "\\",
+  "''"
+]
+
+// Every statement the pg driver is asked to send, while `record` is on.
+const pgQueries = (() => {
+  const pg = createRequire(import.meta.url)("pg") as { Client: { prototype: { query: (...a: unknown[]) => unknown } } }
+  const texts: Array<string> = []
+  let on = false
+  const original = pg.Client.prototype.query
+  pg.Client.prototype.query = function (this: unknown, ...args: Array<unknown>) {
+    if (on) texts.push(typeof args[0] === "string" ? args[0] : String((args[0] as { text?: string }).text))
+    return original.apply(this, args)
+  }
+  return {
+    during: <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          texts.length = 0
+          on = true
+        }),
+        () => Effect.map(effect, (a) => [a, [...texts]] as const),
+        () =>
+          Effect.sync(() => {
+            on = false
+          })
+      )
+  }
+})()
+
+const entry = (n: number): IntakeLedger.Entry => ({ tip: `T-${n}` as Tip.TipId, at: n })
+const at = (millis: number) => DateTime.unsafeMake(millis)
+
+describe("inline", () => {
+  it("writes values in as literals that PostgreSQL reads back as they were", () => {
+    expect(inline("INSERT INTO t VALUES (?, ?, ?, ?)", ["it's", "a\\b", 42, null])).toBe(
+      "INSERT INTO t VALUES (E'it''s', E'a\\\\b', '42', NULL)"
+    )
+    // A value's own question marks are not parameters.
+    expect(inline("SELECT ? WHERE k = ?", ["?", "$1"])).toBe("SELECT E'?' WHERE k = E'$1'")
+  })
+
+  it("refuses what a literal cannot carry, and values that do not match the parameters", () => {
+    expect(inline("SELECT ?", ["a\u0000b"])).toBeUndefined()
+    expect(inline("SELECT ?", [Number.NaN])).toBeUndefined()
+    expect(inline("SELECT ?", [Number.POSITIVE_INFINITY])).toBeUndefined()
+    expect(inline("SELECT ?, ?", ["a"])).toBeUndefined()
+    expect(inline("SELECT ?", ["a", "b"])).toBeUndefined()
+  })
+})
+
+for (const backend of backends()) {
+  describe(`writes sent ahead on ${backend.name}`, () => {
+    it.live("reach the database in the order of the code, whatever the values hold", () =>
+      Effect.gen(function* () {
+        const activity = yield* Dispatcher.ConversationActivity
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const seen = yield* Effect.forEach(
+          hostile,
+          (id, n) =>
+            Transaction.atomically(
+              Effect.gen(function* () {
+                const conversation = { kind: "direct" as const, id }
+                const sql = yield* SqlClient
+                yield* activity.recordInbound(`web:${id}`, conversation, at(1000 + n))
+                // A later time recorded in a savepoint that is rolled back leaves the first one: the first write goes
+                // before the savepoint is taken.
+                yield* Effect.exit(
+                  sql.withTransaction(
+                    Effect.zipRight(activity.recordInbound(`web:${id}`, conversation, at(9000 + n)), new Boom({ n }))
+                  )
+                )
+                yield* activity.recordInbound(`web:${id}`, conversation, at(500 + n))
+                const found = yield* ledger.getAll([`msg:${id}`])
+                yield* ledger.put(`msg:${id}`, entry(n))
+                // A template statement reads what the writes left waiting wrote.
+                const read = yield* activity.get(`web:${id}`, conversation)
+                return [found.size, read?.lastInboundAt] as const
+              })
+            ),
+          { concurrency: "unbounded" }
+        )
+        expect(seen).toEqual(hostile.map((_, n) => [0, at(1000 + n)]))
+        for (const [n, id] of hostile.entries()) {
+          const stored = yield* activity.get(`web:${id}`, { kind: "direct", id })
+          expect(stored?.lastInboundAt).toEqual(at(1000 + n))
+          expect(yield* ledger.get(`msg:${id}`)).toEqual(Option.some(entry(n)))
+        }
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("are stored when nothing follows them in their block", () =>
+      Effect.gen(function* () {
+        const activity = yield* Dispatcher.ConversationActivity
+        yield* Effect.forEach(
+          [1, 2, 3],
+          (n) => Transaction.atomically(activity.recordInbound("web:x", { kind: "group", id: `g-${n}` }, at(n))),
+          { concurrency: "unbounded", discard: true }
+        )
+        for (const n of [1, 2, 3]) {
+          expect((yield* activity.get("web:x", { kind: "group", id: `g-${n}` }))?.lastInboundAt).toEqual(at(n))
+        }
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("that fail give their own block its own error, and the rest of the batch is stored", () =>
+      Effect.gen(function* () {
+        const activity = yield* Dispatcher.ConversationActivity
+        const ledger = yield* IntakeLedger.IntakeLedger
+        // PostgreSQL refuses a NUL character in text; SQLite stores it.
+        const ids = ["fine-1", "bad\u0000id", "fine-2"]
+        const exits = yield* Effect.forEach(
+          ids,
+          (id, n) =>
+            Transaction.atomically(
+              Effect.zipRight(
+                activity.recordInbound("web:y", { kind: "group", id }, at(n)),
+                ledger.put(`k:${n}`, entry(n))
+              )
+            ).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        const failed = backend.name === "postgresql" ? [1] : []
+        expect(exits.flatMap((exit, n) => (exit._tag === "Failure" ? [n] : []))).toEqual(failed)
+        for (const n of failed) expect(String(exits[n])).toContain("ConversationActivityError")
+        for (const n of [0, 2]) expect((yield* ledger.get(`k:${n}`))._tag).toBe("Some")
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    if (backend.name === "postgresql") {
+      it.live("go with the block's next statement, in one round trip", () =>
+        Effect.gen(function* () {
+          const activity = yield* Dispatcher.ConversationActivity
+          const ledger = yield* IntakeLedger.IntakeLedger
+          for (const id of hostile) {
+            const [found, texts] = yield* pgQueries.during(
+              Transaction.atomically(
+                Effect.zipRight(
+                  activity.recordInbound(`web:${id}`, { kind: "direct", id }, at(1)),
+                  ledger.getAll([`msg:${id}`, `thread:${id}`])
+                )
+              )
+            )
+            // BEGIN, the write with the read, COMMIT: the values written in as literals were read as they were, or
+            // the message would have failed and the block run again.
+            expect(texts.length).toBe(3)
+            expect(texts[1]).toContain("INSERT INTO conversation_activity")
+            expect(texts[1]).toContain("FROM intake_ledger")
+            expect(texts[1]!.indexOf("INSERT")).toBeLessThan(texts[1]!.indexOf("SELECT"))
+            expect(found.size).toBe(0)
+            expect((yield* activity.get(`web:${id}`, { kind: "direct", id }))?.lastInboundAt).toEqual(at(1))
+          }
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+      )
+    }
+  })
+}
