@@ -22,10 +22,9 @@ export const columnsOf = (error: ParseResult.ParseError): string => {
  *
  * @internal
  */
-export const rowDecoder =
-  <A, I, E>(schema: Schema.Schema<A, I>, table: string, corrupt: (message: string) => E) =>
-  (rows: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<A>, E> => {
-    const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
+export const rowDecoder = <A, I, E>(schema: Schema.Schema<A, I>, table: string, corrupt: (message: string) => E) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
+  return (rows: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<A>, E> => {
     const out: Array<A> = []
     for (const row of rows) {
       const decoded = decode(row)
@@ -38,6 +37,7 @@ export const rowDecoder =
     }
     return Effect.succeed(out)
   }
+}
 
 /**
  * A nullable text column.
