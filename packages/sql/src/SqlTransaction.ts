@@ -27,7 +27,7 @@ import {
   type Scope
 } from "effect"
 import { currentServices, type DefaultServices } from "effect/DefaultServices"
-import { AheadConnection } from "./internal/ahead.js"
+import { AheadConnection, withAheadTransaction } from "./internal/ahead.js"
 import { withServiceOption } from "./internal/context.js"
 import { Batch, gather, RunCarefully } from "./internal/later.js"
 import { isContention } from "./internal/sqlErrors.js"
@@ -147,63 +147,66 @@ export const make = (
     })
     const rollback = ["ROLLBACK TO SAVEPOINT tinbao_block"]
 
+    // On PostgreSQL a batch run without savepoints sends its BEGIN with its first statement and its rows with its
+    // COMMIT, and its blocks' writes that nothing waits for with their next statement (`ahead.ts`).
+    const aheadTransaction = pg ? withAheadTransaction(sql) : undefined
+    const transaction = (careful: boolean) =>
+      careful || aheadTransaction === undefined ? sql.withTransaction : aheadTransaction
+
     // One transaction: every block (each in its savepoint when `careful`), then COMMIT. Returns each block's exit.
     const attempt = (batch: ReadonlyArray<Job>, careful: boolean) =>
-      sql
-        .withTransaction(
-          Effect.gen(function* () {
-            // `withTransaction` provides it: what is missing here is a bug, not a failure.
-            const [connection, depth] = yield* Effect.orDie(Effect.serviceOptional(TransactionConnection))
-            const run = (statements: ReadonlyArray<string>) =>
-              Effect.forEach(statements, (text) => connection.execute(text, [], undefined), { discard: true })
-            const exits: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
-            // Without savepoints, blocks may leave rows nothing reads back to be written with the batch.
-            const gathered = careful ? undefined : gather(sql)
-            // On PostgreSQL, a write nothing waits for may then go with the block's next statement (`ahead.ts`);
-            // what still waits when the block ends goes before the next block starts, as part of this one.
-            const ahead = gathered !== undefined && pg ? new AheadConnection(connection) : undefined
-            // Each block runs with its caller's services, on the transaction one level deeper. They are set on this
-            // fiber as the block starts, not scoped around it: a scoped `provideService` or `locally` costs some 25
-            // fiber steps, five of them a block, a fifth of all the steps intake takes for a tip. The next block sets
-            // its own; the context goes back with `withTransaction`'s own, the rest after the batch (below).
-            const base = yield* Effect.context<never>()
-            const inBatch = (job: Job) => {
-              // One copy of the services a block: `Context.merge` and each `Context.add` copy them all (a sixth of
-              // what intake allocated for a tip went to these copies).
-              const services = new Map(base.unsafeMap)
-              for (const [key, service] of job.context.unsafeMap) services.set(key, service)
-              services.set(TransactionConnection.key, [ahead ?? connection, depth + 1] as const)
-              if (gathered !== undefined) services.set(Batch.key, gathered.at(depth + 1))
-              return FiberRef.set(FiberRef.currentContext, Context.unsafeMake<never>(services)).pipe(
-                Effect.zipRight(FiberRef.set(currentServices, job.services)),
-                Effect.zipRight(FiberRef.set(FiberRef.currentLogAnnotations, job.annotations)),
-                Effect.zipRight(ahead === undefined ? job.block : Effect.tap(job.block, () => ahead.drain))
-              )
+      transaction(careful)(
+        Effect.gen(function* () {
+          // `withTransaction` provides it: what is missing here is a bug, not a failure.
+          const [connection, depth] = yield* Effect.orDie(Effect.serviceOptional(TransactionConnection))
+          const run = (statements: ReadonlyArray<string>) =>
+            Effect.forEach(statements, (text) => connection.execute(text, [], undefined), { discard: true })
+          const exits: Array<readonly [Job, Exit.Exit<unknown, unknown>]> = []
+          // Without savepoints, blocks may leave rows nothing reads back to be written with the batch.
+          const gathered = careful ? undefined : gather(sql)
+          // What still waits on the connection when a block ends goes before the next block starts, as part of it.
+          const ahead = connection instanceof AheadConnection ? connection : undefined
+          // Each block runs with its caller's services, on the transaction one level deeper. They are set on this
+          // fiber as the block starts, not scoped around it: a scoped `provideService` or `locally` costs some 25
+          // fiber steps, five of them a block, a fifth of all the steps intake takes for a tip. The next block sets
+          // its own; the context goes back with `withTransaction`'s own, the rest after the batch (below).
+          const base = yield* Effect.context<never>()
+          const inBatch = (job: Job) => {
+            // One copy of the services a block: `Context.merge` and each `Context.add` copy them all (a sixth of
+            // what intake allocated for a tip went to these copies).
+            const services = new Map(base.unsafeMap)
+            for (const [key, service] of job.context.unsafeMap) services.set(key, service)
+            services.set(TransactionConnection.key, [ahead ?? connection, depth + 1] as const)
+            if (gathered !== undefined) services.set(Batch.key, gathered.at(depth + 1))
+            return FiberRef.set(FiberRef.currentContext, Context.unsafeMake<never>(services)).pipe(
+              Effect.zipRight(FiberRef.set(currentServices, job.services)),
+              Effect.zipRight(FiberRef.set(FiberRef.currentLogAnnotations, job.annotations)),
+              Effect.zipRight(ahead === undefined ? job.block : Effect.tap(job.block, () => ahead.drain))
+            )
+          }
+          if (careful) yield* run(savepoint)
+          for (const [i, job] of batch.entries()) {
+            const exit = yield* Effect.exit(inBatch(job))
+            if (!careful && Exit.isFailure(exit)) {
+              // A block that cannot go on beside the rows left to the batch is not failed: all run again carefully.
+              return yield* Effect.fail(new Undo(asksForCare(exit.cause) ? undefined : [job, exit]))
             }
-            if (careful) yield* run(savepoint)
-            for (const [i, job] of batch.entries()) {
-              const exit = yield* Effect.exit(inBatch(job))
-              if (!careful && Exit.isFailure(exit)) {
-                // A block that cannot go on beside the rows left to the batch is not failed: all run again carefully.
-                return yield* Effect.fail(new Undo(asksForCare(exit.cause) ? undefined : [job, exit]))
-              }
-              if (Exit.isFailure(exit)) yield* run(rollback)
-              else if (careful && i < batch.length - 1) yield* run(next)
-              exits.push([job, exit])
-            }
-            // Rows that cannot be written together (a key taken meanwhile, say) are not any one block's failure: the
-            // batch runs again carefully, where each block writes its own rows and fails alone.
-            if (gathered !== undefined) {
-              yield* Effect.catchAll(gathered.flush, () => Effect.fail(new Undo()))
-            }
-            return exits
-          })
-        )
-        .pipe(
-          // The committer's own services and annotations again, whichever block ran last.
-          Effect.locally(currentServices, committerServices),
-          Effect.locally(FiberRef.currentLogAnnotations, committerAnnotations)
-        )
+            if (Exit.isFailure(exit)) yield* run(rollback)
+            else if (careful && i < batch.length - 1) yield* run(next)
+            exits.push([job, exit])
+          }
+          // Rows that cannot be written together (a key taken meanwhile, say) are not any one block's failure: the
+          // batch runs again carefully, where each block writes its own rows and fails alone.
+          if (gathered !== undefined) {
+            yield* Effect.catchAll(gathered.flush, () => Effect.fail(new Undo()))
+          }
+          return exits
+        })
+      ).pipe(
+        // The committer's own services and annotations again, whichever block ran last.
+        Effect.locally(currentServices, committerServices),
+        Effect.locally(FiberRef.currentLogAnnotations, committerAnnotations)
+      )
 
     // A block's caller hears how it ended, or the block runs again later when it lost to another transaction.
     const settle = ([job, exit]: readonly [Job, Exit.Exit<unknown, unknown>]) =>
@@ -219,7 +222,10 @@ export const make = (
         for (let tries = 0; ; ) {
           const outcome = yield* Effect.exit(attempt(batch, careful))
           if (Exit.isSuccess(outcome)) return yield* Effect.forEach(outcome.value, settle, { discard: true })
-          const undo = Option.getOrUndefined(Cause.failureOption(outcome.cause))
+          // A message that failed at COMMIT, carrying the batch's rows, cannot say whose they were.
+          const undo = asksForCare(outcome.cause)
+            ? new Undo()
+            : Option.getOrUndefined(Cause.failureOption(outcome.cause))
           if (undo instanceof Undo) {
             // Not a lost try: the others run again, carefully, without the block that failed.
             const { failed } = undo

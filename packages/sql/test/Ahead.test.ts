@@ -147,28 +147,71 @@ for (const backend of backends()) {
     )
 
     if (backend.name === "postgresql") {
-      it.live("go with the block's next statement, in one round trip", () =>
+      it.live("go with the block's next statement, and BEGIN with the batch's first", () =>
         Effect.gen(function* () {
           const activity = yield* Dispatcher.ConversationActivity
           const ledger = yield* IntakeLedger.IntakeLedger
-          for (const id of hostile) {
+          for (const [n, id] of hostile.entries()) {
             const [found, texts] = yield* pgQueries.during(
               Transaction.atomically(
-                Effect.zipRight(
-                  activity.recordInbound(`web:${id}`, { kind: "direct", id }, at(1)),
-                  ledger.getAll([`msg:${id}`, `thread:${id}`])
-                )
+                Effect.gen(function* () {
+                  yield* activity.recordInbound(`web:${id}`, { kind: "direct", id }, at(1))
+                  const found = yield* ledger.getAll([`msg:${id}`, `thread:${id}`])
+                  yield* ledger.put(`msg:${id}`, entry(n))
+                  return found
+                })
               )
             )
-            // BEGIN, the write with the read, COMMIT: the values written in as literals were read as they were, or
-            // the message would have failed and the block run again.
+            // BEGIN, the write and the read in one message; the batch's rows; COMMIT. The values written in as
+            // literals were read as they were, or the message would have failed and the batch run again.
             expect(texts.length).toBe(3)
-            expect(texts[1]).toContain("INSERT INTO conversation_activity")
-            expect(texts[1]).toContain("FROM intake_ledger")
-            expect(texts[1]!.indexOf("INSERT")).toBeLessThan(texts[1]!.indexOf("SELECT"))
+            const [first, rows, last] = texts as [string, string, string]
+            expect(first.startsWith("BEGIN")).toBe(true)
+            expect(first.indexOf("INSERT INTO conversation_activity")).toBeLessThan(first.indexOf("FROM intake_ledger"))
+            expect(rows).toContain("INSERT INTO intake_ledger")
+            expect(last).toBe("COMMIT")
             expect(found.size).toBe(0)
             expect((yield* activity.get(`web:${id}`, { kind: "direct", id }))?.lastInboundAt).toEqual(at(1))
+            expect(yield* ledger.get(`msg:${id}`)).toEqual(Option.some(entry(n)))
           }
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+      )
+
+      it.live("roll a failed batch back only when its BEGIN went, and leave every connection clean", () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient
+          const activity = yield* Dispatcher.ConversationActivity
+          const ledger = yield* IntakeLedger.IntakeLedger
+          // A block that fails before any statement: nothing reached the database, nothing to roll back.
+          const [early, none] = yield* pgQueries.during(
+            Effect.exit(Transaction.atomically(Effect.zipRight(ledger.put("early", entry(1)), new Boom({ n: 1 }))))
+          )
+          expect(early._tag).toBe("Failure")
+          expect(none).toEqual([])
+          // A block that fails after its BEGIN went with a read: ROLLBACK.
+          const [late, texts] = yield* pgQueries.during(
+            Effect.exit(
+              Transaction.atomically(
+                Effect.gen(function* () {
+                  yield* activity.recordInbound("web:late", { kind: "group", id: "g" }, at(1))
+                  yield* ledger.getAll(["late"])
+                  yield* ledger.put("late", entry(2))
+                  return yield* new Boom({ n: 2 })
+                })
+              )
+            )
+          )
+          expect(late._tag).toBe("Failure")
+          expect(texts.at(-1)).toBe("ROLLBACK")
+          // Every pooled connection is usable afterwards: none was handed back inside a transaction.
+          yield* Effect.forEach(
+            Array.from({ length: 12 }, (_, n) => n),
+            (n) => Transaction.atomically(ledger.put(`after:${n}`, entry(n))),
+            { concurrency: "unbounded", discard: true }
+          )
+          const rows = yield* sql.unsafe<{ n: string }>("SELECT count(*) AS n FROM intake_ledger")
+          expect(Number(rows[0]!.n)).toBe(12)
+          expect(yield* activity.get("web:late", { kind: "group", id: "g" })).toBeUndefined()
         }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
       )
     }

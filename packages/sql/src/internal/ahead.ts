@@ -15,9 +15,10 @@
  *
  * @internal
  */
+import { makeWithTransaction, type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Stream } from "effect"
+import { Effect, Scope, Stream } from "effect"
 import { RunCarefully } from "./later.js"
 
 /**
@@ -65,6 +66,9 @@ export const inline = (text: string, params: ReadonlyArray<Param>): string | und
   }
   return out
 }
+
+const statement = (text: string): Statement => ({ text, compiled: text, params: [] })
+const begin = statement("BEGIN")
 
 const carefully = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A> =>
   Effect.catchAllCause(effect, () => Effect.die(new RunCarefully()))
@@ -114,6 +118,33 @@ export class AheadConnection implements Connection {
       : Effect.asVoid(this.inner.executeUnprepared(texts.join(";\n"), [], undefined))
   }
 
+  /**
+   * Ends the transaction: what waits is dropped, and ROLLBACK sent unless BEGIN itself never was (then the
+   * database has nothing to undo).
+   */
+  readonly rollback: Effect.Effect<void, SqlError> = Effect.suspend(() => {
+    const begun = this.waiting[0] !== begin
+    this.waiting.length = 0
+    return begun ? this.inner.executeUnprepared("ROLLBACK", [], undefined) : Effect.void
+  })
+
+  /**
+   * COMMIT, after anything still waiting (nothing does once every block has sent its own). Should what waits fail,
+   * the transaction is rolled back here, so the connection goes back to the pool clean, and the batch runs again
+   * carefully.
+   */
+  readonly commit: Effect.Effect<void, SqlError> = Effect.suspend(() =>
+    Effect.zipRight(
+      Effect.catchAllCause(this.drain, () =>
+        Effect.zipRight(
+          Effect.ignore(this.inner.executeUnprepared("ROLLBACK", [], undefined)),
+          Effect.die(new RunCarefully())
+        )
+      ),
+      Effect.asVoid(this.inner.executeUnprepared("COMMIT", [], undefined))
+    )
+  )
+
   /** Sends what waits, if anything does. */
   readonly drain: Effect.Effect<void> = Effect.suspend(() =>
     this.waiting.length === 0 ? Effect.void : carefully(this.send(this.waiting.splice(0)))
@@ -130,3 +161,33 @@ export class AheadConnection implements Connection {
   readonly executeUnprepared: Connection["executeUnprepared"] = (sql, params, transformRows) =>
     Effect.zipRight(this.drain, this.inner.executeUnprepared(sql, params, transformRows))
 }
+
+const aheadOf = (connection: Connection): AheadConnection => {
+  if (connection instanceof AheadConnection) return connection
+  throw new Error("a batch's transaction runs on an AheadConnection")
+}
+
+/**
+ * `sql.withTransaction` for a batch on PostgreSQL whose BEGIN waits for the batch's first statement and goes with
+ * it: a round trip a batch fewer. The blocks get the `AheadConnection`. (The batch's rows could go with COMMIT the
+ * same way, but written in as literals a few hundred values cost both sides more than the round trip: measured.)
+ *
+ * @internal
+ */
+export const withAheadTransaction = (sql: SqlClient) =>
+  makeWithTransaction<TransactionConnection, Connection>({
+    transactionTag: TransactionConnection,
+    spanAttributes: [],
+    acquireConnection: Effect.flatMap(Scope.make(), (scope) =>
+      Effect.map(Scope.extend(sql.reserve, scope), (connection) => [scope, new AheadConnection(connection)] as const)
+    ),
+    begin: (connection) =>
+      Effect.sync(() => {
+        aheadOf(connection).leave(begin)
+      }),
+    savepoint: (connection, id) => connection.executeUnprepared(`SAVEPOINT effect_sql_${id}`, [], undefined),
+    commit: (connection) => aheadOf(connection).commit,
+    rollback: (connection) => aheadOf(connection).rollback,
+    rollbackSavepoint: (connection, id) =>
+      connection.executeUnprepared(`ROLLBACK TO SAVEPOINT effect_sql_${id}`, [], undefined)
+  })
