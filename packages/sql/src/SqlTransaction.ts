@@ -104,7 +104,6 @@ export const make = (
     const maxBatch = Math.max(1, options.maxBatch ?? 128)
     const committers = Math.max(1, options.committers ?? sql.onDialectOrElse({ pg: () => 4, orElse: () => 1 }))
     const retries = Math.max(0, options.retries ?? 5)
-    const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
     const queues = yield* Effect.forEach(Array.from({ length: committers }), () => Queue.unbounded<Job>())
     const scope = yield* Effect.scope
     const liveClock = Clock.make()
@@ -147,9 +146,9 @@ export const make = (
     })
     const rollback = ["ROLLBACK TO SAVEPOINT tinbao_block"]
 
-    // On PostgreSQL a batch run without savepoints sends its BEGIN with its first statement and its rows with its
-    // COMMIT, and its blocks' writes that nothing waits for with their next statement (`ahead.ts`).
-    const aheadTransaction = pg ? withAheadTransaction(sql) : undefined
+    // On PostgreSQL a batch run without savepoints sends its BEGIN with its first statement, and its blocks' writes
+    // that nothing waits for with their next statement (`ahead.ts`).
+    const aheadTransaction = sql.onDialectOrElse({ pg: () => withAheadTransaction(sql), orElse: () => undefined })
     const transaction = (careful: boolean) =>
       careful || aheadTransaction === undefined ? sql.withTransaction : aheadTransaction
 
@@ -222,7 +221,7 @@ export const make = (
         for (let tries = 0; ; ) {
           const outcome = yield* Effect.exit(attempt(batch, careful))
           if (Exit.isSuccess(outcome)) return yield* Effect.forEach(outcome.value, settle, { discard: true })
-          // A message that failed at COMMIT, carrying the batch's rows, cannot say whose they were.
+          // Writes still waiting at COMMIT failed (`ahead.ts`): whose they were is not known.
           const undo = asksForCare(outcome.cause)
             ? new Undo()
             : Option.getOrUndefined(Cause.failureOption(outcome.cause))

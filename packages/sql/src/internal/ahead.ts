@@ -90,32 +90,27 @@ export class AheadConnection implements Connection {
 
   /** The statement, after what waits (in one message when they can be): its own rows. */
   withNext(next: Statement): Effect.Effect<ReadonlyArray<unknown>, SqlError> {
-    return Effect.suspend(() => {
-      if (this.waiting.length === 0) return this.inner.execute(next.compiled, next.params, undefined)
-      const statements = [...this.waiting.splice(0), next]
-      const texts = statements.map((s) => inline(s.text, s.params))
-      if (texts.some((t) => t === undefined)) {
-        return Effect.zipRight(
-          carefully(this.send(statements.slice(0, -1))),
-          this.inner.execute(next.compiled, next.params, undefined)
-        )
-      }
-      // Several statements in one simple query answer with a list of rows each.
-      return carefully(
-        Effect.map(
-          this.inner.executeUnprepared(texts.join(";\n"), [], undefined),
-          (results) => results.at(-1) as ReadonlyArray<unknown>
-        )
-      )
-    })
+    return Effect.suspend(() =>
+      this.waiting.length === 0
+        ? this.inner.execute(next.compiled, next.params, undefined)
+        : carefully(this.send([...this.waiting.splice(0), next]))
+    )
   }
 
-  // Statements one after another, in one message when they can be.
-  private send(statements: ReadonlyArray<Statement>): Effect.Effect<void, SqlError> {
+  // Statements one after another, in one message when they can be: the last one's rows.
+  private send(statements: ReadonlyArray<Statement>): Effect.Effect<ReadonlyArray<unknown>, SqlError> {
     const texts = statements.map((s) => inline(s.text, s.params))
-    return texts.some((t) => t === undefined) || statements.length === 1
-      ? Effect.forEach(statements, (s) => this.inner.execute(s.compiled, s.params, undefined), { discard: true })
-      : Effect.asVoid(this.inner.executeUnprepared(texts.join(";\n"), [], undefined))
+    if (statements.length === 1 || texts.some((t) => t === undefined)) {
+      return Effect.map(
+        Effect.forEach(statements, (s) => this.inner.execute(s.compiled, s.params, undefined)),
+        (results) => results.at(-1)!
+      )
+    }
+    // Several statements in one simple query answer with a list of rows each.
+    return Effect.map(
+      this.inner.executeUnprepared(texts.join(";\n"), [], undefined),
+      (results) => results.at(-1) as ReadonlyArray<unknown>
+    )
   }
 
   /**
@@ -147,7 +142,7 @@ export class AheadConnection implements Connection {
 
   /** Sends what waits, if anything does. */
   readonly drain: Effect.Effect<void> = Effect.suspend(() =>
-    this.waiting.length === 0 ? Effect.void : carefully(this.send(this.waiting.splice(0)))
+    this.waiting.length === 0 ? Effect.void : Effect.asVoid(carefully(this.send(this.waiting.splice(0))))
   )
 
   readonly execute: Connection["execute"] = (sql, params, transformRows) =>

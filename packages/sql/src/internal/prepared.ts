@@ -30,6 +30,9 @@ const numbered = (text: string) => {
   return text.replace(/\?/g, () => `$${++n}`)
 }
 
+// The text as the client's dialect takes it: `$1`, `$2`, … on PostgreSQL.
+const compile = (sql: SqlClient, text: string) => sql.onDialectOrElse({ pg: () => numbered(text), orElse: () => text })
+
 /**
  * The statement `text` for the client's dialect. In a batch on PostgreSQL it goes with the writes left waiting for
  * it (`ahead.ts`).
@@ -37,7 +40,7 @@ const numbered = (text: string) => {
  * @internal
  */
 export const prepare = (sql: SqlClient, text: string): Prepared => {
-  const compiled = sql.onDialectOrElse({ pg: () => numbered(text), orElse: () => text })
+  const compiled = compile(sql, text)
   // Rows come back with the columns' own names either way, as on the connection.
   const client = sql.withoutTransforms()
   return (params) =>
@@ -61,7 +64,7 @@ export const prepareAhead = (
   text: string
 ): ((params: ReadonlyArray<Param>) => Effect.Effect<void, SqlError>) => {
   const now = prepare(sql, text)
-  const compiled = sql.onDialectOrElse({ pg: () => numbered(text), orElse: () => text })
+  const compiled = compile(sql, text)
   return (params) =>
     withServiceOption(TransactionConnection, (inside) => {
       if (Option.isNone(inside) || !(inside.value[0] instanceof AheadConnection)) return Effect.asVoid(now(params))
