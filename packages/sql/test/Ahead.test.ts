@@ -1,11 +1,11 @@
 import { createRequire } from "node:module"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Dispatcher, IntakeLedger, type Tip, Transaction } from "@tinbao/core"
+import { Dispatcher, IntakeLedger, Transaction } from "@tinbao/core"
 import { Data, DateTime, Effect, Option } from "effect"
 import { inline } from "../src/internal/ahead.js"
 import { backends } from "./backends.js"
-import { vaultConfig } from "./fixtures.js"
+import { count, entry, vaultConfig } from "./fixtures.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
 
@@ -47,7 +47,6 @@ const pgQueries = (() => {
   }
 })()
 
-const entry = (n: number): IntakeLedger.Entry => ({ tip: `T-${n}` as Tip.TipId, at: n })
 const at = (millis: number) => DateTime.unsafeMake(millis)
 
 describe("inline", () => {
@@ -179,7 +178,6 @@ for (const backend of backends()) {
 
       it.live("roll a failed batch back only when its BEGIN went, and leave every connection clean", () =>
         Effect.gen(function* () {
-          const sql = yield* SqlClient
           const activity = yield* Dispatcher.ConversationActivity
           const ledger = yield* IntakeLedger.IntakeLedger
           // A block that fails before any statement: nothing reached the database, nothing to roll back.
@@ -209,8 +207,7 @@ for (const backend of backends()) {
             (n) => Transaction.atomically(ledger.put(`after:${n}`, entry(n))),
             { concurrency: "unbounded", discard: true }
           )
-          const rows = yield* sql.unsafe<{ n: string }>("SELECT count(*) AS n FROM intake_ledger")
-          expect(Number(rows[0]!.n)).toBe(12)
+          expect(yield* count("intake_ledger")).toBe(12)
           expect(yield* activity.get("web:late", { kind: "group", id: "g" })).toBeUndefined()
         }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
       )

@@ -39,7 +39,7 @@ import {
 import { withGathering } from "../src/internal/later.js"
 import { prepareInsert } from "../src/internal/prepared.js"
 import { backends } from "./backends.js"
-import { vaultConfig } from "./fixtures.js"
+import { count, entry, vaultConfig } from "./fixtures.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
 
@@ -55,13 +55,6 @@ const standingClock = (millis: number): Clock.Clock => ({
   currentTimeNanos: Effect.succeed(BigInt(millis) * 1_000_000n),
   sleep: () => Effect.void
 })
-
-const count = (table: string) =>
-  Effect.flatMap(SqlClient, (sql) =>
-    Effect.map(sql.unsafe<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`), (rows) => Number(rows[0]!.n))
-  )
-
-const entry = (n: number): IntakeLedger.Entry => ({ tip: `T-${n}` as Tip.TipId, at: n })
 
 const unit = NinhBinh.unitIds.ninhTien
 const officer = Actor.make("can-bo-ninh-tien", unit, ["officer", "leader"])

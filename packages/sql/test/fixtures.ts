@@ -1,6 +1,7 @@
 // What the SQL tests share: vault keys, and probes that read the tables directly, bypassing the adapters.
 import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
+import type { IntakeLedger, Tip } from "@tinbao/core"
 import type { SqlStorage } from "@tinbao/sql"
 import type { StorageSuite } from "@tinbao/testkit/vitest"
 import { Effect, Redacted } from "effect"
@@ -13,6 +14,15 @@ export const vaultConfig = (
 ): SqlStorage.Config => ({
   vault: { keys, currentKeyId, fingerprintKey: Redacted.make("sql-suite-fingerprint-key-32-bytes") }
 })
+
+/** The rows a table holds. */
+export const count = (table: string): Effect.Effect<number, unknown, SqlClient> =>
+  Effect.flatMap(SqlClient, (sql) =>
+    Effect.map(sql.unsafe<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`), (rows) => Number(rows[0]!.n))
+  )
+
+/** An intake ledger entry, told apart by `n`. */
+export const entry = (n: number): IntakeLedger.Entry => ({ tip: `T-${n}` as Tip.TipId, at: n })
 
 const rows = <A extends object>(query: (sql: SqlClient) => Effect.Effect<ReadonlyArray<A>, unknown>) =>
   Effect.flatMap(SqlClient, query)
