@@ -11,10 +11,10 @@
  *                   sql-sqlite and sql-pg run one backend
  *   sql-statistics  statistics pushed down into SQL vs hand-written SQL (bench/sqlStatistics.ts)
  *   rss             resident memory while 1M events are appended on SQLite (bench/residentMemory.ts)
- * Sizes: BENCH_INTAKE (memory intake, 3000), BENCH_SQL_TIPS (10000), BENCH_STATS_TIPS (100000,1000000),
- * BENCH_RSS_EVENTS (1000000). BENCH_COMMITTERS sets group commit's `committers` in the sql part. PostgreSQL is
- * 127.0.0.1:5432 (BENCH_PG_URL to change it); when it does not answer, its rows are left out with a line saying
- * so, except under CI=true, where the sql part fails.
+ * Sizes: BENCH_INTAKE (memory intake, 3000), BENCH_SQL_TIPS (10000) and BENCH_SQL_ROUNDS (3, the sql part's rounds),
+ * BENCH_STATS_TIPS (100000,1000000), BENCH_RSS_EVENTS (1000000). BENCH_COMMITTERS sets group commit's
+ * `committers` in the sql part. PostgreSQL is 127.0.0.1:5432 (BENCH_PG_URL to change it); when it does not answer,
+ * its rows are left out with a line saying so, except under CI=true, where the sql part fails.
  */
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
@@ -240,6 +240,7 @@ const sqlOptions = (): SqlIntake.Options => {
   return {
     ...SqlIntake.defaults,
     tips: Number(process.env.BENCH_SQL_TIPS ?? SqlIntake.defaults.tips),
+    rounds: Math.max(1, Number(process.env.BENCH_SQL_ROUNDS ?? SqlIntake.defaults.rounds)),
     ...(committers !== undefined ? { groupCommit: { committers: Number(committers) } } : {}),
     progress
   }

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { insertAll, prepareInsert } from "../src/internal/prepared.js"
+import { insertAll, prepareByCount, prepareInsert, repeated } from "../src/internal/prepared.js"
 import { backends } from "./backends.js"
 import { vaultConfig } from "./fixtures.js"
 
@@ -21,6 +21,31 @@ for (const backend of backends()) {
         expect(yield* insert([])).toEqual([])
         const counted = yield* sql.unsafe<{ n: number | string }>("SELECT count(*) AS n FROM wide")
         expect(Number(counted[0]!.n)).toBe(2000)
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+  })
+
+  describe(`prepareByCount on ${backend.name}`, () => {
+    it.effect("makes each count's text once, when first run, up to 128, and larger ones at every run", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        yield* sql.unsafe("CREATE TABLE numbers (n INTEGER PRIMARY KEY)")
+        yield* prepareInsert(sql, "numbers", ["n"])(Array.from({ length: 300 }, (_, n) => ({ n })))
+        const made: Array<number> = []
+        const select = prepareByCount(sql, (count) => {
+          made.push(count)
+          return `SELECT n FROM numbers WHERE n IN (${repeated(count)}) ORDER BY n`
+        })
+        expect(made).toEqual([])
+        const run = (count: number) =>
+          Effect.map(select(count)(Array.from({ length: count }, (_, n) => n)), (rows) =>
+            rows.map((row) => Number((row as { n: number | string }).n))
+          )
+        for (const count of [1, 9, 40, 128, 129, 300]) {
+          expect(yield* run(count)).toEqual(Array.from({ length: count }, (_, n) => n))
+          expect(yield* run(count)).toEqual(Array.from({ length: count }, (_, n) => n))
+        }
+        expect(made).toEqual([1, 9, 40, 128, 129, 129, 300, 300])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
   })

@@ -73,7 +73,9 @@ export const prepareAhead = (
     })
 }
 
-const KEPT = 8
+// Texts kept per statement: one for each count up to a group commit's largest batch (128 blocks by default), so a
+// batch's multi-row inserts are written out once per size rather than at every commit.
+const KEPT = 128
 
 /**
  * `count` copies of `each`, comma-separated: `?, ?, ?` for an `IN` list, `(?, ?), (?, ?)` for rows.
@@ -83,15 +85,20 @@ const KEPT = 8
 export const repeated = (count: number, each = "?"): string => Array.from({ length: count }, () => each).join(", ")
 
 /**
- * A statement whose text depends on how many values it takes (`IN (?, ?)`, several rows), each text prepared once
- * per count. The usual counts are few and small (a tip's events, its projection's rows); larger ones (a rebuild's
- * pages) are prepared when run and not kept.
+ * A statement whose text depends on how many values it takes (`IN (?, ?)`, several rows), each text made and
+ * prepared once per count, when first run. Counts up to 128 are kept (a batch's rows of one table); larger ones (a
+ * rebuild's pages) are prepared when run and not kept.
  *
  * @internal
  */
 export const prepareByCount = (sql: SqlClient, text: (count: number) => string) => {
-  const kept = Array.from({ length: KEPT + 1 }, (_, count) => (count === 0 ? undefined : prepare(sql, text(count))))
-  return (count: number): Prepared => kept[count] ?? prepare(sql, text(count))
+  const kept: Array<Prepared | undefined> = []
+  return (count: number): Prepared => {
+    if (count > KEPT) return prepare(sql, text(count))
+    const made = kept[count] ?? prepare(sql, text(count))
+    kept[count] = made
+    return made
+  }
 }
 
 // The most parameters one statement may take on both drivers (SQLite's limit; PostgreSQL's is 65,535).
