@@ -46,7 +46,7 @@ export const pgPool = (options: { readonly connectionString: string; readonly ma
   return new pg.Pool(options)
 }
 
-/** Counts the time spent inside better-sqlite3's statements while it is on; see {@link sqliteMeter}. */
+/** Counts the time spent inside better-sqlite3's statements while it is on; see {@link withSqliteMeter}. */
 export interface SqliteMeter {
   /** Counting from nothing, from now. */
   readonly start: () => void

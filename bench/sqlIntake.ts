@@ -191,10 +191,14 @@ const named = (backend: string, options: Options) => {
     : backend.replace(" vs ", ` (${committers} committer${committers === 1 ? "" : "s"}) vs `)
 }
 
-/** Intake against (a) and (b). */
-const againstBaselines = (backend: string, options: Options): ReadonlyArray<Figure> => [
-  [`${named(backend, options)}, a transaction per tip`, (r) => r.ours, (r) => r.naive],
-  [`${named(backend, options)}, ${options.batch} tips per transaction`, (r) => r.ours, (r) => r.batched]
+/** `ours` (intake's seconds unless given) against (a) and (b). */
+const againstBaselines = (
+  backend: string,
+  options: Options,
+  ours: (r: Round) => number = (r) => r.ours
+): ReadonlyArray<Figure> => [
+  [`${named(backend, options)}, a transaction per tip`, ours, (r) => r.naive],
+  [`${named(backend, options)}, ${options.batch} tips per transaction`, ours, (r) => r.batched]
 ]
 
 // The baselines run first and say their figures as they go, so that they are known even when our run fails.
@@ -232,44 +236,42 @@ const sqliteRound = (synchronous: "full" | "normal", options: Options, k: number
         db.close()
       }
     }
-    // SQLite's own share of our run is counted as it goes: what intake could do at most if nothing else took time.
-    let inSqlite = 0
-    const ourRun = () =>
-      withSqliteMeter((meter) =>
-        timed(say(options), `SQLite (${label}): our intake`, options.tips, async () => {
-          const elapsed = await ours(
-            services(
-              SqlStorage.layerSqlite({
-                filename: file("ours"),
-                vault: vaultConfig(),
-                synchronous,
-                ...groupCommit(options)
-              })
-            ),
-            options,
-            Effect.flatMap(SqlClient, (sql) =>
-              Effect.flatMap(sql<{ readonly synchronous: number }>`PRAGMA synchronous`, (rows) =>
-                rows[0]?.synchronous === expected
-                  ? Effect.void
-                  : Effect.dieMessage(`layerSqlite runs with synchronous = ${rows[0]?.synchronous}, not ${label}`)
-              )
-            ),
-            meter
-          )
-          inSqlite = meter.seconds()
-          return elapsed
-        })
+    // SQLite's own share of our run is counted as it goes (the meter counts only while our timed part runs).
+    const ourRun = (meter: SqliteMeter) => () =>
+      timed(say(options), `SQLite (${label}): our intake`, options.tips, () =>
+        ours(
+          services(
+            SqlStorage.layerSqlite({
+              filename: file("ours"),
+              vault: vaultConfig(),
+              synchronous,
+              ...groupCommit(options)
+            })
+          ),
+          options,
+          Effect.flatMap(SqlClient, (sql) =>
+            Effect.flatMap(sql<{ readonly synchronous: number }>`PRAGMA synchronous`, (rows) =>
+              rows[0]?.synchronous === expected
+                ? Effect.void
+                : Effect.dieMessage(`layerSqlite runs with synchronous = ${rows[0]?.synchronous}, not ${label}`)
+            )
+          ),
+          meter
+        )
       )
     // The ceiling: the same messages through intake with no database.
     const withoutDatabaseRun = () =>
       timed(say(options), "intake without a database (memory layers)", options.tips, () =>
         ours(withoutDatabase, options, Effect.void)
       )
-    const measured = await inTurn(k, {
-      naive: () => raw(1),
-      batched: () => raw(options.batch),
-      ours: ourRun,
-      ...(synchronous === "normal" ? { withoutDatabase: withoutDatabaseRun } : {})
+    const [measured, inSqlite] = await withSqliteMeter(async (meter) => {
+      const steps = await inTurn(k, {
+        naive: () => raw(1),
+        batched: () => raw(options.batch),
+        ours: ourRun(meter),
+        ...(synchronous === "normal" ? { withoutDatabase: withoutDatabaseRun } : {})
+      })
+      return [steps, meter.seconds()] as const
     })
     const oursCounts = countsOfSqlite(file("ours"))
     sameRows("better-sqlite3 (a transaction per tip)", oursCounts, countsOfSqlite(file("raw-1")))
@@ -322,12 +324,10 @@ export const sqliteIntake = async (
           // The ceiling of intake on SQLite as it is built: the pipeline's own work (measured with no database; the
           // SQL adapters do at least what the memory layers do) and SQLite's time for intake's statements, one after
           // the other on one thread. No storage work can take intake past it; only a faster pipeline can.
-          ...(["a transaction per tip", `${options.batch} tips per transaction`] as const).map(
-            (baseline): Figure => [
-              `intake without a database plus its time inside SQLite (${label}) vs better-sqlite3, ${baseline}`,
-              (r) => r.withoutDatabase! + r.inSqlite!,
-              (r) => (baseline === "a transaction per tip" ? r.naive : r.batched)
-            ]
+          ...againstBaselines(
+            `intake without a database plus its time inside SQLite (${label}) vs better-sqlite3`,
+            options,
+            (r) => r.withoutDatabase! + r.inSqlite!
           )
         ] satisfies ReadonlyArray<Figure>))
   ])

@@ -95,8 +95,11 @@ export const prepareByCount = (sql: SqlClient, text: (count: number) => string) 
   const kept: Array<Prepared | undefined> = []
   return (count: number): Prepared => {
     if (count > KEPT) return prepare(sql, text(count))
-    const made = kept[count] ?? prepare(sql, text(count))
-    kept[count] = made
+    let made = kept[count]
+    if (made === undefined) {
+      made = prepare(sql, text(count))
+      kept[count] = made
+    }
     return made
   }
 }
