@@ -12,13 +12,11 @@
 //   stat_tips              the statistics projection's row for the tip's state (due instants of its deadlines)
 //
 // Everything that does not depend on the register number (ids, the sealed identity, the fingerprint, the
-// projection's row, made by the same code as the tip store's from `Statistics.tipFacts`) is made before the clock
-// starts; the event and the acknowledgement, which carry the number, are put together as they
+// projection's row, made here from what `Statistics.tipFacts` says of the tip) is made before the clock starts; the event and the acknowledgement, which carry the number, are put together as they
 // are written. No reads, no validation, no retries: the baselines are the driver's pace for these writes.
 import { createCipheriv, createHmac, randomBytes } from "node:crypto"
 import { Calendar, Category, Deadline, Register, Statistics, Tip, TipEvent, type Unit } from "@tinbao/core"
 import { DateTime } from "effect"
-import { addRows, emptyRows } from "../packages/sql/src/internal/statisticsRows.js"
 import type { PgPool, SqliteDatabase } from "./drivers.js"
 
 export interface RawTip {
@@ -42,9 +40,10 @@ export const year = 2023
 const base32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 const aliasOf = () => `AL-${Array.from(randomBytes(16), (b) => base32[b % 32]).join("")}`
 
-// The projection's row of a tip just received, as `SqlTipStore` derives it (the default basis: the Vietnam calendar
-// and the law's deadlines). Nothing in it depends on the register number, so a placeholder number does.
-const statisticsRow = (t: Omit<RawTip, "statistics">) => {
+// The projection's row of a tip just received (docs/statistics.md), written out by the baseline itself: the facts
+// `Statistics.tipFacts` gives its one version with the default basis (the Vietnam calendar and the law's deadlines),
+// whose deadlines are all ahead, none met. Nothing in it depends on the register number, so a placeholder does.
+const statisticsRow = (t: Omit<RawTip, "statistics">): RawTip["statistics"] => {
   const received = new TipEvent.TipReceived({
     tip: Tip.TipId.make(t.tip),
     at: DateTime.unsafeMake(t.at),
@@ -62,16 +61,57 @@ const statisticsRow = (t: Omit<RawTip, "statistics">) => {
     summary: t.text,
     routedBy: `binding ${t.channel}`
   })
-  const rows = emptyRows()
-  addRows(
-    rows,
-    Statistics.tipFacts([received], { calendar: Calendar.vietnam, policy: Deadline.defaultPolicy, from: 1 }),
-    0
-  )
-  if (rows.current.length !== 1 || rows.history.length + rows.handovers.length + rows.decisions.length > 0) {
-    throw new Error("the statistics projection of a new tip is no longer one stat_tips row: mirror it here")
+  const facts = Statistics.tipFacts([received], { calendar: Calendar.vietnam, policy: Deadline.defaultPolicy, from: 1 })
+  const v = facts.versions[0]
+  if (facts.versions.length !== 1 || v === undefined || v.deadlines === "calendar" || facts.handovers.length > 0) {
+    throw new Error("a new tip is no longer one version with its deadlines and no handover: mirror it here")
   }
-  return rows.current[0]!
+  const deadlines = v.deadlines
+  const due = (slot: Statistics.DeadlineSlot) => deadlines[slot]?.dueAt ?? null
+  const late = (slot: Statistics.DeadlineSlot) => (deadlines[slot] === undefined ? null : 0)
+  return {
+    tip: facts.tip,
+    version: v.version,
+    since: v.since,
+    received_at: facts.receivedAt,
+    receiving_unit: facts.receivingUnit,
+    channel: facts.channel,
+    channel_id: facts.channelId ?? null,
+    unit: v.unit,
+    status: v.status,
+    open: 1,
+    category: v.category,
+    legal_type: v.legalType,
+    outcome: v.outcome,
+    acknowledged_at: null,
+    accepted_at: null,
+    decided_at: null,
+    last_decision: null,
+    irregular: 0,
+    held_since: v.heldSince,
+    last_due: v.lastDue,
+    calendar_gap: 0,
+    ack_due: due("acknowledgement"),
+    ack_met: null,
+    ack_late: late("acknowledgement"),
+    verification_due: due("verification"),
+    verification_met: null,
+    verification_late: late("verification"),
+    notice_due: due("suspension_notice"),
+    notice_met: null,
+    notice_late: late("suspension_notice"),
+    restoration_due: due("restoration"),
+    restoration_met: null,
+    restoration_late: late("restoration"),
+    resolution_due: due("resolution"),
+    resolution_met: null,
+    resolution_late: late("resolution"),
+    transfer_due: due("transfer"),
+    transfer_due_remote: due("transfer_remote"),
+    transfer_met: null,
+    transfer_late: late("transfer"),
+    transfer_late_remote: late("transfer_remote")
+  }
 }
 
 /** The tips of messages `from` … `from + n − 1`, as bench/sqlIntake.ts sends them: unit and channel round robin. */

@@ -26,6 +26,7 @@ const steps = [
     name: "lint",
     commands: [
       ["biome", "check", "."],
+      ["node", "scripts/check-boundaries.mjs"],
       ["node", "scripts/check-docs.mjs"]
     ]
   },

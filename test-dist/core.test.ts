@@ -85,7 +85,7 @@ describe("plain Node, as a user's program", () => {
 
   it("rejects @tinbao/core/internal/* with ERR_PACKAGE_PATH_NOT_EXPORTED", async () => {
     const result = await node<string>(`
-      const outcome = await import("@tinbao/core/internal/anything").then(() => "loaded", (e) => e.code)
+      const outcome = await import("@tinbao/core/internal/anything").then(() => "loaded", (e) => e.code) // check-boundaries: allow (refused, as this test shows)
       console.log(JSON.stringify(outcome))`)
     expect(result).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED")
   })

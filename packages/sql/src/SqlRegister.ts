@@ -10,7 +10,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Register } from "@tinbao/core"
 import { DateTime, Effect, Layer, Option, type ParseResult, Schedule, Schema } from "effect"
 import { withServiceOption } from "./internal/context.js"
-import { leaveOr, RunCarefully, withGathering } from "./internal/later.js"
+import { leaveOr, withGathering } from "./internal/later.js"
 import { prepare, prepareInsert } from "./internal/prepared.js"
 import { Counter, columns, entriesOf, writtenEntry } from "./internal/registerRows.js"
 import { isContention } from "./internal/sqlErrors.js"
@@ -78,7 +78,7 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       const key = `${year}:${unit}`
       const held = batch?.pending(counterWithBatch, key)
       if (held !== undefined) {
-        if (!own) return Effect.die(new RunCarefully())
+        if (!own) return batch!.runCarefully
         const last = (held.last as number) + 1
         batch!.leave(counterWithBatch, { unit, year, last }, key)
         return Effect.succeed(last)

@@ -10,7 +10,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Statistics, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
-import { type Gathering, RunCarefully, withGathering } from "./internal/later.js"
+import { type Gathering, withGathering } from "./internal/later.js"
 import { prepare, prepareInsert, type Row } from "./internal/prepared.js"
 import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
@@ -138,7 +138,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     batch.atFlush(
       Effect.flatMap(statisticsRows([a]), (statistics) => {
         const onlyCurrent = statistics.history.length + statistics.handovers.length + statistics.decisions.length === 0
-        if (!onlyCurrent) return Effect.fail(new RunCarefully())
+        if (!onlyCurrent) return batch.runCarefully
         for (const row of statistics.current) batch.leave(statisticsWithBatch, row)
         return Effect.void
       })
@@ -182,7 +182,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       // anywhere else (with other tips, in a savepoint) the batch runs again carefully.
       const left = gathering === undefined ? [] : batch.map((a) => leftEvents(gathering, a.tip))
       const fresh = left.some((events) => events !== undefined)
-      if (fresh && !(own && batch.length === 1)) return Effect.die(new RunCarefully())
+      if (fresh && !(own && batch.length === 1)) return gathering!.runCarefully
       return Effect.flatMap(statisticsRows(batch), (statistics) =>
         fresh
           ? appendWithBatch(gathering!, batch[0]!, left[0]!, statistics)

@@ -29,7 +29,7 @@ import {
 import { currentServices, type DefaultServices } from "effect/DefaultServices"
 import { AheadConnection, withAheadTransaction } from "./internal/ahead.js"
 import { withServiceOption } from "./internal/context.js"
-import { Batch, gather, RunCarefully } from "./internal/later.js"
+import { Batch, gather } from "./internal/later.js"
 import { isContention } from "./internal/sqlErrors.js"
 
 /**
@@ -82,9 +82,6 @@ const failed = (reason: Transaction.TransactionError["reason"], cause: unknown) 
 class Undo {
   constructor(readonly failed?: readonly [Job, Exit.Exit<unknown, unknown>]) {}
 }
-
-const asksForCare = (cause: Cause.Cause<unknown>) =>
-  Cause.defects(cause).pipe((defects) => [...defects].some((d) => d instanceof RunCarefully))
 
 // Storage is closing: callers whose blocks were not confirmed are told so, rather than left waiting.
 const closed = (jobs: Iterable<Job>) =>
@@ -186,18 +183,22 @@ export const make = (
           if (careful) yield* run(savepoint)
           for (const [i, job] of batch.entries()) {
             const exit = yield* Effect.exit(inBatch(job))
-            if (!careful && Exit.isFailure(exit)) {
-              // A block that cannot go on beside the rows left to the batch is not failed: all run again carefully.
-              return yield* Effect.fail(new Undo(asksForCare(exit.cause) ? undefined : [job, exit]))
+            if (!careful) {
+              // A block that could not go on as the batch runs is not failed: all run again carefully. Read from the
+              // batch, not from the exit, which the block may have caught or wrapped its errors into (`careful.ts`).
+              if (gathered!.asked() || ahead?.asked === true) return yield* Effect.fail(new Undo())
+              if (Exit.isFailure(exit)) return yield* Effect.fail(new Undo([job, exit]))
             }
             if (Exit.isFailure(exit)) yield* run(rollback)
             else if (careful && i < batch.length - 1) yield* run(next)
             exits.push([job, exit])
           }
           // Rows that cannot be written together (a key taken meanwhile, say) are not any one block's failure: the
-          // batch runs again carefully, where each block writes its own rows and fails alone.
+          // batch runs again carefully, where each block writes its own rows and fails alone. So are writes still
+          // waiting on the connection (its BEGIN, when no block sent a statement), sent here rather than with COMMIT.
           if (gathered !== undefined) {
-            yield* Effect.catchAll(gathered.flush, () => Effect.fail(new Undo()))
+            const last = ahead === undefined ? gathered.flush : Effect.zipRight(gathered.flush, ahead.drain)
+            yield* Effect.catchAll(last, () => Effect.fail(new Undo()))
           }
           return exits
         })
@@ -221,10 +222,7 @@ export const make = (
         for (let tries = 0; ; ) {
           const outcome = yield* Effect.exit(attempt(batch, careful))
           if (Exit.isSuccess(outcome)) return yield* Effect.forEach(outcome.value, settle, { discard: true })
-          // Writes still waiting at COMMIT failed (`ahead.ts`): whose they were is not known.
-          const undo = asksForCare(outcome.cause)
-            ? new Undo()
-            : Option.getOrUndefined(Cause.failureOption(outcome.cause))
+          const undo = Option.getOrUndefined(Cause.failureOption(outcome.cause))
           if (undo instanceof Undo) {
             // Not a lost try: the others run again, carefully, without the block that failed.
             const { failed } = undo

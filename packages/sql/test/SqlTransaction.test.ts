@@ -532,6 +532,82 @@ for (const backend of backends()) {
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
+    it.live(
+      "asks for care from the batch, not through its blocks: a block that catches the ask still gets its result",
+      () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient
+          const ledger = yield* IntakeLedger.IntakeLedger
+          const register = yield* Register.Register
+          const receivedAt = DateTime.unsafeMake(Date.UTC(2024, 5, 1, 3))
+          const assign = (tipId: string) => register.assign({ unit, unitTag: "NTIEN", tipId, receivedAt })
+          // Each nested write asks for the batch to run carefully, and the block catches whatever it ends in, failure
+          // or defect: its caller must still get what the write gives when run carefully, not the ask.
+          const outcome = <A>(exit: Exit.Exit<A, unknown>) =>
+            Exit.isSuccess(exit) ? exit.value : Cause.pretty(exit.cause)
+          const [numbers, kept] = yield* Effect.all(
+            [
+              Transaction.atomically(
+                Effect.gen(function* () {
+                  const first = yield* assign("tip-a")
+                  const second = yield* Effect.exit(sql.withTransaction(assign("tip-b")))
+                  return [first.number, outcome(Exit.map(second, (e) => e.number))]
+                })
+              ),
+              Transaction.atomically(
+                Effect.gen(function* () {
+                  yield* ledger.put("kept", entry(1))
+                  return outcome(
+                    yield* Effect.exit(sql.withTransaction(Effect.as(ledger.put("kept", entry(2)), "stored")))
+                  )
+                })
+              )
+            ],
+            { concurrency: "unbounded" }
+          )
+          expect(numbers).toEqual([1, 2])
+          expect(kept).toBe("stored")
+          expect(Option.map(yield* ledger.get("kept"), (e) => e.at)).toEqual(Option.some(2))
+          expect((yield* register.entries(unit, 2024)).map((e) => [e.number, e.tipId])).toEqual([
+            [1, "tip-a"],
+            [2, "tip-b"]
+          ])
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.live("gives a block that dies its own defect, once, and never takes the defect for an ask for care", () =>
+      Effect.gen(function* () {
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const bug = new Error("a bug in block 2")
+        const runs = [0, 0, 0, 0, 0]
+        // One key, one committer, one batch.
+        const exits = yield* Effect.forEach(
+          runs.keys(),
+          (n) =>
+            Transaction.atomically(
+              Effect.gen(function* () {
+                runs[n]!++
+                yield* ledger.put(`k${n}`, entry(n))
+                if (n === 2) throw bug
+                return n
+              }),
+              { key: "ledger" }
+            ).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        expect(exits.map((exit) => exit._tag)).toEqual(["Success", "Success", "Failure", "Success", "Success"])
+        const failed = exits[2]!
+        // The defect itself, as the block threw it (Effect may hand on a copy that carries its spans).
+        const defect = Exit.isFailure(failed) ? Option.getOrUndefined(Cause.dieOption(failed.cause)) : undefined
+        expect([defect instanceof Error, (defect as Error | undefined)?.message]).toEqual([true, bug.message])
+        // Had the defect been taken for an ask for care, block 2 would have run again, carefully.
+        expect(runs[2]).toBe(1)
+        expect(Math.max(...runs)).toBeLessThanOrEqual(2)
+        const stored = yield* ledger.getAll(["k0", "k1", "k2", "k3", "k4"])
+        expect([...stored.keys()].sort()).toEqual(["k0", "k1", "k3", "k4"])
+      }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
     it.live("keeps a new tip's events with its batch, where its block and the later ones read and extend them", () =>
       Effect.gen(function* () {
         yield* recordUnits

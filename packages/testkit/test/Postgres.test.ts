@@ -17,8 +17,14 @@ const portOf = (server: Server): number => {
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()))
 
-// TEST-NET-3 (RFC 5737), a documentation address; only ever given to the rule, never probed.
-const nowhere = { host: "203.0.113.7", port: 5999 }
+// A server that is down: a port on 127.0.0.1 that nothing listens on (one the system just gave a server, closed
+// again). Only ever given to the rule, never probed.
+const nowhere = await listening().then(async (server) => {
+  const port = portOf(server)
+  await close(server)
+  return { host: "127.0.0.1", port }
+})
+const at = `127.0.0.1:${nowhere.port}`
 const down = { ...nowhere, reachable: false }
 
 // Registered here, at collection, and inspected below through the file's task tree.
@@ -104,12 +110,12 @@ describe("Postgres.standIn", () => {
     expect(Postgres.standIn({ ...nowhere, reachable: true, required: true })).toEqual({ _tag: "None" })
     expect(Postgres.standIn({ ...down, required: true })).toEqual({
       _tag: "Fail",
-      title: "PostgreSQL is reachable at 203.0.113.7:5999 (required in CI)",
-      message: "PostgreSQL is not reachable at 203.0.113.7:5999, and CI=true requires these tests to run"
+      title: `PostgreSQL is reachable at ${at} (required in CI)`,
+      message: `PostgreSQL is not reachable at ${at}, and CI=true requires these tests to run`
     })
     expect(Postgres.standIn({ ...down, required: false })).toEqual({
       _tag: "Skip",
-      title: "PostgreSQL not reachable at 203.0.113.7:5999: its tests are skipped (CI=true fails them)"
+      title: `PostgreSQL not reachable at ${at}: its tests are skipped (CI=true fails them)`
     })
   })
 })
@@ -122,12 +128,12 @@ describe("Postgres.describe", () => {
       return block?.type === "suite" ? block.tasks.map((t) => [t.name, t.mode]) : []
     }
     expect(tests("stand-in outside CI")).toEqual([
-      ["PostgreSQL not reachable at 203.0.113.7:5999: its tests are skipped (CI=true fails them)", "skip"]
+      [`PostgreSQL not reachable at ${at}: its tests are skipped (CI=true fails them)`, "skip"]
     ])
     const ci = blocks.get("stand-in in CI (kept from running: it fails, as it must)")
     const inner = ci?.type === "suite" ? ci.tasks[0] : undefined
     expect(inner?.type === "suite" ? inner.tasks.map((t) => t.name) : []).toEqual([
-      "PostgreSQL is reachable at 203.0.113.7:5999 (required in CI)"
+      `PostgreSQL is reachable at ${at} (required in CI)`
     ])
     expect(tests("a reachable server")).toEqual([["registers the block's own tests", "run"]])
   })

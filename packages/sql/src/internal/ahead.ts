@@ -11,7 +11,7 @@
  * savepoint and its rollback) first sends what waits, so writes reach the database in the order of the code.
  *
  * A message that fails cannot say which of its statements failed, nor whose they were: the batch then runs again
- * carefully ({@link RunCarefully}), where each statement goes alone and its block gets its own error.
+ * carefully (`careful.ts`), where each statement goes alone and its block gets its own error.
  *
  * @internal
  */
@@ -19,7 +19,7 @@ import { makeWithTransaction, type SqlClient, TransactionConnection } from "@eff
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Scope, Stream } from "effect"
-import { RunCarefully } from "./later.js"
+import { runCarefully } from "./careful.js"
 
 /**
  * A value a statement takes: what both drivers accept as is.
@@ -70,9 +70,6 @@ export const inline = (text: string, params: ReadonlyArray<Param>): string | und
 const statement = (text: string): Statement => ({ text, compiled: text, params: [] })
 const begin = statement("BEGIN")
 
-const carefully = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A> =>
-  Effect.catchAllCause(effect, () => Effect.die(new RunCarefully()))
-
 /**
  * The connection a batch's blocks get on PostgreSQL: writes may be left on it to wait for the next statement.
  *
@@ -80,8 +77,16 @@ const carefully = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A> =>
  */
 export class AheadConnection implements Connection {
   private waiting: Array<Statement> = []
+  /** Whether writes sent together failed, so that the batch must run again carefully. */
+  asked = false
 
   constructor(readonly inner: Connection) {}
+
+  // Made once, not at every message.
+  private readonly carefully = (): Effect.Effect<never, SqlError> => {
+    this.asked = true
+    return Effect.fail(runCarefully())
+  }
 
   /** Leaves a write to go with the next statement. */
   leave(statement: Statement): void {
@@ -93,7 +98,7 @@ export class AheadConnection implements Connection {
     return Effect.suspend(() =>
       this.waiting.length === 0
         ? this.inner.execute(next.compiled, next.params, undefined)
-        : carefully(this.send([...this.waiting.splice(0), next]))
+        : Effect.catchAll(this.send([...this.waiting.splice(0), next]), this.carefully)
     )
   }
 
@@ -124,25 +129,23 @@ export class AheadConnection implements Connection {
   })
 
   /**
-   * COMMIT, after anything still waiting (nothing does once every block has sent its own). Should what waits fail,
-   * the transaction is rolled back here, so the connection goes back to the pool clean, and the batch runs again
-   * carefully.
+   * COMMIT, after anything still waiting (nothing does: the committer drains the connection before it returns).
+   * Should what waits fail, the transaction is rolled back here, so the connection goes back to the pool clean.
    */
   readonly commit: Effect.Effect<void, SqlError> = Effect.suspend(() =>
     Effect.zipRight(
-      Effect.catchAllCause(this.drain, () =>
-        Effect.zipRight(
-          Effect.ignore(this.inner.executeUnprepared("ROLLBACK", [], undefined)),
-          Effect.die(new RunCarefully())
-        )
+      Effect.catchAll(this.drain, (error) =>
+        Effect.zipRight(Effect.ignore(this.inner.executeUnprepared("ROLLBACK", [], undefined)), Effect.fail(error))
       ),
       Effect.asVoid(this.inner.executeUnprepared("COMMIT", [], undefined))
     )
   )
 
   /** Sends what waits, if anything does. */
-  readonly drain: Effect.Effect<void> = Effect.suspend(() =>
-    this.waiting.length === 0 ? Effect.void : Effect.asVoid(carefully(this.send(this.waiting.splice(0))))
+  readonly drain: Effect.Effect<void, SqlError> = Effect.suspend(() =>
+    this.waiting.length === 0
+      ? Effect.void
+      : Effect.asVoid(Effect.catchAll(this.send(this.waiting.splice(0)), this.carefully))
   )
 
   readonly execute: Connection["execute"] = (sql, params, transformRows) =>

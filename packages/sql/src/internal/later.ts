@@ -17,7 +17,9 @@
  */
 
 import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Option } from "effect"
+import { runCarefully } from "./careful.js"
 import { type Insert, insertAll } from "./prepared.js"
 
 /**
@@ -38,6 +40,13 @@ export interface Gathering {
    * again carefully, where each block does its own work.
    */
   readonly atFlush: (work: Effect.Effect<void, unknown>) => void
+  /**
+   * Fails the write that runs it (`careful.ts`) and marks the batch to run again carefully, where nothing is left.
+   * For a write below its block's own level, in a savepoint, to a key that has a row left to the batch: written at
+   * once it would be overwritten by the older row at the flush, and left it would outlive a rollback of its
+   * savepoint. Rare: intake's writes are all at the block's own level.
+   */
+  readonly runCarefully: Effect.Effect<never, SqlError>
 }
 
 /**
@@ -48,19 +57,8 @@ export interface Gathering {
 export class Batch extends Context.Tag("@tinbao/sql/internal/Batch")<Batch, Gathering>() {}
 
 /**
- * Raised (as a defect) by a write below its block's own level, in a savepoint, to a key that has a row left to
- * the batch: written at once it would be overwritten by the older row at the flush, and left it would outlive a
- * rollback of its savepoint. The committer then runs the batch again carefully, where nothing is left, without
- * failing the block. Rare: intake's writes are all at the block's own level.
- *
- * @internal
- */
-export class RunCarefully {
-  readonly _tag = "RunCarefully"
-}
-
-/**
- * A batch's gathered rows, in the order they were first left, and the statements that write them.
+ * A batch's gathered rows, in the order they were first left, and the statements that write them; `asked`, whether
+ * one of its blocks ran {@link Gathering.runCarefully}.
  *
  * @internal
  */
@@ -69,7 +67,13 @@ export const gather = (sql: SqlClient) => {
   const tables = new Map<Insert<never>, Map<unknown, unknown>>()
   const work: Array<Effect.Effect<void, unknown>> = []
   let unkeyed = 0
+  let asked = false
+  const careful = Effect.suspend(() => {
+    asked = true
+    return Effect.fail(runCarefully())
+  })
   return {
+    asked: () => asked,
     at: (depth: number): Gathering => ({
       depth,
       leave: (into, row, key) => {
@@ -83,7 +87,8 @@ export const gather = (sql: SqlClient) => {
       pending: <In>(into: Insert<In>, key: string) => tables.get(into)?.get(key) as In | undefined,
       atFlush: (effect) => {
         work.push(effect)
-      }
+      },
+      runCarefully: careful
     }),
     flush: Effect.suspend(() =>
       Effect.forEach(work.splice(0), (effect) => effect, { discard: true }).pipe(
@@ -137,7 +142,7 @@ export const leaveOr = <In, A, E>(
 /**
  * Like {@link leaveOr}, for upserts: each row under its key (the conflict target), replacing a row left earlier
  * under the same key. Below the block's own level a key with a row left makes the batch run again carefully
- * ({@link RunCarefully}).
+ * ({@link Gathering.runCarefully}).
  *
  * @internal
  */
@@ -145,12 +150,12 @@ export const upsertLaterOr = <In, A, E>(
   into: Insert<In>,
   rows: ReadonlyArray<readonly [key: string, row: In]>,
   now: Effect.Effect<A, E>
-): Effect.Effect<Option.Option<A>, E> =>
-  withGathering((batch, own) => {
+): Effect.Effect<Option.Option<A>, E | SqlError> =>
+  withGathering((batch, own): Effect.Effect<Option.Option<A>, E | SqlError> => {
     if (batch === undefined) return Effect.map(now, Option.some)
     if (!own) {
       return rows.some(([key]) => batch.pending(into, key) !== undefined)
-        ? Effect.die(new RunCarefully())
+        ? batch.runCarefully
         : Effect.map(now, Option.some)
     }
     for (const [key, row] of rows) batch.leave(into, row, key)
