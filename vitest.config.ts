@@ -15,6 +15,7 @@ export default defineConfig({
       { resolve: source, ssr, test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
       { resolve: source, ssr, test: { name: "testkit", root: "packages/testkit", include: ["test/**/*.test.ts"] } },
       { resolve: source, ssr, test: { name: "sql", root: "packages/sql", include: ["test/**/*.test.ts"] } },
+      { resolve: source, ssr, test: { name: "web", root: "packages/web", include: ["test/**/*.test.ts"] } },
       {
         resolve: source,
         ssr,

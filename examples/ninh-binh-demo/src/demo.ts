@@ -18,7 +18,7 @@ import {
   UnitDirectory,
   type UnitHierarchy
 } from "@tinbao/core"
-import { FakePlatform, NinhBinh, WebFormChannel } from "@tinbao/testkit"
+import { WebFormChannel } from "@tinbao/web"
 import { DateTime, Effect, Layer, Redacted } from "effect"
 import * as SimClock from "./clock.js"
 import type { Env, WebEvent } from "./plan.js"
@@ -26,9 +26,18 @@ import * as Random from "./random.js"
 import { type IntakeCounts, report } from "./report.js"
 import { run } from "./run.js"
 import { plan } from "./simulate.js"
+import * as Site from "./site.js"
+import type { Units } from "./units.js"
 
 const secret = Redacted.make("ninh-binh-demo-web-form-secret")
 const channelOf = (unit: Unit.UnitId) => `web:${unit}`
+
+/** What a run is made of: the random seed, the police statistical year, and the units (from `units.json`). */
+export interface Options {
+  readonly seed: number
+  readonly year: number
+  readonly units: Units
+}
 
 /** The storage ports the demo runs on: `SqlStorage.layerSqlite`/`layerPg` provide them, and so does memory. */
 export type StorageServices =
@@ -60,15 +69,9 @@ export const services = <R, E>(storage: Layer.Layer<StorageServices | R, E>) =>
     Layer.provideMerge(storage)
   )
 
-const planYear = (
-  options: { readonly seed: number; readonly year: number },
-  hierarchy: UnitHierarchy.UnitHierarchy
-) => {
-  const root = NinhBinh.unitIds.province
-  const planned = plan(Random.make(options.seed), hierarchy, options.year, {
-    root,
-    ninhTien: NinhBinh.unitIds.ninhTien
-  })
+const planYear = (options: Options, hierarchy: UnitHierarchy.UnitHierarchy) => {
+  const root = options.units.province
+  const planned = plan(Random.make(options.seed), hierarchy, options.year, { root, ninhTien: options.units.ninhTien })
   // The report is as of the end of the statistical year: what was planned for later has not happened yet.
   const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(StatisticalPeriod.policeYear(options.year).last))
   return { planned, reader: planned.staff.handler(root), yearEnd }
@@ -78,21 +81,21 @@ const planYear = (
  * Records the Ninh Bình units and runs one police statistical year of tips through the lifecycle (a third of
  * them through each unit's web form, the reference channel adapter), moving the simulated clock.
  */
-export const simulateYear = (options: { readonly seed: number; readonly year: number }, clock: SimClock.SimClock) =>
+export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
   Effect.gen(function* () {
+    const { units } = options
     const directory = yield* UnitDirectory.UnitDirectory
-    yield* directory.record(NinhBinh.allChanges)
+    yield* directory.record(units.changes)
     const hierarchy = yield* directory.hierarchy
     const tips = yield* Tips.Tips
     const intake = yield* Intake.Intake
     // The police website that posts the forms and takes the replies: a stand-in server on 127.0.0.1.
-    const site = yield* FakePlatform.make
-    yield* site.respondWith(...Array.from({ length: 2000 }, (_, i) => ({ status: 200, body: { id: `site-${i + 1}` } })))
-    const adapters = yield* Effect.forEach(NinhBinh.cityUnitIds, (unit) =>
+    const site = yield* Site.make(secret)
+    const adapters = yield* Effect.forEach(units.cityUnitIds, (unit) =>
       WebFormChannel.make({ id: channelOf(unit), secret, endpoint: `${site.url}/replies` })
     )
     const bindings = yield* Binding.Bindings
-    yield* Effect.forEach(NinhBinh.cityUnitIds, (unit) =>
+    yield* Effect.forEach(units.cityUnitIds, (unit) =>
       bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit }))
     )
     const channels = yield* Dispatcher.Channels.make(adapters)
@@ -139,18 +142,14 @@ export const simulateYear = (options: { readonly seed: number; readonly year: nu
   }).pipe(Effect.scoped)
 
 /** The year's report from what is stored, as of the end of the year. */
-export const reportYear = (
-  options: { readonly seed: number; readonly year: number },
-  clock: SimClock.SimClock,
-  ran: Ran
-) =>
+export const reportYear = (options: Options, clock: SimClock.SimClock, ran: Ran) =>
   Effect.gen(function* () {
     const hierarchy = yield* (yield* UnitDirectory.UnitDirectory).hierarchy
     const { planned, reader, yearEnd } = planYear(options, hierarchy)
     clock.set(yearEnd)
     return yield* report(yield* Tips.Tips, yield* Statistics.StatisticsEngine, hierarchy, reader, {
       year: options.year,
-      unitInYear: NinhBinh.unitIds.ninhTien,
+      unitInYear: options.units.ninhTien,
       highlights: planned.highlights,
       ids: ran.ids,
       intake: ran.counts
@@ -162,7 +161,7 @@ export const reportYear = (
  * report. Deterministic for a seed, on any storage: in memory without a `storage` layer.
  */
 export const demo = <E = never>(
-  options: { readonly seed: number; readonly year: number },
+  options: Options,
   storage: Layer.Layer<StorageServices, E> = memory as Layer.Layer<StorageServices, E>
 ) => {
   const clock = SimClock.make()

@@ -1,6 +1,6 @@
 /**
- * The Ninh Bình demo: builds the units of the seed programme, runs one police statistical year of tips
- * through the lifecycle (Ninh Tiến commune gets 26 tips, all resolved), and prints a report per unit.
+ * The Ninh Bình demo: builds the units of the seed programme (read from units.json), runs one police statistical
+ * year of tips through the lifecycle (Ninh Tiến commune gets 26 tips, all resolved), and prints a report per unit.
  * The data is kept in SQLite (data/tinbao.sqlite at the repository root), or in PostgreSQL when DATABASE_URL
  * is set; a later run with the same seed and year reports from what is stored.
  *
@@ -12,6 +12,7 @@ import { parseArgs } from "node:util"
 import { Effect } from "effect"
 import { runOrReuse } from "./session.js"
 import * as Storage from "./storage.js"
+import * as Units from "./units.js"
 
 const usage =
   "Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>] [--fresh]\n" +
@@ -48,8 +49,9 @@ const choice = Storage.choose(process.env, dataDir)
 const program = Effect.gen(function* () {
   console.log(Storage.describe(choice))
   const vault = yield* Storage.vaultKeys(process.env, dataDir)
+  const units = yield* Units.load()
   yield* Storage.prepare(choice, { fresh })
-  const result = yield* runOrReuse({ seed, year }, Storage.layer(choice, vault))
+  const result = yield* runOrReuse({ seed, year, units }, Storage.layer(choice, vault))
   console.log(
     result.source === "simulated"
       ? `Đã mô phỏng và lưu năm ${year} / simulated and stored the year ${year} (seed ${seed})\n`
@@ -61,7 +63,7 @@ const program = Effect.gen(function* () {
 // The errors an officer can act on are printed as their message; anything else in full.
 const told = (error: unknown): error is { readonly message: string } => {
   const tag = (error as { readonly _tag?: unknown } | undefined)?._tag
-  return tag === "UsedDatabase" || tag === "StorageSetupError" || tag === "SqlStorageError"
+  return tag === "UsedDatabase" || tag === "UnitsFileError" || tag === "StorageSetupError" || tag === "SqlStorageError"
 }
 
 Effect.runPromise(

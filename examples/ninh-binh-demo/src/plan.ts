@@ -6,7 +6,7 @@ import type { Random } from "./random.js"
 const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
 
-/** A web-form event, as the site posts it (see the testkit's WebFormChannel). */
+/** A web-form event, as the site posts it (see `WebFormChannel` in `@tinbao/web`). */
 export type WebEvent = Readonly<Record<string, unknown>>
 
 /** What steps act through: the tips service, a unit's web-form channel, and the outbox's dispatcher. */

@@ -1,9 +1,9 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { LocalDate, Register, Tip, UnitDirectory, UnitHierarchy } from "@tinbao/core"
-import { NinhBinh } from "@tinbao/testkit"
 import { Data, Effect, type Layer, Option, Schema } from "effect"
 import * as SimClock from "./clock.js"
-import { type Ran, reportYear, type StorageServices, services, simulateYear } from "./demo.js"
+import { type Options, type Ran, reportYear, type StorageServices, services, simulateYear } from "./demo.js"
+import type { Units } from "./units.js"
 
 /** The database already holds something else than the run asked for: the officer is told what, and `--fresh`. */
 export class UsedDatabase extends Data.TaggedError("UsedDatabase")<{ readonly message: string }> {}
@@ -31,7 +31,7 @@ const ensureTable = (sql: SqlClient) =>
 const again = "Run again with --fresh to drop the demo's data and start over."
 
 /** What is stored already: nothing, or a finished run (honestly there: units recorded, tips registered). */
-const inspect = (sql: SqlClient) =>
+const inspect = (sql: SqlClient, units: Units) =>
   Effect.gen(function* () {
     const directory = yield* UnitDirectory.UnitDirectory
     const changes = yield* directory.changes
@@ -48,10 +48,10 @@ const inspect = (sql: SqlClient) =>
     }
     const hierarchy = yield* directory.hierarchy
     const unitsThere =
-      changes.length === NinhBinh.allChanges.length &&
-      Option.isSome(UnitHierarchy.get(hierarchy, NinhBinh.unitIds.ninhTien, LocalDate.fromParts(row.year, 6, 1)))
+      changes.length === units.changes.length &&
+      Option.isSome(UnitHierarchy.get(hierarchy, units.ninhTien, LocalDate.fromParts(row.year, 6, 1)))
     const register = yield* Register.Register
-    const entries = yield* Effect.forEach(NinhBinh.cityUnitIds, (unit) => register.entries(unit, row.year))
+    const entries = yield* Effect.forEach(units.cityUnitIds, (unit) => register.entries(unit, row.year))
     if (!unitsThere || entries.every((e) => e.length === 0)) {
       return yield* new UsedDatabase({
         message: `The database has a record of the run for seed ${row.seed}, year ${row.year}, but not its units and registered tips. ${again}`
@@ -67,15 +67,12 @@ export type Source = "simulated" | "stored"
  * Runs the demo on durable storage once: the first run on a database simulates the year and records it; a later
  * run with the same seed and year reports from what is stored (simulating again would count everything twice).
  */
-export const runOrReuse = <E>(
-  options: { readonly seed: number; readonly year: number },
-  storage: Layer.Layer<StorageServices | SqlClient, E>
-) => {
+export const runOrReuse = <E>(options: Options, storage: Layer.Layer<StorageServices | SqlClient, E>) => {
   const clock = SimClock.make()
   return Effect.gen(function* () {
     const sql = yield* SqlClient
     yield* ensureTable(sql)
-    const stored = yield* inspect(sql)
+    const stored = yield* inspect(sql, options.units)
     if (Option.isSome(stored)) {
       const row = stored.value
       if (row.seed !== options.seed || row.year !== options.year) {

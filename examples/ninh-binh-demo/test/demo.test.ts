@@ -2,13 +2,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { NinhBinh } from "@tinbao/testkit"
 import { Effect } from "effect"
 import { demo } from "../src/demo.js"
+import * as Units from "../src/units.js"
 
 describe("ninh-binh-demo", () => {
   it.live(
     "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web tips go through intake",
     () =>
       Effect.gen(function* () {
-        const { byUnit, lines, total } = yield* demo({ seed: 2023, year: 2023 })
+        const options = { seed: 2023, year: 2023, units: yield* Units.load() }
+        const { byUnit, lines, total } = yield* demo(options)
         const text = lines.join("\n")
         const ninhTien = byUnit.groups.find((g) => g.key.unit === NinhBinh.unitIds.ninhTien)!
         expect(ninhTien.measures).toMatchObject({
@@ -35,7 +37,7 @@ describe("ninh-binh-demo", () => {
         expect(Number(created)).toBeGreaterThan(20)
         expect(Number(absorbed)).toBe(Number(created))
         expect(Number(joined)).toBeGreaterThan(0)
-        const again = yield* demo({ seed: 2023, year: 2023 })
+        const again = yield* demo(options)
         expect(again.lines).toEqual(lines)
       }),
     120_000

@@ -8,8 +8,9 @@ import { Effect, Redacted } from "effect"
 import { demo } from "../src/demo.js"
 import { runOrReuse, UsedDatabase } from "../src/session.js"
 import * as Storage from "../src/storage.js"
+import * as Units from "../src/units.js"
 
-const options = { seed: 2023, year: 2023 }
+const options = { seed: 2023, year: 2023, units: await Effect.runPromise(Units.load()) }
 const memoryLines = Effect.runPromise(Effect.map(demo(options), (r) => r.lines))
 
 const dir = mkdtempSync(join(tmpdir(), "ninh-binh-demo-"))
@@ -33,7 +34,7 @@ describe("the demo on durable storage", () => {
         const again = yield* runOrReuse(options, Storage.layer(choice, yield* Storage.vaultKeys({}, dir)))
         expect(again.source).toBe("stored")
         expect(again.lines).toEqual(first.lines)
-        const other = yield* Effect.flip(runOrReuse({ seed: 7, year: 2023 }, Storage.layer(choice, vault)))
+        const other = yield* Effect.flip(runOrReuse({ ...options, seed: 7 }, Storage.layer(choice, vault)))
         expect(other).toBeInstanceOf(UsedDatabase)
         if (!(other instanceof UsedDatabase)) return
         expect(other.message).toContain("--seed 2023 --year 2023")

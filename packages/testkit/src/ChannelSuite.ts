@@ -12,6 +12,8 @@
  *   JSON or util.inspect rendering of anything produced, in any case.
  *
  * ```ts
+ * import { WebFormChannel } from "@tinbao/web"
+ *
  * ChannelSuite.suite("web form", {
  *   make: (url) => Effect.orDie(WebFormChannel.make({ id: "web:test", secret, endpoint: `${url}/replies` })),
  *   signatureHeader: "x-tinbao-signature",

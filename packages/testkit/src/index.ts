@@ -1,7 +1,8 @@
 /**
- * `@tinbao/testkit`: the Ninh Bình fixture and fast-check arbitraries for units and commands.
- * The conformance suites (storage, messaging, channels) and the PostgreSQL test rule, which need vitest, are
- * published apart as `@tinbao/testkit/vitest`.
+ * `@tinbao/testkit`: what tests need and production code does not: the Ninh Bình fixture, fast-check arbitraries
+ * for units and commands, and the fake platform server that outbound channel tests send to. The conformance
+ * suites (storage, messaging, channels) and the PostgreSQL test rule, which need vitest, are published apart as
+ * `@tinbao/testkit/vitest`. The web-form channel adapter is in `@tinbao/web`.
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -13,5 +14,3 @@ export * as Arbitraries from "./Arbitraries.js"
 export * as FakePlatform from "./FakePlatform.js"
 /** @since 0.1.0 */
 export * as NinhBinh from "./NinhBinh.js"
-/** @since 0.1.0 */
-export * as WebFormChannel from "./WebFormChannel.js"

@@ -1,7 +1,6 @@
 /**
- * The reference channel adapter: a police website's "gửi tin báo" form posting signed JSON to tinbao, and tinbao
- * posting replies back to the site. It is small and real, the model for Zalo and Facebook adapters and the
- * subject of the channel suite's own test.
+ * The web form channel: a police website's "gửi tin báo" form posting signed JSON to tinbao, and tinbao
+ * posting replies back to the site. It is small and real, the model for the Zalo and Facebook adapters.
  *
  * Inbound, the site POSTs `{ "events": [...] }` with `x-tinbao-signature: sha256=<hex>` (HMAC-SHA256 with the
  * channel secret of `<timestamp>.<exact body bytes>`) and `x-tinbao-timestamp: <epoch seconds>`; deliveries more
@@ -13,13 +12,10 @@
  */
 import type { Channel } from "@tinbao/core"
 import { Duration, Effect, Either, type Redacted, Schema } from "effect"
-import type * as ChannelSuite from "./ChannelSuite.js"
-import * as cases from "./internal/webFormCases.js"
-import { where } from "./internal/webFormEvent.js"
-import * as fixtures_ from "./internal/webFormFixtures.js"
-import { receive, refuse } from "./internal/webFormReceive.js"
-import { send } from "./internal/webFormSend.js"
-import * as signature from "./internal/webFormSignature.js"
+import { where } from "./internal/webForm/event.js"
+import { receive, refuse } from "./internal/webForm/receive.js"
+import { send } from "./internal/webForm/send.js"
+import * as signature from "./internal/webForm/signature.js"
 
 /**
  * The configuration of a web form channel, less the `fetch` it may be given.
@@ -134,17 +130,10 @@ export interface Body {
 }
 
 /**
- * Sample bodies, one per kind of event (the JSON files under `test/fixtures/webform/` hold the same), with the
- * made-up identities they use: `reporter` sends all but the echo, which `officer` sends.
+ * How {@link delivery} signs and addresses a body.
  *
  * @since 0.1.0
- * @category fixtures
- */
-export const fixtures = { ...fixtures_.bodies, reporter: fixtures_.reporter, officer: fixtures_.officer } as const
-
-/**
- * @since 0.1.0
- * @category fixtures
+ * @category models
  */
 export interface DeliveryOptions {
   /** Epoch seconds of the signature; now by default. */
@@ -157,54 +146,38 @@ export interface DeliveryOptions {
 
 /**
  * A signed POST delivery of a body (an object as JSON; a string or bytes exactly as given), timestamped now
- * unless `timestamp` says otherwise; `headers` are applied after signing.
+ * unless `timestamp` says otherwise; `headers` are applied after signing. It is what the site's post looks like
+ * to the adapter: a simulator, a test or a server relaying posts builds one with it.
  *
  * @since 0.1.0
- * @category fixtures
+ * @category constructors
  */
 export const delivery: (
   secret: Redacted.Redacted<string>,
   body: Body | string | Uint8Array,
   options?: DeliveryOptions
-) => Channel.RawDelivery = fixtures_.delivery
+) => Channel.RawDelivery = signature.delivery
 
 /**
- * A GET handshake delivery: `?challenge=<challenge>&verify=<verify>`.
+ * Why a signature is refused: a header is `missing` or `malformed`, the timestamp is `stale` (more than 5 minutes
+ * from now), or the signature does not match the body (`mismatch`).
  *
- * @since 0.1.0
- * @category fixtures
+ * @since 0.2.0
+ * @category models
  */
-export const handshakeDelivery: (challenge: string, verify: string, path?: string) => Channel.RawDelivery =
-  fixtures_.handshake
+export type SignatureRefusal = "missing" | "malformed" | "stale" | "mismatch"
 
 /**
- * The web form's cases for `ChannelSuite.suite` (every sample body, handshakes, a replay, a wrong content type; a
- * reply and each way the site can refuse it), signed with `secret` now. The adapter under test must use
- * `verifyToken` and send replies to the platform URL followed by {@link repliesPath}.
+ * Checks a signed request (a delivery, or a reply as the site receives it) against its exact body bytes, in
+ * constant time: `undefined` when it is genuine and fresh at `nowMillis`, else why it is refused. Header names
+ * are matched in any case.
  *
- * @since 0.1.0
- * @category fixtures
+ * @since 0.2.0
+ * @category verification
  */
-export const suiteCases = (
+export const verify: (
   secret: Redacted.Redacted<string>,
-  verifyToken: Redacted.Redacted<string>
-): {
-  readonly incoming: ReadonlyArray<ChannelSuite.IncomingCase>
-  readonly outgoing: ReadonlyArray<ChannelSuite.OutgoingCase>
-} => ({ incoming: cases.incomingCases(secret, verifyToken), outgoing: cases.outgoingCases })
-
-/**
- * The path the suite cases expect replies at, below the fake platform's URL.
- *
- * @since 0.1.0
- * @category fixtures
- */
-export const repliesPath: string = cases.repliesPath
-
-/**
- * The acknowledgement the suite cases send: to the sample reporter's direct conversation, quoting their message.
- *
- * @since 0.1.0
- * @category fixtures
- */
-export const sampleReply: Channel.OutboundMessage = cases.reply
+  headers: Readonly<Record<string, string>>,
+  body: Uint8Array | string,
+  nowMillis: number
+) => SignatureRefusal | undefined = signature.verify

@@ -6,7 +6,7 @@
  */
 import type { InboundMessage } from "@tinbao/core"
 import { Either } from "effect"
-import { readEvent } from "./webFormEvent.js"
+import { readEvent } from "./event.js"
 
 /** @internal */
 export const maxDepth = 64

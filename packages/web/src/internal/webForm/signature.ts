@@ -6,7 +6,9 @@
  * @internal
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto"
+import type { Channel } from "@tinbao/core"
 import { Redacted } from "effect"
+import type { Body, DeliveryOptions, SignatureRefusal } from "../../WebFormChannel.js"
 
 /** @internal */
 export const signatureHeader = "x-tinbao-signature"
@@ -30,30 +32,31 @@ const hmac = (secret: Redacted.Redacted<string>, body: Uint8Array | string, time
 export const sign = (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: number): string =>
   `sha256=${hmac(secret, body, String(timestamp)).toString("hex")}`
 
-/** Why a delivery's signature was refused; the messages never quote the values themselves. @internal */
-export type Refusal = "missing" | "malformed" | "stale" | "mismatch"
-
-/** @internal */
-export const refusalMessage: { readonly [R in Refusal]: string } = {
+/** What each refusal tells the sender; the messages never quote the values themselves. @internal */
+export const refusalMessage: { readonly [R in SignatureRefusal]: string } = {
   missing: "the delivery has no x-tinbao-signature or x-tinbao-timestamp header",
   malformed: "the delivery's signature or timestamp header is malformed",
   stale: "the delivery's timestamp is more than 5 minutes away from now (a replay or a wrong clock)",
   mismatch: "the delivery's signature does not match its body"
 }
 
+const header = (headers: Readonly<Record<string, string>>, name: string): string | undefined =>
+  headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1]
+
 /**
- * Verifies a delivery's headers against its exact body bytes, in constant time; `undefined` when it is genuine.
+ * Verifies a request's headers (names in any case) against its exact body bytes, in constant time; `undefined`
+ * when it is genuine.
  *
  * @internal
  */
 export const verify = (
   secret: Redacted.Redacted<string>,
   headers: Readonly<Record<string, string>>,
-  body: Uint8Array,
+  body: Uint8Array | string,
   nowMillis: number
-): Refusal | undefined => {
-  const signature = headers[signatureHeader]
-  const timestamp = headers[timestampHeader]
+): SignatureRefusal | undefined => {
+  const signature = header(headers, signatureHeader)
+  const timestamp = header(headers, timestampHeader)
   if (signature === undefined || timestamp === undefined) return "missing"
   const hex = /^sha256=([0-9a-f]{64})$/.exec(signature)
   if (hex === null || !/^\d{1,12}$/.test(timestamp)) return "malformed"
@@ -71,3 +74,29 @@ export const sameSecret = (given: string, expected: Redacted.Redacted<string>): 
     createHash("sha256").update(given).digest(),
     createHash("sha256").update(Redacted.value(expected)).digest()
   )
+
+/**
+ * A signed POST of a body: an object is serialised as JSON; a string or bytes are sent exactly as given.
+ *
+ * @internal
+ */
+export const delivery = (
+  secret: Redacted.Redacted<string>,
+  body: Body | string | Uint8Array,
+  options: DeliveryOptions = {}
+): Channel.RawDelivery => {
+  const bytes =
+    body instanceof Uint8Array ? body : encoder.encode(typeof body === "string" ? body : JSON.stringify(body))
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000)
+  return {
+    method: "POST",
+    url: options.url ?? "/webhooks/web",
+    headers: {
+      "content-type": "application/json",
+      [signatureHeader]: sign(secret, bytes, timestamp),
+      [timestampHeader]: String(timestamp),
+      ...options.headers
+    },
+    body: bytes
+  }
+}

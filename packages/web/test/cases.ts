@@ -1,21 +1,24 @@
 /**
  * The web form's conformance cases for the channel suite: each sample body and the handshake in, and the site's
  * answers to a reply out, with what should come of them. Deliveries are signed when the cases are built.
- *
- * @internal
  */
 import { Channel } from "@tinbao/core"
+import type { FakePlatform } from "@tinbao/testkit"
+import type { ChannelSuite } from "@tinbao/testkit/vitest"
+import { WebFormChannel } from "@tinbao/web"
 import { Redacted } from "effect"
-import type { IncomingCase, OutgoingCase } from "../ChannelSuite.js"
-import type { Response } from "../FakePlatform.js"
-import { bodies, delivery, handshake, reporter } from "./webFormFixtures.js"
+import { bodies, handshake, reporter } from "./fixtures.js"
 
-/** Where the cases expect replies: the adapter's `endpoint` is the platform URL plus this path. @internal */
+type IncomingCase = ChannelSuite.IncomingCase
+type OutgoingCase = ChannelSuite.OutgoingCase
+const { delivery } = WebFormChannel
+
+/** Where the cases expect replies: the adapter's `endpoint` is the platform URL plus this path. */
 export const repliesPath = "/api/tinbao/replies"
 
 const direct = { kind: "direct", id: "wf-conv-2c81d0" } as const
 
-/** @internal */
+/** Every sample body, handshakes right and wrong, a replay and a wrong content type, signed now. */
 export const incomingCases = (
   secret: Redacted.Redacted<string>,
   verifyToken: Redacted.Redacted<string>
@@ -99,7 +102,7 @@ export const incomingCases = (
   ]
 }
 
-/** The acknowledgement a unit sends the reporter of the sample text message. @internal */
+/** The acknowledgement a unit sends the reporter of the sample text message. */
 export const reply = new Channel.OutboundMessage({
   key: "ack-TB-2025-0001",
   channel: "web:congan-ninhbinh",
@@ -118,14 +121,19 @@ const groupReply = new Channel.OutboundMessage({
 
 const post = { method: "POST", path: repliesPath }
 
-const refused = (name: string, response: Response, error: Channel.Reason, retryable: boolean): OutgoingCase => ({
+const refused = (
+  name: string,
+  response: FakePlatform.Response,
+  error: Channel.Reason,
+  retryable: boolean
+): OutgoingCase => ({
   name,
   message: reply,
   responses: [response],
   expect: { requests: [post], error, retryable }
 })
 
-/** @internal */
+/** A reply, to a reporter and to a group, and each way the site can refuse it. */
 export const outgoingCases: ReadonlyArray<OutgoingCase> = [
   {
     name: "a reply is posted signed, with its idempotency key, and its id returned",

@@ -1,35 +1,35 @@
 import { createHmac } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
-import { Channel } from "@tinbao/core"
-import { Duration, Effect, Exit, Redacted, TestClock } from "effect"
-import * as ChannelSuite from "../src/ChannelSuite.js"
-import * as FakePlatform from "../src/FakePlatform.js"
-import { alterOneByte, capabilityProblems } from "../src/internal/channelSuiteChecks.js"
-import { assertNoLeaks, observation, observe } from "../src/internal/channelSuiteObserve.js"
+import type { Channel } from "@tinbao/core"
+import { FakePlatform } from "@tinbao/testkit"
+import { ChannelSuite } from "@tinbao/testkit/vitest"
+import { Duration, Effect, Redacted, TestClock } from "effect"
 import * as WebFormChannel from "../src/WebFormChannel.js"
+import { incomingCases, outgoingCases, repliesPath, reply } from "./cases.js"
+import * as fixtures from "./fixtures.js"
 
 const secret = Redacted.make("wf-secret-7c0d5e9a41b2f3c8")
 const verifyToken = Redacted.make("wf-verify-93a1b7e2")
-const { reporter, officer } = WebFormChannel.fixtures
-const reply = WebFormChannel.sampleReply
+const { reporter, officer } = fixtures
 const config = (url: string): WebFormChannel.Config => ({
   id: "web:congan-ninhbinh",
   secret,
   verifyToken,
-  endpoint: `${url}${WebFormChannel.repliesPath}`
+  endpoint: `${url}${repliesPath}`
 })
 const make = (url = "http://127.0.0.1:9", extra: Partial<WebFormChannel.Config> = {}) =>
   Effect.orDie(WebFormChannel.make({ ...config(url), ...extra }))
 
 // Signed as the files hold them, pretty-printed: signatures cover the exact bytes.
-const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/webform/${name}.json`, import.meta.url))
+const file = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url))
 const signed = (name: string) => WebFormChannel.delivery(secret, file(name))
 
 ChannelSuite.suite("WebFormChannel", {
   make: (url) => make(url),
   signatureHeader: WebFormChannel.headers.signature,
-  ...WebFormChannel.suiteCases(secret, verifyToken),
+  incoming: incomingCases(secret, verifyToken),
+  outgoing: outgoingCases,
   secrets: [Redacted.value(secret), Redacted.value(verifyToken)]
 })
 
@@ -160,11 +160,11 @@ describe("WebFormChannel inbound", () => {
 
   it.live("answers handshakes only with a verify token configured and a numeric challenge", () =>
     Effect.gen(function* () {
-      const ok = WebFormChannel.handshakeDelivery("42", Redacted.value(verifyToken))
+      const ok = fixtures.handshake("42", Redacted.value(verifyToken))
       const { verifyToken: _token, ...withoutToken } = config("http://127.0.0.1:9")
       const noToken = yield* Effect.orDie(WebFormChannel.make(withoutToken))
       expect((yield* reason(noToken.receive(ok))).reason).toBe("bad_signature")
-      const word = WebFormChannel.handshakeDelivery("abc", Redacted.value(verifyToken))
+      const word = fixtures.handshake("abc", Redacted.value(verifyToken))
       expect((yield* reason(receive(word))).reason).toBe("bad_request")
     })
   )
@@ -192,6 +192,26 @@ describe("WebFormChannel configuration and outbound", () => {
     })
   )
 
+  it.scopedLive("signs a reply so that the site can check it with verify, and only as it was sent", () =>
+    Effect.gen(function* () {
+      const platform = yield* FakePlatform.make
+      yield* platform.respondWith({ status: 201, body: { id: "wf-out-0100" } })
+      yield* Effect.flatMap(make(platform.url), (adapter) => adapter.send(reply))
+      const [posted] = yield* platform.requests
+      const now = Date.now()
+      const upper = Object.fromEntries(
+        Object.entries(posted.headers).map(([name, value]) => [name.toUpperCase(), value])
+      )
+      expect(WebFormChannel.verify(secret, posted.headers, posted.body, now)).toBeUndefined()
+      expect(WebFormChannel.verify(secret, upper, new TextEncoder().encode(posted.body), now)).toBeUndefined()
+      expect(WebFormChannel.verify(secret, posted.headers, `${posted.body} `, now)).toBe("mismatch")
+      expect(WebFormChannel.verify(secret, posted.headers, posted.body, now + 6 * 60 * 1000)).toBe("stale")
+      const other = Redacted.make("another-site-secret-0a1b")
+      expect(WebFormChannel.verify(other, posted.headers, posted.body, now)).toBe("mismatch")
+      expect(WebFormChannel.verify(secret, { "content-type": "application/json" }, posted.body, now)).toBe("missing")
+    })
+  )
+
   it("lists its fixtures as the JSON files hold them", () => {
     const files = {
       text: "text",
@@ -204,73 +224,9 @@ describe("WebFormChannel configuration and outbound", () => {
       postback: "postback"
     } as const
     for (const [builder, name] of Object.entries(files)) {
-      const built = WebFormChannel.fixtures[builder as keyof typeof files]()
+      const built = fixtures.bodies[builder as keyof typeof files]()
       expect(JSON.parse(new TextDecoder().decode(file(name))), name).toEqual(built)
     }
     expect(officer.id).not.toBe(reporter.id)
-  })
-})
-
-describe("FakePlatform", () => {
-  it.scopedLive("records requests, answers from its script, then 599, and refuses a malformed answer", () =>
-    Effect.gen(function* () {
-      const platform = yield* FakePlatform.make
-      yield* platform.respondWith({ status: 202, body: { id: "a" } })
-      const first = yield* Effect.promise(() => fetch(`${platform.url}/x?y=1`, { method: "PUT", body: "hi" }))
-      expect([first.status, yield* Effect.promise(() => first.json())]).toEqual([202, { id: "a" }])
-      const second = yield* Effect.promise(() => fetch(platform.url))
-      expect(second.status).toBe(599)
-      const recorded = yield* platform.requests
-      expect(recorded.map((r) => [r.method, r.path, r.body])).toEqual([
-        ["PUT", "/x?y=1", "hi"],
-        ["GET", "/", ""]
-      ])
-      expect(Exit.isFailure(yield* Effect.exit(platform.respondWith({ status: 700 })))).toBe(true)
-    })
-  )
-
-  it.live("stops listening when its scope closes", () =>
-    Effect.gen(function* () {
-      const url = yield* Effect.scoped(Effect.map(FakePlatform.make, (p) => p.url))
-      const after = yield* Effect.exit(Effect.tryPromise(() => fetch(url)))
-      expect(Exit.isFailure(after)).toBe(true)
-    })
-  )
-})
-
-describe("ChannelSuite checks", () => {
-  it.live("catch an adapter that logs a sender's identity or puts a secret in an error", () =>
-    Effect.gen(function* () {
-      const adapter = yield* make()
-      const leaky = (delivery: Channel.RawDelivery) =>
-        Effect.tap(adapter.receive(delivery), (r) =>
-          Effect.logDebug(`from ${JSON.stringify(Redacted.value(r.messages[0].sender))}`)
-        )
-      const observed = observation()
-      yield* observe(observed, leaky(signed("text")))
-      expect(() => assertNoLeaks(observed, [])).toThrow(/identity "wf-user-5f3a9c1e77" in a log line/)
-      const failing = observation()
-      yield* observe(
-        failing,
-        Effect.fail(
-          new Channel.ChannelError({ channel: "x", reason: "permanent", message: `key ${Redacted.value(secret)}` })
-        )
-      )
-      expect(() => assertNoLeaks(failing, [Redacted.value(secret)])).toThrow(/secret #1/)
-      expect(() => assertNoLeaks(observation(), [Redacted.value(secret)])).not.toThrow()
-    })
-  )
-
-  it("alter one character within its alphabet, and find unsound capabilities", () => {
-    expect(alterOneByte("sha256=0af")).toBe("sha256=0a0")
-    expect(alterOneByte("abcZ==")).toBe("abcG==")
-    const bad = {
-      ...WebFormChannel.capabilities,
-      maxTextLength: 0,
-      replyWindow: { _tag: "Hours" as const, hours: 24, humanAgentHours: 1 }
-    }
-    expect(capabilityProblems({ id: " ", platform: "web", capabilities: bad } as Channel.ChannelAdapter)).toHaveLength(
-      3
-    )
   })
 })

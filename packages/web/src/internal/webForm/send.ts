@@ -6,8 +6,8 @@
  */
 import { Channel } from "@tinbao/core"
 import { Clock, Duration, Effect, Redacted } from "effect"
-import { maxDepth, nestingDepth } from "./webFormBody.js"
-import { sign, signatureHeader, timestampHeader } from "./webFormSignature.js"
+import { maxDepth, nestingDepth } from "./body.js"
+import { sign, signatureHeader, timestampHeader } from "./signature.js"
 
 /** @internal */
 export interface SendConfig {

@@ -6,8 +6,8 @@
  */
 import { Channel } from "@tinbao/core"
 import { Clock, Effect, Either, type Redacted } from "effect"
-import { decodeBody } from "./webFormBody.js"
-import * as signature from "./webFormSignature.js"
+import { decodeBody } from "./body.js"
+import * as signature from "./signature.js"
 
 /** @internal */
 export interface ReceiveConfig {

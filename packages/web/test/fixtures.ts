@@ -1,25 +1,18 @@
 /**
- * Sample web form bodies (the same as the JSON files under the testkit's `test/fixtures/webform/`) and builders
- * of signed deliveries and handshakes. The ids and names are made up.
- *
- * @internal
+ * Sample web form bodies, one per kind of event (the JSON files under `fixtures/` hold the same), the made-up
+ * identities they use (`reporter` sends all but the echo, which `officer` sends), and a handshake builder.
  */
 import type { Channel } from "@tinbao/core"
-import type { Redacted } from "effect"
-import type { Body, DeliveryOptions } from "../WebFormChannel.js"
-import { sign, signatureHeader, timestampHeader } from "./webFormSignature.js"
+import type { WebFormChannel } from "@tinbao/web"
 
-export type { Body, DeliveryOptions }
+type Body = WebFormChannel.Body
 
-/** @internal */
 export const reporter = { id: "wf-user-5f3a9c1e77", name: "Trần Thị Mai" } as const
 
-/** @internal */
 export const officer = { id: "wf-staff-0b7d2e41", name: "Cán bộ trực ban Phường Hoa Lư" } as const
 
 const direct = { conversation: "wf-conv-2c81d0", sender: reporter }
 
-/** @internal */
 export const bodies = {
   text: (): Body => ({
     events: [
@@ -94,35 +87,7 @@ export const bodies = {
   })
 } as const
 
-const encoder = new TextEncoder()
-
-/**
- * A signed POST of a body: an object is serialised as JSON; a string or bytes are sent exactly as given.
- *
- * @internal
- */
-export const delivery = (
-  secret: Redacted.Redacted<string>,
-  body: Body | string | Uint8Array,
-  options: DeliveryOptions = {}
-): Channel.RawDelivery => {
-  const bytes =
-    body instanceof Uint8Array ? body : encoder.encode(typeof body === "string" ? body : JSON.stringify(body))
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000)
-  return {
-    method: "POST",
-    url: options.url ?? "/webhooks/web",
-    headers: {
-      "content-type": "application/json",
-      [signatureHeader]: sign(secret, bytes, timestamp),
-      [timestampHeader]: String(timestamp),
-      ...options.headers
-    },
-    body: bytes
-  }
-}
-
-/** @internal */
+/** A GET handshake delivery: `?challenge=<challenge>&verify=<verify>`. */
 export const handshake = (challenge: string, verify: string, path = "/webhooks/web"): Channel.RawDelivery => ({
   method: "GET",
   url: `${path}?${new URLSearchParams({ challenge, verify }).toString()}`,
