@@ -86,6 +86,10 @@ const tally = (words: ReadonlyArray<string>): string => {
   return JSON.stringify(Object.fromEntries(counts))
 }
 
+// Polls a condition, at most for 30 seconds (the test then fails on what it did not see).
+const until = (seen: () => boolean) =>
+  Effect.ignore(Effect.timeout(Effect.repeat(Effect.sleep("20 millis"), { until: () => seen() }), "30 seconds"))
+
 Postgres.describe(pgCheck, "Outage: PostgreSQL goes away mid-run", () => {
   it.live(
     "calls fail typed while it is away, nothing is half-written, and storage works again once it is back",
@@ -124,13 +128,15 @@ Postgres.describe(pgCheck, "Outage: PostgreSQL goes away mid-run", () => {
           const senders = yield* Effect.fork(
             Effect.forEach([0, 1, 2, 3], sender, { concurrency: "unbounded", discard: true })
           )
-          yield* Effect.sleep("400 millis")
+          // Each phase lasts until it has seen what it is there to see, not for a fixed time: a loaded machine
+          // may take longer than any fixed time to answer the first call.
+          yield* until(() => calls.some((c) => Exit.isSuccess(c.exit)))
           marks.cut = Date.now()
           yield* between.cut
-          yield* Effect.sleep("1500 millis")
+          yield* until(() => calls.some((c) => c.started > marks.cut && Exit.isFailure(c.exit)))
           yield* between.restore
           marks.restored = Date.now()
-          yield* Effect.sleep("1500 millis")
+          yield* until(() => calls.some((c) => c.started > marks.restored && Exit.isSuccess(c.exit)))
           stopped = true
           yield* senders.await
 
