@@ -1,10 +1,10 @@
 import * as DateTime from "effect/DateTime"
-import type { Calendar } from "../Calendar.js"
 import { trackOf } from "../Category.js"
 import type { Context, Deadline, Kind, Policy } from "../Deadline.js"
-import * as LocalDate from "../LocalDate.js"
-import * as Period from "../Period.js"
 import type { Tip } from "../Tip.js"
+import type { Calendar } from "./calendar/calendar.js"
+import * as LocalDate from "./calendar/localDate.js"
+import * as Period from "./calendar/period.js"
 
 const commune = new Set(["ward", "commune", "special_zone", "post"])
 

@@ -3,11 +3,11 @@ import * as Either from "effect/Either"
 import { legalTypeLabels, type Track, trackOf } from "../Category.js"
 import type { Command } from "../Command.js"
 import { type Context, graph, type Rule, RuleViolation, target } from "../Lifecycle.js"
-import * as LocalDate from "../LocalDate.js"
-import * as Period from "../Period.js"
 import { type ChannelKind, type ReporterKind, statusLabels, type Tip } from "../Tip.js"
 import * as E from "../TipEvent.js"
 import type { UnitId } from "../Unit.js"
+import * as LocalDate from "./calendar/localDate.js"
+import * as Period from "./calendar/period.js"
 import { extendFrom, verificationDue } from "./deadline.js"
 
 type Result = Either.Either<ReadonlyArray<E.TipEvent>, RuleViolation>

@@ -14,7 +14,6 @@ import { acknowledgementText, actorId, Intake, type Options, type Outcome } from
 import * as IntakeLedgerModule from "../IntakeLedger.js"
 import { type Entry, IntakeLedger } from "../IntakeLedger.js"
 import { RuleViolation } from "../Lifecycle.js"
-import * as LocalDate from "../LocalDate.js"
 import * as OutboxModule from "../Outbox.js"
 import { Outbox } from "../Outbox.js"
 import { Register } from "../Register.js"
@@ -26,7 +25,8 @@ import { Transaction } from "../Transaction.js"
 import type { UnitId } from "../Unit.js"
 import { UnitDirectory } from "../UnitDirectory.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
-import { bucketOf } from "./hash.js"
+import * as LocalDate from "./calendar/localDate.js"
+import { bucketOf } from "./shared/hash.js"
 
 // Bounded striped locks: messages of one reporter in one conversation are taken in one at a time, which is
 // what makes "one tip per message" and "join the open tip" hold under concurrent deliveries.

@@ -1,7 +1,7 @@
 import { kindLabels } from "../Deadline.js"
-import type { Label } from "../Label.js"
 import type { DeadlineCounts, Dimension, Durations, GroupKey, Measures } from "../Statistics.js"
 import { dimensionLabels } from "../Statistics.js"
+import type { Label } from "./shared/label.js"
 import { kinds } from "./statisticsMeasures.js"
 
 /** A column of the CSV: its bilingual header, and its cell for a row's measures. */

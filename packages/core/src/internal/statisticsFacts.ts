@@ -1,11 +1,11 @@
 import * as DateTime from "effect/DateTime"
-import { type Calendar, HolidayCalendarError } from "../Calendar.js"
 import * as Deadline from "../Deadline.js"
-import * as LocalDate from "../LocalDate.js"
 import type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts } from "../Statistics.js"
 import { isOpenStatus } from "../Tip.js"
 import type { TipEvent, TipReceived } from "../TipEvent.js"
 import { Unit, type UnitId } from "../Unit.js"
+import { type Calendar, HolidayCalendarError } from "./calendar/calendar.js"
+import * as LocalDate from "./calendar/localDate.js"
 import { Projection } from "./statisticsProjection.js"
 import { lastDueOf, outcomeOf } from "./statisticsTip.js"
 

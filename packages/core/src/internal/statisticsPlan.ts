@@ -1,12 +1,9 @@
 import { Either } from "effect"
 import * as DateTime from "effect/DateTime"
 import { ActorId } from "../Actor.js"
-import { type Calendar, coveredYears } from "../Calendar.js"
 import { type Category, CategoryId } from "../Category.js"
 import * as Deadline from "../Deadline.js"
 import { AliasId } from "../IdentityVault.js"
-import * as LocalDate from "../LocalDate.js"
-import * as StatisticalPeriod from "../StatisticalPeriod.js"
 import type {
   Aggregates,
   Compliance,
@@ -25,6 +22,9 @@ import { evolve, TipId } from "../Tip.js"
 import { TipReceived } from "../TipEvent.js"
 import type { Unit, UnitId } from "../Unit.js"
 import * as UnitHierarchy from "../UnitHierarchy.js"
+import { type Calendar, coveredYears } from "./calendar/calendar.js"
+import * as LocalDate from "./calendar/localDate.js"
+import * as StatisticalPeriod from "./calendar/statisticalPeriod.js"
 import { probes } from "./statisticsFacts.js"
 import { reachOf } from "./statisticsFold.js"
 import { describe, groupKey, keyOf, type Values } from "./statisticsGroups.js"

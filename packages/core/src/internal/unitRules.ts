@@ -1,8 +1,8 @@
 import { Either, HashMap, Option } from "effect"
-import type { LocalDate } from "../LocalDate.js"
 import type { Unit, UnitId, UnitKind } from "../Unit.js"
 import { displayName } from "../Unit.js"
 import type { UnitRule } from "../UnitHierarchy.js"
+import type { LocalDate } from "./calendar/localDate.js"
 import * as S from "./unitState.js"
 
 export interface Violation {

@@ -1,5 +1,5 @@
-import type { LocalDate } from "../LocalDate.js"
 import type { Unit, UnitId } from "../Unit.js"
+import type { LocalDate } from "./calendar/localDate.js"
 import * as S from "./unitState.js"
 
 /**

@@ -6,9 +6,9 @@
  */
 import Holidays from "date-holidays"
 import * as DateTime from "effect/DateTime"
-import type { DayOff } from "../Calendar.js"
-import type { Label } from "../Label.js"
-import * as LocalDate from "../LocalDate.js"
+import type { Label } from "../shared/label.js"
+import type { DayOff } from "./calendar.js"
+import * as LocalDate from "./localDate.js"
 
 interface Rule {
   readonly rule: string

@@ -3,10 +3,11 @@
  *
  * @since 0.1.0
  */
-import type { Calendar, DayOff } from "../Calendar.js"
-import type { Label } from "../Label.js"
-import * as LocalDate from "../LocalDate.js"
-import { publicHolidays } from "./calendarHolidays.js"
+
+import type { Label } from "../shared/label.js"
+import type { Calendar, DayOff } from "./calendar.js"
+import { publicHolidays } from "./holidays.js"
+import * as LocalDate from "./localDate.js"
 
 interface Year {
   readonly year: number
