@@ -5,10 +5,10 @@ import type { Command } from "../Command.js"
 import { type Context, graph, type Rule, RuleViolation, target } from "../Lifecycle.js"
 import { type ChannelKind, type ReporterKind, statusLabels, type Tip } from "../Tip.js"
 import * as E from "../TipEvent.js"
-import type { UnitId } from "../Unit.js"
 import * as LocalDate from "./calendar/localDate.js"
 import * as Period from "./calendar/period.js"
 import { extendFrom, verificationDue } from "./deadline.js"
+import type { UnitId } from "./units/unit.js"
 
 type Result = Either.Either<ReadonlyArray<E.TipEvent>, RuleViolation>
 

@@ -1,7 +1,7 @@
 import type * as DateTime from "effect/DateTime"
 import type { Custody, Tip } from "../Tip.js"
 import type * as TipEvent from "../TipEvent.js"
-import type { UnitId } from "../Unit.js"
+import type { UnitId } from "./units/unit.js"
 
 /** @internal */
 export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip => {

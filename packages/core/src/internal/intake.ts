@@ -22,11 +22,11 @@ import { isOpen, type Tip, type TipId } from "../Tip.js"
 import * as TipsModule from "../Tips.js"
 import { Tips, type Options as TipsOptions } from "../Tips.js"
 import { Transaction } from "../Transaction.js"
-import type { UnitId } from "../Unit.js"
-import { UnitDirectory } from "../UnitDirectory.js"
-import * as UnitHierarchy from "../UnitHierarchy.js"
 import * as LocalDate from "./calendar/localDate.js"
 import { bucketOf } from "./shared/hash.js"
+import { UnitDirectory } from "./units/directory.js"
+import * as UnitHierarchy from "./units/hierarchy.js"
+import type { UnitId } from "./units/unit.js"
 
 // Bounded striped locks: messages of one reporter in one conversation are taken in one at a time, which is
 // what makes "one tip per message" and "join the open tip" hold under concurrent deliveries.

@@ -6,7 +6,7 @@
  * @internal
  */
 import type { RegisterEntry } from "../Register.js"
-import type { UnitId } from "../Unit.js"
+import type { UnitId } from "./units/unit.js"
 
 /** @internal */
 export type Outcome =

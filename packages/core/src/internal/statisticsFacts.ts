@@ -3,11 +3,11 @@ import * as Deadline from "../Deadline.js"
 import type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts } from "../Statistics.js"
 import { isOpenStatus } from "../Tip.js"
 import type { TipEvent, TipReceived } from "../TipEvent.js"
-import { Unit, type UnitId } from "../Unit.js"
 import { type Calendar, HolidayCalendarError } from "./calendar/calendar.js"
 import * as LocalDate from "./calendar/localDate.js"
 import { Projection } from "./statisticsProjection.js"
 import { lastDueOf, outcomeOf } from "./statisticsTip.js"
+import { Unit, type UnitId } from "./units/unit.js"
 
 export type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts }
 

@@ -6,8 +6,6 @@ import { StatisticsError } from "../Statistics.js"
 import type { TipId } from "../Tip.js"
 import type { TipEvent } from "../TipEvent.js"
 import type { StoredEvent } from "../TipStore.js"
-import type { UnitId } from "../Unit.js"
-import type { UnitHierarchy } from "../UnitHierarchy.js"
 import { type Calendar, HolidayCalendarError } from "./calendar/calendar.js"
 import { describe, Groups } from "./statisticsGroups.js"
 import { Acc, durations, measures } from "./statisticsMeasures.js"
@@ -15,6 +13,8 @@ import { periodLabel, rangeOf, type Window, windowOf } from "./statisticsPeriod.
 import { Projection } from "./statisticsProjection.js"
 import { makeTipCounter } from "./statisticsTip.js"
 import { makeScope, type Scope } from "./statisticsUnits.js"
+import type { UnitHierarchy } from "./units/hierarchy.js"
+import type { UnitId } from "./units/unit.js"
 
 /** What a query is computed with, besides the events. */
 export interface Input {

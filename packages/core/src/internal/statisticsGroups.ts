@@ -3,11 +3,11 @@ import { legalTypeLabels } from "../Category.js"
 import type { Dimension, Group, GroupKey, OutcomeKey } from "../Statistics.js"
 import { channelLabels, outcomeLabels } from "../Statistics.js"
 import { type ChannelKind, type Status, statusLabels } from "../Tip.js"
-import type { UnitId } from "../Unit.js"
 import type { Label } from "./shared/label.js"
 import { Acc, measures } from "./statisticsMeasures.js"
 import { monthKeys, monthLabel, type Window } from "./statisticsPeriod.js"
 import type { Scope } from "./statisticsUnits.js"
+import type { UnitId } from "./units/unit.js"
 
 /** One value per grouped dimension, in the query's order; `null` is "no channel id". */
 export type Values = ReadonlyArray<string | null>

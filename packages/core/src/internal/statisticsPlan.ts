@@ -20,8 +20,6 @@ import type {
 import { StatisticsError } from "../Statistics.js"
 import { evolve, TipId } from "../Tip.js"
 import { TipReceived } from "../TipEvent.js"
-import type { Unit, UnitId } from "../Unit.js"
-import * as UnitHierarchy from "../UnitHierarchy.js"
 import { type Calendar, coveredYears } from "./calendar/calendar.js"
 import * as LocalDate from "./calendar/localDate.js"
 import * as StatisticalPeriod from "./calendar/statisticalPeriod.js"
@@ -31,7 +29,9 @@ import { describe, groupKey, keyOf, type Values } from "./statisticsGroups.js"
 import { measuresOf } from "./statisticsMeasures.js"
 import { type MonthDimension, monthKeys, periodLabel, rangeOf, windowOf } from "./statisticsPeriod.js"
 import { makeScope } from "./statisticsUnits.js"
-import { impl } from "./unitHierarchy.js"
+import * as UnitHierarchy from "./units/hierarchy.js"
+import { impl } from "./units/hierarchyImpl.js"
+import type { Unit, UnitId } from "./units/unit.js"
 
 export type { Aggregates, CustodyTally, Months, Place, Plan, TransferUnit }
 

@@ -2,7 +2,7 @@ import type * as DateTime from "effect/DateTime"
 import type { CategoryId, LegalType } from "../Category.js"
 import { type Custody, evolve, type PendingTransfer, type Status, type Tip } from "../Tip.js"
 import type { Outcome, Rejection, SuspensionGround, TipEvent, TipReceived } from "../TipEvent.js"
-import type { UnitId } from "../Unit.js"
+import type { UnitId } from "./units/unit.js"
 
 /**
  * The lifecycle part of a tip's state, updated in place. `Tip.evolve` copies the whole state on every event, which

@@ -6,11 +6,11 @@ import * as Category from "../Category.js"
 import * as Deadline from "../Deadline.js"
 import { type Options, Query, StatisticsEngine, StatisticsError } from "../Statistics.js"
 import { TipStore, type TipStoreError } from "../TipStore.js"
-import { UnitDirectory, type UnitDirectoryError } from "../UnitDirectory.js"
-import * as UnitHierarchy from "../UnitHierarchy.js"
 import { HolidayCalendar } from "./calendar/calendar.js"
 import * as LocalDate from "./calendar/localDate.js"
 import { makeAccumulator } from "./statisticsFold.js"
+import { UnitDirectory, type UnitDirectoryError } from "./units/directory.js"
+import * as UnitHierarchy from "./units/hierarchy.js"
 
 /** @internal */
 export const invalidQuery = (error: ParseResult.ParseError) =>

@@ -3,8 +3,6 @@ import * as DateTime from "effect/DateTime"
 import * as Deadline from "../Deadline.js"
 import type { Dimension, OutcomeKey } from "../Statistics.js"
 import { isOpen, isOpenStatus, type Tip } from "../Tip.js"
-import type { UnitId } from "../Unit.js"
-import * as UnitHierarchy from "../UnitHierarchy.js"
 import * as LocalDate from "./calendar/localDate.js"
 import type * as Period from "./calendar/period.js"
 import type { Input } from "./statisticsFold.js"
@@ -13,6 +11,8 @@ import { type Acc, add, type Contribution } from "./statisticsMeasures.js"
 import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Window } from "./statisticsPeriod.js"
 import type { Projection } from "./statisticsProjection.js"
 import type { Place, Scope } from "./statisticsUnits.js"
+import * as UnitHierarchy from "./units/hierarchy.js"
+import type { UnitId } from "./units/unit.js"
 
 /**
  * What became of a tip: counted, left out by a filter, outside the root, with no unit answering for it, or idle (closed

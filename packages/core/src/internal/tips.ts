@@ -12,12 +12,12 @@ import * as TipEvent from "../TipEvent.js"
 import * as TipStore from "../TipStore.js"
 import { type Options, Receive, TipNotFound, Tips, VersionConflict } from "../Tips.js"
 import * as Transaction from "../Transaction.js"
-import type { UnitId } from "../Unit.js"
-import * as UnitDirectory from "../UnitDirectory.js"
-import * as UnitHierarchy from "../UnitHierarchy.js"
 import * as Calendar from "./calendar/calendar.js"
 import * as LocalDate from "./calendar/localDate.js"
 import { mergeTarget, rolesOf, writtenByAgency } from "./decide.js"
+import * as UnitDirectory from "./units/directory.js"
+import * as UnitHierarchy from "./units/hierarchy.js"
+import type { UnitId } from "./units/unit.js"
 
 const staff = ["officer", "leader"] as const
 

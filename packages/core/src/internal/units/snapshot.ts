@@ -1,6 +1,6 @@
-import type { Unit, UnitId } from "../Unit.js"
-import type { LocalDate } from "./calendar/localDate.js"
-import * as S from "./unitState.js"
+import type { LocalDate } from "../calendar/localDate.js"
+import * as S from "./state.js"
+import type { Unit, UnitId } from "./unit.js"
 
 /**
  * The tree as it stands during one epoch, laid out in pre-order (an Euler tour): the subtree of the unit at

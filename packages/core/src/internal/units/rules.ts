@@ -1,9 +1,9 @@
 import { Either, HashMap, Option } from "effect"
-import type { Unit, UnitId, UnitKind } from "../Unit.js"
-import { displayName } from "../Unit.js"
-import type { UnitRule } from "../UnitHierarchy.js"
-import type { LocalDate } from "./calendar/localDate.js"
-import * as S from "./unitState.js"
+import type { LocalDate } from "../calendar/localDate.js"
+import type { UnitRule } from "./hierarchy.js"
+import * as S from "./state.js"
+import type { Unit, UnitId, UnitKind } from "./unit.js"
+import { displayName } from "./unit.js"
 
 export interface Violation {
   readonly rule: UnitRule

@@ -1,11 +1,11 @@
 import { Either, HashMap } from "effect"
-import type { UnitId } from "../Unit.js"
-import { displayName } from "../Unit.js"
-import type { UnitChange } from "../UnitChange.js"
-import { closeWith } from "./unitClose.js"
-import type { Violation } from "./unitRules.js"
-import { actOn, canBeRoot, checkCode, cycleFrom, refer, violation } from "./unitRules.js"
-import * as S from "./unitState.js"
+import { closeWith } from "./close.js"
+import type { Violation } from "./rules.js"
+import { actOn, canBeRoot, checkCode, cycleFrom, refer, violation } from "./rules.js"
+import * as S from "./state.js"
+import type { UnitId } from "./unit.js"
+import { displayName } from "./unit.js"
+import type { UnitChange } from "./unitChange.js"
 
 type Result = Either.Either<S.State, Violation>
 

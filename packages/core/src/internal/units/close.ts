@@ -1,9 +1,9 @@
 import { Either } from "effect"
-import type { UnitId } from "../Unit.js"
-import { displayName } from "../Unit.js"
-import type { Violation } from "./unitRules.js"
-import { cycleFrom, violation } from "./unitRules.js"
-import * as S from "./unitState.js"
+import type { Violation } from "./rules.js"
+import { cycleFrom, violation } from "./rules.js"
+import * as S from "./state.js"
+import type { UnitId } from "./unit.js"
+import { displayName } from "./unit.js"
 
 /**
  * Closes a unit on the closure's date. The units still directly under it move to the unit that answers for it,

@@ -1,9 +1,9 @@
 import { HashMap, Option } from "effect"
-import type { OfficialCode, UnitId, UnitKind } from "../Unit.js"
-import { isValidAt, Unit } from "../Unit.js"
-import type { UnitChange } from "../UnitChange.js"
-import type { LocalDate } from "./calendar/localDate.js"
-import type { Label } from "./shared/label.js"
+import type { LocalDate } from "../calendar/localDate.js"
+import type { Label } from "../shared/label.js"
+import type { OfficialCode, UnitId, UnitKind } from "./unit.js"
+import { isValidAt, Unit } from "./unit.js"
+import type { UnitChange } from "./unitChange.js"
 
 /** How a closed unit was closed, and who carries on for it. */
 export interface Closure {
