@@ -13,7 +13,7 @@ import {
   type Settlement,
   Status
 } from "../Outbox.js"
-import { TipId } from "../Tip.js"
+import { TipId } from "./lifecycle/tip.js"
 
 const Millis = Schema.DateTimeUtcFromNumber
 const NullOr = Schema.NullOr

@@ -1,6 +1,6 @@
-import { kindLabels } from "../Deadline.js"
 import type { DeadlineCounts, Dimension, Durations, GroupKey, Measures } from "../Statistics.js"
 import { dimensionLabels } from "../Statistics.js"
+import { kindLabels } from "./lifecycle/policy.js"
 import type { Label } from "./shared/label.js"
 import { kinds } from "./statisticsMeasures.js"
 

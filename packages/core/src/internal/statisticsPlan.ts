@@ -1,7 +1,6 @@
 import { Either } from "effect"
 import * as DateTime from "effect/DateTime"
 import { ActorId } from "../Actor.js"
-import { type Category, CategoryId } from "../Category.js"
 import * as Deadline from "../Deadline.js"
 import { AliasId } from "../IdentityVault.js"
 import type {
@@ -18,11 +17,12 @@ import type {
   TransferUnit
 } from "../Statistics.js"
 import { StatisticsError } from "../Statistics.js"
-import { evolve, TipId } from "../Tip.js"
-import { TipReceived } from "../TipEvent.js"
 import { type Calendar, coveredYears } from "./calendar/calendar.js"
 import * as LocalDate from "./calendar/localDate.js"
 import * as StatisticalPeriod from "./calendar/statisticalPeriod.js"
+import { type Category, CategoryId } from "./lifecycle/category.js"
+import { evolve, TipId } from "./lifecycle/tip.js"
+import { TipReceived } from "./lifecycle/tipEvent.js"
 import { probes } from "./statisticsFacts.js"
 import { reachOf } from "./statisticsFold.js"
 import { describe, groupKey, keyOf, type Values } from "./statisticsGroups.js"

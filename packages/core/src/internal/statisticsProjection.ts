@@ -1,7 +1,7 @@
 import type * as DateTime from "effect/DateTime"
-import type { CategoryId, LegalType } from "../Category.js"
-import { type Custody, evolve, type PendingTransfer, type Status, type Tip } from "../Tip.js"
-import type { Outcome, Rejection, SuspensionGround, TipEvent, TipReceived } from "../TipEvent.js"
+import type { CategoryId, LegalType } from "./lifecycle/category.js"
+import { type Custody, evolve, type PendingTransfer, type Status, type Tip } from "./lifecycle/tip.js"
+import type { Outcome, Rejection, SuspensionGround, TipEvent, TipReceived } from "./lifecycle/tipEvent.js"
 import type { UnitId } from "./units/unit.js"
 
 /**

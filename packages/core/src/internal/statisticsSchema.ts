@@ -1,7 +1,7 @@
 import { Schema } from "effect"
-import { CategoryId, LegalType } from "../Category.js"
-import { ChannelKind, Status } from "../Tip.js"
 import { LocalDate } from "./calendar/localDate.js"
+import { CategoryId, LegalType } from "./lifecycle/category.js"
+import { ChannelKind, Status } from "./lifecycle/tip.js"
 import { Label } from "./shared/label.js"
 import { UnitId } from "./units/unit.js"
 

@@ -1,8 +1,8 @@
 import { Chunk, Effect, Option, Schema, Stream } from "effect"
 import * as DateTime from "effect/DateTime"
-import { fold, isOpen, type Tip, type TipId } from "../Tip.js"
-import { TipEvent } from "../TipEvent.js"
 import { type Encoded, type StoredEvent, type TipStore, TipStoreError } from "../TipStore.js"
+import { fold, isOpen, type Tip, type TipId } from "./lifecycle/tip.js"
+import { TipEvent } from "./lifecycle/tipEvent.js"
 
 const encodeEvents = Schema.encode(Schema.Array(TipEvent))
 const decodeEvents = Schema.decodeUnknown(Schema.Array(TipEvent))

@@ -1,6 +1,6 @@
 import type { Option } from "effect"
 import { Context, Duration, Effect, Layer, Ref, Schema } from "effect"
-import type { LocalDate } from "../../LocalDate.js"
+import type { LocalDate } from "../calendar/localDate.js"
 import * as UnitHierarchy from "./hierarchy.js"
 import type { UnitId } from "./unit.js"
 import type { UnitChange } from "./unitChange.js"

@@ -1,5 +1,5 @@
 import { Either, Option, Schema } from "effect"
-import type { LocalDate } from "../../LocalDate.js"
+import type { LocalDate } from "../calendar/localDate.js"
 import * as internal from "./hierarchyImpl.js"
 import * as Snap from "./snapshot.js"
 import * as S from "./state.js"

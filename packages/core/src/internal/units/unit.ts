@@ -1,6 +1,6 @@
 import { Schema } from "effect"
-import { Label } from "../../Label.js"
-import { LocalDate } from "../../LocalDate.js"
+import { LocalDate } from "../calendar/localDate.js"
+import { Label } from "../shared/label.js"
 
 /**
  * The stable identifier of a unit. It never changes when the unit is renamed or moved.

@@ -1,10 +1,10 @@
 import * as DateTime from "effect/DateTime"
-import { trackOf } from "../Category.js"
-import type { Context, Deadline, Kind, Policy } from "../Deadline.js"
-import type { Tip } from "../Tip.js"
-import type { Calendar } from "./calendar/calendar.js"
-import * as LocalDate from "./calendar/localDate.js"
-import * as Period from "./calendar/period.js"
+import type { Context, Deadline, Kind, Policy } from "../../Deadline.js"
+import type { Calendar } from "../calendar/calendar.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as Period from "../calendar/period.js"
+import { trackOf } from "./category.js"
+import type { Tip } from "./tip.js"
 
 const commune = new Set(["ward", "commune", "special_zone", "post"])
 

@@ -1,7 +1,7 @@
 import type * as DateTime from "effect/DateTime"
-import type { Custody, Tip } from "../Tip.js"
-import type * as TipEvent from "../TipEvent.js"
-import type { UnitId } from "./units/unit.js"
+import type { UnitId } from "../units/unit.js"
+import type { Custody, Tip } from "./tip.js"
+import type * as TipEvent from "./tipEvent.js"
 
 /** @internal */
 export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip => {

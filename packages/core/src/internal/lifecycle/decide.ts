@@ -1,14 +1,15 @@
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
-import { legalTypeLabels, type Track, trackOf } from "../Category.js"
-import type { Command } from "../Command.js"
-import { type Context, graph, type Rule, RuleViolation, target } from "../Lifecycle.js"
-import { type ChannelKind, type ReporterKind, statusLabels, type Tip } from "../Tip.js"
-import * as E from "../TipEvent.js"
-import * as LocalDate from "./calendar/localDate.js"
-import * as Period from "./calendar/period.js"
+import type { Context } from "../../Lifecycle.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as Period from "../calendar/period.js"
+import type { UnitId } from "../units/unit.js"
+import { legalTypeLabels, type Track, trackOf } from "./category.js"
+import type { Command } from "./command.js"
 import { extendFrom, verificationDue } from "./deadline.js"
-import type { UnitId } from "./units/unit.js"
+import { graph, type Rule, RuleViolation, target } from "./graph.js"
+import { type ChannelKind, type ReporterKind, statusLabels, type Tip } from "./tip.js"
+import * as E from "./tipEvent.js"
 
 type Result = Either.Either<ReadonlyArray<E.TipEvent>, RuleViolation>
 
