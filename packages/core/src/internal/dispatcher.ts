@@ -8,9 +8,9 @@ import {
   Policy,
   type Requirements
 } from "../Dispatcher.js"
-import { IdentityVault } from "../IdentityVault.js"
 import { type Entry, Outbox, OutboxError } from "../Outbox.js"
 import { deliver, type Outcome, type Services } from "./dispatcherSend.js"
+import { IdentityVault } from "./vault/identityVault.js"
 
 /** @internal */
 export interface Settings {

@@ -1,12 +1,12 @@
 import { DateTime, Duration, Effect, Either, Option, Random, Redacted, Schedule } from "effect"
 import { type ChannelAdapter, OutboundMessage } from "../Channel.js"
 import type { Channels, ConversationActivity, Policy } from "../Dispatcher.js"
-import type { IdentityVault } from "../IdentityVault.js"
 import type { Conversation } from "../InboundMessage.js"
 import type { Entry, ErrorReason, Outbox, OutboxError } from "../Outbox.js"
 import { delay } from "./dispatcherBackoff.js"
 import { sendWithRefresh } from "./dispatcherRefresh.js"
 import { checkWindow } from "./dispatcherWindow.js"
+import type { IdentityVault } from "./vault/identityVault.js"
 
 /** @internal */
 export interface Services {

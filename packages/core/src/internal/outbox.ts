@@ -1,5 +1,4 @@
 import { DateTime, Effect, Either, ParseResult, Schema } from "effect"
-import { AliasId } from "../IdentityVault.js"
 import { Conversation } from "../InboundMessage.js"
 import {
   type Encoded,
@@ -14,6 +13,7 @@ import {
   Status
 } from "../Outbox.js"
 import { TipId } from "./lifecycle/tip.js"
+import { AliasId } from "./vault/identityVault.js"
 
 const Millis = Schema.DateTimeUtcFromNumber
 const NullOr = Schema.NullOr

@@ -1,8 +1,6 @@
 import { Either } from "effect"
 import * as DateTime from "effect/DateTime"
-import { ActorId } from "../Actor.js"
 import * as Deadline from "../Deadline.js"
-import { AliasId } from "../IdentityVault.js"
 import type {
   Aggregates,
   Compliance,
@@ -17,6 +15,7 @@ import type {
   TransferUnit
 } from "../Statistics.js"
 import { StatisticsError } from "../Statistics.js"
+import { ActorId } from "./access/actor.js"
 import { type Calendar, coveredYears } from "./calendar/calendar.js"
 import * as LocalDate from "./calendar/localDate.js"
 import * as StatisticalPeriod from "./calendar/statisticalPeriod.js"
@@ -32,6 +31,7 @@ import { makeScope } from "./statisticsUnits.js"
 import * as UnitHierarchy from "./units/hierarchy.js"
 import { impl } from "./units/hierarchyImpl.js"
 import type { Unit, UnitId } from "./units/unit.js"
+import { AliasId } from "./vault/identityVault.js"
 
 export type { Aggregates, CustodyTally, Months, Place, Plan, TransferUnit }
 

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import type { Role } from "../../Actor.js"
+import type { Role } from "../access/actor.js"
 import type { Name } from "./command.js"
 import { type Status, TipId } from "./tip.js"
 

@@ -1,8 +1,8 @@
 import { Schema } from "effect"
-import { ActorId } from "../../Actor.js"
-import { AliasId } from "../../IdentityVault.js"
+import { ActorId } from "../access/actor.js"
 import { LocalDate } from "../calendar/localDate.js"
 import { UnitId } from "../units/unit.js"
+import { AliasId } from "../vault/identityVault.js"
 import { CategoryId, LegalType } from "./category.js"
 import { ChannelKind, ReporterKind, TipId } from "./tip.js"
 

@@ -1,8 +1,44 @@
-import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import { Chunk, Context, Effect, Layer, Option, Schema, Stream } from "effect"
 import * as DateTime from "effect/DateTime"
-import { type Encoded, type StoredEvent, type TipStore, TipStoreError } from "../TipStore.js"
-import { fold, isOpen, type Tip, type TipId } from "./lifecycle/tip.js"
-import { TipEvent } from "./lifecycle/tipEvent.js"
+import type { Append, Encoded, Query, StoredEvent } from "../../TipStore.js"
+import { fold, isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
+import { TipEvent } from "../lifecycle/tipEvent.js"
+
+/**
+ * The one error of the tip store. `conflict`: the tip's version was not the one expected (someone else
+ * changed it first); `unavailable`: the backend cannot be reached; `corrupt`: what was read back is not a
+ * valid event; `invalid`: the request itself is malformed (e.g. an empty batch).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TipStoreError extends Schema.TaggedError<TipStoreError>("@tinbao/core/TipStoreError")("TipStoreError", {
+  reason: Schema.Literal("conflict", "unavailable", "corrupt", "invalid"),
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {}
+
+/**
+ * The tip store as users see it.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class TipStore extends Context.Tag("@tinbao/core/TipStore")<
+  TipStore,
+  {
+    /** Appends to one or more tips atomically: all or nothing. Returns the new states, in batch order. */
+    readonly append: (batch: ReadonlyArray<Append>) => Effect.Effect<ReadonlyArray<Tip>, TipStoreError>
+    /** The tip's current state, or `undefined` when there is no such tip. */
+    readonly get: (tip: TipId) => Effect.Effect<Tip | undefined, TipStoreError>
+    /** The tip's events in order (empty when there is no such tip). */
+    readonly events: (tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipStoreError>
+    /** The tips that match a query, oldest receipt first. */
+    readonly list: (query: Query) => Effect.Effect<ReadonlyArray<Tip>, TipStoreError>
+    /** Every event of every tip in log order, from a position (exclusive; 0 for the start). */
+    readonly stream: (after?: number) => Stream.Stream<StoredEvent, TipStoreError>
+  }
+>() {}
 
 const encodeEvents = Schema.encode(Schema.Array(TipEvent))
 const decodeEvents = Schema.decodeUnknown(Schema.Array(TipEvent))
@@ -142,3 +178,11 @@ export const makeMemoryEncoded = (): Encoded => {
     page: (after, limit) => Effect.sync(() => log.slice(after, after + limit))
   }
 }
+
+/**
+ * The tip store in memory.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<TipStore> = Layer.sync(TipStore, () => makeEncoded(makeMemoryEncoded()))

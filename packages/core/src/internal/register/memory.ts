@@ -5,8 +5,9 @@
  *
  * @internal
  */
-import type { RegisterEntry } from "../Register.js"
-import type { UnitId } from "./units/unit.js"
+
+import type { UnitId } from "../units/unit.js"
+import type { RegisterEntry } from "./register.js"
 
 /** @internal */
 export type Outcome =

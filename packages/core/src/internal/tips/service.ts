@@ -1,23 +1,25 @@
 import { Effect, Either, Layer, Option, Schema } from "effect"
 import * as DateTime from "effect/DateTime"
-import * as Access from "../Access.js"
-import type { Actor } from "../Actor.js"
-import * as Deadline from "../Deadline.js"
-import * as IdentityVault from "../IdentityVault.js"
-import * as Lifecycle from "../Lifecycle.js"
-import * as Register from "../Register.js"
-import * as TipStore from "../TipStore.js"
-import { type Options, Receive, TipNotFound, Tips, VersionConflict } from "../Tips.js"
-import * as Transaction from "../Transaction.js"
-import * as Calendar from "./calendar/calendar.js"
-import * as LocalDate from "./calendar/localDate.js"
-import * as Command from "./lifecycle/command.js"
-import { mergeTarget, rolesOf, writtenByAgency } from "./lifecycle/decide.js"
-import { makeId, type TipId } from "./lifecycle/tip.js"
-import * as TipEvent from "./lifecycle/tipEvent.js"
-import * as UnitDirectory from "./units/directory.js"
-import * as UnitHierarchy from "./units/hierarchy.js"
-import type { UnitId } from "./units/unit.js"
+import type { Options } from "../../Tips.js"
+import * as Access from "../access/access.js"
+import type { Actor } from "../access/actor.js"
+import * as Calendar from "../calendar/calendar.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as Command from "../lifecycle/command.js"
+import { deadlinesOf } from "../lifecycle/deadline.js"
+import { decide, mergeTarget, rolesOf, writtenByAgency } from "../lifecycle/decide.js"
+import { RuleViolation } from "../lifecycle/graph.js"
+import { defaultPolicy } from "../lifecycle/policy.js"
+import { makeId, type TipId } from "../lifecycle/tip.js"
+import * as TipEvent from "../lifecycle/tipEvent.js"
+import * as Register from "../register/register.js"
+import * as UnitDirectory from "../units/directory.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import type { UnitId } from "../units/unit.js"
+import * as IdentityVault from "../vault/identityVault.js"
+import * as TipStore from "./tipStore.js"
+import { Receive, TipNotFound, Tips, VersionConflict } from "./tips.js"
+import * as Transaction from "./transaction.js"
 
 const staff = ["officer", "leader"] as const
 
@@ -30,7 +32,7 @@ export const make = (options: Options = {}) =>
     const register = yield* Register.Register
     const calendar = yield* Calendar.HolidayCalendar
     const transaction = yield* Transaction.Transaction
-    const policy = options.policy ?? Deadline.defaultPolicy
+    const policy = options.policy ?? defaultPolicy
 
     const now = DateTime.now
     const context = Effect.gen(function* () {
@@ -91,7 +93,7 @@ export const make = (options: Options = {}) =>
         if (!within(input.unit, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${input.unit}`)
         const tip = makeId()
         if (input.legalType === "kien_nghi_khoi_to" && !writtenByAgency(input.reporterKind, input.channel)) {
-          return yield* new Lifecycle.RuleViolation({
+          return yield* new RuleViolation({
             tip,
             command: "Receive",
             rule: "written_agency_only",
@@ -151,7 +153,7 @@ export const make = (options: Options = {}) =>
         if (tip.version !== envelope.expectedVersion)
           return yield* conflict(tip.id, envelope.expectedVersion, tip.version)
         const ctx = { now: at, actor, calendar, policy, unitAt: unitAt(hierarchy) }
-        const events = yield* Either.match(Lifecycle.decide(tip, command, ctx), {
+        const events = yield* Either.match(decide(tip, command, ctx), {
           onLeft: Effect.fail,
           onRight: Effect.succeed
         })
@@ -159,7 +161,7 @@ export const make = (options: Options = {}) =>
         if (command._tag === "MergeInto") {
           const target = yield* visible(actor, command.target)
           if (target.duplicates.includes(tip.id) || tip.duplicates.includes(target.id)) {
-            return yield* new Lifecycle.RuleViolation({
+            return yield* new RuleViolation({
               tip: tip.id,
               command: command._tag,
               rule: "duplicate_of_itself",
@@ -186,7 +188,7 @@ export const make = (options: Options = {}) =>
         const tip = yield* visible(actor, id)
         const { at, hierarchy } = yield* context
         const receivingUnit = unitAt(hierarchy)(tip.receivingUnit, LocalDate.ofInstant(tip.receivedAt))
-        return Deadline.of(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
+        return deadlinesOf(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
       })
 
     return Tips.of({

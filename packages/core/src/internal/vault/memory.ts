@@ -4,7 +4,7 @@
  * @internal
  */
 import { Effect, Option, Redacted } from "effect"
-import type { AliasId, Store, StoredIdentity } from "../IdentityVault.js"
+import type { AliasId, Store, StoredIdentity } from "./identityVault.js"
 
 /**
  * The store and a view of its cells, which the tests read to check that `forget` leaves nothing behind.

@@ -4,7 +4,7 @@
  * @internal
  */
 
-import { fnv1a } from "./shared/hash.js"
+import { fnv1a } from "../shared/hash.js"
 
 /** @internal */
 export const maxTagLength = 10
