@@ -9,5 +9,6 @@
  *
  * @since 0.1.0
  */
-export { AccessDenied, canRead, unitActingOn, requireRole, outOfScope } from "./internal/access/access.js"
+
 export type { Within } from "./internal/access/access.js"
+export { AccessDenied, canRead, outOfScope, requireRole, unitActingOn } from "./internal/access/access.js"

@@ -3,4 +3,4 @@
  *
  * @since 0.1.0
  */
-export { ActorId, Role, roleLabels, Actor, hasRole, make } from "./internal/access/actor.js"
+export { Actor, ActorId, hasRole, make, Role, roleLabels } from "./internal/access/actor.js"

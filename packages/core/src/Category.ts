@@ -5,5 +5,14 @@
  *
  * @since 0.1.0
  */
-export { CategoryId, Category, standard, taxonomy, LegalType, legalTypeLabels, trackOf } from "./internal/lifecycle/category.js"
+
 export type { Track } from "./internal/lifecycle/category.js"
+export {
+  Category,
+  CategoryId,
+  LegalType,
+  legalTypeLabels,
+  standard,
+  taxonomy,
+  trackOf
+} from "./internal/lifecycle/category.js"

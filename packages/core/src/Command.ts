@@ -4,5 +4,6 @@
  *
  * @since 0.1.0
  */
-export { Command, Envelope } from "./internal/lifecycle/command.js"
+
 export type { Name } from "./internal/lifecycle/command.js"
+export { Command, Envelope } from "./internal/lifecycle/command.js"

@@ -5,5 +5,16 @@
  *
  * @since 0.1.0
  */
-export { Identity, AliasId, aliasName, aliasLabel, IdentityVaultError, IdentityVault, make, layerMemory, layerMemoryWithKey } from "./internal/vault/identityVault.js"
-export type { StoredIdentity, Store, FingerprintKey } from "./internal/vault/identityVault.js"
+
+export type { FingerprintKey, Store, StoredIdentity } from "./internal/vault/identityVault.js"
+export {
+  AliasId,
+  aliasLabel,
+  aliasName,
+  Identity,
+  IdentityVault,
+  IdentityVaultError,
+  layerMemory,
+  layerMemoryWithKey,
+  make
+} from "./internal/vault/identityVault.js"

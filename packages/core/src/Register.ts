@@ -5,5 +5,17 @@
  *
  * @since 0.1.0
  */
-export { UnitTag, unitTagOf, codeOf, parseCode, yearOf, RegisterEntry, RegisterError, Register, makeMemory, layerMemory } from "./internal/register/register.js"
-export type { ParsedCode, AssignInput } from "./internal/register/register.js"
+
+export type { AssignInput, ParsedCode } from "./internal/register/register.js"
+export {
+  codeOf,
+  layerMemory,
+  makeMemory,
+  parseCode,
+  Register,
+  RegisterEntry,
+  RegisterError,
+  UnitTag,
+  unitTagOf,
+  yearOf
+} from "./internal/register/register.js"

@@ -4,5 +4,17 @@
  *
  * @since 0.1.0
  */
-export { TipId, makeId, ChannelKind, ReporterKind, Status, statusLabels, isOpenStatus, evolve, fold, isOpen } from "./internal/lifecycle/tip.js"
-export type { Custody, PendingTransfer, Dispatch, Tip } from "./internal/lifecycle/tip.js"
+
+export type { Custody, Dispatch, PendingTransfer, Tip } from "./internal/lifecycle/tip.js"
+export {
+  ChannelKind,
+  evolve,
+  fold,
+  isOpen,
+  isOpenStatus,
+  makeId,
+  ReporterKind,
+  Status,
+  statusLabels,
+  TipId
+} from "./internal/lifecycle/tip.js"

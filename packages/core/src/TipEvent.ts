@@ -4,5 +4,38 @@
  *
  * @since 0.1.0
  */
-export { NonProsecutionGround, SuspensionGround, Outcome, Rejection, TipReceived, Acknowledged, Assigned, Accepted, TransferRequested, TransferAccepted, TransferRefused, Categorized, Reclassified, VerificationExtended, ProcuracyExtended, Suspended, SuspensionNotified, Restored, Resolved, Rejected, DuplicateMerged, Reopened, MarkedUrgent, Dispatched, ArrivedOnSite, NoteAdded, AttachmentAdded, FollowUpAppended, ReporterMessaged, IdentityRevealed, TipEvent } from "./internal/lifecycle/tipEvent.js"
+
 export type { Encoded } from "./internal/lifecycle/tipEvent.js"
+export {
+  Accepted,
+  Acknowledged,
+  ArrivedOnSite,
+  Assigned,
+  AttachmentAdded,
+  Categorized,
+  Dispatched,
+  DuplicateMerged,
+  FollowUpAppended,
+  IdentityRevealed,
+  MarkedUrgent,
+  NonProsecutionGround,
+  NoteAdded,
+  Outcome,
+  ProcuracyExtended,
+  Reclassified,
+  Rejected,
+  Rejection,
+  Reopened,
+  ReporterMessaged,
+  Resolved,
+  Restored,
+  Suspended,
+  SuspensionGround,
+  SuspensionNotified,
+  TipEvent,
+  TipReceived,
+  TransferAccepted,
+  TransferRefused,
+  TransferRequested,
+  VerificationExtended
+} from "./internal/lifecycle/tipEvent.js"

@@ -10,5 +10,6 @@
  *
  * @since 0.1.0
  */
-export { TransactionError, Transaction, atomically, layerMemory } from "./internal/tips/transaction.js"
+
 export type { Options } from "./internal/tips/transaction.js"
+export { atomically, layerMemory, Transaction, TransactionError } from "./internal/tips/transaction.js"

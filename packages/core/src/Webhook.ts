@@ -14,7 +14,7 @@
 import type { HttpApp, HttpRouter } from "@effect/platform"
 import { Context, type Effect, Layer, Schema, type Scope } from "effect"
 import type { Answer, RawDelivery } from "./Channel.js"
-import type { Channels } from "./Dispatcher.js"
+import type { Channels } from "./Channels.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { Inbox, InboxError } from "./Inbox.js"
 import * as internal from "./internal/webhook.js"

@@ -3,23 +3,23 @@ import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as DateTime from "effect/DateTime"
 import * as BindingModule from "../Binding.js"
 import { Bindings } from "../Binding.js"
-import { ConversationActivity } from "../Dispatcher.js"
-import type { InboundMessage } from "../InboundMessage.js"
-import { isTipMaterial } from "../InboundMessage.js"
 import { acknowledgementText, actorId, Intake, type Options, type Outcome } from "../Intake.js"
 import * as IntakeLedgerModule from "../IntakeLedger.js"
 import { type Entry, IntakeLedger } from "../IntakeLedger.js"
-import * as OutboxModule from "../Outbox.js"
-import { Outbox } from "../Outbox.js"
 import * as Routing from "../Routing.js"
 import type { Options as TipsOptions } from "../Tips.js"
 import * as TipsModule from "../Tips.js"
 import * as Actor from "./access/actor.js"
 import * as LocalDate from "./calendar/localDate.js"
+import type { InboundMessage } from "./channel/inboundMessage.js"
+import { isTipMaterial } from "./channel/inboundMessage.js"
 import * as Category from "./lifecycle/category.js"
 import type * as Command from "./lifecycle/command.js"
 import { RuleViolation } from "./lifecycle/graph.js"
 import { isOpen, type Tip, type TipId } from "./lifecycle/tip.js"
+import { layerMemory as activityLayerMemory, ConversationActivity } from "./messaging/activity.js"
+import { Outbox } from "./messaging/outbox.js"
+import * as OutboxModule from "./messaging/outboxMemory.js"
 import { Register } from "./register/register.js"
 import { bucketOf } from "./shared/hash.js"
 import { Tips } from "./tips/tips.js"
@@ -205,7 +205,7 @@ export const make = (options: Options = {}) =>
           Redacted.make({ channel: message.channel, platformUserId: sender.platformUserId })
         )
         // A direct conversation's id is the reporter's platform id: key and keep it by the fingerprint, as
-        // `Dispatcher.directKey` does.
+        // `ConversationActivity.directKey` does.
         const conversation =
           message.conversation.kind === "direct" ? { kind: "direct" as const, id: fingerprint } : message.conversation
         const thread = `thread:${message.channel}:${conversation.id}:${fingerprint}`
@@ -320,7 +320,7 @@ export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
         IntakeLedgerModule.layerMemory,
         BindingModule.layerMemory,
         OutboxModule.layerMemory,
-        ConversationActivity.layerMemory
+        activityLayerMemory
       )
     ),
     Layer.provideMerge(TipsModule.layerMemory(tipsOptions))

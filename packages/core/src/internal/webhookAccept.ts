@@ -1,8 +1,9 @@
 import { DateTime, Effect, Either, Option } from "effect"
-import type { Answer, ChannelAdapter, ChannelError, RawDelivery, Received } from "../Channel.js"
-import type { Channels } from "../Dispatcher.js"
-import type { Inbox } from "../Inbox.js"
+import type { Answer, ChannelAdapter, RawDelivery, Received } from "../Channel.js"
 import { WebhookError } from "../Webhook.js"
+import type { ChannelError } from "./channel/channel.js"
+import type { Channels } from "./channel/channels.js"
+import type { Inbox } from "./messaging/inbox.js"
 
 /** @internal */
 export interface Env {

@@ -1,9 +1,9 @@
 import { Cause, DateTime, Duration, Effect, Either, Option, Queue, Random } from "effect"
-import type { Policy } from "../Dispatcher.js"
-import type { InboundMessage } from "../InboundMessage.js"
-import type { Entry, InboxError } from "../Inbox.js"
 import { type Counts, WebhookError } from "../Webhook.js"
-import { delay } from "./dispatcherBackoff.js"
+import type { InboundMessage } from "./channel/inboundMessage.js"
+import type { Entry, InboxError } from "./messaging/inbox.js"
+import type { Policy } from "./messaging/retry.js"
+import { delay } from "./messaging/retry.js"
 import { type Env, log, verify } from "./webhookAccept.js"
 
 /** @internal */

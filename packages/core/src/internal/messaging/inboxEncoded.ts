@@ -1,10 +1,10 @@
 import { DateTime, Effect, Either, ParseResult, Schema } from "effect"
-import { Delivery, type Encoded, Entry, type Inbox, InboxError, InboxId, type Row, Status } from "../Inbox.js"
+import type { Encoded, Row } from "../../Inbox.js"
+import { Delivery, Entry, type Inbox, InboxError, InboxId, Status } from "./inbox.js"
 
 const Millis = Schema.DateTimeUtcFromNumber
 
-// Built on first use: this module and Inbox.ts import each other.
-const makeCodec = () => ({
+const codec = {
   decodeRow: Schema.decodeUnknownEither(
     Schema.Struct({
       id: InboxId,
@@ -25,9 +25,7 @@ const makeCodec = () => ({
   ),
   validateDelivery: Schema.validateEither(Delivery, { errors: "all" }),
   encodeBody: Schema.encodeSync(Schema.Uint8ArrayFromBase64)
-})
-let codecs: ReturnType<typeof makeCodec> | undefined
-const codec = () => (codecs ??= makeCodec())
+}
 
 // Only the paths: a delivery's values are what a platform sent, identities included.
 const paths = (error: ParseResult.ParseError) => {
@@ -38,7 +36,7 @@ const paths = (error: ParseResult.ParseError) => {
 const fail = (reason: InboxError["reason"], message: string) => Effect.fail(new InboxError({ reason, message }))
 
 const fromRow = (row: Row): Effect.Effect<Entry, InboxError> =>
-  Either.match(codec().decodeRow(row), {
+  Either.match(codec.decodeRow(row), {
     onLeft: (error) => fail("corrupt", `The stored delivery ${String(row.id)} is not valid: check ${paths(error)}.`),
     onRight: (r) =>
       Effect.succeed(
@@ -86,7 +84,7 @@ export const makeEncoded = (store: Encoded): Inbox["Type"] => {
   return {
     store: (channel, delivery, receivedAt, options) =>
       Effect.gen(function* () {
-        const checked = codec().validateDelivery(delivery)
+        const checked = codec.validateDelivery(delivery)
         if (Either.isLeft(checked))
           return yield* fail("invalid", `This delivery is malformed: check ${paths(checked.left)}.`)
         if (channel.trim().length === 0) return yield* fail("invalid", "A delivery must name its channel.")
@@ -98,7 +96,7 @@ export const makeEncoded = (store: Encoded): Inbox["Type"] => {
           method: delivery.method,
           url: delivery.url,
           headers: { ...delivery.headers },
-          body: codec().encodeBody(delivery.body),
+          body: codec.encodeBody(delivery.body),
           receivedAt: millis(receivedAt),
           status: dead === undefined ? "pending" : "dead",
           attempts: 0,

@@ -1,5 +1,6 @@
 import { Effect } from "effect"
-import { type Encoded, InboxError, type Row } from "../Inbox.js"
+import type { Encoded, Row } from "../../Inbox.js"
+import { InboxError } from "./inbox.js"
 
 const isDue = (row: Row, now: number) =>
   (row.status === "pending" && row.nextAttemptAt <= now) ||

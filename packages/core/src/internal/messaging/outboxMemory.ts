@@ -1,5 +1,7 @@
-import { Effect } from "effect"
-import type { Encoded, Row } from "../Outbox.js"
+import { Effect, Layer } from "effect"
+import type { Encoded, Row } from "../../Outbox.js"
+import { Outbox } from "./outbox.js"
+import { makeEncoded } from "./outboxEncoded.js"
 
 const isDue = (row: Row, now: number) =>
   (row.status === "pending" && row.nextAttemptAt <= now) ||
@@ -60,3 +62,11 @@ export const makeMemoryEncoded = (): Encoded => {
       )
   }
 }
+
+/**
+ * The outbox in memory.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<Outbox> = Layer.sync(Outbox, () => makeEncoded(makeMemoryEncoded()))

@@ -1,12 +1,15 @@
 import { DateTime, Duration, Effect, Either, Option, Random, Redacted, Schedule } from "effect"
-import { type ChannelAdapter, OutboundMessage } from "../Channel.js"
-import type { Channels, ConversationActivity, Policy } from "../Dispatcher.js"
-import type { Conversation } from "../InboundMessage.js"
-import type { Entry, ErrorReason, Outbox, OutboxError } from "../Outbox.js"
-import { delay } from "./dispatcherBackoff.js"
-import { sendWithRefresh } from "./dispatcherRefresh.js"
-import { checkWindow } from "./dispatcherWindow.js"
-import type { IdentityVault } from "./vault/identityVault.js"
+import type { ChannelAdapter } from "../../Channel.js"
+import { OutboundMessage } from "../channel/channel.js"
+import type { Channels } from "../channel/channels.js"
+import type { Conversation } from "../channel/inboundMessage.js"
+import type { IdentityVault } from "../vault/identityVault.js"
+import type { ConversationActivity } from "./activity.js"
+import { checkWindow } from "./activity.js"
+import type { Entry, ErrorReason, Outbox, OutboxError } from "./outbox.js"
+import { sendWithRefresh } from "./refresh.js"
+import type { Policy } from "./retry.js"
+import { delay } from "./retry.js"
 
 /** @internal */
 export interface Services {

@@ -1,6 +1,21 @@
-import { Effect, Option } from "effect"
-import { type ChannelAdapter, ChannelError } from "../Channel.js"
-import type { Channels } from "../Dispatcher.js"
+import { Context, Effect, Option } from "effect"
+import type { ChannelAdapter } from "../../Channel.js"
+import { ChannelError } from "./channel.js"
+
+/**
+ * The channel adapters of a deployment, by channel id. `Channels.layer(adapters)` builds the registry; it
+ * fails when two adapters share an id.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Channels extends Context.Tag("@tinbao/core/Channels")<
+  Channels,
+  {
+    readonly get: (id: string) => Option.Option<ChannelAdapter>
+    readonly all: ReadonlyArray<ChannelAdapter>
+  }
+>() {}
 
 /** @internal */
 export const make = (adapters: ReadonlyArray<ChannelAdapter>): Effect.Effect<Channels["Type"], ChannelError> =>

@@ -1,52 +1,38 @@
 import { DateTime, Effect, Either, ParseResult, Schema } from "effect"
-import { Conversation } from "../InboundMessage.js"
-import {
-  type Encoded,
-  Entry,
-  ErrorReason,
-  type LastError,
-  Message,
-  type Outbox,
-  OutboxError,
-  type Row,
-  type Settlement,
-  Status
-} from "../Outbox.js"
-import { TipId } from "./lifecycle/tip.js"
-import { AliasId } from "./vault/identityVault.js"
+import type { Encoded, Row, Settlement } from "../../Outbox.js"
+import { Conversation } from "../channel/inboundMessage.js"
+import { TipId } from "../lifecycle/tip.js"
+import { AliasId } from "../vault/identityVault.js"
+import { Entry, ErrorReason, type LastError, Message, type Outbox, OutboxError, Status } from "./outbox.js"
 
 const Millis = Schema.DateTimeUtcFromNumber
 const NullOr = Schema.NullOr
 
-// A row decoded column by column, so that a bad row names its bad column. Built on first use: this module
-// and Outbox.ts import each other, so Outbox.ts's schemas do not exist yet when this module is evaluated.
-const rowSchema = () =>
-  Schema.Struct({
-    key: Entry.fields.key,
-    channel: Schema.NonEmptyTrimmedString,
-    conversationKind: Conversation.fields.kind,
-    conversationId: Conversation.fields.id,
-    recipient: NullOr(AliasId),
-    text: Entry.fields.text,
-    replyTo: NullOr(Schema.NonEmptyTrimmedString),
-    humanAgent: Schema.Boolean,
-    tip: NullOr(TipId),
-    createdAt: Millis,
-    attempts: Schema.NonNegativeInt,
-    nextAttemptAt: Millis,
-    leaseUntil: NullOr(Millis),
-    status: Status,
-    platformMessageId: NullOr(Schema.NonEmptyTrimmedString),
-    errorReason: NullOr(ErrorReason),
-    errorMessage: NullOr(Schema.String)
-  })
-
-const makeCodec = () => ({
-  decodeRow: Schema.decodeUnknownEither(rowSchema(), { errors: "all" }),
-  validateMessage: Schema.validateEither(Message)
+// A row decoded column by column, so that a bad row names its bad column.
+const RowSchema = Schema.Struct({
+  key: Entry.fields.key,
+  channel: Schema.NonEmptyTrimmedString,
+  conversationKind: Conversation.fields.kind,
+  conversationId: Conversation.fields.id,
+  recipient: NullOr(AliasId),
+  text: Entry.fields.text,
+  replyTo: NullOr(Schema.NonEmptyTrimmedString),
+  humanAgent: Schema.Boolean,
+  tip: NullOr(TipId),
+  createdAt: Millis,
+  attempts: Schema.NonNegativeInt,
+  nextAttemptAt: Millis,
+  leaseUntil: NullOr(Millis),
+  status: Status,
+  platformMessageId: NullOr(Schema.NonEmptyTrimmedString),
+  errorReason: NullOr(ErrorReason),
+  errorMessage: NullOr(Schema.String)
 })
-let codecs: ReturnType<typeof makeCodec> | undefined
-const codec = () => (codecs ??= makeCodec())
+
+const codec = {
+  decodeRow: Schema.decodeUnknownEither(RowSchema, { errors: "all" }),
+  validateMessage: Schema.validateEither(Message)
+}
 
 // Only the paths: the values of a bad row or message may be anything, an identity included.
 const problem = (error: ParseResult.ParseError) => {
@@ -54,7 +40,7 @@ const problem = (error: ParseResult.ParseError) => {
   return `check ${[...new Set(paths)].join(", ")}`
 }
 
-type Decoded = Schema.Schema.Type<ReturnType<typeof rowSchema>>
+type Decoded = typeof RowSchema.Type
 
 // A decoded row, or a row this module made from a checked message, as an entry.
 const entryOf = (r: Decoded): Entry =>
@@ -81,7 +67,7 @@ const entryOf = (r: Decoded): Entry =>
 
 /** @internal */
 export const fromRow = (row: Row): Effect.Effect<Entry, OutboxError> =>
-  Either.match(codec().decodeRow(row), {
+  Either.match(codec.decodeRow(row), {
     onLeft: (error) =>
       Effect.fail(
         new OutboxError({
@@ -106,7 +92,7 @@ const invalid = (message: string) => Effect.fail(new OutboxError({ reason: "inva
 // The conversation with a reporter is the reporter: in the outbox it is named by their alias, and the
 // platform's id for it (their user id, on Zalo and Facebook) is dropped here and revealed again at send time.
 const checkMessage = (input: Message): Effect.Effect<Message, OutboxError> =>
-  Either.match(codec().validateMessage(input), {
+  Either.match(codec.validateMessage(input), {
     onLeft: (error) => invalid(`This outbox message is malformed: ${problem(error)}`),
     onRight: (message) =>
       message.conversation.kind !== "direct"

@@ -1,16 +1,11 @@
 import { Cause, DateTime, Duration, Effect, Either, ParseResult, Schema } from "effect"
-import {
-  Channels,
-  ConversationActivity,
-  type Counts,
-  defaultPolicy,
-  type Options,
-  Policy,
-  type Requirements
-} from "../Dispatcher.js"
-import { type Entry, Outbox, OutboxError } from "../Outbox.js"
-import { deliver, type Outcome, type Services } from "./dispatcherSend.js"
-import { IdentityVault } from "./vault/identityVault.js"
+import type { Counts, Options, Requirements } from "../../Dispatcher.js"
+import { Channels } from "../channel/channels.js"
+import { IdentityVault } from "../vault/identityVault.js"
+import { ConversationActivity } from "./activity.js"
+import { type Entry, Outbox, OutboxError } from "./outbox.js"
+import { defaultPolicy, Policy } from "./retry.js"
+import { deliver, type Outcome, type Services } from "./send.js"
 
 /** @internal */
 export interface Settings {

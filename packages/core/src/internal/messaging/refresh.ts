@@ -1,5 +1,6 @@
 import { Cause, Effect, Exit, Option } from "effect"
-import { type ChannelAdapter, ChannelError, type OutboundMessage } from "../Channel.js"
+import type { ChannelAdapter } from "../../Channel.js"
+import { ChannelError, type OutboundMessage } from "../channel/channel.js"
 
 interface State {
   readonly lock: Effect.Semaphore
