@@ -1,9 +1,41 @@
-import { DateTime, Effect, Either, Option } from "effect"
-import type { Answer, ChannelAdapter, RawDelivery, Received } from "../Channel.js"
-import { WebhookError } from "../Webhook.js"
-import type { ChannelError } from "./channel/channel.js"
-import type { Channels } from "./channel/channels.js"
-import type { Inbox } from "./messaging/inbox.js"
+import { DateTime, Effect, Either, Option, Schema } from "effect"
+import type { Answer, ChannelAdapter, RawDelivery, Received } from "../../Channel.js"
+import type { ChannelError } from "../channel/channel.js"
+import type { Channels } from "../channel/channels.js"
+import type { Inbox } from "../messaging/inbox.js"
+
+/**
+ * Why a delivery was refused or could not be processed. Logged, never with an identity or a secret.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WebhookError extends Schema.TaggedError<WebhookError>("@tinbao/core/WebhookError")("WebhookError", {
+  reason: Schema.Literal(
+    "invalid",
+    "unknown_channel",
+    "method_not_allowed",
+    "unsupported_media_type",
+    "too_large",
+    "unreadable",
+    "rejected",
+    "dead_letter",
+    "unavailable",
+    "processing_failed"
+  ),
+  channel: Schema.optional(Schema.String),
+  status: Schema.optional(Schema.Number),
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {}
+
+/**
+ * The default body limit: 1 MiB.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes = 1_048_576
 
 /** @internal */
 export interface Env {

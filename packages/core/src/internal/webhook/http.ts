@@ -1,7 +1,7 @@
 import { type HttpApp, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Stream } from "effect"
-import type { Answer } from "../Channel.js"
-import { type Env, precheck, receive, refuse, tooLarge } from "./webhookAccept.js"
+import type { Answer } from "../../Channel.js"
+import { type Env, precheck, receive, refuse, tooLarge } from "./accept.js"
 
 const empty = new Uint8Array(0)
 

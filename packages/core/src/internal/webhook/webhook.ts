@@ -1,11 +1,11 @@
 import { HttpApp } from "@effect/platform"
 import { Effect, Either, ParseResult, Queue, Schema } from "effect"
-import { defaultMaxBodyBytes, type Options, type Service, WebhookError } from "../Webhook.js"
-import { Channels } from "./channel/channels.js"
-import { Inbox } from "./messaging/inbox.js"
-import { accept, type Env } from "./webhookAccept.js"
-import { app, router } from "./webhookHttp.js"
-import { drain, loop, type Worker } from "./webhookWorker.js"
+import type { Options, Service } from "../../Webhook.js"
+import { Channels } from "../channel/channels.js"
+import { Inbox } from "../messaging/inbox.js"
+import { accept, defaultMaxBodyBytes, type Env, WebhookError } from "./accept.js"
+import { app, router } from "./http.js"
+import { drain, loop, type Worker } from "./worker.js"
 
 const positive = Schema.Int.pipe(Schema.positive())
 

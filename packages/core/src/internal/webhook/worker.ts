@@ -1,10 +1,10 @@
 import { Cause, DateTime, Duration, Effect, Either, Option, Queue, Random } from "effect"
-import { type Counts, WebhookError } from "../Webhook.js"
-import type { InboundMessage } from "./channel/inboundMessage.js"
-import type { Entry, InboxError } from "./messaging/inbox.js"
-import type { Policy } from "./messaging/retry.js"
-import { delay } from "./messaging/retry.js"
-import { type Env, log, verify } from "./webhookAccept.js"
+import type { Counts } from "../../Webhook.js"
+import type { InboundMessage } from "../channel/inboundMessage.js"
+import type { Entry, InboxError } from "../messaging/inbox.js"
+import type { Policy } from "../messaging/retry.js"
+import { delay } from "../messaging/retry.js"
+import { type Env, log, verify, WebhookError } from "./accept.js"
 
 /** @internal */
 export interface Worker {
