@@ -1,33 +1,32 @@
 import { createHash } from "node:crypto"
 import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as DateTime from "effect/DateTime"
-import * as BindingModule from "../Binding.js"
-import { Bindings } from "../Binding.js"
-import { acknowledgementText, actorId, Intake, type Options, type Outcome } from "../Intake.js"
-import * as IntakeLedgerModule from "../IntakeLedger.js"
-import { type Entry, IntakeLedger } from "../IntakeLedger.js"
-import * as Routing from "../Routing.js"
-import type { Options as TipsOptions } from "../Tips.js"
-import * as TipsModule from "../Tips.js"
-import * as Actor from "./access/actor.js"
-import * as LocalDate from "./calendar/localDate.js"
-import type { InboundMessage } from "./channel/inboundMessage.js"
-import { isTipMaterial } from "./channel/inboundMessage.js"
-import * as Category from "./lifecycle/category.js"
-import type * as Command from "./lifecycle/command.js"
-import { RuleViolation } from "./lifecycle/graph.js"
-import { isOpen, type Tip, type TipId } from "./lifecycle/tip.js"
-import { layerMemory as activityLayerMemory, ConversationActivity } from "./messaging/activity.js"
-import { Outbox } from "./messaging/outbox.js"
-import * as OutboxModule from "./messaging/outboxMemory.js"
-import { Register } from "./register/register.js"
-import { bucketOf } from "./shared/hash.js"
-import { Tips } from "./tips/tips.js"
-import { Transaction } from "./tips/transaction.js"
-import { UnitDirectory } from "./units/directory.js"
-import * as UnitHierarchy from "./units/hierarchy.js"
-import type { UnitId } from "./units/unit.js"
-import { IdentityVault } from "./vault/identityVault.js"
+import type { Options, Outcome } from "../../Intake.js"
+import type { Options as TipsOptions } from "../../Tips.js"
+import * as Actor from "../access/actor.js"
+import * as LocalDate from "../calendar/localDate.js"
+import type { InboundMessage } from "../channel/inboundMessage.js"
+import { isTipMaterial } from "../channel/inboundMessage.js"
+import * as Category from "../lifecycle/category.js"
+import type * as Command from "../lifecycle/command.js"
+import { RuleViolation } from "../lifecycle/graph.js"
+import { isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
+import { layerMemory as activityLayerMemory, ConversationActivity } from "../messaging/activity.js"
+import { Outbox } from "../messaging/outbox.js"
+import { layerMemory as outboxLayerMemory } from "../messaging/outboxMemory.js"
+import { Register } from "../register/register.js"
+import { bucketOf } from "../shared/hash.js"
+import { layerMemory as tipsLayerMemory } from "../tips/service.js"
+import { Tips } from "../tips/tips.js"
+import { Transaction } from "../tips/transaction.js"
+import { UnitDirectory } from "../units/directory.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import type { UnitId } from "../units/unit.js"
+import { IdentityVault } from "../vault/identityVault.js"
+import { Bindings, layerMemory as bindingsLayerMemory } from "./binding.js"
+import { acknowledgementText, actorId, Intake } from "./intake.js"
+import { type Entry, IntakeLedger, layerMemory as ledgerLayerMemory } from "./ledger.js"
+import * as Routing from "./routing.js"
 
 // Bounded striped locks: messages of one reporter in one conversation are taken in one at a time, which is
 // what makes "one tip per message" and "join the open tip" hold under concurrent deliveries.
@@ -315,13 +314,6 @@ export const layer = (options?: Options) => Layer.effect(Intake, make(options))
 /** @internal */
 export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
   layer(options).pipe(
-    Layer.provideMerge(
-      Layer.mergeAll(
-        IntakeLedgerModule.layerMemory,
-        BindingModule.layerMemory,
-        OutboxModule.layerMemory,
-        activityLayerMemory
-      )
-    ),
-    Layer.provideMerge(TipsModule.layerMemory(tipsOptions))
+    Layer.provideMerge(Layer.mergeAll(ledgerLayerMemory, bindingsLayerMemory, outboxLayerMemory, activityLayerMemory)),
+    Layer.provideMerge(tipsLayerMemory(tipsOptions))
   )
