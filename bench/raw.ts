@@ -12,11 +12,11 @@
 //   stat_tips              the statistics projection's row for the tip's state (due instants of its deadlines)
 //
 // Everything that does not depend on the register number (ids, the sealed identity, the fingerprint, the
-// projection's row, made by the same code as the tip store's from `Statistics.tipFacts`) is made before the clock
+// projection's row, made by the same code as the tip store's from `StatisticsPlan.tipFacts`) is made before the clock
 // starts; the event and the acknowledgement, which carry the number, are put together as they
 // are written. No reads, no validation, no retries: the baselines are the driver's pace for these writes.
 import { createCipheriv, createHmac, randomBytes } from "node:crypto"
-import { Calendar, Category, Deadline, Register, Statistics, Tip, TipEvent, type Unit } from "@tinbao/core"
+import { Calendar, Category, Deadline, Register, StatisticsPlan, Tip, TipEvent, type Unit } from "@tinbao/core"
 import { DateTime } from "effect"
 import { addRows, emptyRows } from "../packages/sql/src/internal/statisticsRows.js"
 import type { PgPool, SqliteDatabase } from "./drivers.js"
@@ -65,7 +65,7 @@ const statisticsRow = (t: Omit<RawTip, "statistics">) => {
   const rows = emptyRows()
   addRows(
     rows,
-    Statistics.tipFacts([received], { calendar: Calendar.vietnam, policy: Deadline.defaultPolicy, from: 1 }),
+    StatisticsPlan.tipFacts([received], { calendar: Calendar.vietnam, policy: Deadline.defaultPolicy, from: 1 }),
     0
   )
   if (rows.current.length !== 1 || rows.history.length + rows.handovers.length + rows.decisions.length > 0) {

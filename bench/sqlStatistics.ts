@@ -3,7 +3,7 @@
  * 100k and 1M tips, on SQLite and (when it answers) PostgreSQL; and how the time grows from 100k to 1M.
  *
  * The tips are loaded fast: their logs are generated here (received in 2021–2024 by the Ninh Bình city units,
- * acknowledged, accepted, some transferred, most decided), folded by `Statistics.tipFacts` as the tip store does,
+ * acknowledged, accepted, some transferred, most decided), folded by `StatisticsPlan.tipFacts` as the tip store does,
  * and their projection rows bulk-inserted with the raw drivers; 1M intakes would take hours and measure intake.
  * The query: the city police's 2024, grouped by ward and commune, every measure. The hand-written SQL is what one
  * would write for that one report with a real units table; its figures are checked against the engine's report.
@@ -22,7 +22,8 @@ import {
   Deadline,
   IdentityVault,
   LocalDate,
-  Statistics,
+  type Statistics,
+  StatisticsPlan,
   Tip,
   TipEvent,
   UnitDirectory,
@@ -183,7 +184,7 @@ const loadTips = async (loaders: ReadonlyArray<Loader>, from: number, to: number
   for (let start = from; start < to; start += CHUNK) {
     const rows = emptyRows()
     for (let n = start; n < Math.min(to, start + CHUNK); n++) {
-      addRows(rows, Statistics.tipFacts(logOf(n, random(n + 1)), basis), 0)
+      addRows(rows, StatisticsPlan.tipFacts(logOf(n, random(n + 1)), basis), 0)
     }
     for (const loader of loaders) await loader.load(rows)
     if ((start / CHUNK) % 20 === 19) progress(`  ${start + CHUNK} tips loaded`)

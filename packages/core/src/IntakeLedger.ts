@@ -8,4 +8,4 @@
  *
  * @since 0.1.0
  */
-export { Entry, IntakeLedgerError, IntakeLedger, layerMemory } from "./internal/intake/ledger.js"
+export { Entry, IntakeLedger, IntakeLedgerError, layerMemory } from "./internal/intake/ledger.js"

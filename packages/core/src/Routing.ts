@@ -12,5 +12,6 @@
  *
  * @since 0.1.0
  */
-export { Rule, categorize, route } from "./internal/intake/routing.js"
+
 export type { Route } from "./internal/intake/routing.js"
+export { categorize, Rule, route } from "./internal/intake/routing.js"

@@ -61,6 +61,8 @@ export * as StatisticalPeriod from "./StatisticalPeriod.js"
 export * as Statistics from "./Statistics.js"
 /** @since 0.1.0 */
 export * as StatisticsExport from "./StatisticsExport.js"
+/** @since 0.2.0 */
+export * as StatisticsPlan from "./StatisticsPlan.js"
 /** @since 0.1.0 */
 export * as Tip from "./Tip.js"
 /** @since 0.1.0 */

@@ -1,13 +1,14 @@
 import * as DateTime from "effect/DateTime"
-import * as Deadline from "../Deadline.js"
-import type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts } from "../Statistics.js"
-import { type Calendar, HolidayCalendarError } from "./calendar/calendar.js"
-import * as LocalDate from "./calendar/localDate.js"
-import { isOpenStatus } from "./lifecycle/tip.js"
-import type { TipEvent, TipReceived } from "./lifecycle/tipEvent.js"
-import { Projection } from "./statisticsProjection.js"
-import { lastDueOf, outcomeOf } from "./statisticsTip.js"
-import { Unit, type UnitId } from "./units/unit.js"
+import type * as Deadline from "../../Deadline.js"
+import type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts } from "../../StatisticsPlan.js"
+import { type Calendar, HolidayCalendarError } from "../calendar/calendar.js"
+import * as LocalDate from "../calendar/localDate.js"
+import { deadlinesOf as deadlinesOfTip } from "../lifecycle/deadline.js"
+import { isOpenStatus } from "../lifecycle/tip.js"
+import type { TipEvent, TipReceived } from "../lifecycle/tipEvent.js"
+import { Unit, type UnitId } from "../units/unit.js"
+import { Projection } from "./projection.js"
+import { lastDueOf, outcomeOf } from "./tip.js"
 
 export type { DeadlineFact, DeadlineSlot, Handover, TipFacts, VersionFacts }
 
@@ -56,12 +57,12 @@ const deadlinesOf = (
   try {
     const out: { [S in DeadlineSlot]?: DeadlineFact } = {}
     let transfer = false
-    for (const d of Deadline.of(tip, { now, calendar, policy, receivingUnit: probes.local })) {
+    for (const d of deadlinesOfTip(tip, { now, calendar, policy, receivingUnit: probes.local })) {
       out[d.kind] = deadlineFact(d)
       if (d.kind === "transfer") transfer = true
     }
     if (transfer) {
-      for (const d of Deadline.of(tip, { now, calendar, policy, receivingUnit: probes.remote })) {
+      for (const d of deadlinesOfTip(tip, { now, calendar, policy, receivingUnit: probes.remote })) {
         if (d.kind === "transfer") out.transfer_remote = deadlineFact(d)
       }
     }

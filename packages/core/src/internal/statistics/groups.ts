@@ -1,13 +1,13 @@
-import type { Dimension, Group, GroupKey, OutcomeKey } from "../Statistics.js"
-import { channelLabels, outcomeLabels } from "../Statistics.js"
-import type { Category, LegalType } from "./lifecycle/category.js"
-import { legalTypeLabels } from "./lifecycle/category.js"
-import { type ChannelKind, type Status, statusLabels } from "./lifecycle/tip.js"
-import type { Label } from "./shared/label.js"
-import { Acc, measures } from "./statisticsMeasures.js"
-import { monthKeys, monthLabel, type Window } from "./statisticsPeriod.js"
-import type { Scope } from "./statisticsUnits.js"
-import type { UnitId } from "./units/unit.js"
+import type { Dimension, Group, GroupKey, OutcomeKey } from "../../Statistics.js"
+import type { Category, LegalType } from "../lifecycle/category.js"
+import { legalTypeLabels } from "../lifecycle/category.js"
+import { type ChannelKind, type Status, statusLabels } from "../lifecycle/tip.js"
+import type { Label } from "../shared/label.js"
+import type { UnitId } from "../units/unit.js"
+import { channelLabels, outcomeLabels } from "./labels.js"
+import { Acc, measures } from "./measures.js"
+import { monthKeys, monthLabel, type Window } from "./period.js"
+import type { Scope } from "./units.js"
 
 /** One value per grouped dimension, in the query's order; `null` is "no channel id". */
 export type Values = ReadonlyArray<string | null>

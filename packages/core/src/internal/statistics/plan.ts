@@ -1,37 +1,27 @@
 import { Either } from "effect"
 import * as DateTime from "effect/DateTime"
-import * as Deadline from "../Deadline.js"
-import type {
-  Aggregates,
-  Compliance,
-  CustodyTally,
-  Durations,
-  Months,
-  Place,
-  Plan,
-  Query,
-  Report,
-  Tally,
-  TransferUnit
-} from "../Statistics.js"
-import { StatisticsError } from "../Statistics.js"
-import { ActorId } from "./access/actor.js"
-import { type Calendar, coveredYears } from "./calendar/calendar.js"
-import * as LocalDate from "./calendar/localDate.js"
-import * as StatisticalPeriod from "./calendar/statisticalPeriod.js"
-import { type Category, CategoryId } from "./lifecycle/category.js"
-import { evolve, TipId } from "./lifecycle/tip.js"
-import { TipReceived } from "./lifecycle/tipEvent.js"
-import { probes } from "./statisticsFacts.js"
-import { reachOf } from "./statisticsFold.js"
-import { describe, groupKey, keyOf, type Values } from "./statisticsGroups.js"
-import { measuresOf } from "./statisticsMeasures.js"
-import { type MonthDimension, monthKeys, periodLabel, rangeOf, windowOf } from "./statisticsPeriod.js"
-import { makeScope } from "./statisticsUnits.js"
-import * as UnitHierarchy from "./units/hierarchy.js"
-import { impl } from "./units/hierarchyImpl.js"
-import type { Unit, UnitId } from "./units/unit.js"
-import { AliasId } from "./vault/identityVault.js"
+import type * as Deadline from "../../Deadline.js"
+import type { Compliance, Durations, Query, Report } from "../../Statistics.js"
+import type { Aggregates, CustodyTally, Months, Place, Plan, Tally, TransferUnit } from "../../StatisticsPlan.js"
+import { ActorId } from "../access/actor.js"
+import { type Calendar, coveredYears } from "../calendar/calendar.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as StatisticalPeriod from "../calendar/statisticalPeriod.js"
+import { type Category, CategoryId } from "../lifecycle/category.js"
+import { deadlinesOf } from "../lifecycle/deadline.js"
+import { evolve, TipId } from "../lifecycle/tip.js"
+import { TipReceived } from "../lifecycle/tipEvent.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import { impl } from "../units/hierarchyImpl.js"
+import type { Unit, UnitId } from "../units/unit.js"
+import { AliasId } from "../vault/identityVault.js"
+import { StatisticsError } from "./engine.js"
+import { probes } from "./facts.js"
+import { reachOf } from "./fold.js"
+import { describe, groupKey, keyOf, type Values } from "./groups.js"
+import { measuresOf } from "./measures.js"
+import { type MonthDimension, monthKeys, periodLabel, rangeOf, windowOf } from "./period.js"
+import { makeScope } from "./units.js"
 
 export type { Aggregates, CustodyTally, Months, Place, Plan, TransferUnit }
 
@@ -97,7 +87,7 @@ const transferKind = (unit: Unit, calendar: Calendar, policy: Deadline.Policy): 
     })
   )
   const dueWith = (receivingUnit: Unit) => {
-    const d = Deadline.of(probe, { now: at, calendar, policy, receivingUnit }).find((x) => x.kind === "transfer")
+    const d = deadlinesOf(probe, { now: at, calendar, policy, receivingUnit }).find((x) => x.kind === "transfer")
     return d === undefined ? undefined : DateTime.toEpochMillis(d.dueAt)
   }
   const due = dueWith(unit)

@@ -1,8 +1,8 @@
 import { Option } from "effect"
-import type { LocalDate } from "./calendar/localDate.js"
-import type { Label } from "./shared/label.js"
-import * as UnitHierarchy from "./units/hierarchy.js"
-import type { Unit, UnitId } from "./units/unit.js"
+import type { LocalDate } from "../calendar/localDate.js"
+import type { Label } from "../shared/label.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import type { Unit, UnitId } from "../units/unit.js"
 
 /** Where a unit's tips count as of the query's date: the unit that answers for them and the root's child above it. */
 export interface Place {

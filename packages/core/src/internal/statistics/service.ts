@@ -1,16 +1,18 @@
 import { Effect, Layer, Option, ParseResult, Schema, Stream } from "effect"
 import * as DateTime from "effect/DateTime"
-import { type Options, Query, StatisticsEngine, StatisticsError } from "../Statistics.js"
-import * as Access from "./access/access.js"
-import type { Actor } from "./access/actor.js"
-import { HolidayCalendar } from "./calendar/calendar.js"
-import * as LocalDate from "./calendar/localDate.js"
-import * as Category from "./lifecycle/category.js"
-import * as Deadline from "./lifecycle/policy.js"
-import { makeAccumulator } from "./statisticsFold.js"
-import { TipStore, type TipStoreError } from "./tips/tipStore.js"
-import { UnitDirectory, type UnitDirectoryError } from "./units/directory.js"
-import * as UnitHierarchy from "./units/hierarchy.js"
+import type { Options, Query } from "../../Statistics.js"
+import * as Access from "../access/access.js"
+import type { Actor } from "../access/actor.js"
+import { HolidayCalendar } from "../calendar/calendar.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as Category from "../lifecycle/category.js"
+import * as Deadline from "../lifecycle/policy.js"
+import { TipStore, type TipStoreError } from "../tips/tipStore.js"
+import { UnitDirectory, type UnitDirectoryError } from "../units/directory.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import { StatisticsEngine, StatisticsError } from "./engine.js"
+import { makeAccumulator } from "./fold.js"
+import { Query as QuerySchema } from "./schema.js"
 
 /** @internal */
 export const invalidQuery = (error: ParseResult.ParseError) =>
@@ -66,7 +68,7 @@ export const make = (options: Options = {}) =>
     const calendar = yield* HolidayCalendar
     const policy = options.policy ?? Deadline.defaultPolicy
     const taxonomy = options.taxonomy ?? Category.taxonomy()
-    const validate = Schema.validate(Query)
+    const validate = Schema.validate(QuerySchema)
 
     const query = (unchecked: Query) =>
       Effect.gen(function* () {

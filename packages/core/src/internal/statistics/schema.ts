@@ -1,9 +1,9 @@
 import { Schema } from "effect"
-import { LocalDate } from "./calendar/localDate.js"
-import { CategoryId, LegalType } from "./lifecycle/category.js"
-import { ChannelKind, Status } from "./lifecycle/tip.js"
-import { Label } from "./shared/label.js"
-import { UnitId } from "./units/unit.js"
+import { LocalDate } from "../calendar/localDate.js"
+import { CategoryId, LegalType } from "../lifecycle/category.js"
+import { ChannelKind, Status } from "../lifecycle/tip.js"
+import { Label } from "../shared/label.js"
+import { UnitId } from "../units/unit.js"
 
 // The query's years are the years the holiday calendar covers: deadlines cannot be counted outside them.
 const Year = Schema.Int.pipe(Schema.between(2000, 2199))

@@ -1,5 +1,6 @@
-import type { Kind, Status } from "../Deadline.js"
-import type { Durations, Measures, Tally } from "../Statistics.js"
+import type { Kind, Status } from "../../Deadline.js"
+import type { Durations, Measures } from "../../Statistics.js"
+import type { Tally } from "../../StatisticsPlan.js"
 
 /** The deadline kinds, in the order reports show them. */
 export const kinds: ReadonlyArray<Kind> = [

@@ -1,8 +1,8 @@
-import type { DeadlineCounts, Dimension, Durations, GroupKey, Measures } from "../Statistics.js"
-import { dimensionLabels } from "../Statistics.js"
-import { kindLabels } from "./lifecycle/policy.js"
-import type { Label } from "./shared/label.js"
-import { kinds } from "./statisticsMeasures.js"
+import type { DeadlineCounts, Dimension, Durations, GroupKey, Measures } from "../../Statistics.js"
+import { kindLabels } from "../lifecycle/policy.js"
+import type { Label } from "../shared/label.js"
+import { dimensionLabels } from "./labels.js"
+import { kinds } from "./measures.js"
 
 /** A column of the CSV: its bilingual header, and its cell for a row's measures. */
 export interface Column {

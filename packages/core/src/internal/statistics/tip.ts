@@ -1,18 +1,19 @@
 import { Option } from "effect"
 import * as DateTime from "effect/DateTime"
-import * as Deadline from "../Deadline.js"
-import type { Dimension, OutcomeKey } from "../Statistics.js"
-import * as LocalDate from "./calendar/localDate.js"
-import type * as Period from "./calendar/period.js"
-import { isOpen, isOpenStatus, type Tip } from "./lifecycle/tip.js"
-import type { Input } from "./statisticsFold.js"
-import type { Groups } from "./statisticsGroups.js"
-import { type Acc, add, type Contribution } from "./statisticsMeasures.js"
-import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Window } from "./statisticsPeriod.js"
-import type { Projection } from "./statisticsProjection.js"
-import type { Place, Scope } from "./statisticsUnits.js"
-import * as UnitHierarchy from "./units/hierarchy.js"
-import type { UnitId } from "./units/unit.js"
+import type * as Deadline from "../../Deadline.js"
+import type { Dimension, OutcomeKey } from "../../Statistics.js"
+import * as LocalDate from "../calendar/localDate.js"
+import type * as Period from "../calendar/period.js"
+import { deadlinesOf } from "../lifecycle/deadline.js"
+import { isOpen, isOpenStatus, type Tip } from "../lifecycle/tip.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import type { UnitId } from "../units/unit.js"
+import type { Input } from "./fold.js"
+import type { Groups } from "./groups.js"
+import { type Acc, add, type Contribution } from "./measures.js"
+import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Window } from "./period.js"
+import type { Projection } from "./projection.js"
+import type { Place, Scope } from "./units.js"
 
 /**
  * What became of a tip: counted, left out by a filter, outside the root, with no unit answering for it, or idle (closed
@@ -212,7 +213,7 @@ export const makeTipCounter = (input: CounterInput) => {
       const date = dateOfMillis(receivedAt)
       const receivingUnit = Option.getOrUndefined(UnitHierarchy.get(hierarchy, tip.receivingUnit, date))
       let missed = false
-      for (const d of Deadline.of(tip, { now, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })) {
+      for (const d of deadlinesOf(tip, { now, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })) {
         if (d.status === "missed") missed = true
         const due = millis(d.dueAt)
         // Due times are 24:00 instants: one due at the period's start closed the period before.

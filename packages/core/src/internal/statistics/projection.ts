@@ -1,8 +1,8 @@
 import type * as DateTime from "effect/DateTime"
-import type { CategoryId, LegalType } from "./lifecycle/category.js"
-import { type Custody, evolve, type PendingTransfer, type Status, type Tip } from "./lifecycle/tip.js"
-import type { Outcome, Rejection, SuspensionGround, TipEvent, TipReceived } from "./lifecycle/tipEvent.js"
-import type { UnitId } from "./units/unit.js"
+import type { CategoryId, LegalType } from "../lifecycle/category.js"
+import { type Custody, evolve, type PendingTransfer, type Status, type Tip } from "../lifecycle/tip.js"
+import type { Outcome, Rejection, SuspensionGround, TipEvent, TipReceived } from "../lifecycle/tipEvent.js"
+import type { UnitId } from "../units/unit.js"
 
 /**
  * The lifecycle part of a tip's state, updated in place. `Tip.evolve` copies the whole state on every event, which

@@ -1,8 +1,8 @@
 import * as DateTime from "effect/DateTime"
-import type { Dimension, PeriodSpec } from "../Statistics.js"
-import * as LocalDate from "./calendar/localDate.js"
-import * as StatisticalPeriod from "./calendar/statisticalPeriod.js"
-import type { Label } from "./shared/label.js"
+import type { Dimension, PeriodSpec } from "../../Statistics.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as StatisticalPeriod from "../calendar/statisticalPeriod.js"
+import type { Label } from "../shared/label.js"
 
 /** A period resolved to its dates and to the half-open instant range `[start, end)` they cover, in epoch millis. */
 export interface Window {
