@@ -26,7 +26,8 @@ const steps = [
     name: "lint",
     commands: [
       ["biome", "check", "."],
-      ["node", "scripts/check-docs.mjs"]
+      ["node", "scripts/check-docs.mjs"],
+      ["node", "scripts/check-imports.mjs"]
     ]
   },
   {
