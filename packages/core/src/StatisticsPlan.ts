@@ -109,7 +109,7 @@ export interface Handover {
 
 /**
  * What statistics count of one tip, version by version: hierarchy-independent facts (unit ids, instants, statuses,
- * due and met instants) from which a database can count any query exactly as {@link compute} does.
+ * due and met instants) from which a database can count any query exactly as {@link Statistics.compute} does.
  *
  * @since 0.1.0
  * @category adapters
