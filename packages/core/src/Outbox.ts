@@ -15,9 +15,6 @@
  */
 import type { Effect } from "effect"
 import type { Entry, Outbox, OutboxError } from "./internal/messaging/outbox.js"
-
-export { layerMemory } from "./internal/messaging/outboxMemory.js"
-
 import * as internal from "./internal/messaging/outboxEncoded.js"
 import { makeMemoryEncoded as memory } from "./internal/messaging/outboxMemory.js"
 
@@ -31,6 +28,7 @@ export {
   OutboxError,
   Status
 } from "./internal/messaging/outbox.js"
+export { layerMemory } from "./internal/messaging/outboxMemory.js"
 
 /**
  * What `enqueue` did: `created` is false when an entry with the same key was already there; `entry` is then

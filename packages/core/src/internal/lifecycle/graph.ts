@@ -4,13 +4,9 @@ import type { Name } from "./command.js"
 import { type Status, TipId } from "./tip.js"
 
 const open: ReadonlyArray<Status> = ["received", "acknowledged", "assigned", "verifying", "suspended"]
-
 const movable: ReadonlyArray<Status> = ["received", "acknowledged", "assigned", "verifying"]
-
 const all: ReadonlyArray<Status> = [...open, "resolved", "rejected"]
-
 const staff: ReadonlyArray<Role> = ["officer", "leader"]
-
 const leader: ReadonlyArray<Role> = ["leader"]
 
 /**
@@ -26,9 +22,7 @@ export interface Transition {
 }
 
 const move = (from: ReadonlyArray<Status>, to: Status) => from.map((s) => [s, to] as const)
-
 const stay = (from: ReadonlyArray<Status>) => from.map((s) => [s, s] as const)
-
 const edge = (edges: ReadonlyArray<readonly [Status, Status]>, roles: ReadonlyArray<Role>): Transition => ({
   edges,
   roles
