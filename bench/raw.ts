@@ -12,10 +12,10 @@
 //   stat_tips              the statistics projection's row for the tip's state (due instants of its deadlines)
 //
 // Everything that does not depend on the register number (ids, the sealed identity, the fingerprint, the
-// projection's row, made here from what `Statistics.tipFacts` says of the tip) is made before the clock starts; the event and the acknowledgement, which carry the number, are put together as they
+// projection's row, made here from what `StatisticsPlan.tipFacts` says of the tip) is made before the clock starts; the event and the acknowledgement, which carry the number, are put together as they
 // are written. No reads, no validation, no retries: the baselines are the driver's pace for these writes.
 import { createCipheriv, createHmac, randomBytes } from "node:crypto"
-import { Calendar, Category, Deadline, Register, Statistics, Tip, TipEvent, type Unit } from "@tinbao/core"
+import { Calendar, Category, Deadline, Register, StatisticsPlan, Tip, TipEvent, type Unit } from "@tinbao/core"
 import { DateTime } from "effect"
 import type { PgPool, SqliteDatabase } from "./drivers.js"
 
@@ -41,7 +41,7 @@ const base32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 const aliasOf = () => `AL-${Array.from(randomBytes(16), (b) => base32[b % 32]).join("")}`
 
 // The projection's row of a tip just received (docs/statistics.md), written out by the baseline itself: the facts
-// `Statistics.tipFacts` gives its one version with the default basis (the Vietnam calendar and the law's deadlines),
+// `StatisticsPlan.tipFacts` gives its one version with the default basis (the Vietnam calendar and the law's deadlines),
 // whose deadlines are all ahead, none met. Nothing in it depends on the register number, so a placeholder does.
 const statisticsRow = (t: Omit<RawTip, "statistics">): RawTip["statistics"] => {
   const received = new TipEvent.TipReceived({
@@ -61,14 +61,18 @@ const statisticsRow = (t: Omit<RawTip, "statistics">): RawTip["statistics"] => {
     summary: t.text,
     routedBy: `binding ${t.channel}`
   })
-  const facts = Statistics.tipFacts([received], { calendar: Calendar.vietnam, policy: Deadline.defaultPolicy, from: 1 })
+  const facts = StatisticsPlan.tipFacts([received], {
+    calendar: Calendar.vietnam,
+    policy: Deadline.defaultPolicy,
+    from: 1
+  })
   const v = facts.versions[0]
   if (facts.versions.length !== 1 || v === undefined || v.deadlines === "calendar" || facts.handovers.length > 0) {
     throw new Error("a new tip is no longer one version with its deadlines and no handover: mirror it here")
   }
   const deadlines = v.deadlines
-  const due = (slot: Statistics.DeadlineSlot) => deadlines[slot]?.dueAt ?? null
-  const late = (slot: Statistics.DeadlineSlot) => (deadlines[slot] === undefined ? null : 0)
+  const due = (slot: StatisticsPlan.DeadlineSlot) => deadlines[slot]?.dueAt ?? null
+  const late = (slot: StatisticsPlan.DeadlineSlot) => (deadlines[slot] === undefined ? null : 0)
   return {
     tip: facts.tip,
     version: v.version,

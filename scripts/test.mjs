@@ -27,7 +27,8 @@ const steps = [
     commands: [
       ["biome", "check", "."],
       ["node", "scripts/check-boundaries.mjs"],
-      ["node", "scripts/check-docs.mjs"]
+      ["node", "scripts/check-docs.mjs"],
+      ["node", "scripts/check-imports.mjs"]
     ]
   },
   {

@@ -1,7 +1,7 @@
 // The published messaging conformance suite, from the built @tinbao/testkit, against the built in-memory layers
 // of @tinbao/core: what users install is what this runs. Each build of these layers is a fresh store, as the
 // suite requires; they have no probes, so the tests that need one are reported skipped with that reason.
-import { Binding, Dispatcher, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
+import { Binding, ConversationActivity, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
 import { MessagingSuite } from "@tinbao/testkit/vitest"
 import { Layer } from "effect"
 
@@ -12,6 +12,6 @@ MessagingSuite.suite(
     Inbox.layerMemory,
     IntakeLedger.layerMemory,
     Binding.layerMemory,
-    Dispatcher.ConversationActivity.layerMemory
+    ConversationActivity.layerMemory
   )
 )

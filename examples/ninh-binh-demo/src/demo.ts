@@ -1,6 +1,8 @@
 import {
   Binding,
   Calendar,
+  Channels,
+  type ConversationActivity,
   Dispatcher,
   type IdentityVault,
   Intake,
@@ -48,7 +50,7 @@ export type StorageServices =
   | Outbox.Outbox
   | IntakeLedger.IntakeLedger
   | Binding.Bindings
-  | Dispatcher.ConversationActivity
+  | ConversationActivity.ConversationActivity
   | Transaction.Transaction
   | Statistics.StatisticsEngine
 
@@ -98,9 +100,11 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
     yield* Effect.forEach(units.cityUnitIds, (unit) =>
       bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit }))
     )
-    const channels = yield* Dispatcher.Channels.make(adapters)
+    const channels = yield* Channels.make(adapters)
     const byId = new Map(adapters.map((a) => [a.id, a]))
-    const ports = yield* Effect.context<Outbox.Outbox | IdentityVault.IdentityVault | Dispatcher.ConversationActivity>()
+    const ports = yield* Effect.context<
+      Outbox.Outbox | IdentityVault.IdentityVault | ConversationActivity.ConversationActivity
+    >()
     const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0 }
     const env: Env = {
       tips,
@@ -128,7 +132,7 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
               platformMessageId: entry.platformMessageId!,
               ...(entry.tip !== undefined ? { tip: entry.tip } : {})
             })
-        }).pipe(Effect.provideService(Dispatcher.Channels, channels), Effect.provide(ports))
+        }).pipe(Effect.provideService(Channels.Channels, channels), Effect.provide(ports))
       )
     }
     const { planned, reader, yearEnd } = planYear(options, hierarchy)

@@ -16,25 +16,28 @@
  *
  * @since 0.1.0
  */
-import { Context, type Duration, Effect, type Layer, Option } from "effect"
-import type { Actor } from "./Actor.js"
+import { type Duration, Effect, type Layer, Option } from "effect"
 import type { BindingError, Bindings } from "./Binding.js"
 import type { HolidayCalendar } from "./Calendar.js"
 import type { Category } from "./Category.js"
-import { Channels, type ConversationActivity, type ConversationActivityError } from "./Dispatcher.js"
+import { Channels } from "./Channels.js"
+import type { ConversationActivity, ConversationActivityError } from "./ConversationActivity.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { IntakeLedger, IntakeLedgerError } from "./IntakeLedger.js"
-import * as internal from "./internal/intake.js"
+import { Intake } from "./internal/intake/intake.js"
+import * as internal from "./internal/intake/service.js"
 import type { Label } from "./Label.js"
 import type { Outbox, OutboxError } from "./Outbox.js"
 import type { Register, RegisterError } from "./Register.js"
 import type { Rule } from "./Routing.js"
-import type { ChannelKind, Tip, TipId } from "./Tip.js"
+import type { Tip, TipId } from "./Tip.js"
 import type { TipStore } from "./TipStore.js"
 import type { Tips, TipsError, Options as TipsOptions } from "./Tips.js"
 import type { Transaction } from "./Transaction.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
+
+export { acknowledgementText, actorId, Intake } from "./internal/intake/intake.js"
 
 /**
  * What intake did with a message.
@@ -78,24 +81,6 @@ export interface Delivered {
 }
 
 /**
- * The intake service.
- *
- * @since 0.1.0
- * @category tags
- */
-export class Intake extends Context.Tag("@tinbao/core/Intake")<
-  Intake,
-  {
-    /** Takes in one message from a channel of the given platform. */
-    readonly handle: (message: InboundMessage, platform: ChannelKind) => Effect.Effect<Outcome, IntakeError>
-    /** Tells intake that the outbox delivered a message: an acknowledgement marks its tip acknowledged. */
-    readonly delivered: (message: Delivered) => Effect.Effect<void, IntakeError>
-    /** An officer's reply to the reporter of a tip, queued to the outbox; returns the tip's new state. */
-    readonly reply: (actor: Actor, tip: TipId, expectedVersion: number, text: string) => Effect.Effect<Tip, IntakeError>
-  }
->() {}
-
-/**
  * Options of intake, with their defaults.
  *
  * @since 0.1.0
@@ -115,17 +100,6 @@ export interface Options {
   /** The acknowledgement text; the default says the unit, the code, how to follow up, and that the identity is kept secret. */
   readonly acknowledgement?: (code: string, unit: Label) => string
 }
-
-/**
- * The default acknowledgement, in Vietnamese.
- *
- * @since 0.1.0
- * @category constants
- */
-export const acknowledgementText = (code: string, unit: Label): string =>
-  `${unit.vi} đã tiếp nhận tin báo của bạn, mã số ${code}. ` +
-  `Khi cần bổ sung thông tin hoặc hỏi kết quả, vui lòng nhắn kèm mã này. ` +
-  `Thông tin về người báo tin được giữ bí mật.`
 
 /**
  * The service as a layer over its ports.
@@ -174,14 +148,6 @@ export const layerMemory: (
   | HolidayCalendar
   | Transaction
 > = internal.layerMemory
-
-/**
- * Identifies the intake process in tip events.
- *
- * @since 0.1.0
- * @category constants
- */
-export const actorId = "system:intake"
 
 /**
  * The processor to give the {@link Webhook}: takes in every message of a delivery on the platform of its

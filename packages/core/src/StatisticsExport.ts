@@ -11,8 +11,8 @@
  * @since 0.1.0
  */
 import { type Either, type ParseResult, Schema } from "effect"
-import { codeOf, dimensionHeaders, measureColumns } from "./internal/statisticsColumns.js"
-import * as Csv from "./internal/statisticsCsv.js"
+import { codeOf, dimensionHeaders, measureColumns } from "./internal/statistics/columns.js"
+import * as Csv from "./internal/statistics/csv.js"
 import type { Measures } from "./Statistics.js"
 import { Report } from "./Statistics.js"
 

@@ -7,26 +7,15 @@
  *
  * @since 0.1.0
  */
-import { Context, type Effect, Layer, Schema, type Stream } from "effect"
+import type { Effect } from "effect"
 import type * as DateTime from "effect/DateTime"
-import * as internal from "./internal/tipStore.js"
+import type { TipStore, TipStoreError } from "./internal/tips/tipStore.js"
+import * as internal from "./internal/tips/tipStore.js"
 import type { Tip, TipId } from "./Tip.js"
 import type { TipEvent } from "./TipEvent.js"
 import type { UnitId } from "./Unit.js"
 
-/**
- * The one error of the tip store. `conflict`: the tip's version was not the one expected (someone else
- * changed it first); `unavailable`: the backend cannot be reached; `corrupt`: what was read back is not a
- * valid event; `invalid`: the request itself is malformed (e.g. an empty batch).
- *
- * @since 0.1.0
- * @category errors
- */
-export class TipStoreError extends Schema.TaggedError<TipStoreError>("@tinbao/core/TipStoreError")("TipStoreError", {
-  reason: Schema.Literal("conflict", "unavailable", "corrupt", "invalid"),
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect)
-}) {}
+export { layerMemory, TipStore, TipStoreError } from "./internal/tips/tipStore.js"
 
 /**
  * Events to append to one tip, at the version the writer last saw (0 for a new tip).
@@ -66,28 +55,6 @@ export interface Query {
   readonly receivedBefore?: DateTime.Utc
   readonly open?: boolean
 }
-
-/**
- * The tip store as users see it.
- *
- * @since 0.1.0
- * @category tags
- */
-export class TipStore extends Context.Tag("@tinbao/core/TipStore")<
-  TipStore,
-  {
-    /** Appends to one or more tips atomically: all or nothing. Returns the new states, in batch order. */
-    readonly append: (batch: ReadonlyArray<Append>) => Effect.Effect<ReadonlyArray<Tip>, TipStoreError>
-    /** The tip's current state, or `undefined` when there is no such tip. */
-    readonly get: (tip: TipId) => Effect.Effect<Tip | undefined, TipStoreError>
-    /** The tip's events in order (empty when there is no such tip). */
-    readonly events: (tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipStoreError>
-    /** The tips that match a query, oldest receipt first. */
-    readonly list: (query: Query) => Effect.Effect<ReadonlyArray<Tip>, TipStoreError>
-    /** Every event of every tip in log order, from a position (exclusive; 0 for the start). */
-    readonly stream: (after?: number) => Stream.Stream<StoredEvent, TipStoreError>
-  }
->() {}
 
 /**
  * The index a backend keeps for each tip so that it can answer {@link Query}s without decoding events.
@@ -162,11 +129,3 @@ export const makeEncoded: (encoded: Encoded) => TipStore["Type"] = internal.make
  * @category constructors
  */
 export const makeMemoryEncoded: () => Encoded = internal.makeMemoryEncoded
-
-/**
- * The tip store in memory.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerMemory: Layer.Layer<TipStore> = Layer.sync(TipStore, () => makeEncoded(makeMemoryEncoded()))

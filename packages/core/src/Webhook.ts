@@ -12,37 +12,15 @@
  * @since 0.1.0
  */
 import type { HttpApp, HttpRouter } from "@effect/platform"
-import { Context, type Effect, Layer, Schema, type Scope } from "effect"
+import { Context, type Effect, Layer, type Scope } from "effect"
 import type { Answer, RawDelivery } from "./Channel.js"
-import type { Channels } from "./Dispatcher.js"
+import type { Channels } from "./Channels.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { Inbox, InboxError } from "./Inbox.js"
-import * as internal from "./internal/webhook.js"
+import type { WebhookError } from "./internal/webhook/accept.js"
+import * as internal from "./internal/webhook/webhook.js"
 
-/**
- * Why a delivery was refused or could not be processed. Logged, never with an identity or a secret.
- *
- * @since 0.1.0
- * @category errors
- */
-export class WebhookError extends Schema.TaggedError<WebhookError>("@tinbao/core/WebhookError")("WebhookError", {
-  reason: Schema.Literal(
-    "invalid",
-    "unknown_channel",
-    "method_not_allowed",
-    "unsupported_media_type",
-    "too_large",
-    "unreadable",
-    "rejected",
-    "dead_letter",
-    "unavailable",
-    "processing_failed"
-  ),
-  channel: Schema.optional(Schema.String),
-  status: Schema.optional(Schema.Number),
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect)
-}) {}
+export { defaultMaxBodyBytes, WebhookError } from "./internal/webhook/accept.js"
 
 /**
  * How to run the webhook.
@@ -142,11 +120,3 @@ export const make: <E, R>(
  */
 export const layer = <E, R>(options: Options<E, R>): Layer.Layer<Webhook, WebhookError, Channels | Inbox | R> =>
   Layer.scoped(Webhook, make(options))
-
-/**
- * The default body limit: 1 MiB.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultMaxBodyBytes = 1_048_576

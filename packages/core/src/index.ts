@@ -19,8 +19,12 @@ export * as Calendar from "./Calendar.js"
 export * as Category from "./Category.js"
 /** @since 0.1.0 */
 export * as Channel from "./Channel.js"
+/** @since 0.2.0 */
+export * as Channels from "./Channels.js"
 /** @since 0.1.0 */
 export * as Command from "./Command.js"
+/** @since 0.2.0 */
+export * as ConversationActivity from "./ConversationActivity.js"
 /** @since 0.1.0 */
 export * as Deadline from "./Deadline.js"
 /** @since 0.1.0 */
@@ -47,6 +51,8 @@ export * as Outbox from "./Outbox.js"
 export * as Period from "./Period.js"
 /** @since 0.1.0 */
 export * as Register from "./Register.js"
+/** @since 0.2.0 */
+export * as RetryPolicy from "./RetryPolicy.js"
 /** @since 0.1.0 */
 export * as Routing from "./Routing.js"
 /** @since 0.1.0 */
@@ -55,6 +61,8 @@ export * as StatisticalPeriod from "./StatisticalPeriod.js"
 export * as Statistics from "./Statistics.js"
 /** @since 0.1.0 */
 export * as StatisticsExport from "./StatisticsExport.js"
+/** @since 0.2.0 */
+export * as StatisticsPlan from "./StatisticsPlan.js"
 /** @since 0.1.0 */
 export * as Tip from "./Tip.js"
 /** @since 0.1.0 */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import * as Calendar from "../src/Calendar.js"
-import { publicHolidays } from "../src/internal/calendarHolidays.js"
+import { publicHolidays } from "../src/internal/calendar/holidays.js"
 import * as LocalDate from "../src/LocalDate.js"
 
 const d = LocalDate.unsafeMake

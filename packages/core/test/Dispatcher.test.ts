@@ -1,9 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect, Layer, Redacted, TestClock } from "effect"
 import { type ChannelAdapter, ChannelError, type OutboundMessage, type ReplyWindow } from "../src/Channel.js"
+import * as Channels from "../src/Channels.js"
+import * as ConversationActivity from "../src/ConversationActivity.js"
 import * as Dispatcher from "../src/Dispatcher.js"
 import * as IdentityVault from "../src/IdentityVault.js"
 import * as Outbox from "../src/Outbox.js"
+import * as RetryPolicy from "../src/RetryPolicy.js"
 
 const CHANNEL = "zalo-oa:207145032978"
 
@@ -48,8 +51,8 @@ const layer = (...adapters: ReadonlyArray<ChannelAdapter>) =>
   Layer.mergeAll(
     Outbox.layerMemory,
     IdentityVault.layerMemory,
-    Dispatcher.ConversationActivity.layerMemory,
-    Dispatcher.Channels.layer(adapters)
+    ConversationActivity.layerMemory,
+    Channels.layer(adapters)
   )
 
 const userId = (n: number) => `84300970${String(1000 + n)}`
@@ -62,8 +65,12 @@ const enqueue = (key: string, n: number, options: { wrote?: boolean; humanAgent?
       Redacted.make({ channel: CHANNEL, platformUserId: userId(n), displayName: `Nguyễn Văn ${n}` })
     )
     if (options.wrote !== false) {
-      const activity = yield* Dispatcher.ConversationActivity
-      yield* activity.recordInbound(CHANNEL, yield* Dispatcher.directKey(CHANNEL, userId(n)), yield* DateTime.now)
+      const activity = yield* ConversationActivity.ConversationActivity
+      yield* activity.recordInbound(
+        CHANNEL,
+        yield* ConversationActivity.directKey(CHANNEL, userId(n)),
+        yield* DateTime.now
+      )
     }
     const outbox = yield* Outbox.Outbox
     yield* outbox.enqueue({
@@ -99,8 +106,10 @@ describe("Dispatcher", () => {
       const stored = (yield* entry("ack:T1"))!
       expect(stored).toMatchObject({ status: "sent", platformMessageId: "mid-ack:T1", attempts: 1, recipient: alias })
       expect(JSON.stringify(stored)).not.toContain(userId(1))
-      const activity = yield* Dispatcher.ConversationActivity
-      expect((yield* activity.get(CHANNEL, yield* Dispatcher.directKey(CHANNEL, userId(1))))?.repliesSince).toBe(1)
+      const activity = yield* ConversationActivity.ConversationActivity
+      expect(
+        (yield* activity.get(CHANNEL, yield* ConversationActivity.directKey(CHANNEL, userId(1))))?.repliesSince
+      ).toBe(1)
       expect(yield* Dispatcher.runOnce()).toMatchObject({ claimed: 0, sent: 0 })
       // A failing hook does not undo the send.
       yield* enqueue("ack:T2", 2)
@@ -154,13 +163,13 @@ describe("Dispatcher", () => {
   })
 
   it("computes the backoff schedule", () => {
-    const p = Dispatcher.defaultPolicy
-    expect([1, 2, 3, 4, 5].map((n) => Dispatcher.delay(p, n, 0))).toEqual([2000, 4000, 8000, 16000, 32000])
-    expect(Dispatcher.delay(p, 10, 0)).toBe(900_000)
-    expect(Dispatcher.delay(p, 40, 0)).toBe(900_000)
-    expect(Dispatcher.delay(p, 1, 0.5)).toBe(1800)
-    expect(Dispatcher.delay(p, 10, 0.999999)).toBe(720_000)
-    const total = Array.from({ length: p.maxAttempts - 1 }, (_, i) => Dispatcher.delay(p, i + 1, 0)).reduce(
+    const p = RetryPolicy.defaultPolicy
+    expect([1, 2, 3, 4, 5].map((n) => RetryPolicy.delay(p, n, 0))).toEqual([2000, 4000, 8000, 16000, 32000])
+    expect(RetryPolicy.delay(p, 10, 0)).toBe(900_000)
+    expect(RetryPolicy.delay(p, 40, 0)).toBe(900_000)
+    expect(RetryPolicy.delay(p, 1, 0.5)).toBe(1800)
+    expect(RetryPolicy.delay(p, 10, 0.999999)).toBe(720_000)
+    const total = Array.from({ length: p.maxAttempts - 1 }, (_, i) => RetryPolicy.delay(p, i + 1, 0)).reduce(
       (a, b) => a + b
     )
     expect(Math.round(total / 60_000)).toBe(47)
@@ -227,8 +236,8 @@ describe("Dispatcher", () => {
     return Effect.gen(function* () {
       const vault = yield* IdentityVault.IdentityVault
       const outbox = yield* Outbox.Outbox
-      const activity = yield* Dispatcher.ConversationActivity
-      const conversation = yield* Dispatcher.directKey(CHANNEL, userId(1))
+      const activity = yield* ConversationActivity.ConversationActivity
+      const conversation = yield* ConversationActivity.directKey(CHANNEL, userId(1))
       yield* activity.recordInbound(CHANNEL, conversation, yield* DateTime.now)
       const alias = yield* vault.seal(Redacted.make({ channel: CHANNEL, platformUserId: userId(1) }))
       const reply = (key: string) =>

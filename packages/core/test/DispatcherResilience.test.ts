@@ -2,6 +2,8 @@ import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Deferred, Effect, Fiber, Layer, Logger, Option, Redacted, TestClock } from "effect"
 import { type ChannelAdapter, ChannelError, type OutboundMessage } from "../src/Channel.js"
+import * as Channels from "../src/Channels.js"
+import * as ConversationActivity from "../src/ConversationActivity.js"
 import * as Dispatcher from "../src/Dispatcher.js"
 import * as IdentityVault from "../src/IdentityVault.js"
 import { InboundMessage } from "../src/InboundMessage.js"
@@ -44,8 +46,8 @@ const layer = (...adapters: ReadonlyArray<ChannelAdapter>) =>
   Layer.mergeAll(
     Outbox.layerMemory,
     IdentityVault.layerMemory,
-    Dispatcher.ConversationActivity.layerMemory,
-    Dispatcher.Channels.layer(adapters),
+    ConversationActivity.layerMemory,
+    Channels.layer(adapters),
     capture
   )
 
@@ -179,9 +181,13 @@ describe("Dispatcher under failure", () => {
       })
       yield* Effect.gen(function* () {
         const outbox = yield* Outbox.Outbox
-        const activity = yield* Dispatcher.ConversationActivity
+        const activity = yield* ConversationActivity.ConversationActivity
         const alias = yield* enqueue("m1", 1)
-        yield* activity.recordInbound(CHANNEL, yield* Dispatcher.directKey(CHANNEL, userId(1)), yield* DateTime.now)
+        yield* activity.recordInbound(
+          CHANNEL,
+          yield* ConversationActivity.directKey(CHANNEL, userId(1)),
+          yield* DateTime.now
+        )
         for (const key of ["m2", "m3", "m4"]) {
           yield* TestClock.adjust("1 millis")
           yield* outbox.enqueue({
@@ -227,8 +233,8 @@ describe("Dispatcher under failure", () => {
         Dispatcher.runOnce({ leaseMillis: 10_000, sendTimeoutMillis: 10_000 }).pipe(Effect.provide(layer(a)))
       )
       expect(lease.message).toContain("leaseMillis must exceed sendTimeoutMillis")
-      expect(yield* Effect.flip(Dispatcher.Channels.make([a, a]))).toMatchObject({ reason: "permanent" })
-      const channels = yield* Dispatcher.Channels.make([a])
+      expect(yield* Effect.flip(Channels.make([a, a]))).toMatchObject({ reason: "permanent" })
+      const channels = yield* Channels.make([a])
       expect(Option.isSome(channels.get(CHANNEL))).toBe(true)
       expect(Option.isNone(channels.get("fb-page:1"))).toBe(true)
     })
@@ -246,16 +252,20 @@ describe("Dispatcher under failure", () => {
           text: "x",
           sentAt: DateTime.unsafeMake(millis)
         })
-      const activity = yield* Dispatcher.ConversationActivity
-      const key = yield* Dispatcher.directKey(CHANNEL, userId(1))
-      yield* Dispatcher.recordInbound([message("message", 1_000), message("seen", 5_000), message("echo", 6_000)])
+      const activity = yield* ConversationActivity.ConversationActivity
+      const key = yield* ConversationActivity.directKey(CHANNEL, userId(1))
+      yield* ConversationActivity.recordInbound([
+        message("message", 1_000),
+        message("seen", 5_000),
+        message("echo", 6_000)
+      ])
       expect(yield* activity.get(CHANNEL, { kind: "direct", id: userId(1) })).toBeUndefined()
       expect(yield* activity.get(CHANNEL, key)).toEqual({
         lastInboundAt: DateTime.unsafeMake(1_000),
         repliesSince: 0
       })
-      yield* Dispatcher.recordInbound([message("postback", 2_000)])
+      yield* ConversationActivity.recordInbound([message("postback", 2_000)])
       expect((yield* activity.get(CHANNEL, key))?.lastInboundAt).toEqual(DateTime.unsafeMake(2_000))
-    }).pipe(Effect.provide(Layer.merge(Dispatcher.ConversationActivity.layerMemory, IdentityVault.layerMemory)))
+    }).pipe(Effect.provide(Layer.merge(ConversationActivity.layerMemory, IdentityVault.layerMemory)))
   )
 })

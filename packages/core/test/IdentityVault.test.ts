@@ -2,7 +2,7 @@ import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Logger, Option, Redacted } from "effect"
 import * as IdentityVault from "../src/IdentityVault.js"
-import { makeMemoryStore } from "../src/internal/vaultMemory.js"
+import { makeMemoryStore } from "../src/internal/vault/memory.js"
 
 const { AliasId, IdentityVaultError } = IdentityVault
 type Identity = IdentityVault.Identity

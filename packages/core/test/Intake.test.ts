@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect, FastCheck, Layer, Redacted, TestClock } from "effect"
 import * as Binding from "../src/Binding.js"
-import * as Dispatcher from "../src/Dispatcher.js"
+import * as Channels from "../src/Channels.js"
+import * as ConversationActivity from "../src/ConversationActivity.js"
 import { InboundMessage } from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
 import * as Outbox from "../src/Outbox.js"
@@ -52,8 +53,8 @@ describe("Intake", () => {
       expect(ack.text).toContain("Công an xã Ninh Tiến")
       expect(JSON.stringify(ack)).not.toContain(secretUserId)
       // the reply window opened under the key the dispatcher looks up, never the platform id
-      const activity = yield* Dispatcher.ConversationActivity
-      const key = yield* Dispatcher.directKey(CHANNEL, secretUserId)
+      const activity = yield* ConversationActivity.ConversationActivity
+      const key = yield* ConversationActivity.directKey(CHANNEL, secretUserId)
       expect((yield* activity.get(CHANNEL, key))?.lastInboundAt).toEqual(DateTime.unsafeMake(monday))
       expect(yield* activity.get(CHANNEL, { kind: "direct", id: secretUserId })).toBeUndefined()
     }).pipe(Effect.provide(layer()))
@@ -219,7 +220,7 @@ describe("Intake", () => {
       expect(bound).toBeUndefined()
       const unbound = yield* Intake.process([message(), message({ channel: "fb-page:999" })])
       expect(unbound).toEqual({ deadLetter: "no unit is bound to channel fb-page:999" })
-    }).pipe(Effect.provide(Layer.merge(layer(), Dispatcher.Channels.layer([]))))
+    }).pipe(Effect.provide(Layer.merge(layer(), Channels.layer([]))))
   )
 
   it.effect("property: random redeliveries make exactly one tip per distinct message", () =>

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { stripeOf } from "../src/internal/intake.js"
+import { stripeOf } from "../src/internal/intake/service.js"
 
 // Intake takes one message per reporter and conversation at a time, behind 64 striped locks. Keys of a direct
 // conversation repeat the reporter's fingerprint; a weak hash put 500 reporters on 4 stripes, so concurrent

@@ -3,19 +3,19 @@
  * writes in the same transaction as the events, so a query never loads tips into memory, and its report is the
  * in-memory engine's (`Statistics.compute`) to the last field.
  *
- * The projection keeps, per tip and per version, the facts `Statistics.tipFacts` derives: unit ids, instants,
+ * The projection keeps, per tip and per version, the facts `StatisticsPlan.tipFacts` derives: unit ids, instants,
  * statuses, and each deadline's due and met instants (computed at append time by `Deadline.of`, with the calendar
  * and policy of {@link Basis}). Whatever depends on the query is done at query time: the state in force at the
  * period's end is picked by its validity interval, pending or missed is read at the end from the stored instants,
  * and the unit hierarchy (places of units as of `asOf`, the receiving unit's kind for the transfer deadline) comes
- * from `Statistics.plan`, as a small table joined in SQL. See `docs/statistics.md`.
+ * from `StatisticsPlan.plan`, as a small table joined in SQL. See `docs/statistics.md`.
  *
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Category } from "@tinbao/core"
-import { Calendar, Deadline, Statistics, UnitDirectory } from "@tinbao/core"
+import { Calendar, Deadline, Statistics, StatisticsPlan, UnitDirectory } from "@tinbao/core"
 import { Context, Effect, Either, Layer, type ParseResult } from "effect"
 import * as DateTime from "effect/DateTime"
 import { aggregates } from "./internal/statisticsQuery.js"
@@ -124,7 +124,7 @@ export const make = (
               })
           )
         )
-        const plan = yield* Either.match(Statistics.plan(hierarchy, q, planOptions), {
+        const plan = yield* Either.match(StatisticsPlan.plan(hierarchy, q, planOptions), {
           onLeft: Effect.fail,
           onRight: Effect.succeed
         })

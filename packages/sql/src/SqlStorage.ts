@@ -11,7 +11,7 @@ import type { SqlClient } from "@effect/sql/SqlClient"
 import * as SqlClient_ from "@effect/sql/SqlClient"
 import type {
   Binding,
-  Dispatcher,
+  ConversationActivity,
   IdentityVault,
   Inbox,
   IntakeLedger,
@@ -47,7 +47,7 @@ export type Messaging =
   | Inbox.Inbox
   | IntakeLedger.IntakeLedger
   | Binding.Bindings
-  | Dispatcher.ConversationActivity
+  | ConversationActivity.ConversationActivity
 
 /**
  * The services the storage layer provides.

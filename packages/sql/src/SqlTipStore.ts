@@ -8,7 +8,7 @@
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Statistics, TipStore } from "@tinbao/core"
+import { StatisticsPlan, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
 import { type Gathering, withGathering } from "./internal/later.js"
 import { prepare, prepareInsert, type Row } from "./internal/prepared.js"
@@ -79,7 +79,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
         const rows = projection.emptyRows()
         for (const a of batch) {
           const from = Math.max(a.expectedVersion, 1)
-          projection.addRows(rows, Statistics.tipFacts(a.log, { ...basis, from }), a.expectedVersion)
+          projection.addRows(rows, StatisticsPlan.tipFacts(a.log, { ...basis, from }), a.expectedVersion)
         }
         return rows
       },

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Dispatcher, IntakeLedger, Transaction } from "@tinbao/core"
+import { ConversationActivity, IntakeLedger, Transaction } from "@tinbao/core"
 import { Data, DateTime, Effect, Option } from "effect"
 import { inline } from "../src/internal/ahead.js"
 import { backends } from "./backends.js"
@@ -71,7 +71,7 @@ for (const backend of backends()) {
   describe(`writes sent ahead on ${backend.name}`, () => {
     it.live("reach the database in the order of the code, whatever the values hold", () =>
       Effect.gen(function* () {
-        const activity = yield* Dispatcher.ConversationActivity
+        const activity = yield* ConversationActivity.ConversationActivity
         const ledger = yield* IntakeLedger.IntakeLedger
         const seen = yield* Effect.forEach(
           hostile,
@@ -109,7 +109,7 @@ for (const backend of backends()) {
 
     it.live("are stored when nothing follows them in their block", () =>
       Effect.gen(function* () {
-        const activity = yield* Dispatcher.ConversationActivity
+        const activity = yield* ConversationActivity.ConversationActivity
         yield* Effect.forEach(
           [1, 2, 3],
           (n) => Transaction.atomically(activity.recordInbound("web:x", { kind: "group", id: `g-${n}` }, at(n))),
@@ -123,7 +123,7 @@ for (const backend of backends()) {
 
     it.live("that fail give their own block its own error, and the rest of the batch is stored", () =>
       Effect.gen(function* () {
-        const activity = yield* Dispatcher.ConversationActivity
+        const activity = yield* ConversationActivity.ConversationActivity
         const ledger = yield* IntakeLedger.IntakeLedger
         // PostgreSQL refuses a NUL character in text; SQLite stores it.
         const ids = ["fine-1", "bad\u0000id", "fine-2"]
@@ -148,7 +148,7 @@ for (const backend of backends()) {
     if (backend.name === "postgresql") {
       it.live("go with the block's next statement, and BEGIN with the batch's first", () =>
         Effect.gen(function* () {
-          const activity = yield* Dispatcher.ConversationActivity
+          const activity = yield* ConversationActivity.ConversationActivity
           const ledger = yield* IntakeLedger.IntakeLedger
           for (const [n, id] of hostile.entries()) {
             const [found, texts] = yield* pgQueries.during(
@@ -178,7 +178,7 @@ for (const backend of backends()) {
 
       it.live("roll a failed batch back only when its BEGIN went, and leave every connection clean", () =>
         Effect.gen(function* () {
-          const activity = yield* Dispatcher.ConversationActivity
+          const activity = yield* ConversationActivity.ConversationActivity
           const ledger = yield* IntakeLedger.IntakeLedger
           // A block that fails before any statement: nothing reached the database, nothing to roll back.
           const [early, none] = yield* pgQueries.during(

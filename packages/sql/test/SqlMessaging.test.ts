@@ -3,7 +3,7 @@
 // of the intake ledger, bindings and conversation activity, which memory cannot hold; driver failures).
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Binding, Dispatcher, Inbox, IntakeLedger, Outbox, type Tip, type Unit } from "@tinbao/core"
+import { Binding, ConversationActivity, Inbox, IntakeLedger, Outbox, type Tip, type Unit } from "@tinbao/core"
 import { MessagingSuite, Postgres } from "@tinbao/testkit/vitest"
 import { DateTime, Effect, Layer } from "effect"
 import { type Backend, backends, pgCheck } from "./backends.js"
@@ -69,8 +69,8 @@ for (const backend of backends()) {
 
     it.effect("conversation activity: a direct conversation under the vault's fingerprint, no identity stored", () =>
       Effect.gen(function* () {
-        const activity = yield* Dispatcher.ConversationActivity
-        const direct = yield* Dispatcher.directKey(OA, USER)
+        const activity = yield* ConversationActivity.ConversationActivity
+        const direct = yield* ConversationActivity.directKey(OA, USER)
         const group = { kind: "group", id: "612389004551" } as const
         yield* activity.recordInbound(OA, direct, DateTime.unsafeMake(1_000))
         yield* activity.recordInbound(OA, group, DateTime.unsafeMake(10))
@@ -99,7 +99,9 @@ for (const backend of backends()) {
           Effect.flip(Effect.flatMap(IntakeLedger.IntakeLedger, (l) => l.put("k", { tip, at: 1 }))),
           Effect.flip(Effect.flatMap(Binding.Bindings, (b) => b.resolve(OA, "g-1"))),
           Effect.flip(
-            Effect.flatMap(Dispatcher.ConversationActivity, (a) => a.recordInbound(OA, group, DateTime.unsafeMake(1)))
+            Effect.flatMap(ConversationActivity.ConversationActivity, (a) =>
+              a.recordInbound(OA, group, DateTime.unsafeMake(1))
+            )
           )
         ])
         expect(failures.map((e) => [e._tag, e.reason])).toEqual([

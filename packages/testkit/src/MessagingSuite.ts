@@ -24,7 +24,7 @@
  * @since 0.1.0
  */
 import { describe, it } from "@effect/vitest"
-import type { Binding, Dispatcher, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
+import type { Binding, ConversationActivity, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
 import { Duration, type Effect, type Layer, Option, Schema } from "effect"
 import { inboxTests } from "./internal/messagingInbox.js"
 import { intakeTests } from "./internal/messagingIntake.js"
@@ -44,7 +44,7 @@ export type Services =
   | Inbox.Inbox
   | IntakeLedger.IntakeLedger
   | Binding.Bindings
-  | Dispatcher.ConversationActivity
+  | ConversationActivity.ConversationActivity
 
 /**
  * What a backend declares it can do; an absent capability is supported. A capability declared unsupported must

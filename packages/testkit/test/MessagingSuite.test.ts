@@ -1,7 +1,7 @@
 // The suite itself runs on the memory layers in @tinbao/core's tests and on SQLite and PostgreSQL in @tinbao/sql's;
 // here, what it refuses at registration.
 import { describe, expect, it } from "@effect/vitest"
-import { Binding, Dispatcher, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
+import { Binding, ConversationActivity, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
 import { MessagingSuite } from "@tinbao/testkit/vitest"
 import { Layer } from "effect"
 
@@ -10,7 +10,7 @@ const memory = Layer.mergeAll(
   Inbox.layerMemory,
   IntakeLedger.layerMemory,
   Binding.layerMemory,
-  Dispatcher.ConversationActivity.layerMemory
+  ConversationActivity.layerMemory
 )
 
 describe("MessagingSuite.suite", () => {

@@ -7,7 +7,7 @@
  */
 import type { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Statistics } from "@tinbao/core"
+import type { Statistics, StatisticsPlan } from "@tinbao/core"
 import { Effect } from "effect"
 import { stateColumns } from "./statisticsRows.js"
 
@@ -33,7 +33,7 @@ const int = (n: number): string => {
 const num = (x: unknown): number => (x === null || x === undefined ? 0 : Number(x))
 
 /** The deadline kinds, their columns, and (for the transfer) the columns chosen per receiving unit. */
-const deadlines: ReadonlyArray<readonly [Statistics.DeadlineSlot, string, string, string]> = [
+const deadlines: ReadonlyArray<readonly [StatisticsPlan.DeadlineSlot, string, string, string]> = [
   ["acknowledgement", "ack_due", "ack_met", "ack_late"],
   ["transfer", "tr_due", "transfer_met", "tr_late"],
   ["verification", "verification_due", "verification_met", "verification_late"],
@@ -45,23 +45,23 @@ const deadlines: ReadonlyArray<readonly [Statistics.DeadlineSlot, string, string
 const statuses = ["met", "metLate", "missed", "pending"] as const
 
 interface Context {
-  readonly plan: Statistics.Plan
+  readonly plan: StatisticsPlan.Plan
   readonly pg: boolean
   readonly S: string
   readonly E: string
 }
 
-const placesJson = (plan: Statistics.Plan) =>
+const placesJson = (plan: StatisticsPlan.Plan) =>
   JSON.stringify(plan.places.map((p) => ("outside" in p ? [p.unit, null, null] : [p.unit, p.answering, p.group])))
 
-const transfersJson = (plan: Statistics.Plan) =>
+const transfersJson = (plan: StatisticsPlan.Plan) =>
   JSON.stringify(plan.transferUnits.map((t) => [t.unit, t.from, t.to ?? null, t.remote ? 1 : 0]))
 
 /**
  * On SQLite the plan's units go into temporary tables with a key, filled in the query's transaction: SQLite does not
  * index a CTE, and looking units up in one would scan it for every tip. (PostgreSQL hashes the CTE instead.)
  */
-const sqliteUnits = (plan: Statistics.Plan): ReadonlyArray<[string, ReadonlyArray<Value>]> => [
+const sqliteUnits = (plan: StatisticsPlan.Plan): ReadonlyArray<[string, ReadonlyArray<Value>]> => [
   ["CREATE TEMP TABLE IF NOT EXISTS stat_query_place (unit TEXT PRIMARY KEY, answering TEXT, grp TEXT)", []],
   [
     "CREATE TEMP TABLE IF NOT EXISTS stat_query_transfer (unit TEXT NOT NULL, lo INTEGER NOT NULL, hi INTEGER, remote INTEGER NOT NULL)",
@@ -429,7 +429,10 @@ const addCount = (t: Tally, name: string, state: number, n: number) => {
 }
 
 /** Runs a plan's statements and hands their grouped rows back as the plan's aggregates. */
-export const aggregates = (sql: SqlClient, plan: Statistics.Plan): Effect.Effect<Statistics.Aggregates, SqlError> =>
+export const aggregates = (
+  sql: SqlClient,
+  plan: StatisticsPlan.Plan
+): Effect.Effect<StatisticsPlan.Aggregates, SqlError> =>
   Effect.gen(function* () {
     const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
     const c: Context = { plan, pg, S: int(plan.start), E: int(plan.end) }
@@ -548,7 +551,7 @@ export const aggregates = (sql: SqlClient, plan: Statistics.Plan): Effect.Effect
       else durations.set(`${s.kind}|${gkey}`, s)
     }
 
-    const finishTally = (t: Tally, gkey: string): Statistics.Tally => ({
+    const finishTally = (t: Tally, gkey: string): StatisticsPlan.Tally => ({
       receivedInPeriod: t.received,
       resolvedInPeriod: t.resolved,
       resolvedOfReceived: t.resolvedOfReceived,
@@ -566,7 +569,7 @@ export const aggregates = (sql: SqlClient, plan: Statistics.Plan): Effect.Effect
       total: finishTally(total, "total"),
       groups: [...groups].map(([gkey, g]) => ({ values: g.values, tally: finishTally(g.tally, gkey) })),
       custody: [...custody].map(([unit, row]) => ({
-        unit: unit as Statistics.CustodyTally["unit"],
+        unit: unit as StatisticsPlan.CustodyTally["unit"],
         periods: row.periods,
         handedOn: row.handedOn,
         heldAtEnd: row.heldAtEnd,

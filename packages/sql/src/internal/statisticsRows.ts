@@ -1,5 +1,5 @@
 /**
- * The statistics projection's rows: what `Statistics.tipFacts` says of each version of a tip, written in the
+ * The statistics projection's rows: what `StatisticsPlan.tipFacts` says of each version of a tip, written in the
  * transaction that appends its events, and rebuilt from `tip_events` when the basis (calendar, policy) changes.
  *
  * @internal
@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto"
 import type { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Calendar, type Deadline, LocalDate, Statistics, TipEvent } from "@tinbao/core"
+import { type Calendar, type Deadline, LocalDate, StatisticsPlan, TipEvent } from "@tinbao/core"
 import { Effect, type ParseResult, Schema } from "effect"
 import * as DateTime from "effect/DateTime"
 import { insertAll, prepareInsert } from "./prepared.js"
@@ -24,15 +24,15 @@ type Row = Record<string, string | number | null>
 const flag = (b: boolean) => (b ? 1 : 0)
 const orNull = (x: number | string | undefined) => (x === undefined ? null : x)
 
-type Deadlines = Exclude<Statistics.VersionFacts["deadlines"], "calendar">
-type SlotDeadline = Deadlines[Statistics.DeadlineSlot]
+type Deadlines = Exclude<StatisticsPlan.VersionFacts["deadlines"], "calendar">
+type SlotDeadline = Deadlines[StatisticsPlan.DeadlineSlot]
 const due = (d: SlotDeadline) => d?.dueAt ?? null
 const met = (d: SlotDeadline) => orNull(d?.closedAt)
 const late = (d: SlotDeadline) => (d === undefined ? null : flag(d.late))
 
 // Every column written out, in one literal: a row whose keys are made up as it is filled (`${prefix}_due`) is a
 // slow dictionary to the engine, and one is made for every version of every tip appended.
-const stateRow = (facts: Statistics.TipFacts, v: Statistics.VersionFacts): Row => {
+const stateRow = (facts: StatisticsPlan.TipFacts, v: StatisticsPlan.VersionFacts): Row => {
   const deadlines: Deadlines = v.deadlines === "calendar" ? {} : v.deadlines
   const { acknowledgement: ack, verification, suspension_notice: notice, restoration, resolution } = deadlines
   const { transfer: local, transfer_remote: remote } = deadlines
@@ -129,7 +129,7 @@ export const emptyRows = (): Rows => ({ history: [], current: [], handovers: [],
  * moves to history, now that it has an end) and every new one; only what is new among handovers and decision records
  * is added.
  */
-export const addRows = (rows: Rows, facts: Statistics.TipFacts, before: number): void => {
+export const addRows = (rows: Rows, facts: StatisticsPlan.TipFacts, before: number): void => {
   const last = facts.versions.length - 1
   facts.versions.forEach((v, i) => {
     const row = stateRow(facts, v)
@@ -240,7 +240,7 @@ export const rebuildAll = (sql: SqlClient, basis: Basis) =>
     let pending: { tip: string; events: Array<TipEvent.TipEvent> } | undefined
     const flush = (rows: Rows) => {
       if (pending === undefined) return
-      addRows(rows, Statistics.tipFacts(pending.events, basis), 0)
+      addRows(rows, StatisticsPlan.tipFacts(pending.events, basis), 0)
     }
     for (;;) {
       const page = yield* Effect.flatMap(

@@ -8,8 +8,8 @@ import { expect, it } from "@effect/vitest"
 import type { Channel, InboundMessage } from "@tinbao/core"
 import { Cause, DateTime, Effect, Either, Exit, Option, Redacted, type Scope } from "effect"
 import type { IncomingCase, Options, OutgoingCase, RequestExpectation } from "../ChannelSuite.js"
-import * as FakePlatform from "../FakePlatform.js"
 import { assertNoLeaks, type Observation, observation, observe } from "./channelSuiteObserve.js"
+import * as FakePlatform from "./fakePlatform.js"
 
 /** A fresh fake platform and an adapter pointed at it. @internal */
 export const setup = (

@@ -9,7 +9,7 @@ import type { Vitest } from "@effect/vitest"
 import {
   type Binding,
   type Channel,
-  type Dispatcher,
+  type ConversationActivity,
   IdentityVault,
   type Inbox,
   type IntakeLedger,
@@ -24,7 +24,7 @@ export type Services =
   | Inbox.Inbox
   | IntakeLedger.IntakeLedger
   | Binding.Bindings
-  | Dispatcher.ConversationActivity
+  | ConversationActivity.ConversationActivity
 
 /** @internal */
 export type CapabilityName = "concurrentWriters"

@@ -6,7 +6,7 @@
  * @internal
  */
 import { expect } from "@effect/vitest"
-import { Binding, Dispatcher, IntakeLedger, type Tip, type Unit } from "@tinbao/core"
+import { Binding, ConversationActivity, IntakeLedger, type Tip, type Unit } from "@tinbao/core"
 import { DateTime, Effect, Option } from "effect"
 import { type Context, test } from "./messagingFixtures.js"
 
@@ -97,8 +97,8 @@ export const intakeTests = <R>(ctx: Context<R>): void => {
 
   test(ctx, "conversation activity: the window follows the latest message and replies are counted", {}, () =>
     Effect.gen(function* () {
-      const activity = yield* Dispatcher.ConversationActivity
-      // A direct conversation is recorded under the reporter's vault fingerprint (Dispatcher.directKey).
+      const activity = yield* ConversationActivity.ConversationActivity
+      // A direct conversation is recorded under the reporter's vault fingerprint (ConversationActivity.directKey).
       const direct = { kind: "direct", id: "FP-5d1c0a7e" } as const
       expect(yield* activity.get(oa, direct)).toBeUndefined()
       yield* activity.recordReply(oa, direct, at(500))

@@ -1,0 +1,79 @@
+import { Schema } from "effect"
+import type { Label } from "../shared/label.js"
+import { UnitId } from "../units/unit.js"
+
+/**
+ * The id of a person or process that acts on tips (an officer's account id, or `system:…` for processes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ActorId = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128), Schema.brand("@tinbao/core/ActorId"))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ActorId = typeof ActorId.Type
+
+/**
+ * Roles:
+ * - `officer` (cán bộ): handles the tips of the unit subtree;
+ * - `leader` (lãnh đạo): also assigns, transfers, decides outcomes and extensions;
+ * - `viewer` (xem): reads only;
+ * - `identity_custodian` (người quản lý danh tính): may reveal a reporter's identity, with a reason;
+ * - `administrator` (quản trị): manages units and channels.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Role = Schema.Literal("officer", "leader", "viewer", "identity_custodian", "administrator")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Role = typeof Role.Type
+
+/**
+ * Labels of the roles.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const roleLabels: { readonly [K in Role]: Label } = {
+  officer: { vi: "Cán bộ", en: "Officer" },
+  leader: { vi: "Lãnh đạo", en: "Leader" },
+  viewer: { vi: "Người xem", en: "Viewer" },
+  identity_custodian: { vi: "Người quản lý danh tính", en: "Identity custodian" },
+  administrator: { vi: "Quản trị viên", en: "Administrator" }
+}
+
+/**
+ * An actor: its id, its unit (its scope is that unit's subtree as of now) and its roles.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Actor extends Schema.Class<Actor>("@tinbao/core/Actor")({
+  id: ActorId,
+  unit: UnitId,
+  roles: Schema.Array(Role)
+}) {}
+
+/**
+ * Whether the actor holds a role.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role)
+
+/**
+ * Builds an actor from plain values (ids are validated).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (id: string, unit: string, roles: ReadonlyArray<Role>): Actor =>
+  Actor.make({ id: ActorId.make(id), unit: UnitId.make(unit), roles: [...roles] })

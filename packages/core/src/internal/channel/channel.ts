@@ -1,0 +1,86 @@
+import { Schema } from "effect"
+
+/**
+ * A message to send on a channel: to a conversation, optionally quoting a platform message, with an
+ * idempotency key the outbox uses so that it is never sent twice. `recipient` is the platform user id
+ * (redacted) for direct conversations. `humanAgent` marks a reply written by an officer (Facebook allows
+ * those for 7 days).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class OutboundMessage extends Schema.Class<OutboundMessage>("@tinbao/core/OutboundMessage")({
+  key: Schema.NonEmptyTrimmedString,
+  channel: Schema.NonEmptyTrimmedString,
+  conversation: Schema.Struct({ kind: Schema.Literal("direct", "group", "post"), id: Schema.NonEmptyTrimmedString }),
+  recipient: Schema.optional(Schema.Redacted(Schema.String)),
+  text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)),
+  replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
+  humanAgent: Schema.optionalWith(Schema.Boolean, { default: () => false })
+}) {}
+
+/**
+ * Why a channel operation failed, closed:
+ * `bad_signature`, `bad_request`, `unsupported_event` (inbound); `rate_limited`, `token_expired`,
+ * `outside_window`, `recipient_unavailable`, `transient`, `permanent` (mostly outbound).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Reason = Schema.Literal(
+  "bad_signature",
+  "bad_request",
+  "unsupported_event",
+  "rate_limited",
+  "token_expired",
+  "outside_window",
+  "recipient_unavailable",
+  "transient",
+  "permanent"
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Reason = typeof Reason.Type
+
+const retryable: { readonly [R in Reason]: boolean } = {
+  bad_signature: false,
+  bad_request: false,
+  unsupported_event: false,
+  rate_limited: true,
+  token_expired: true,
+  outside_window: false,
+  recipient_unavailable: false,
+  transient: true,
+  permanent: false
+}
+
+/**
+ * The one error of channels. `retryable` says whether trying again can help (after a token refresh for
+ * `token_expired`). Messages never contain secrets or reporters' identities.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ChannelError extends Schema.TaggedError<ChannelError>("@tinbao/core/ChannelError")("ChannelError", {
+  channel: Schema.String,
+  reason: Reason,
+  message: Schema.String,
+  platformCode: Schema.optional(Schema.String),
+  cause: Schema.optional(Schema.Defect)
+}) {
+  /** Whether trying again can help. */
+  get retryable(): boolean {
+    return retryable[this.reason]
+  }
+}
+
+/**
+ * Whether a reason can be helped by trying again.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (reason: Reason): boolean => retryable[reason]

@@ -1,0 +1,154 @@
+import { DateTime, type Either, Option, ParseResult, Schema } from "effect"
+
+/**
+ * What happened: a message or a comment (which can become a tip), a postback (a button press), a follow or
+ * unfollow, a delivery or seen receipt, or the echo of a message we sent. Only messages, comments and
+ * postbacks reach intake; receipts and echoes never create tips.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Kind = Schema.Literal("message", "comment", "postback", "follow", "unfollow", "delivery", "seen", "echo")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Kind = typeof Kind.Type
+
+/**
+ * Where the message was said: a 1:1 conversation with a user, an OA group, or the comment thread of a page post.
+ * **Contract:** a direct conversation is the one with its sender, and its id is the sender's platform user id
+ * (as on Zalo and Facebook). It is an identity: intake never stores it (it keys direct conversations by the
+ * vault's fingerprint), and the outbox replies through the sealed recipient.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Conversation = Schema.Struct({
+  kind: Schema.Literal("direct", "group", "post"),
+  id: Schema.NonEmptyTrimmedString
+}).annotations({ identifier: "Conversation" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Conversation = typeof Conversation.Type
+
+/**
+ * Who sent it, as the platform knows them. An identity: always redacted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Sender = Schema.Struct({
+  platformUserId: Schema.NonEmptyTrimmedString,
+  displayName: Schema.optional(Schema.String)
+}).annotations({ identifier: "Sender" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Sender = typeof Sender.Type
+
+/**
+ * A file or place that came with the message. Media are referenced by URL (platform CDN links expire: fetch
+ * them promptly); a location carries its coordinates.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Attachment = Schema.Union(
+  Schema.TaggedStruct("Media", {
+    media: Schema.Literal("image", "video", "audio", "file", "sticker"),
+    url: Schema.String,
+    name: Schema.optional(Schema.String),
+    size: Schema.optional(Schema.Number)
+  }),
+  Schema.TaggedStruct("Link", { url: Schema.String, title: Schema.optional(Schema.String) }),
+  Schema.TaggedStruct("Location", {
+    latitude: Schema.Number.pipe(Schema.between(-90, 90)),
+    longitude: Schema.Number.pipe(Schema.between(-180, 180))
+  })
+).annotations({ identifier: "Attachment" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Attachment = typeof Attachment.Type
+
+/**
+ * A normalised inbound message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class InboundMessage extends Schema.Class<InboundMessage>("@tinbao/core/InboundMessage")({
+  kind: Kind,
+  channel: Schema.NonEmptyTrimmedString,
+  platformMessageId: Schema.optional(Schema.NonEmptyTrimmedString),
+  conversation: Conversation,
+  sender: Schema.Redacted(Sender),
+  text: Schema.optional(Schema.String.pipe(Schema.maxLength(20000))),
+  attachments: Schema.optionalWith(Schema.Array(Attachment), { default: () => [] }),
+  replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
+  /** A button's or quick reply's payload (postbacks). */
+  payload: Schema.optional(Schema.String),
+  sentAt: Schema.DateTimeUtc
+}) {}
+
+/**
+ * Whether a message may become a tip or part of one: messages, comments and postbacks with something in them.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isTipMaterial = (message: InboundMessage): boolean =>
+  (message.kind === "message" || message.kind === "comment" || message.kind === "postback") &&
+  ((message.text?.trim().length ?? 0) > 0 || message.attachments.length > 0)
+
+// Platforms mix seconds and milliseconds, strings and numbers. Anything below 10^11 is seconds: in
+// milliseconds that would be March 1973, before any of these platforms existed.
+const toMillis = (value: number): number => (Math.abs(value) < 1e11 ? value * 1000 : value)
+
+/**
+ * A platform timestamp: epoch seconds or milliseconds, as a number or a numeric string, or an ISO 8601 string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PlatformTime: Schema.Schema<DateTime.Utc, string | number> = Schema.transformOrFail(
+  Schema.Union(Schema.String, Schema.Number),
+  Schema.DateTimeUtcFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const numeric =
+        typeof input === "number" ? input : /^\s*-?\d+(\.\d+)?\s*$/.test(input) ? Number(input) : undefined
+      const parsed =
+        numeric !== undefined && Number.isFinite(numeric)
+          ? DateTime.make(toMillis(numeric))
+          : typeof input === "string"
+            ? DateTime.make(input)
+            : Option.none()
+      return Option.match(parsed, {
+        onNone: () =>
+          ParseResult.fail(new ParseResult.Type(ast, input, "a time in epoch seconds, milliseconds or ISO 8601")),
+        onSome: (t) => ParseResult.succeed(t)
+      })
+    },
+    encode: (t) => ParseResult.succeed(DateTime.toEpochMillis(t))
+  }
+).annotations({ identifier: "PlatformTime" })
+
+/**
+ * Reads a platform timestamp (see {@link PlatformTime}).
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const parseTime = (input: string | number): Either.Either<DateTime.Utc, ParseResult.ParseError> =>
+  Schema.decodeEither(PlatformTime)(input)

@@ -1,0 +1,319 @@
+import { createHash } from "node:crypto"
+import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import * as DateTime from "effect/DateTime"
+import type { Options, Outcome } from "../../Intake.js"
+import type { Options as TipsOptions } from "../../Tips.js"
+import * as Actor from "../access/actor.js"
+import * as LocalDate from "../calendar/localDate.js"
+import type { InboundMessage } from "../channel/inboundMessage.js"
+import { isTipMaterial } from "../channel/inboundMessage.js"
+import * as Category from "../lifecycle/category.js"
+import type * as Command from "../lifecycle/command.js"
+import { RuleViolation } from "../lifecycle/graph.js"
+import { isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
+import { layerMemory as activityLayerMemory, ConversationActivity } from "../messaging/activity.js"
+import { Outbox } from "../messaging/outbox.js"
+import { layerMemory as outboxLayerMemory } from "../messaging/outboxMemory.js"
+import { Register } from "../register/register.js"
+import { bucketOf } from "../shared/hash.js"
+import { layerMemory as tipsLayerMemory } from "../tips/service.js"
+import { Tips } from "../tips/tips.js"
+import { Transaction } from "../tips/transaction.js"
+import { UnitDirectory } from "../units/directory.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import type { UnitId } from "../units/unit.js"
+import { IdentityVault } from "../vault/identityVault.js"
+import { Bindings, layerMemory as bindingsLayerMemory } from "./binding.js"
+import { acknowledgementText, actorId, Intake } from "./intake.js"
+import { type Entry, IntakeLedger, layerMemory as ledgerLayerMemory } from "./ledger.js"
+import * as Routing from "./routing.js"
+
+// Bounded striped locks: messages of one reporter in one conversation are taken in one at a time, which is
+// what makes "one tip per message" and "join the open tip" hold under concurrent deliveries.
+const STRIPES = 64
+
+/**
+ * The stripe of a key. (A plain `h * 31 + c` taken modulo 64 kept only a few stripes for keys that repeat the
+ * fingerprint, and serialised nearly all concurrent intake behind four locks.)
+ *
+ * @internal
+ */
+export const stripeOf = (key: string): number => bucketOf(key, STRIPES)
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+
+const contentOf = (m: InboundMessage) => JSON.stringify([m.kind, m.text ?? "", m.attachments])
+
+const attachmentCommand = (a: InboundMessage["attachments"][number]): Command.Command =>
+  a._tag === "Location"
+    ? { _tag: "AddAttachment", ref: `geo:${a.latitude},${a.longitude}`, mediaType: "application/geo" }
+    : a._tag === "Link"
+      ? { _tag: "AddAttachment", ref: a.url, mediaType: "text/uri-list" }
+      : { _tag: "AddAttachment", ref: a.url, mediaType: a.media }
+
+/** @internal */
+export const make = (options: Options = {}) =>
+  Effect.gen(function* () {
+    const tips = yield* Tips
+    const vault = yield* IdentityVault
+    const ledger = yield* IntakeLedger
+    const bindings = yield* Bindings
+    const register = yield* Register
+    const outbox = yield* Outbox
+    const directory = yield* UnitDirectory
+    const activity = yield* ConversationActivity
+    const { atomically } = yield* Transaction
+    const locks = yield* Effect.forEach(Array.from({ length: STRIPES }), () => Effect.makeSemaphore(1))
+    const rules = options.rules ?? [{ _tag: "Binding" as const }]
+    const taxonomy = [...(options.taxonomy ?? Category.standard)]
+    const quiet = Duration.toMillis(Duration.decode(options.quietPeriod ?? "10 minutes"))
+    const hashWindow = Duration.toMillis(Duration.decode(options.hashWindow ?? "1 hour"))
+    const legalType = options.legalType ?? "tin_bao"
+    const ackText = options.acknowledgement ?? acknowledgementText
+
+    // One actor per unit, made once: intake acts as an officer of the unit a tip is routed to.
+    const actors = new Map<UnitId, Actor.Actor>()
+    const actorFor = (unit: UnitId) => {
+      const known = actors.get(unit)
+      if (known !== undefined) return known
+      const actor = Actor.make(actorId, unit, ["officer"])
+      actors.set(unit, actor)
+      return actor
+    }
+    const now = Effect.map(DateTime.now, DateTime.toEpochMillis)
+
+    // A follow-up may race an officer's command on the same tip: re-read and retry on a version conflict.
+    const onTip = (tip: Tip, commands: ReadonlyArray<Command.Command>) =>
+      Effect.reduce(commands, tip, (state, command) =>
+        Effect.suspend(() =>
+          tips.execute(actorFor(state.unit), { tip: state.id, expectedVersion: state.version, command })
+        ).pipe(
+          Effect.catchTag("VersionConflict", () =>
+            Effect.flatMap(tips.get(actorFor(state.unit), state.id), (fresh) =>
+              tips.execute(actorFor(fresh.unit), { tip: fresh.id, expectedVersion: fresh.version, command })
+            )
+          ),
+          Effect.retry({ while: (e) => e._tag === "VersionConflict", schedule: Schedule.recurs(3) })
+        )
+      )
+
+    const followUpCommands = (message: InboundMessage): ReadonlyArray<Command.Command> => [
+      ...(message.text !== undefined && message.text.trim().length > 0
+        ? [{ _tag: "AppendFollowUp", text: message.text } as const]
+        : []),
+      ...message.attachments.map(attachmentCommand)
+    ]
+
+    const openTip = (id: TipId, unit: UnitId) =>
+      Effect.map(Effect.option(tips.get(actorFor(unit), id)), (t) => Option.filter(t, isOpen))
+
+    // Which open tip, if any, this message continues: an answer to our message, a quoted code of the same
+    // reporter's tip, or the conversation's tip within the quiet period.
+    const continuation = (message: InboundMessage, fingerprint: string, last: Option.Option<Entry>, at: number) =>
+      Effect.gen(function* () {
+        const recordOf = (tip: TipId) => ledger.get(`tip:${tip}`)
+        const candidate = (tip: TipId, by: "quiet_period" | "code" | "reply") =>
+          Effect.gen(function* () {
+            const record = yield* recordOf(tip)
+            if (Option.isNone(record) || record.value.fingerprint !== fingerprint) return Option.none()
+            const unit = yield* Effect.map(
+              register.byTip(tip),
+              Option.map((e) => e.unit)
+            )
+            if (Option.isNone(unit)) return Option.none()
+            const state = yield* openTip(tip, unit.value)
+            return Option.map(state, (s) => ({ tip: s, by }))
+          })
+        if (message.replyTo !== undefined) {
+          const sent = yield* ledger.get(`sent:${message.channel}:${message.replyTo}`)
+          if (Option.isSome(sent)) {
+            const found = yield* candidate(sent.value.tip, "reply")
+            if (Option.isSome(found)) return found
+          }
+        }
+        if (message.text !== undefined) {
+          const entry = yield* register.byCode(message.text)
+          if (Option.isSome(entry)) {
+            const found = yield* candidate(entry.value.tipId as TipId, "code")
+            if (Option.isSome(found)) return found
+          }
+        }
+        if (Option.isSome(last) && at - last.value.at < quiet) return yield* candidate(last.value.tip, "quiet_period")
+        return Option.none()
+      })
+
+    const receiveNew = (
+      message: InboundMessage,
+      route: Option.Option<Routing.Route>,
+      conversation: InboundMessage["conversation"],
+      platform: Tip["channel"],
+      fingerprint: string,
+      at: number
+    ) =>
+      Effect.gen(function* () {
+        if (Option.isNone(route)) return Option.none<{ readonly tip: Tip; readonly record: Entry }>()
+        const { category, rule, unit } = route.value
+        const sender = Redacted.value(message.sender)
+        let tip = yield* tips.receive(actorFor(unit), {
+          unit,
+          channel: platform,
+          channelId: message.channel,
+          identity: Redacted.make({
+            channel: message.channel,
+            platformUserId: sender.platformUserId,
+            ...(sender.displayName !== undefined ? { displayName: sender.displayName } : {})
+          }),
+          reporterKind: "individual",
+          legalType,
+          category,
+          summary: message.text ?? "",
+          routedBy: rule
+        })
+        tip = yield* onTip(tip, message.attachments.map(attachmentCommand))
+        const hierarchy = yield* directory.hierarchy
+        const name = Option.match(UnitHierarchy.get(hierarchy, unit, LocalDate.ofInstant(tip.receivedAt)), {
+          onNone: () => ({ vi: unit, en: unit }),
+          onSome: (u) => u.name
+        })
+        yield* outbox.enqueue({
+          key: `ack:${tip.id}`,
+          channel: message.channel,
+          conversation,
+          recipient: tip.alias,
+          text: ackText(tip.code, name),
+          ...(message.platformMessageId !== undefined ? { replyTo: message.platformMessageId } : {}),
+          humanAgent: false,
+          tip: tip.id
+        })
+        // The tip's own record: who reported it (by fingerprint) and where to answer.
+        const record: Entry = {
+          tip: tip.id,
+          at,
+          fingerprint,
+          conversation,
+          ...(message.platformMessageId !== undefined ? { replyTo: message.platformMessageId } : {})
+        }
+        return Option.some({ tip, record })
+      })
+
+    const handle: Intake["Type"]["handle"] = (message, platform) =>
+      Effect.gen(function* () {
+        if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
+        const sender = Redacted.value(message.sender)
+        const fingerprint = yield* vault.fingerprint(
+          Redacted.make({ channel: message.channel, platformUserId: sender.platformUserId })
+        )
+        // A direct conversation's id is the reporter's platform id: key and keep it by the fingerprint, as
+        // `ConversationActivity.directKey` does.
+        const conversation =
+          message.conversation.kind === "direct" ? { kind: "direct" as const, id: fingerprint } : message.conversation
+        const thread = `thread:${message.channel}:${conversation.id}:${fingerprint}`
+        // Routed before the block: its unit is the block's key, so that a group commit writes each unit's tips in
+        // one stream and two batches never wait for each other's register counters.
+        const binding = yield* bindings.resolve(message.channel, message.conversation.id)
+        const route = Routing.route(rules, message, binding, taxonomy)
+        // Dedupe, routing, the tip, the ledger and the acknowledgement commit together: a redelivery after a
+        // crash finds either all of them (a duplicate) or none (taken in anew), never a tip without its answer.
+        return yield* locks[stripeOf(thread)]!.withPermits(1)(
+          atomically(
+            Effect.gen(function* () {
+              // The reporter wrote: this opens or extends the platform's reply window for the conversation.
+              // Keep it the block's first write: on a shared database its row lock holds a second instance that
+              // got the same message (a redelivery) until this block commits, so that instance's dedupe below
+              // then finds the message taken in. (The striped locks above only order one instance's fibers.)
+              yield* activity.recordInbound(message.channel, conversation, message.sentAt)
+              const at = yield* now
+              const key =
+                message.platformMessageId !== undefined
+                  ? `msg:${message.channel}:${message.platformMessageId}`
+                  : `hash:${message.channel}:${conversation.id}:${fingerprint}:${sha256(contentOf(message))}`
+              // The message's key and the conversation's thread, in one read.
+              const known = yield* ledger.getAll([key, thread])
+              const seen = Option.fromNullable(known.get(key))
+              if (
+                Option.isSome(seen) &&
+                (message.platformMessageId !== undefined || at - seen.value.at <= hashWindow)
+              ) {
+                return { _tag: "Duplicate", tip: seen.value.tip } satisfies Outcome
+              }
+              // The message was taken in, into this tip, which the conversation now feeds: one write.
+              const remember = (tip: TipId, record: ReadonlyArray<readonly [string, Entry]> = []) =>
+                ledger.putAll([[key, { tip, at }], [thread, { tip, at }], ...record])
+              const continued = yield* continuation(message, fingerprint, Option.fromNullable(known.get(thread)), at)
+              if (Option.isSome(continued)) {
+                const tip = yield* onTip(continued.value.tip, followUpCommands(message))
+                yield* remember(tip.id)
+                return { _tag: "Appended", tip, by: continued.value.by } satisfies Outcome
+              }
+              const created = yield* receiveNew(message, route, conversation, platform, fingerprint, at)
+              if (Option.isNone(created)) return { _tag: "Unrouted", channel: message.channel } satisfies Outcome
+              const { record, tip } = created.value
+              yield* remember(tip.id, [[`tip:${tip.id}`, record]])
+              return { _tag: "Created", tip } satisfies Outcome
+            }),
+            { key: Option.getOrUndefined(Option.map(route, (r) => r.unit)) }
+          )
+        )
+      })
+
+    const delivered: Intake["Type"]["delivered"] = (d) =>
+      atomically(
+        Effect.gen(function* () {
+          if (d.tip === undefined) return
+          const at = yield* now
+          yield* ledger.put(`sent:${d.channel}:${d.platformMessageId}`, { tip: d.tip, at })
+          if (!d.key.startsWith("ack:")) return
+          const entry = yield* register.byTip(d.tip)
+          if (Option.isNone(entry)) return
+          const tip = yield* tips.get(actorFor(entry.value.unit), d.tip)
+          if (tip.acknowledgedAt === undefined && isOpen(tip)) yield* onTip(tip, [{ _tag: "Acknowledge" }])
+        })
+      )
+
+    // The recorded message and its outbox row commit together, or the reporter is told something that was
+    // never sent (or sent something never recorded).
+    const reply: Intake["Type"]["reply"] = (actor, id, expectedVersion, text) =>
+      atomically(
+        Effect.gen(function* () {
+          const before = yield* tips.get(actor, id)
+          const record: Option.Option<Entry> = yield* ledger.get(`tip:${id}`)
+          if (Option.isNone(record) || record.value.conversation === undefined || before.channelId === undefined) {
+            return yield* new RuleViolation({
+              tip: id,
+              command: "MessageReporter",
+              rule: "no_reply_channel",
+              message: `Tip ${before.code} did not come through a channel that can carry a reply.`
+            })
+          }
+          const tip = yield* tips.execute(actor, {
+            tip: id,
+            expectedVersion,
+            command: { _tag: "MessageReporter", text }
+          })
+          const event = (yield* tips.history(actor, id)).at(-1)
+          if (event?._tag !== "ReporterMessaged") return tip
+          yield* outbox.enqueue({
+            key: event.key,
+            channel: before.channelId,
+            conversation: record.value.conversation,
+            recipient: tip.alias,
+            text,
+            humanAgent: true,
+            tip: id
+          })
+          return tip
+        })
+      )
+
+    return Intake.of({ handle, delivered, reply })
+  })
+
+/** @internal */
+export const layer = (options?: Options) => Layer.effect(Intake, make(options))
+
+/** @internal */
+export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
+  layer(options).pipe(
+    Layer.provideMerge(Layer.mergeAll(ledgerLayerMemory, bindingsLayerMemory, outboxLayerMemory, activityLayerMemory)),
+    Layer.provideMerge(tipsLayerMemory(tipsOptions))
+  )

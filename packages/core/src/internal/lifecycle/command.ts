@@ -1,0 +1,82 @@
+import { Schema } from "effect"
+import { LocalDate } from "../calendar/localDate.js"
+import { UnitId } from "../units/unit.js"
+import { CategoryId, LegalType } from "./category.js"
+import { TipId } from "./tip.js"
+import { Outcome, SuspensionGround } from "./tipEvent.js"
+
+const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000))
+const command = Schema.TaggedStruct
+
+/**
+ * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Command = Schema.Union(
+  command("Acknowledge", {}),
+  command("Assign", { unit: UnitId }),
+  command("Accept", {}),
+  command("RequestTransfer", { to: UnitId, reason: Reason }),
+  command("Escalate", { reason: Reason }),
+  command("AcceptTransfer", {}),
+  command("RefuseTransfer", { reason: Reason }),
+  command("Categorize", { category: CategoryId }),
+  command("Reclassify", { to: LegalType, reason: Reason }),
+  command("ExtendVerification", { reason: Reason }),
+  command("GrantProcuracyExtension", { requestedOn: LocalDate, until: LocalDate, decision: Reason }),
+  command("Suspend", { ground: SuspensionGround, reason: Reason }),
+  command("NotifySuspension", {}),
+  command("Restore", { reason: Reason }),
+  command("Resolve", { outcome: Outcome }),
+  command("Reject", {
+    rejection: Schema.Union(
+      Schema.TaggedStruct("FalseReport", { reason: Reason }),
+      Schema.TaggedStruct("OutOfScope", { reason: Reason })
+    )
+  }),
+  command("MergeInto", { target: TipId }),
+  command("Reopen", { reason: Reason }),
+  command("MarkUrgent", { reason: Reason }),
+  command("Dispatch", { team: Schema.NonEmptyTrimmedString }),
+  command("ArriveOnSite", {}),
+  command("AddNote", { text: Reason }),
+  command("AddAttachment", { ref: Schema.NonEmptyTrimmedString, mediaType: Schema.NonEmptyTrimmedString }),
+  command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)) }),
+  command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000)) }),
+  command("RevealIdentity", { reason: Reason })
+).annotations({ identifier: "Command" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Command = typeof Command.Type
+
+/**
+ * The name of a command.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Name = Command["_tag"]
+
+/**
+ * A command addressed to a tip at the version the actor last saw (optimistic concurrency: a stale
+ * version fails with a conflict and changes nothing).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Envelope = Schema.Struct({
+  tip: TipId,
+  expectedVersion: Schema.Int.pipe(Schema.positive()),
+  command: Command
+}).annotations({ identifier: "CommandEnvelope" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Envelope = typeof Envelope.Type

@@ -1,0 +1,187 @@
+import { DateTime, Duration, Effect, Either, Option, Random, Redacted, Schedule } from "effect"
+import type { ChannelAdapter } from "../../Channel.js"
+import { OutboundMessage } from "../channel/channel.js"
+import type { Channels } from "../channel/channels.js"
+import type { Conversation } from "../channel/inboundMessage.js"
+import type { IdentityVault } from "../vault/identityVault.js"
+import type { ConversationActivity } from "./activity.js"
+import { checkWindow } from "./activity.js"
+import type { Entry, ErrorReason, Outbox, OutboxError } from "./outbox.js"
+import { sendWithRefresh } from "./refresh.js"
+import type { Policy } from "./retry.js"
+import { delay } from "./retry.js"
+
+/** @internal */
+export interface Services {
+  readonly outbox: Outbox["Type"]
+  readonly channels: Channels["Type"]
+  readonly vault: IdentityVault["Type"]
+  readonly activity: ConversationActivity["Type"]
+  readonly policy: Policy
+  readonly sendTimeoutMillis: number
+  readonly onSent?: ((entry: Entry) => Effect.Effect<void, unknown>) | undefined
+}
+
+/** @internal */
+export type Outcome = "sent" | "retried" | "failed" | "unsettled"
+
+interface Problem {
+  readonly reason: ErrorReason
+  readonly message: string
+  readonly retry: boolean
+}
+
+const problem = (reason: ErrorReason, message: string, retry: boolean): Problem => ({ reason, message, retry })
+
+interface Ready {
+  readonly adapter: ChannelAdapter
+  readonly message: OutboundMessage
+  /** The conversation as activity is kept: by fingerprint for direct ones. */
+  readonly target: Conversation
+}
+
+// Everything up to the platform call. The identity is revealed here and lives only in the outbound message.
+const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem> =>
+  Effect.gen(function* () {
+    const adapter = Option.getOrUndefined(services.channels.get(entry.channel))
+    if (adapter === undefined) {
+      return yield* Effect.fail(problem("no_adapter", `No adapter is configured for channel ${entry.channel}.`, false))
+    }
+    const identity =
+      entry.recipient === undefined
+        ? undefined
+        : yield* Effect.mapError(services.vault.reveal(entry.recipient), (e) =>
+            problem("identity_unavailable", e.message, e.reason === "unavailable")
+          )
+    const userId = identity === undefined ? undefined : Redacted.value(identity).platformUserId
+    const limit = adapter.capabilities.maxTextLength
+    if (entry.text.length > limit) {
+      const message = `The message has ${entry.text.length} characters; channel ${entry.channel} takes at most ${limit}.`
+      return yield* Effect.fail(problem("bad_request", message, false))
+    }
+    const target: Conversation =
+      entry.conversation.kind === "direct" && userId !== undefined ? { kind: "direct", id: userId } : entry.conversation
+    // Activity of a direct conversation is kept under the reporter's vault fingerprint (as intake records it),
+    // never under the platform user id.
+    const activityKey: Conversation =
+      target.kind === "direct" && identity !== undefined
+        ? {
+            kind: "direct",
+            id: yield* Effect.mapError(services.vault.fingerprint(identity), (e) =>
+              problem("identity_unavailable", e.message, e.reason === "unavailable")
+            )
+          }
+        : target
+    if (target.kind !== "post") {
+      const activity = yield* Effect.mapError(services.activity.get(entry.channel, activityKey), (e) =>
+        problem("transient", e.message, true)
+      )
+      const verdict = checkWindow(adapter.capabilities.replyWindow, activity, yield* DateTime.now, entry.humanAgent)
+      if (Either.isLeft(verdict)) return yield* Effect.fail(problem("outside_window", verdict.left, false))
+    }
+    const message = yield* Effect.try({
+      try: () =>
+        new OutboundMessage({
+          key: entry.key,
+          channel: entry.channel,
+          conversation: target,
+          ...(userId !== undefined ? { recipient: Redacted.make(userId) } : {}),
+          text: entry.text,
+          ...(entry.replyTo !== undefined ? { replyTo: entry.replyTo } : {}),
+          humanAgent: entry.humanAgent
+        }),
+      catch: () => problem("bad_request", `Outbox entry ${entry.key} does not make a valid outbound message.`, false)
+    })
+    return { adapter, message, target: activityKey }
+  })
+
+const attempt = (services: Services, entry: Entry) =>
+  Effect.flatMap(prepare(services, entry), (ready) =>
+    Effect.map(
+      Effect.mapError(sendWithRefresh(ready.adapter, ready.message), (e) => problem(e.reason, e.message, e.retryable)),
+      (id) => ({ id, target: ready.target })
+    )
+  ).pipe(
+    Effect.timeoutFail({
+      duration: Duration.millis(services.sendTimeoutMillis),
+      onTimeout: () =>
+        problem("transient", `Channel ${entry.channel} gave no answer within ${services.sendTimeoutMillis} ms.`, true)
+    }),
+    Effect.catchAllDefect(() =>
+      Effect.fail(problem("transient", `Sending outbox entry ${entry.key} failed unexpectedly.`, true))
+    )
+  )
+
+const annotate = (entry: Entry, reason?: string) =>
+  Effect.annotateLogs({
+    outbox: entry.key,
+    channel: entry.channel,
+    attempt: entry.attempts,
+    ...(reason !== undefined ? { reason } : {})
+  })
+
+const unsettled = (entry: Entry) => (error: OutboxError) =>
+  Effect.logWarning(`outbox: could not record the outcome: ${error.message}`).pipe(
+    annotate(entry, error.reason),
+    Effect.as("unsettled" as const)
+  )
+
+const settle = (
+  services: Services,
+  entry: Entry,
+  result: Either.Either<{ id: string; target: Conversation }, Problem>
+) =>
+  Effect.gen(function* () {
+    const { outbox, policy } = services
+    if (Either.isRight(result)) {
+      const sent = yield* outbox.complete(entry.key, entry.attempts, result.right.id).pipe(
+        Effect.retry({
+          schedule: Schedule.exponential("50 millis"),
+          times: 3,
+          while: (e) => e.reason === "unavailable"
+        })
+      )
+      if (result.right.target.kind !== "post") {
+        yield* services.activity
+          .recordReply(entry.channel, result.right.target, yield* DateTime.now)
+          .pipe(
+            Effect.catchAll((e) =>
+              Effect.logWarning(`outbox: the reply was not counted: ${e.message}`).pipe(annotate(entry))
+            )
+          )
+      }
+      if (services.onSent !== undefined) {
+        yield* services
+          .onSent(sent)
+          .pipe(
+            Effect.catchAllCause(() =>
+              Effect.logWarning("outbox: the onSent hook failed; the message stays sent").pipe(annotate(entry))
+            )
+          )
+      }
+      return "sent" as const
+    }
+    const { reason, message, retry } = result.left
+    if (!retry || entry.attempts >= policy.maxAttempts) {
+      const final = retry ? `${message} Gave up after ${entry.attempts} attempts.` : message
+      yield* outbox.fail(entry.key, entry.attempts, { reason, message: final })
+      yield* Effect.logWarning(`outbox: not sent: ${final}`).pipe(annotate(entry, reason))
+      return "failed" as const
+    }
+    const wait = delay(policy, entry.attempts, yield* Random.next)
+    const at = DateTime.add(yield* DateTime.now, { millis: wait })
+    yield* outbox.retryAt(entry.key, entry.attempts, at, { reason, message })
+    yield* Effect.logInfo(`outbox: will retry in ${wait} ms: ${message}`).pipe(annotate(entry, reason))
+    return "retried" as const
+  }).pipe(Effect.catchAll(unsettled(entry)))
+
+/**
+ * One claimed entry: attempt, then record the outcome. The outcome is recorded uninterruptibly, so that a
+ * message the platform accepted is marked sent even when the dispatcher is being stopped.
+ *
+ * @internal
+ */
+export const deliver = (services: Services, entry: Entry): Effect.Effect<Outcome> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(Effect.either(restore(attempt(services, entry))), (result) => settle(services, entry, result))
+  )

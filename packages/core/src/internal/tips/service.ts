@@ -1,0 +1,239 @@
+import { Effect, Either, Layer, Option, Schema } from "effect"
+import * as DateTime from "effect/DateTime"
+import type { Options } from "../../Tips.js"
+import * as Access from "../access/access.js"
+import type { Actor } from "../access/actor.js"
+import * as Calendar from "../calendar/calendar.js"
+import * as LocalDate from "../calendar/localDate.js"
+import * as Command from "../lifecycle/command.js"
+import { deadlinesOf } from "../lifecycle/deadline.js"
+import { decide, mergeTarget, rolesOf, writtenByAgency } from "../lifecycle/decide.js"
+import { RuleViolation } from "../lifecycle/graph.js"
+import { defaultPolicy } from "../lifecycle/policy.js"
+import { makeId, type TipId } from "../lifecycle/tip.js"
+import * as TipEvent from "../lifecycle/tipEvent.js"
+import * as Register from "../register/register.js"
+import * as UnitDirectory from "../units/directory.js"
+import * as UnitHierarchy from "../units/hierarchy.js"
+import type { UnitId } from "../units/unit.js"
+import * as IdentityVault from "../vault/identityVault.js"
+import * as TipStore from "./tipStore.js"
+import { Receive, TipNotFound, Tips, VersionConflict } from "./tips.js"
+import * as Transaction from "./transaction.js"
+
+const staff = ["officer", "leader"] as const
+
+/** @internal */
+export const make = (options: Options = {}) =>
+  Effect.gen(function* () {
+    const store = yield* TipStore.TipStore
+    const directory = yield* UnitDirectory.UnitDirectory
+    const vault = yield* IdentityVault.IdentityVault
+    const register = yield* Register.Register
+    const calendar = yield* Calendar.HolidayCalendar
+    const transaction = yield* Transaction.Transaction
+    const policy = options.policy ?? defaultPolicy
+
+    const now = DateTime.now
+    const context = Effect.gen(function* () {
+      const at = yield* now
+      const hierarchy = yield* directory.hierarchy
+      const today = LocalDate.ofInstant(at)
+      const within: Access.Within = (unit, ancestor, date) => UnitHierarchy.isWithin(hierarchy, unit, ancestor, date)
+      return { at, hierarchy, today, within }
+    })
+
+    const notFound = (tip: TipId) =>
+      new TipNotFound({ tip, message: `No tip ${tip} is visible to you: it does not exist or is outside your scope.` })
+
+    const visible = (actor: Actor, id: TipId) =>
+      Effect.gen(function* () {
+        const { today, within } = yield* context
+        const tip = yield* store.get(id)
+        if (tip === undefined || !Access.canRead(within, actor, tip, today)) return yield* notFound(id)
+        return tip
+      })
+
+    const conflict = (tip: TipId, expected: number, actual: number) =>
+      new VersionConflict({
+        tip,
+        expected,
+        actual,
+        message: `Someone changed this tip first (version ${actual}, you had ${expected}). Nothing was changed; reload it.`
+      })
+
+    const conflictOr =
+      (tip: TipId, expected: number) =>
+      (e: TipStore.TipStoreError): Effect.Effect<never, TipStore.TipStoreError | VersionConflict> =>
+        e.reason !== "conflict"
+          ? Effect.fail(e)
+          : Effect.flatMap(store.events(tip), (events) => Effect.fail(conflict(tip, expected, events.length)))
+
+    const unitAt = (hierarchy: UnitHierarchy.UnitHierarchy) => (id: UnitId, date: LocalDate.LocalDate) =>
+      Option.getOrUndefined(UnitHierarchy.get(hierarchy, id, date))
+
+    // Inputs are typed, but callers build them by hand: check them against their schemas before anything
+    // is numbered or sealed, so a bad input is a typed error and leaves nothing behind.
+    const validReceive = Schema.validate(Receive)
+    const validEnvelope = Schema.validate(Command.Envelope)
+
+    const receive: Tips["Type"]["receive"] = (actor, unchecked) =>
+      Effect.gen(function* () {
+        const input = yield* validReceive(unchecked)
+        const denied = Access.requireRole(actor, staff, "Receiving a tip")
+        if (denied) return yield* denied
+        const { at, hierarchy, today, within } = yield* context
+        const unit = UnitHierarchy.get(hierarchy, input.unit, today)
+        if (Option.isNone(unit)) {
+          return yield* new UnitHierarchy.UnitRuleError({
+            rule: "not_valid_at_date",
+            message: `Unit ${input.unit} does not exist or is not active on ${today}; a tip cannot be received there.`
+          })
+        }
+        if (!within(input.unit, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${input.unit}`)
+        const tip = makeId()
+        if (input.legalType === "kien_nghi_khoi_to" && !writtenByAgency(input.reporterKind, input.channel)) {
+          return yield* new RuleViolation({
+            tip,
+            command: "Receive",
+            rule: "written_agency_only",
+            message: "Only a state agency, in writing, can recommend prosecution (kiến nghị khởi tố)."
+          })
+        }
+        // The sealed identity, the register number and the tip are one fact: all stored, or none. Keyed by the
+        // unit, whose register counter the block takes.
+        return yield* transaction.atomically(
+          Effect.gen(function* () {
+            const alias = yield* vault.seal(input.identity)
+            const entry = yield* register.assign({
+              unit: input.unit,
+              unitTag: Register.unitTagOf(input.unit, unit.value.code),
+              tipId: tip,
+              receivedAt: at
+            })
+            const received = new TipEvent.TipReceived(
+              {
+                tip,
+                at,
+                by: actor.id,
+                unit: input.unit,
+                code: entry.code,
+                registerNumber: entry.number,
+                registerYear: entry.year,
+                channel: input.channel,
+                ...(input.channelId !== undefined ? { channelId: input.channelId } : {}),
+                reporterKind: input.reporterKind,
+                alias,
+                legalType: input.legalType,
+                category: input.category,
+                summary: input.summary,
+                ...(input.routedBy !== undefined ? { routedBy: input.routedBy } : {})
+              },
+              // Built from the validated input; the store validates every event again as it encodes it.
+              { disableValidation: true }
+            )
+            const [state] = yield* store.append([{ tip, expectedVersion: 0, events: [received] }])
+            return state!
+          }),
+          { key: input.unit }
+        )
+      })
+
+    const execute: Tips["Type"]["execute"] = (actor, unchecked) =>
+      Effect.gen(function* () {
+        const envelope = yield* validEnvelope(unchecked)
+        const { command } = envelope
+        const tip = yield* visible(actor, envelope.tip)
+        const { at, hierarchy, today, within } = yield* context
+        const denied = Access.requireRole(actor, rolesOf(command), command._tag)
+        if (denied) return yield* denied
+        if (!within(Access.unitActingOn(tip, command._tag), actor.unit, today)) {
+          return yield* Access.outOfScope(actor, `Tip ${tip.code}`)
+        }
+        if (tip.version !== envelope.expectedVersion)
+          return yield* conflict(tip.id, envelope.expectedVersion, tip.version)
+        const ctx = { now: at, actor, calendar, policy, unitAt: unitAt(hierarchy) }
+        const events = yield* Either.match(decide(tip, command, ctx), {
+          onLeft: Effect.fail,
+          onRight: Effect.succeed
+        })
+        const batch = [{ tip: tip.id, expectedVersion: envelope.expectedVersion, events }]
+        if (command._tag === "MergeInto") {
+          const target = yield* visible(actor, command.target)
+          if (target.duplicates.includes(tip.id) || tip.duplicates.includes(target.id)) {
+            return yield* new RuleViolation({
+              tip: tip.id,
+              command: command._tag,
+              rule: "duplicate_of_itself",
+              message: `Tip ${tip.code} and tip ${target.code} are already linked as duplicates.`
+            })
+          }
+          const merged = yield* Either.match(mergeTarget(tip, target, ctx), {
+            onLeft: Effect.fail,
+            onRight: Effect.succeed
+          })
+          batch.push({ tip: target.id, expectedVersion: target.version, events: [merged] })
+        }
+        // Through the transaction port, so that concurrent commands share commits (and join a caller's block).
+        const [state] = yield* Effect.catchTag(
+          transaction.atomically(store.append(batch)),
+          "TipStoreError",
+          conflictOr(tip.id, envelope.expectedVersion)
+        )
+        return state!
+      })
+
+    const deadlines: Tips["Type"]["deadlines"] = (actor, id) =>
+      Effect.gen(function* () {
+        const tip = yield* visible(actor, id)
+        const { at, hierarchy } = yield* context
+        const receivingUnit = unitAt(hierarchy)(tip.receivingUnit, LocalDate.ofInstant(tip.receivedAt))
+        return deadlinesOf(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
+      })
+
+    return Tips.of({
+      receive,
+      execute,
+      get: visible,
+      history: (actor, id) => Effect.zipRight(visible(actor, id), store.events(id)),
+      list: (actor, query = {}) =>
+        Effect.gen(function* () {
+          const { hierarchy, today, within } = yield* context
+          const root = query.unit ?? actor.unit
+          if (!within(root, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${root}`)
+          const tips = yield* store.list({
+            units: UnitHierarchy.subtree(hierarchy, root, today),
+            ...(query.receivedFrom !== undefined ? { receivedFrom: query.receivedFrom } : {}),
+            ...(query.receivedBefore !== undefined ? { receivedBefore: query.receivedBefore } : {}),
+            ...(query.open !== undefined ? { open: query.open } : {})
+          })
+          return tips.filter((t) => Access.canRead(within, actor, t, today))
+        }),
+      deadlines,
+      revealIdentity: (actor, id, expectedVersion, reason) =>
+        Effect.gen(function* () {
+          const tip = yield* execute(actor, { tip: id, expectedVersion, command: { _tag: "RevealIdentity", reason } })
+          const identity = yield* vault.reveal(tip.alias)
+          yield* Effect.annotateLogs(Effect.logInfo("identity revealed"), { tip: tip.code, by: actor.id })
+          return identity
+        })
+    })
+  })
+
+/** @internal */
+export const layer = (options?: Options) => Layer.effect(Tips, make(options))
+
+/** @internal */
+export const layerMemory = (options?: Options) =>
+  layer(options).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        TipStore.layerMemory,
+        UnitDirectory.layerMemory,
+        IdentityVault.layerMemory,
+        Register.layerMemory,
+        Calendar.layerVietnam,
+        Transaction.layerMemory
+      )
+    )
+  )

@@ -1,0 +1,211 @@
+import type { Option } from "effect"
+import { Context, Duration, Effect, Layer, Ref, Schema } from "effect"
+import type { LocalDate } from "../calendar/localDate.js"
+import * as UnitHierarchy from "./hierarchy.js"
+import type { UnitId } from "./unit.js"
+import type { UnitChange } from "./unitChange.js"
+
+/**
+ * The directory's storage failed: `unavailable` (could not be reached), `corrupt` (what is stored does not
+ * build a valid hierarchy), `conflict` (another writer recorded changes first; try again).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnitDirectoryError extends Schema.TaggedError<UnitDirectoryError>("@tinbao/core/UnitDirectoryError")(
+  "UnitDirectoryError",
+  {
+    reason: Schema.Literal("unavailable", "corrupt", "conflict"),
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {}
+
+/**
+ * The directory of units.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class UnitDirectory extends Context.Tag("@tinbao/core/UnitDirectory")<
+  UnitDirectory,
+  {
+    /** Checks a batch of changes against the hierarchy and stores all of it, or none of it. */
+    readonly record: (
+      changes: ReadonlyArray<UnitChange>
+    ) => Effect.Effect<void, UnitDirectoryError | UnitHierarchy.UnitRuleError>
+    /** The hierarchy the stored changes build, for fast queries. */
+    readonly hierarchy: Effect.Effect<UnitHierarchy.UnitHierarchy, UnitDirectoryError>
+    /** The stored changes, in the order recorded. */
+    readonly changes: Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError>
+  }
+>() {}
+
+/**
+ * What a storage adapter provides: an append-only log of changes. `append` must store the whole batch
+ * atomically, and fail with reason `conflict` when the log no longer has `expectedLength` changes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Backend {
+  /** Every stored change, in the order appended. */
+  readonly load: Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError>
+  /**
+   * How many changes are stored, cheaply. With it, reading the hierarchy costs one small query while nothing
+   * changed (another instance's records are still seen); without it, every read loads the whole log.
+   */
+  readonly length?: Effect.Effect<number, UnitDirectoryError>
+  /** Appends the batch atomically, if the log still holds `expectedLength` changes. */
+  readonly append: (
+    expectedLength: number,
+    changes: ReadonlyArray<UnitChange>
+  ) => Effect.Effect<void, UnitDirectoryError>
+}
+
+/**
+ * Options of {@link make}. `recheck`: how long a hierarchy checked against the backend's `length` is served
+ * without asking again (default 1 second). Records made through this directory are seen at once; another
+ * instance's records on the same storage within `recheck`. Intake reads the hierarchy for every tip, so on a
+ * database this saves a query (a round trip) per read; `0` asks every time.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly recheck?: Duration.DurationInput
+}
+
+/**
+ * The directory over a storage backend. Records from this service are serialised, so only another writer
+ * on the same storage can cause a `conflict`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (backend: Backend, options: Options = {}): Effect.Effect<UnitDirectory["Type"]> =>
+  Effect.gen(function* () {
+    const cache = yield* Ref.make({ length: 0, hierarchy: UnitHierarchy.empty })
+    const lock = yield* Effect.makeSemaphore(1)
+    const recheck = Duration.toMillis(options.recheck ?? "1 second")
+    // When the cache was last found current: on the process's own monotonic clock, not the Effect clock, which
+    // tests stop (a stopped clock would never ask again).
+    let checkedAt = Number.NEGATIVE_INFINITY
+
+    // The log only grows, so the cached hierarchy needs just the changes recorded since it was built.
+    const build = (stored: ReadonlyArray<UnitChange>) =>
+      Effect.flatMap(Ref.get(cache), (cached) => {
+        if (cached.length === stored.length) return Effect.succeed(cached.hierarchy)
+        const [base, from] =
+          cached.length < stored.length ? [cached.hierarchy, cached.length] : [UnitHierarchy.empty, 0]
+        return UnitHierarchy.applyAll(base, stored.slice(from)).pipe(
+          Effect.mapError(
+            (cause) =>
+              new UnitDirectoryError({
+                reason: "corrupt",
+                message: `The stored unit changes do not build a valid hierarchy: ${cause.message}`,
+                cause
+              })
+          ),
+          Effect.tap((hierarchy) => Ref.set(cache, { length: stored.length, hierarchy }))
+        )
+      })
+
+    // With a cheap `length`, the log is loaded only when it grew; and asked at most once per `recheck`.
+    const checked = (length: Effect.Effect<number, UnitDirectoryError>) =>
+      Effect.flatMap(Effect.zip(length, Ref.get(cache)), ([stored, cached]) =>
+        stored === cached.length ? Effect.succeed(cached.hierarchy) : Effect.flatMap(backend.load, build)
+      ).pipe(
+        Effect.tap(() => {
+          checkedAt = performance.now()
+        })
+      )
+    const { length } = backend
+    const hierarchy =
+      length === undefined
+        ? Effect.flatMap(backend.load, build)
+        : Effect.suspend(() =>
+            performance.now() - checkedAt < recheck
+              ? Effect.map(Ref.get(cache), (cached) => cached.hierarchy)
+              : checked(length)
+          )
+
+    const record = (changes: ReadonlyArray<UnitChange>) =>
+      Effect.gen(function* () {
+        if (changes.length === 0) return
+        const stored = yield* backend.load
+        const next = yield* UnitHierarchy.applyAll(yield* build(stored), changes)
+        yield* backend.append(stored.length, changes)
+        yield* Ref.set(cache, { length: stored.length + changes.length, hierarchy: next })
+      }).pipe(lock.withPermits(1))
+
+    return UnitDirectory.of({ record, hierarchy, changes: backend.load })
+  })
+
+/**
+ * A backend that keeps the log in memory.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const memoryBackend: Effect.Effect<Backend> = Effect.map(
+  Ref.make<ReadonlyArray<UnitChange>>([]),
+  (log): Backend => ({
+    load: Ref.get(log),
+    length: Effect.map(Ref.get(log), (changes) => changes.length),
+    append: (expectedLength, changes) =>
+      Effect.flatten(
+        Ref.modify(log, (current): readonly [Effect.Effect<void, UnitDirectoryError>, ReadonlyArray<UnitChange>] =>
+          current.length === expectedLength
+            ? [Effect.void, [...current, ...changes]]
+            : [
+                new UnitDirectoryError({
+                  reason: "conflict",
+                  message: `Expected ${expectedLength} recorded unit changes but found ${current.length}; try again.`
+                }),
+                current
+              ]
+        )
+      )
+  })
+)
+
+/**
+ * The directory in memory, empty.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemory: Effect.Effect<UnitDirectory["Type"]> = Effect.flatMap(memoryBackend, make)
+
+/**
+ * The directory in memory, empty: a `Ref` holds the changes and another the hierarchy they build.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<UnitDirectory> = Layer.effect(UnitDirectory, makeMemory)
+
+/**
+ * The unit and every unit under it on a date, from the directory's current hierarchy.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const subtreeOf = (
+  id: UnitId,
+  date: LocalDate
+): Effect.Effect<ReadonlyArray<UnitId>, UnitDirectoryError, UnitDirectory> =>
+  Effect.flatMap(UnitDirectory, (d) => Effect.map(d.hierarchy, (h) => UnitHierarchy.subtree(h, id, date)))
+
+/**
+ * The unit that answers on a date for a unit's tips, from the directory's current hierarchy.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const answeringUnitOf = (
+  id: UnitId,
+  date: LocalDate
+): Effect.Effect<Option.Option<UnitId>, UnitDirectoryError, UnitDirectory> =>
+  Effect.flatMap(UnitDirectory, (d) => Effect.map(d.hierarchy, (h) => UnitHierarchy.answeringUnit(h, id, date)))

@@ -1,0 +1,225 @@
+import type { KeyObject } from "node:crypto"
+import { Context, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import type { Label } from "../shared/label.js"
+import * as alias_ from "./alias.js"
+import * as codec from "./codec.js"
+import * as key_ from "./key.js"
+import { makeMemoryStore } from "./memory.js"
+
+/**
+ * Who a reporter is on a channel: the channel's id (e.g. a Zalo OA id), the platform's id for the user, and what
+ * the platform showed of them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Identity = Schema.Struct({
+  channel: Schema.NonEmptyTrimmedString,
+  platformUserId: Schema.NonEmptyTrimmedString,
+  displayName: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String)
+}).annotations({ identifier: "Identity" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Identity = typeof Identity.Type
+
+/**
+ * The reporter's pseudonym on one tip: "AL-" and 16 random base32 characters (80 bits), so it can be neither
+ * guessed nor enumerated.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const AliasId = Schema.String.pipe(
+  Schema.pattern(alias_.pattern, { message: () => "an alias: AL- followed by 16 base32 characters" }),
+  Schema.brand("@tinbao/core/AliasId")
+).annotations({ identifier: "AliasId" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AliasId = typeof AliasId.Type
+
+/**
+ * The name officers see for the reporter of a tip, e.g. "Người báo tin #K7Q2". Derived from the alias, never stored.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const aliasName = (alias: AliasId): string => `Người báo tin #${alias_.shortTag(alias)}`
+
+/**
+ * {@link aliasName} in Vietnamese and English.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const aliasLabel = (alias: AliasId): Label => ({
+  vi: aliasName(alias),
+  en: `Reporter #${alias_.shortTag(alias)}`
+})
+
+/**
+ * The vault's one error. Its message names aliases and fields, never a value of an identity.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class IdentityVaultError extends Schema.TaggedError<IdentityVaultError>("@tinbao/core/IdentityVaultError")(
+  "IdentityVaultError",
+  {
+    reason: Schema.Literal("not_found", "forgotten", "unavailable", "corrupt"),
+    message: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {}
+
+/**
+ * The vault. `reveal` gives raw access to an identity: the caller checks the officer's role first.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class IdentityVault extends Context.Tag("@tinbao/core/IdentityVault")<
+  IdentityVault,
+  {
+    /** Seals an identity under a fresh alias: every tip gets its own, even from the same reporter. */
+    readonly seal: (identity: Redacted.Redacted<Identity>) => Effect.Effect<AliasId, IdentityVaultError>
+    /** The identity behind an alias. */
+    readonly reveal: (alias: AliasId) => Effect.Effect<Redacted.Redacted<Identity>, IdentityVaultError>
+    /** A keyed hash of channel and platform user id: the same reporter gives the same fingerprint. */
+    readonly fingerprint: (identity: Redacted.Redacted<Identity>) => Effect.Effect<string, IdentityVaultError>
+    /** Erases the identity behind an alias (a data-subject request, the end of retention). Idempotent. */
+    readonly forget: (alias: AliasId) => Effect.Effect<void, IdentityVaultError>
+  }
+>() {}
+
+/**
+ * What a {@link Store} holds under an alias: the sealed identity (its JSON, as {@link Identity} encodes it) or the
+ * mark that it was erased.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoredIdentity =
+  | { readonly _tag: "Sealed"; readonly identity: Redacted.Redacted<string> }
+  | { readonly _tag: "Forgotten" }
+
+/**
+ * The storage a vault needs. Aliases, fingerprints and Schema coding are done by {@link make}; a store only keeps
+ * JSON under an alias and, on `erase`, replaces it with a `Forgotten` mark.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Store {
+  readonly put: (alias: AliasId, identity: Redacted.Redacted<string>) => Effect.Effect<void, IdentityVaultError>
+  readonly get: (alias: AliasId) => Effect.Effect<Option.Option<StoredIdentity>, IdentityVaultError>
+  readonly erase: (alias: AliasId) => Effect.Effect<void, IdentityVaultError>
+}
+
+/**
+ * The secret behind fingerprints, at least 16 bytes; a string is read as UTF-8. Keep it: with another key the
+ * same reporter gets another fingerprint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FingerprintKey = Redacted.Redacted<Uint8Array> | Redacted.Redacted<string> | string
+
+const fail = (reason: IdentityVaultError["reason"], message: string) =>
+  Effect.fail(new IdentityVaultError({ reason, message }))
+
+const openIdentity = codec.openWith(Identity, "the identity")
+const openStored = codec.openWith(Schema.parseJson(Identity), "the stored identity")
+
+const open = (
+  opened: Either.Either<Identity, codec.Problem>,
+  alias?: AliasId
+): Effect.Effect<Identity, IdentityVaultError> =>
+  Either.match(opened, {
+    onLeft: (problem) => fail("corrupt", alias === undefined ? problem : `${problem} (alias ${alias})`),
+    onRight: Effect.succeed
+  })
+
+const isAlias = Schema.is(AliasId)
+
+const fromKey = (key: KeyObject, store: Store): Context.Tag.Service<IdentityVault> => {
+  const lookup = (alias: AliasId) =>
+    isAlias(alias)
+      ? Effect.flatMap(store.get(alias), (cell) =>
+          Option.isNone(cell)
+            ? fail("not_found", `no reporter identity is sealed under ${alias}`)
+            : Effect.succeed(cell.value)
+        )
+      : fail("not_found", "not an alias: aliases are AL- followed by 16 base32 characters")
+  return IdentityVault.of({
+    seal: (identity) =>
+      Effect.gen(function* () {
+        const opened = yield* open(openIdentity(identity))
+        // 80 random bits: a repeat is not worth a round trip to check for.
+        const alias = alias_.randomAlias() as AliasId
+        yield* store.put(alias, Redacted.make(JSON.stringify(opened)))
+        return alias
+      }),
+    reveal: (alias) =>
+      Effect.flatMap(lookup(alias), (cell) =>
+        cell._tag === "Forgotten"
+          ? fail("forgotten", `the reporter identity under ${alias} has been erased`)
+          : Effect.map(open(openStored(cell.identity), alias), Redacted.make)
+      ),
+    fingerprint: (identity) =>
+      Effect.map(open(openIdentity(identity)), (opened) =>
+        key_.fingerprintOf(key, opened.channel, opened.platformUserId)
+      ),
+    forget: (alias) =>
+      Effect.flatMap(lookup(alias), (cell) => (cell._tag === "Forgotten" ? Effect.void : store.erase(alias)))
+  })
+}
+
+/**
+ * A vault over a {@link Store}. Fails with "unavailable" when the key is shorter than 16 bytes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: {
+  readonly key: FingerprintKey
+  readonly store: Store
+}): Effect.Effect<Context.Tag.Service<IdentityVault>, IdentityVaultError> =>
+  Effect.suspend(() => {
+    const imported = key_.importKey(options.key)
+    return "key" in imported
+      ? Effect.succeed(fromKey(imported.key, options.store))
+      : fail(
+          "unavailable",
+          `the fingerprint key holds ${imported.tooShort} bytes; it needs at least ${key_.minKeyBytes}`
+        )
+  })
+
+/**
+ * An in-memory vault whose fingerprint key is random and lives as long as the layer: fingerprints from one
+ * instance do not match those from another.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<IdentityVault> = Layer.sync(IdentityVault, () =>
+  fromKey(key_.randomKey(), makeMemoryStore().store)
+)
+
+/**
+ * An in-memory vault with a given fingerprint key, so fingerprints are stable across instances.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemoryWithKey = (key: FingerprintKey): Layer.Layer<IdentityVault, IdentityVaultError> =>
+  Layer.effect(
+    IdentityVault,
+    Effect.suspend(() => make({ key, store: makeMemoryStore().store }))
+  )

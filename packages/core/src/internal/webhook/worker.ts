@@ -1,0 +1,117 @@
+import { Cause, DateTime, Duration, Effect, Either, Option, Queue, Random } from "effect"
+import type { Counts } from "../../Webhook.js"
+import type { InboundMessage } from "../channel/inboundMessage.js"
+import type { Entry, InboxError } from "../messaging/inbox.js"
+import type { Policy } from "../messaging/retry.js"
+import { delay } from "../messaging/retry.js"
+import { type Env, log, verify, WebhookError } from "./accept.js"
+
+/** @internal */
+export interface Worker {
+  readonly env: Env
+  readonly process: (
+    messages: ReadonlyArray<InboundMessage>
+  ) => Effect.Effect<void | { readonly deadLetter: string }, unknown>
+  readonly batchSize: number
+  readonly leaseMillis: number
+  readonly pollMillis: number
+  readonly retry: Policy
+}
+
+type Outcome = "done" | "retried" | "dead"
+
+// A processor's error may say anything, an identity included: only its tag and reason are repeated.
+const describe = (cause: Cause.Cause<unknown>) => {
+  const failure = Option.getOrUndefined(Cause.failureOption(cause))
+  if (failure === undefined) return "an unexpected defect"
+  const tag = typeof failure === "object" && failure !== null && "_tag" in failure ? String(failure._tag) : undefined
+  const reason =
+    typeof failure === "object" && failure !== null && "reason" in failure ? String(failure.reason) : undefined
+  return tag === undefined ? "an error" : reason === undefined ? tag : `${tag} (${reason})`
+}
+
+const kill = (worker: Worker, entry: Entry, reason: string) =>
+  Effect.zipRight(
+    worker.env.inbox.deadLetter(entry.id, reason),
+    Effect.as(
+      log(new WebhookError({ reason: "dead_letter", channel: entry.channel, message: reason })),
+      "dead" as const
+    )
+  )
+
+const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError> =>
+  Effect.gen(function* () {
+    const adapter = Option.getOrUndefined(worker.env.channels.get(entry.channel))
+    if (adapter === undefined)
+      return yield* kill(worker, entry, `no adapter is configured for channel ${entry.channel}`)
+    const received = yield* verify(adapter, entry.delivery)
+    if (Either.isLeft(received)) {
+      const error = received.left
+      return yield* kill(
+        worker,
+        entry,
+        error === "defect"
+          ? `the adapter of channel ${entry.channel} failed unexpectedly`
+          : `${error.reason}: ${error.message}`
+      )
+    }
+    const { messages, unsupported } = received.right
+    const exit = messages.length === 0 ? undefined : yield* Effect.exit(worker.process(messages))
+    if (exit !== undefined && exit._tag === "Failure") {
+      if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
+      const wait = delay(worker.retry, entry.attempts, yield* Random.next)
+      const what = describe(exit.cause)
+      yield* worker.env.inbox.retryAt(entry.id, DateTime.add(yield* DateTime.now, { millis: wait }), what)
+      yield* log(
+        new WebhookError({
+          reason: "processing_failed",
+          channel: entry.channel,
+          message: `Processing delivery ${entry.id} failed with ${what}; it stays in the inbox and is retried in ${wait} ms.`
+        })
+      )
+      return "retried" as const
+    }
+    const verdict = exit?._tag === "Success" ? exit.value : undefined
+    if (verdict !== undefined && verdict !== null && typeof verdict === "object" && "deadLetter" in verdict) {
+      return yield* kill(worker, entry, verdict.deadLetter.slice(0, 500))
+    }
+    // A replayed dead letter whose events are still unknown goes back among the dead letters; the first time,
+    // the webhook already kept a dead copy.
+    if (unsupported.length > 0 && entry.deadReason !== undefined) {
+      return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`.slice(0, 500))
+    }
+    yield* worker.env.inbox.done(entry.id)
+    return "done" as const
+  })
+
+/** @internal */
+export const drain = (worker: Worker): Effect.Effect<Counts, InboxError> =>
+  Effect.gen(function* () {
+    const claimed = yield* worker.env.inbox.claim(yield* DateTime.now, worker.batchSize, worker.leaseMillis)
+    // One after the other: a reporter's messages reach intake in the order the platform sent them.
+    const outcomes = yield* Effect.forEach(claimed, (entry) => handle(worker, entry))
+    return {
+      claimed: claimed.length,
+      done: outcomes.filter((o) => o === "done").length,
+      retried: outcomes.filter((o) => o === "retried").length,
+      dead: outcomes.filter((o) => o === "dead").length
+    }
+  })
+
+/** @internal */
+export const loop = (worker: Worker, wakeups: Queue.Dequeue<void>): Effect.Effect<never> =>
+  drain(worker).pipe(
+    Effect.map((counts) => counts.claimed >= worker.batchSize),
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause)
+        ? Effect.interrupt
+        : Effect.as(
+            log(new WebhookError({ reason: "unavailable", message: `A worker round failed: ${describe(cause)}.` })),
+            false
+          )
+    ),
+    Effect.flatMap((full) =>
+      full ? Effect.void : Effect.ignore(Effect.timeout(Queue.take(wakeups), Duration.millis(worker.pollMillis)))
+    ),
+    Effect.forever
+  )
