@@ -25,6 +25,8 @@ export * as Command from "./Command.js"
 export * as Deadline from "./Deadline.js"
 /** @since 0.1.0 */
 export * as Dispatcher from "./Dispatcher.js"
+/** @since 0.2.0 */
+export * as Evidence from "./Evidence.js"
 /** @since 0.1.0 */
 export * as IdentityVault from "./IdentityVault.js"
 /** @since 0.1.0 */
@@ -41,6 +43,8 @@ export * as Label from "./Label.js"
 export * as Lifecycle from "./Lifecycle.js"
 /** @since 0.1.0 */
 export * as LocalDate from "./LocalDate.js"
+/** @since 0.2.0 */
+export * as MediaStore from "./MediaStore.js"
 /** @since 0.1.0 */
 export * as Outbox from "./Outbox.js"
 /** @since 0.1.0 */
