@@ -203,12 +203,13 @@ export const retrieve: (url: string, options?: RetrieveOptions) => Effect.Effect
   retrieval.retrieve
 
 /**
- * How the worker runs. `leaseMillis` must exceed the retrieval's `timeoutMillis`.
+ * How the worker runs. `leaseMillis` must exceed the retrieval's `timeoutMillis`. `R` is what `onSettled` needs;
+ * the worker takes it from where it starts.
  *
  * @since 0.2.0
  * @category models
  */
-export interface Options {
+export interface Options<R = never> {
   /** The retry policy (default {@link defaultPolicy}: about a day of attempts). */
   readonly policy?: Partial<Policy>
   /** Records claimed per round (default 16). */
@@ -226,7 +227,7 @@ export interface Options {
    * therefore run more than once for a record (a crash between the call and its bookkeeping): make it idempotent,
    * e.g. keyed by the record's id.
    */
-  readonly onSettled?: (entry: Entry) => Effect.Effect<void, unknown>
+  readonly onSettled?: ((entry: Entry) => Effect.Effect<void, unknown, R>) | undefined
 }
 
 /**
@@ -262,7 +263,8 @@ export type Requirements = EvidenceRecords | MediaStore
  * @since 0.2.0
  * @category combinators
  */
-export const runOnce: (options?: Options) => Effect.Effect<Counts, EvidenceError, Requirements> = worker.runOnce
+export const runOnce: <R = never>(options?: Options<R>) => Effect.Effect<Counts, EvidenceError, Requirements | R> =
+  worker.runOnce
 
 /**
  * Runs rounds in a background fiber for as long as the scope lives, pausing `pollMillis` after a round that found
@@ -271,4 +273,6 @@ export const runOnce: (options?: Options) => Effect.Effect<Counts, EvidenceError
  * @since 0.2.0
  * @category combinators
  */
-export const run: (options?: Options) => Effect.Effect<void, EvidenceError, Requirements | Scope.Scope> = worker.run
+export const run: <R = never>(
+  options?: Options<R>
+) => Effect.Effect<void, EvidenceError, Requirements | R | Scope.Scope> = worker.run

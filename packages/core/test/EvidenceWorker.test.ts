@@ -4,7 +4,7 @@
 // forgotten and never fetching the file twice.
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Deferred, Effect, Layer, TestClock } from "effect"
+import { Context, DateTime, Deferred, Effect, Layer, TestClock } from "effect"
 import * as Evidence from "../src/Evidence.js"
 import * as MediaStore from "../src/MediaStore.js"
 import type { TipId } from "../src/Tip.js"
@@ -13,6 +13,8 @@ import { jpeg, png, send, serve } from "./evidenceFiles.js"
 const tip = "tip_0193a1b2c3d4e5f60718293a4b5c" as TipId
 const signature = "oh=00_AYBSIGNATURE&oe=67A1B2C3"
 const policy = { baseMillis: 1_000, factor: 2, maxDelayMillis: 60_000, maxAttempts: 3, jitter: 0 }
+
+class Told extends Context.Tag("test/Told")<Told, Array<Evidence.Entry>>() {}
 
 const services = Layer.mergeAll(Evidence.layerMemory, MediaStore.layerMemory)
 
@@ -35,9 +37,11 @@ describe("Evidence.runOnce", () => {
       })
       const a = yield* request(site.url(`/photo.png?${signature}`))
       const b = yield* request(site.url("/photo.jpg"))
+      // The hook needs a service of its own, provided where the worker runs.
       const told: Array<Evidence.Entry> = []
-      const onSettled = (entry: Evidence.Entry) => Effect.sync(() => void told.push(entry))
-      const counts = yield* Evidence.runOnce({ policy, onSettled })
+      const onSettled = (entry: Evidence.Entry) =>
+        Effect.flatMap(Told, (list) => Effect.sync(() => void list.push(entry)))
+      const counts = yield* Evidence.runOnce({ policy, onSettled }).pipe(Effect.provideService(Told, told))
       expect(counts).toEqual({ ...zero, claimed: 2, stored: 2, recorded: 2 })
       const kept = yield* current(a)
       expect(kept).toMatchObject({ status: "stored", attempts: 1, recorded: true })
@@ -57,7 +61,7 @@ describe("Evidence.runOnce", () => {
       ])
       // Nothing is due any more: no fetch, no hook.
       yield* TestClock.adjust("1 day")
-      expect(yield* Evidence.runOnce({ policy, onSettled })).toEqual(zero)
+      expect(yield* Evidence.runOnce({ policy, onSettled }).pipe(Effect.provideService(Told, told))).toEqual(zero)
       expect([site.hits("/photo.png"), site.hits("/photo.jpg"), told.length]).toEqual([1, 1, 2])
     }).pipe(Effect.provide(services))
   )

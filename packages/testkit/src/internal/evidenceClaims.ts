@@ -102,6 +102,7 @@ export const claimTests = <R>(ctx: RecordsContext<R>): void => {
     Effect.gen(function* () {
       const records = yield* Evidence.EvidenceRecords
       const a = (yield* records.request(tip, link(1))).entry
+      yield* TestClock.adjust("1 second")
       const b = (yield* records.request(tip, link(2))).entry
       const now = yield* DateTime.now
       yield* records.claim(now, 10, minute)

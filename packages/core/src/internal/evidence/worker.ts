@@ -36,7 +36,7 @@ interface Settings {
   readonly concurrency: number
   readonly pollMillis: number
   readonly retrieval: Retrieval
-  readonly onSettled: Options["onSettled"]
+  readonly onSettled: ((entry: Entry) => Effect.Effect<void, unknown>) | undefined
 }
 
 const positive = Schema.Int.pipe(Schema.positive())
@@ -52,7 +52,7 @@ const Numbers = Schema.Struct({
 const invalid = (message: string) =>
   new EvidenceError({ reason: "invalid", message: `The evidence worker's options are invalid: ${message}` })
 
-const settings = (options: Options = {}): Either.Either<Settings, EvidenceError> =>
+const settings = (options: Options<never> = {}): Either.Either<Settings, EvidenceError> =>
   Either.gen(function* () {
     const retrieval = yield* Either.mapLeft(retrievalSettings(options.retrieval), invalid)
     const numbers = yield* Either.mapLeft(
@@ -226,16 +226,28 @@ const round = (s: Settings): Effect.Effect<Counts, EvidenceError, Requirements> 
     return count(facts.flat(), claimed.length)
   })
 
-/** @internal */
-export const runOnce = (options?: Options): Effect.Effect<Counts, EvidenceError, Requirements> =>
-  Effect.flatMap(settings(options), round)
+// The hook's requirements, taken from where the worker starts, so that the rounds need none of their own.
+const withServices = <R>(options: Options<R> | undefined) =>
+  Effect.map(Effect.context<R>(), (context): Options<never> => {
+    const hook = options?.onSettled
+    return {
+      ...options,
+      onSettled: hook === undefined ? undefined : (entry) => Effect.provide(hook(entry), context)
+    }
+  })
 
 /** @internal */
-export const run = (options?: Options) =>
-  Effect.flatMap(settings(options), (s) =>
-    forkRounds(
-      Effect.map(round(s), (counts) => counts.claimed >= s.batchSize),
-      s.pollMillis,
-      "evidence: a worker round failed"
+export const runOnce = <R = never>(options?: Options<R>): Effect.Effect<Counts, EvidenceError, Requirements | R> =>
+  Effect.flatMap(withServices(options), (o) => Effect.flatMap(settings(o), round))
+
+/** @internal */
+export const run = <R = never>(options?: Options<R>) =>
+  Effect.flatMap(withServices(options), (o) =>
+    Effect.flatMap(settings(o), (s) =>
+      forkRounds(
+        Effect.map(round(s), (counts) => counts.claimed >= s.batchSize),
+        s.pollMillis,
+        "evidence: a worker round failed"
+      )
     )
   )
