@@ -29,6 +29,8 @@ export * as ConversationActivity from "./ConversationActivity.js"
 export * as Deadline from "./Deadline.js"
 /** @since 0.1.0 */
 export * as Dispatcher from "./Dispatcher.js"
+/** @since 0.2.0 */
+export * as Evidence from "./Evidence.js"
 /** @since 0.1.0 */
 export * as IdentityVault from "./IdentityVault.js"
 /** @since 0.1.0 */
@@ -45,6 +47,8 @@ export * as Label from "./Label.js"
 export * as Lifecycle from "./Lifecycle.js"
 /** @since 0.1.0 */
 export * as LocalDate from "./LocalDate.js"
+/** @since 0.2.0 */
+export * as MediaStore from "./MediaStore.js"
 /** @since 0.1.0 */
 export * as Outbox from "./Outbox.js"
 /** @since 0.1.0 */

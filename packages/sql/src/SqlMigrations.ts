@@ -115,6 +115,24 @@ const statistics = Effect.gen(function* () {
   ])
 })
 
+// The evidence records (see `SqlEvidence`). `seq` keeps the order of the requests; the partial index holds the
+// unrecorded rows alone, which are every row a claim can take.
+const evidence = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  const seq = sql.onDialectOrElse({
+    pg: () => "seq BIGSERIAL PRIMARY KEY",
+    orElse: () => "seq INTEGER PRIMARY KEY AUTOINCREMENT"
+  })
+  yield* run(sql, [
+    `CREATE TABLE evidence (${seq}, id TEXT NOT NULL UNIQUE, tip TEXT NOT NULL, original_url TEXT NOT NULL,
+      requested_at BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL,
+      lease_until BIGINT, hash TEXT, size BIGINT, media_type TEXT, stored_at BIGINT, error_reason TEXT,
+      error_message TEXT, recorded INTEGER NOT NULL)`,
+    "CREATE INDEX evidence_tip ON evidence (tip, seq)",
+    "CREATE INDEX evidence_due ON evidence (next_attempt_at) WHERE recorded = 0"
+  ])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -124,7 +142,8 @@ const statistics = Effect.gen(function* () {
 export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, SqlClient>>> = {
   "1_initial": initial,
   "2_messaging": messaging,
-  "3_statistics": statistics
+  "3_statistics": statistics,
+  "4_evidence": evidence
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * All of tinbao's storage over `@effect/sql` in one layer: the tip store, the register, the identity vault,
- * the unit directory, the transaction port (with group commit), the statistics engine (counting in SQL) and the
- * messaging ports (outbox, inbox, intake ledger, bindings, conversation activity),
+ * the unit directory, the transaction port (with group commit), the statistics engine (counting in SQL), the
+ * messaging ports (outbox, inbox, intake ledger, bindings, conversation activity) and the evidence records,
  * with the migrations run first. Bring an `SqlClient`, or use {@link layerSqlite} (the
  * embedded default) or {@link layerPg} (the scale path), whose drivers are optional peer dependencies.
  *
@@ -12,6 +12,7 @@ import * as SqlClient_ from "@effect/sql/SqlClient"
 import type {
   Binding,
   ConversationActivity,
+  Evidence,
   IdentityVault,
   Inbox,
   IntakeLedger,
@@ -25,6 +26,7 @@ import type {
 import { Cause, type Config as Config_, type ConfigError, type Duration, Effect, Layer, Redacted } from "effect"
 import * as SqlBindings from "./SqlBindings.js"
 import * as SqlConversationActivity from "./SqlConversationActivity.js"
+import * as SqlEvidence from "./SqlEvidence.js"
 import * as SqlIdentityVault from "./SqlIdentityVault.js"
 import * as SqlInbox from "./SqlInbox.js"
 import * as SqlIntakeLedger from "./SqlIntakeLedger.js"
@@ -63,6 +65,7 @@ export type Services =
   | Transaction.Transaction
   | Statistics.StatisticsEngine
   | Messaging
+  | Evidence.EvidenceRecords
 
 /**
  * What storage needs besides a database: the vault's keys.
@@ -112,7 +115,8 @@ export const layer = (
     SqlIdentityVault.layer(config.vault),
     SqlStatistics.layer(config.statistics).pipe(Layer.provideMerge(SqlUnitDirectory.layer)),
     SqlTransaction.layer(config.groupCommit),
-    layerMessaging
+    layerMessaging,
+    SqlEvidence.layer
   ).pipe(Layer.provide(SqlMigrations.layer))
 
 /**

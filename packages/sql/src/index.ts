@@ -1,7 +1,8 @@
 /**
  * `@tinbao/sql`: tinbao's storage over `@effect/sql`, on SQLite (the embedded default) and PostgreSQL (the
  * scale path): migrations, the tip event store, the register, the encrypted identity vault, the unit
- * directory, the transaction port with group commit, and the messaging ports (outbox, inbox, intake ledger, bindings, conversation activity).
+ * directory, the transaction port with group commit, the messaging ports (outbox, inbox, intake ledger, bindings,
+ * conversation activity) and the evidence records.
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -11,6 +12,8 @@
 export * as SqlBindings from "./SqlBindings.js"
 /** @since 0.1.0 */
 export * as SqlConversationActivity from "./SqlConversationActivity.js"
+/** @since 0.2.0 */
+export * as SqlEvidence from "./SqlEvidence.js"
 /** @since 0.1.0 */
 export * as SqlIdentityVault from "./SqlIdentityVault.js"
 /** @since 0.1.0 */

@@ -1,7 +1,8 @@
 /**
  * `@tinbao/testkit/vitest`: the conformance suites, built on `@effect/vitest`, and the rule for tests that need
  * PostgreSQL. Every adapter runs its suite with one line: `StorageSuite.suite("my store", MyStore.layer(...))`,
- * `MessagingSuite.suite("my store", ...)`, `ChannelSuite.suite("my channel", ...)`.
+ * `MessagingSuite.suite("my store", ...)`, `EvidenceSuite.suite("my store", ...)`,
+ * `MediaStoreSuite.suite("my files", ...)`, `ChannelSuite.suite("my channel", ...)`.
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -9,6 +10,10 @@
 
 /** @since 0.1.0 */
 export * as ChannelSuite from "./ChannelSuite.js"
+/** @since 0.2.0 */
+export * as EvidenceSuite from "./EvidenceSuite.js"
+/** @since 0.2.0 */
+export * as MediaStoreSuite from "./MediaStoreSuite.js"
 /** @since 0.1.0 */
 export * as MessagingSuite from "./MessagingSuite.js"
 /** @since 0.1.0 */

@@ -1,6 +1,7 @@
-import { Cause, DateTime, Duration, Effect, Either, ParseResult, Schema } from "effect"
+import { DateTime, Effect, Either, ParseResult, Schema } from "effect"
 import type { Counts, Options, Requirements } from "../../Dispatcher.js"
 import { Channels } from "../channel/channels.js"
+import { forkRounds } from "../shared/rounds.js"
 import { IdentityVault } from "../vault/identityVault.js"
 import { ConversationActivity } from "./activity.js"
 import { type Entry, Outbox, OutboxError } from "./outbox.js"
@@ -98,16 +99,10 @@ export const runOnce = (options?: Options): Effect.Effect<Counts, OutboxError, R
 
 /** @internal */
 export const run = (options?: Options) =>
-  Effect.flatMap(settings(options), (s) => {
-    const tick = round(s).pipe(
-      Effect.map((counts) => counts.claimed >= s.batchSize),
-      Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause)
-          ? Effect.interrupt
-          : Effect.as(Effect.logError("outbox: a dispatcher round failed", Cause.squash(cause)), false)
-      ),
-      // A full batch means more may be due: go again at once.
-      Effect.flatMap((full) => (full ? Effect.void : Effect.sleep(Duration.millis(s.pollMillis))))
+  Effect.flatMap(settings(options), (s) =>
+    forkRounds(
+      Effect.map(round(s), (counts) => counts.claimed >= s.batchSize),
+      s.pollMillis,
+      "outbox: a dispatcher round failed"
     )
-    return Effect.asVoid(Effect.forkScoped(Effect.forever(tick)))
-  })
+  )
