@@ -15,6 +15,7 @@ import type { InboundMessage } from "./InboundMessage.js"
 import type { ChannelError, OutboundMessage } from "./internal/channel/channel.js"
 
 export { ChannelError, isRetryable, OutboundMessage, Reason } from "./internal/channel/channel.js"
+export { builtinPlatforms, PlatformId, platformIdPattern, platformIdRule } from "./internal/channel/platform.js"
 
 /**
  * An HTTP request as the platform sent it. `body` is the exact bytes: signatures are computed over them,

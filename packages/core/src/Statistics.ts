@@ -20,8 +20,10 @@ import * as Category from "./Category.js"
 import * as Deadline from "./Deadline.js"
 import { type StatisticsEngine, StatisticsError } from "./internal/statistics/engine.js"
 import * as fold from "./internal/statistics/fold.js"
+import { channelNames } from "./internal/statistics/labels.js"
 import * as schema from "./internal/statistics/schema.js"
 import * as service from "./internal/statistics/service.js"
+import type { Label } from "./Label.js"
 import type { TipEvent } from "./TipEvent.js"
 import type { StoredEvent, TipStore } from "./TipStore.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
@@ -223,8 +225,11 @@ export const Report = schema.Report
 export type Report = typeof Report.Type
 
 /**
- * Options of the engine: the deadline policy (the law's values by default) and the taxonomy that labels categories
- * (the standard one by default).
+ * Options of the engine: the deadline policy (the law's values by default), the taxonomy that labels categories
+ * (the standard one by default), and the platforms the deployment adds to the built-in ones
+ * (`Channel.builtinPlatforms`), which label their channel rows. Reports list channels in the built-ins' order, then
+ * the others by id; a channel nobody declared is labelled by its id. A declared id must follow `Channel.PlatformId`,
+ * else every query fails with `invalid`.
  *
  * @since 0.1.0
  * @category models
@@ -232,6 +237,8 @@ export type Report = typeof Report.Type
 export interface Options {
   readonly policy?: Deadline.Policy
   readonly taxonomy?: ReadonlyMap<Category.CategoryId, Category.Category>
+  /** @since 0.2.0 */
+  readonly platforms?: ReadonlyArray<{ readonly id: string; readonly label: Label }>
 }
 
 /**
@@ -266,6 +273,7 @@ export const compute = (
         calendar,
         policy: options.policy ?? Deadline.defaultPolicy,
         taxonomy: options.taxonomy ?? Category.taxonomy(),
+        channels: channelNames(options.platforms),
         query: valid
       })
       for (const event of events) accumulator.push(event)

@@ -14,6 +14,7 @@ import * as Category from "./Category.js"
 import * as Deadline from "./Deadline.js"
 import { StatisticsError } from "./internal/statistics/engine.js"
 import * as facts from "./internal/statistics/facts.js"
+import { channelNames } from "./internal/statistics/labels.js"
 import * as plan_ from "./internal/statistics/plan.js"
 import * as schema from "./internal/statistics/schema.js"
 import * as service from "./internal/statistics/service.js"
@@ -259,7 +260,8 @@ export const plan = (
         plan_.plan(hierarchy, valid, {
           calendar: options.calendar,
           policy: options.policy ?? Deadline.defaultPolicy,
-          taxonomy: options.taxonomy ?? Category.taxonomy()
+          taxonomy: options.taxonomy ?? Category.taxonomy(),
+          channels: channelNames(options.platforms)
         })
       )
     } catch (error) {

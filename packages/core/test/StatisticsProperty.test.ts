@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { NinhBinh } from "@tinbao/testkit"
+import { Arbitraries, NinhBinh } from "@tinbao/testkit"
 import { DateTime, Either, FastCheck as fc } from "effect"
 import { ActorId } from "../src/Actor.js"
 import * as Calendar from "../src/Calendar.js"
 import { CategoryId } from "../src/Category.js"
+import * as Channel from "../src/Channel.js"
 import * as Deadline from "../src/Deadline.js"
 import { AliasId } from "../src/IdentityVault.js"
 import { Projection } from "../src/internal/statistics/projection.js"
@@ -25,7 +26,7 @@ const life = fc.record({
   receivedAfter: fc.integer({ min: 0, max: 24 * 500 }),
   legalType: fc.constantFrom(...(["to_giac", "tin_bao", "phan_anh", "to_cao"] as const)),
   category: fc.constantFrom("crime", "traffic", "drugs", "online_fraud"),
-  channel: fc.constantFrom(...(["zalo", "facebook", "hotline_113"] as const)),
+  channel: Arbitraries.channelKind,
   ack: fc.option(fc.integer({ min: 0, max: 24 * 10 })),
   accept: fc.option(fc.integer({ min: 0, max: 24 * 10 })),
   transfer: fc.option(fc.tuple(fc.constantFrom(ids.city, ids.vanGiang, ids.ninhTien), fc.integer({ min: 0, max: 48 }))),
@@ -150,6 +151,43 @@ describe("Statistics.compute (properties)", () => {
         }
       ),
       { numRuns: 150 }
+    )
+  })
+
+  it("lists each channel once, the built-ins in their order then the others by id, labelled as declared or by id", () => {
+    const builtins = Object.keys(Channel.builtinPlatforms)
+    const rank = (id: string) => (builtins.includes(id) ? builtins.indexOf(id) : builtins.length)
+    const declared = fc.uniqueArray(
+      fc.record({
+        id: Arbitraries.channelKind,
+        label: fc.record({ vi: fc.constantFrom("Tin nhắn SMS", "Tổng đài"), en: fc.constantFrom("SMS", "Hotline") })
+      }),
+      { selector: (p) => p.id, maxLength: 4 }
+    )
+    fc.assert(
+      fc.property(fc.array(life, { maxLength: 40 }), query, declared, (lives, q, platforms) => {
+        const events = eventsOf(lives)
+        const base = { ...q.root, period: q.period, attribution: q.attribution } as Statistics.Query
+        const report = Either.getOrThrow(
+          Statistics.compute(events, hierarchy, Calendar.vietnam, { ...base, groupBy: ["channel"] }, { platforms })
+        )
+        const channels = report.groups.map((g) => g.key.channel!)
+        expect(new Set(channels).size).toBe(channels.length)
+        const ordered = [...channels].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+        expect(channels).toEqual(ordered)
+        for (const group of report.groups) {
+          const id = group.key.channel!
+          const label = platforms.find((p) => p.id === id)?.label ??
+            Channel.builtinPlatforms[id as keyof typeof Channel.builtinPlatforms] ?? { vi: id, en: id }
+          expect(group.labels).toEqual([label])
+          // Filtering by the channel keeps exactly its row's tips.
+          const only = Either.getOrThrow(
+            Statistics.compute(events, hierarchy, Calendar.vietnam, { ...base, channels: [id] }, { platforms })
+          )
+          expect(only.total).toEqual(group.measures)
+        }
+      }),
+      { numRuns: 100 }
     )
   })
 

@@ -52,7 +52,8 @@ export const layerBasis = (
   )
 
 /**
- * Options of the engine: the taxonomy that labels categories (the standard one by default). The calendar and the
+ * Options of the engine: the taxonomy that labels categories (the standard one by default) and the platforms the
+ * deployment adds, which label their channel rows (as `Statistics.Options`' `platforms`). The calendar and the
  * policy are the {@link Basis}.
  *
  * @since 0.1.0
@@ -60,6 +61,8 @@ export const layerBasis = (
  */
 export interface Options {
   readonly taxonomy?: ReadonlyMap<Category.CategoryId, Category.Category>
+  /** @since 0.2.0 */
+  readonly platforms?: Statistics.Options["platforms"]
 }
 
 const unavailable = (what: string) => (cause: SqlError | ParseResult.ParseError) =>
@@ -109,7 +112,8 @@ export const make = (
     const planOptions = {
       calendar: basis.calendar,
       policy: basis.policy,
-      ...(options.taxonomy !== undefined ? { taxonomy: options.taxonomy } : {})
+      ...(options.taxonomy !== undefined ? { taxonomy: options.taxonomy } : {}),
+      ...(options.platforms !== undefined ? { platforms: options.platforms } : {})
     }
 
     const query = (q: Statistics.Query) =>

@@ -13,6 +13,7 @@ import {
   Actor,
   Calendar,
   Category,
+  Channel,
   Deadline,
   IdentityVault,
   Lifecycle,
@@ -85,7 +86,7 @@ const life = fc.record({
   receivedAfter: fc.integer({ min: 0, max: 24 * 520 }),
   legalType: fc.constantFrom(...(["to_giac", "tin_bao", "phan_anh", "to_cao"] as const)),
   category: fc.constantFrom("crime", "traffic", "drugs", "online_fraud"),
-  channel: fc.constantFrom(...(["zalo", "facebook", "hotline_113"] as const)),
+  channel: Arbitraries.channelKind,
   channelId: fc.option(fc.constantFrom("oa-1", "oa-2", "page-9"), { nil: undefined }),
   ack: fc.option(fc.integer({ min: 0, max: 24 * 10 })),
   accept: fc.option(fc.integer({ min: 0, max: 24 * 10 })),
@@ -228,8 +229,30 @@ const dueAtMonthEnd = (): Array<Array<TipEvent.TipEvent>> => [
   [received(Tip.TipId.make("due-at-end-2"), ids.vanGiang, Date.parse("2023-06-10T15:00:00+07:00"), 88_002)]
 ]
 
+/** Tips of 2023 at Ninh Tiến and Văn Giang by an SMS gateway (five) and at a walk-in desk (two). */
+const smsAndWalkIn = (): Array<Array<TipEvent.TipEvent>> =>
+  (["sms", "sms", "walk_in", "sms", "sms", "walk_in", "sms"] as const).map((channel, n) => {
+    const tip = Tip.TipId.make(`${channel}-${n}`)
+    const at = Date.parse("2023-04-03T09:00:00+07:00") + n * 24 * HOUR
+    return [received(tip, n % 2 === 0 ? ids.ninhTien : ids.vanGiang, at, 77_000 + n, { channel, channelId: undefined })]
+  })
+
+/** A tip of the island commune handed on after 30 hours: late for a commune (24), in time for a remote one (48). */
+const transferredAfter30Hours = (): Array<TipEvent.TipEvent> => {
+  const tip = Tip.TipId.make("island-transfer")
+  const t = Date.parse("2023-03-01T09:00:00+07:00")
+  const c = (hours: number) => ({ tip, by, at: DateTime.unsafeMake(t + hours * HOUR) })
+  return [
+    received(tip, island, t, 66_000),
+    new TipEvent.TransferRequested({ ...c(30), to: ids.city, reason: "Chuyển", escalation: false }),
+    new TipEvent.TransferAccepted(c(31))
+  ]
+}
+
 const logs = (seed: number): Array<Array<TipEvent.TipEvent>> => [
   ...dueAtMonthEnd(),
+  transferredAfter30Hours(),
+  ...smsAndWalkIn(),
   ...fc.sample(life, { seed, numRuns: 220 }).map(eventsOf),
   ...fc.sample(scenario, { seed: seed + 1, numRuns: 60 }).map(decided),
   ...Array.from({ length: 6 }, (_, n) => irregular(n)),
@@ -294,6 +317,7 @@ const queries: ReadonlyArray<Q> = [
     groupBy: ["unit"]
   },
   { root: ids.province, period: period.range, legalTypes: ["to_giac", "tin_bao"], channels: ["zalo", "hotline_113"] },
+  { root: ids.city, period: period.range, channels: ["sms", "walk_in", "hotline_1900"], groupBy: ["channel", "unit"] },
   { root: ids.province, period: period.year, channelIds: ["oa-1", "page-9"], groupBy: ["channel_id"] },
   {
     root: ids.city,
@@ -322,18 +346,26 @@ const randomQuery = fc.record({
   attribution: fc.constantFrom("receiving" as const, "holding" as const),
   groupBy: fc.subarray(["unit", "category", "channel", "status", "outcome", "calendar_month", "legal_type"] as const, {
     maxLength: 3
-  })
+  }),
+  channels: fc.option(fc.uniqueArray(Arbitraries.channelKind, { minLength: 1, maxLength: 3 }), { nil: undefined })
 })
 
-const engines = Effect.gen(function* () {
-  const memory = yield* Statistics.make()
-  const sql = yield* SqlStatistics.make()
-  return { memory, sql }
-})
+// Declared by the deployment: a label for the SMS gateway and for a platform no tip came from.
+const platforms = [
+  { id: "sms", label: { vi: "Tin nhắn SMS", en: "SMS" } },
+  { id: "hotline_1900", label: { vi: "Đường dây nóng 1900", en: "1900 hotline" } }
+]
 
-const same = (q: Q) =>
+const engines = (options: { readonly platforms?: typeof platforms }) =>
   Effect.gen(function* () {
-    const { memory, sql } = yield* engines
+    const memory = yield* Statistics.make(options)
+    const sql = yield* SqlStatistics.make(options)
+    return { memory, sql }
+  })
+
+const same = (q: Q, options: { readonly platforms?: typeof platforms } = { platforms }) =>
+  Effect.gen(function* () {
+    const { memory, sql } = yield* engines(options)
     const expected = yield* Effect.either(memory.query(q as Statistics.Query))
     const actual = yield* Effect.either(sql.query(q as Statistics.Query))
     expect(actual).toEqual(expected)
@@ -373,13 +405,36 @@ for (const backend of backends()) {
         Effect.gen(function* () {
           yield* seeded
           let counted = 0
-          for (const { at, ...q } of fc.sample(randomQuery, { seed: 7, numRuns: 40 })) {
-            const report = yield* same({ ...q, ...at })
+          for (const { at, channels, ...q } of fc.sample(randomQuery, { seed: 7, numRuns: 40 })) {
+            const report = yield* same({ ...q, ...at, ...(channels === undefined ? {} : { channels }) })
             if (Either.isRight(report)) counted += report.right.total.receivedInPeriod
           }
           expect(counted).toBeGreaterThan(300)
         }).pipe(Effect.provide(storage)),
       120_000
+    )
+
+    it.effect("counts sms tips in a row of their own, labelled as declared or by their id, and filters by them", () =>
+      Effect.gen(function* () {
+        yield* seeded
+        const q: Q = { root: ids.city, period: period.year, groupBy: ["channel"] }
+        const row = (r: Either.Either<Statistics.Report, Statistics.StatisticsError>, channel: string) =>
+          Either.getOrThrow(r).groups.find((g) => g.key.channel === channel)
+        const declared = row(yield* same(q), "sms")
+        expect(declared?.labels).toEqual([{ vi: "Tin nhắn SMS", en: "SMS" }])
+        expect(declared?.measures.receivedInPeriod).toBeGreaterThanOrEqual(5)
+        const undeclared = yield* same(q, {})
+        expect(row(undeclared, "sms")?.labels).toEqual([{ vi: "sms", en: "sms" }])
+        expect(row(undeclared, "walk_in")?.labels).toEqual([{ vi: "walk_in", en: "walk_in" }])
+        // The built-ins first, in their order; then the others by id.
+        const channels = Either.getOrThrow(undeclared).groups.map((g) => g.key.channel!)
+        const builtins = Object.keys(Channel.builtinPlatforms)
+        const firstOther = channels.findIndex((c) => !builtins.includes(c))
+        expect(channels.slice(firstOther).every((c) => !builtins.includes(c))).toBe(true)
+        expect(channels.slice(firstOther)).toEqual([...channels.slice(firstOther)].sort())
+        const filtered = yield* same({ root: ids.city, period: period.year, channels: ["sms"] })
+        expect(Either.getOrThrow(filtered).total).toEqual(declared?.measures)
+      }).pipe(Effect.provide(storage))
     )
 
     it.effect(

@@ -75,6 +75,15 @@ export const alias: FastCheck.Arbitrary<IdentityVault.AliasId> = tip_.arbitraryA
 export const reason: FastCheck.Arbitrary<string> = reason_
 
 /**
+ * A channel kind (a platform id): mostly a built-in one (`Channel.builtinPlatforms`), often one a deployment adds
+ * (`sms`, `hotline_1900`, `walk_in`, `zalo_group`), sometimes any id the pattern allows.
+ *
+ * @since 0.2.0
+ * @category arbitraries
+ */
+export const channelKind: FastCheck.Arbitrary<Tip.ChannelKind> = tip_.channelKind
+
+/**
  * How {@link tipReceived} draws a receipt: the units it may be received by, when (default 2025-07-01 09:00 in
  * Vietnam) and, when given, the tip's id.
  *
@@ -88,8 +97,8 @@ export interface TipReceivedOptions {
 }
 
 /**
- * The first event of a random tip: every channel, reporter kind, legal type and standard category, with a register
- * code that matches the unit and police year.
+ * The first event of a random tip: every channel kind ({@link channelKind}: built-in and added), reporter kind,
+ * legal type and standard category, with a register code that matches the unit and police year.
  *
  * @since 0.1.0
  * @category arbitraries

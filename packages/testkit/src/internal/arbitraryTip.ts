@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Actor, Category, IdentityVault, Register, Tip, TipEvent, type Unit } from "@tinbao/core"
+import { Actor, Category, Channel, IdentityVault, Register, Tip, TipEvent, type Unit } from "@tinbao/core"
 import { type Array as Arr, DateTime, FastCheck } from "effect"
 import { base32, digits, personName, summary } from "./arbitraryText.js"
 
@@ -41,7 +41,12 @@ export interface ReceivedOptions {
   readonly tip?: Tip.TipId
 }
 
-const channels = ["zalo", "facebook", "web", "in_person", "phone", "hotline_113", "post", "vneid", "media"] as const
+/** @internal */
+export const channelKind: FastCheck.Arbitrary<Tip.ChannelKind> = FastCheck.oneof(
+  { arbitrary: FastCheck.constantFrom(...Object.keys(Channel.builtinPlatforms)), weight: 6 },
+  { arbitrary: FastCheck.constantFrom("sms", "hotline_1900", "walk_in", "zalo_group"), weight: 3 },
+  { arbitrary: FastCheck.stringMatching(Channel.platformIdPattern), weight: 1 }
+)
 const reporters = ["individual", "organisation", "state_agency", "media"] as const
 const legalTypes = ["to_giac", "tin_bao", "kien_nghi_khoi_to", "phan_anh", "to_cao"] as const
 
@@ -53,7 +58,7 @@ export const tipReceived = (options: ReceivedOptions): FastCheck.Arbitrary<TipEv
     tip: options.tip === undefined ? arbitraryTipId : FastCheck.constant(options.tip),
     unit: FastCheck.constantFrom(...options.units),
     number: FastCheck.integer({ min: 1, max: 20_000 }),
-    channel: FastCheck.constantFrom(...channels),
+    channel: channelKind,
     channelId: FastCheck.option(
       digits(10).map((d) => `zalo-oa:${d}`),
       { nil: undefined }

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import type * as DateTime from "effect/DateTime"
 import type { ActorId } from "../access/actor.js"
+import { PlatformId } from "../channel/platform.js"
 import type { Label } from "../shared/label.js"
 import type { UnitId } from "../units/unit.js"
 import type { AliasId } from "../vault/identityVault.js"
@@ -40,22 +41,15 @@ export const makeId = (): TipId => {
 }
 
 /**
- * How the tip reached the police (BLTTHS Art. 146: in person, post, phone or "other means of communication").
+ * How the tip reached the police (BLTTHS Art. 146: in person, post, phone or "other means of communication"): a
+ * platform id, open to the platforms a deployment adds (`sms`, a hotline of its own). The built-in ones are
+ * `Channel.builtinPlatforms`; an id follows `Channel.PlatformId`'s pattern, which every value of the closed set
+ * before 0.2.0 matches, so events stored then decode as they are.
  *
  * @since 0.1.0
  * @category models
  */
-export const ChannelKind = Schema.Literal(
-  "zalo",
-  "facebook",
-  "web",
-  "in_person",
-  "phone",
-  "hotline_113",
-  "post",
-  "vneid",
-  "media"
-)
+export const ChannelKind = PlatformId
 
 /**
  * @since 0.1.0

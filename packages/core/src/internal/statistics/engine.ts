@@ -4,9 +4,10 @@ import type { AccessDenied } from "../access/access.js"
 import type { Actor } from "../access/actor.js"
 
 /**
- * The one error of the statistics engine: `invalid` (the query breaks its schema, or its root does not hold on its
- * date), `unavailable` (the store or directory cannot be read), `corrupt` (the log does not fold), `calendar` (a
- * deadline falls in a year the holiday calendar does not cover).
+ * The one error of the statistics engine: `invalid` (the query breaks its schema, its root does not hold on its
+ * date, or a platform of the options breaks the platform id rule), `unavailable` (the store or directory cannot be
+ * read), `corrupt` (the log does not fold), `calendar` (a deadline falls in a year the holiday calendar does not
+ * cover).
  *
  * @since 0.1.0
  * @category errors

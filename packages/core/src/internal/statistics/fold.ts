@@ -6,6 +6,7 @@ import { type Calendar, HolidayCalendarError } from "../calendar/calendar.js"
 import type { Category } from "../lifecycle/category.js"
 import type { TipId } from "../lifecycle/tip.js"
 import type { TipEvent } from "../lifecycle/tipEvent.js"
+import type { Label } from "../shared/label.js"
 import type { UnitHierarchy } from "../units/hierarchy.js"
 import type { UnitId } from "../units/unit.js"
 import { StatisticsError } from "./engine.js"
@@ -22,6 +23,8 @@ export interface Input {
   readonly calendar: Calendar
   readonly policy: Policy
   readonly taxonomy: ReadonlyMap<string, Category>
+  /** The labels of channel values (`channelNames` of the options' platforms). */
+  readonly channels: ReadonlyMap<string, Label>
   readonly query: Query
 }
 
@@ -114,7 +117,7 @@ export const makeAccumulator = (input: Input): Accumulator => {
       asOf,
       period: { first: range.first, last: range.last, label: periodLabel(query.period, range) },
       total: measures(total, reach.total),
-      groups: groups.finish(describe(scope, input.taxonomy), (values) =>
+      groups: groups.finish(describe(scope, input.taxonomy, input.channels), (values) =>
         unitOnly ? (reach.byGroup.get(values[0]!) ?? (reach.total === null ? null : 0)) : null
       ),
       custody: counter.custody().map((row) => ({

@@ -1,7 +1,7 @@
 import type { Dimension, Group, GroupKey, OutcomeKey } from "../../Statistics.js"
 import type { Category, LegalType } from "../lifecycle/category.js"
 import { legalTypeLabels } from "../lifecycle/category.js"
-import { type ChannelKind, type Status, statusLabels } from "../lifecycle/tip.js"
+import { type Status, statusLabels } from "../lifecycle/tip.js"
 import type { Label } from "../shared/label.js"
 import type { UnitId } from "../units/unit.js"
 import { channelLabels, outcomeLabels } from "./labels.js"
@@ -83,7 +83,7 @@ export const keyOf = (dimensions: ReadonlyArray<Dimension>, values: Values): Gro
         key.category = v!
         return
       case "channel":
-        key.channel = v as ChannelKind
+        key.channel = v!
         return
       case "channel_id":
         key.channelId = v
@@ -122,8 +122,17 @@ const byText = (a: string | null, b: string | null) => (a === b ? 0 : a === null
 
 const text = (s: string, fallback: Label): Label => (s.trim() === "" ? fallback : { vi: s.trim(), en: s.trim() })
 
-/** @internal */
-export const describe = (scope: Scope, taxonomy: ReadonlyMap<string, Category>): Describe => {
+/**
+ * The labels and order of a query's values. Channels: the built-ins in their order, then any other by id, labelled by
+ * `channels` (see `channelNames`) or by the id itself.
+ *
+ * @internal
+ */
+export const describe = (
+  scope: Scope,
+  taxonomy: ReadonlyMap<string, Category>,
+  channels: ReadonlyMap<string, Label>
+): Describe => {
   const ordinal = {
     category: indexIn([...taxonomy.keys()]),
     channel: indexIn(Object.keys(channelLabels)),
@@ -142,7 +151,7 @@ export const describe = (scope: Scope, taxonomy: ReadonlyMap<string, Category>):
         case "category":
           return taxonomy.get(value!)?.label ?? text(value!, { vi: "(trống)", en: "(empty)" })
         case "channel":
-          return channelLabels[value as ChannelKind]
+          return channels.get(value!) ?? { vi: value!, en: value! }
         case "channel_id":
           return value === null ? noChannelId : text(value, noChannelId)
         case "status":

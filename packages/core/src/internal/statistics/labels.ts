@@ -1,23 +1,50 @@
+import { ParseResult, Schema } from "effect"
 import type { Dimension, OutcomeKey } from "../../Statistics.js"
-import type { ChannelKind } from "../lifecycle/tip.js"
-import type { Label } from "../shared/label.js"
+import { builtinPlatforms, PlatformId } from "../channel/platform.js"
+import { Label } from "../shared/label.js"
+import { StatisticsError } from "./engine.js"
 
 /**
- * Labels of the channel kinds.
+ * Labels of the built-in channel kinds (`Channel.builtinPlatforms`). A report labels the others as the deployment
+ * declares them (`Options.platforms`), and one nobody declared by its id.
  *
  * @since 0.1.0
  * @category constants
  */
-export const channelLabels: { readonly [K in ChannelKind]: Label } = {
-  zalo: { vi: "Zalo", en: "Zalo" },
-  facebook: { vi: "Facebook", en: "Facebook" },
-  web: { vi: "Trang thông tin điện tử", en: "Web" },
-  in_person: { vi: "Trực tiếp", en: "In person" },
-  phone: { vi: "Điện thoại", en: "Phone" },
-  hotline_113: { vi: "Tổng đài 113", en: "113 hotline" },
-  post: { vi: "Bưu chính", en: "Post" },
-  vneid: { vi: "VNeID", en: "VNeID" },
-  media: { vi: "Báo chí", en: "Media" }
+export const channelLabels: { readonly [K in keyof typeof builtinPlatforms]: Label } = builtinPlatforms
+
+const Declared = Schema.Array(Schema.Struct({ id: PlatformId, label: Label }).annotations({ identifier: "Platform" }))
+
+/**
+ * The labels of channel values in reports: the built-ins', then the declared platforms' (a declared label wins over
+ * a built-in one). Throws `invalid` for a declared id that breaks the platform id rule, or one declared twice with
+ * different labels.
+ */
+export const channelNames = (
+  platforms: ReadonlyArray<{ readonly id: string; readonly label: Label }> = []
+): ReadonlyMap<string, Label> => {
+  const names = new Map<string, Label>(Object.entries(channelLabels))
+  const declared = Schema.validateEither(Declared)(platforms)
+  if (declared._tag === "Left") {
+    throw new StatisticsError({
+      reason: "invalid",
+      message: `Invalid platforms in the statistics options: ${ParseResult.TreeFormatter.formatErrorSync(declared.left)}`,
+      cause: declared.left
+    })
+  }
+  const seen = new Map<string, Label>()
+  for (const { id, label } of declared.right) {
+    const before = seen.get(id)
+    if (before !== undefined && (before.vi !== label.vi || before.en !== label.en)) {
+      throw new StatisticsError({
+        reason: "invalid",
+        message: `Platform ${id} is declared twice with different labels; give each platform one label.`
+      })
+    }
+    seen.set(id, label)
+    names.set(id, label)
+  }
+  return names
 }
 
 /**

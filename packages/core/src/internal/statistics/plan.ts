@@ -11,6 +11,7 @@ import { type Category, CategoryId } from "../lifecycle/category.js"
 import { deadlinesOf } from "../lifecycle/deadline.js"
 import { evolve, TipId } from "../lifecycle/tip.js"
 import { TipReceived } from "../lifecycle/tipEvent.js"
+import type { Label } from "../shared/label.js"
 import * as UnitHierarchy from "../units/hierarchy.js"
 import { impl } from "../units/hierarchyImpl.js"
 import type { Unit, UnitId } from "../units/unit.js"
@@ -140,6 +141,7 @@ export const plan = (
     readonly calendar: Calendar
     readonly policy: Deadline.Policy
     readonly taxonomy: ReadonlyMap<string, Category>
+    readonly channels: ReadonlyMap<string, Label>
   }
 ): Plan => {
   const range = rangeOf(query.period)
@@ -179,7 +181,7 @@ export const plan = (
         })
       )
     }
-    const describer = describe(scope, options.taxonomy)
+    const describer = describe(scope, options.taxonomy, options.channels)
     const byKey = new Map<string, { values: Values; tally: Tally }>()
     const lists: Array<ReadonlyArray<string>> = []
     for (const d of dimensions) {

@@ -12,6 +12,7 @@ import { UnitDirectory, type UnitDirectoryError } from "../units/directory.js"
 import * as UnitHierarchy from "../units/hierarchy.js"
 import { StatisticsEngine, StatisticsError } from "./engine.js"
 import { makeAccumulator } from "./fold.js"
+import { channelNames } from "./labels.js"
 import { Query as QuerySchema } from "./schema.js"
 
 /** @internal */
@@ -75,7 +76,14 @@ export const make = (options: Options = {}) =>
         const valid = yield* Effect.mapError(validate(unchecked), invalidQuery)
         const hierarchy = yield* Effect.mapError(directory.hierarchy, fromStorage("unit directory"))
         const accumulator = yield* attempt(() =>
-          makeAccumulator({ hierarchy, calendar, policy, taxonomy, query: valid })
+          makeAccumulator({
+            hierarchy,
+            calendar,
+            policy,
+            taxonomy,
+            channels: channelNames(options.platforms),
+            query: valid
+          })
         )
         yield* store.stream().pipe(
           Stream.runForEachChunk((chunk) =>
