@@ -31,7 +31,7 @@ import type { Label } from "./Label.js"
 import type { Outbox, OutboxError } from "./Outbox.js"
 import type { Register, RegisterError } from "./Register.js"
 import type { Rule } from "./Routing.js"
-import type { Tip, TipId } from "./Tip.js"
+import type { ChannelKind, Tip, TipId } from "./Tip.js"
 import type { TipStore } from "./TipStore.js"
 import type { Tips, TipsError, Options as TipsOptions } from "./Tips.js"
 import type { Transaction } from "./Transaction.js"
@@ -150,10 +150,11 @@ export const layerMemory: (
 > = internal.layerMemory
 
 /**
- * The processor to give the {@link Webhook}: takes in every message of a delivery on the platform of its
- * channel's adapter. A delivery with a message that no rule can route (an unbound channel) is kept as a dead
- * letter to inspect and replay once the channel is bound; the messages that were taken in stay taken in, and
- * a replay does not take them in twice.
+ * The processor to give the {@link Webhook}: takes in every message of a delivery on the platform its channel's
+ * adapter declares. A delivery is kept as a dead letter, to inspect and replay, when a message's channel has no
+ * adapter in {@link Channels} (none of its messages is taken in: a platform is never guessed), or when a message
+ * no rule can route (an unbound channel; replay it once the channel is bound): the messages that were taken in
+ * stay taken in, and a replay does not take them in twice.
  *
  * @since 0.1.0
  * @category combinators
@@ -164,13 +165,16 @@ export const process = (
   Effect.gen(function* () {
     const intake = yield* Intake
     const channels = yield* Channels
+    const platforms = new Map<string, string>()
+    for (const message of messages) {
+      Option.map(channels.get(message.channel), (adapter) => platforms.set(message.channel, adapter.platform.id))
+    }
+    const missing = [...new Set(messages.map((m) => m.channel))].filter((channel) => !platforms.has(channel))
+    if (missing.length > 0) return { deadLetter: `no adapter is configured for channel ${missing.join(", ")}` }
     const unrouted = new Set<string>()
     for (const message of messages) {
-      const platform = Option.match(channels.get(message.channel), {
-        onNone: () => "web" as const,
-        onSome: (a) => a.platform
-      })
-      const outcome = yield* intake.handle(message, platform)
+      // platforms branch: ChannelKind becomes open
+      const outcome = yield* intake.handle(message, platforms.get(message.channel) as ChannelKind)
       if (outcome._tag === "Unrouted") unrouted.add(outcome.channel)
     }
     if (unrouted.size > 0) return { deadLetter: `no unit is bound to channel ${[...unrouted].join(", ")}` }
