@@ -243,7 +243,10 @@ describe("Intake", () => {
       const platforms: Array<string> = []
       const intake = Intake.Intake.of({
         handle: (_, platform) =>
-          Effect.sync(() => (platforms.push(platform), { _tag: "Ignored", reason: "test" } as const)),
+          Effect.sync(() => {
+            platforms.push(platform)
+            return { _tag: "Ignored", reason: "test" } as const
+          }),
         delivered: () => Effect.void,
         reply: () => Effect.die("not used")
       })
