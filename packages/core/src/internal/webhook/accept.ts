@@ -193,8 +193,8 @@ export const decode = (
 }
 
 /**
- * Verifies a delivery whose body was read within the limit, and stores it when it carries events. The adapter's
- * `decode` is the worker's business: a delivery is never decoded while the platform waits.
+ * Verifies a delivery whose body was read within the limit, and stores it when it carries events. Its messages are
+ * the worker's business: the webhook never calls `decode`.
  *
  * @internal
  */
