@@ -49,7 +49,7 @@ export const messages = (from: number, n: number): ReadonlyArray<InboundMessage.
       kind: "message",
       channel: unit.channel,
       platformMessageId: `m-${i}`,
-      conversation: { kind: "direct", id: `u-${i}` },
+      conversation: InboundMessage.direct(`u-${i}`),
       sender: Redacted.make({ platformUserId: `u-${i}` }),
       text: `Tin báo số ${i}: mất trộm xe máy`,
       sentAt: DateTime.unsafeMake(start + i)

@@ -59,7 +59,7 @@ const messages = (n: number) =>
       kind: "message",
       channel: CHANNEL,
       platformMessageId: `m-${i}`,
-      conversation: { kind: "direct", id: `u-${i % 500}` },
+      conversation: InboundMessage.direct(`u-${i % 500}`),
       sender: Redacted.make({ platformUserId: `u-${i % 500}` }),
       text: `Tin báo số ${i}: mất trộm xe máy`,
       sentAt: DateTime.unsafeMake(start + i * 1000)

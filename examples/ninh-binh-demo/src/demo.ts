@@ -112,11 +112,14 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
         Effect.gen(function* () {
           const now = DateTime.toEpochMillis(yield* DateTime.now)
           const delivery = WebFormChannel.delivery(secret, { events: [event] }, { timestamp: Math.floor(now / 1000) })
-          const received = yield* byId.get(channelOf(unit))!.receive(delivery)
+          // Both steps of the contract in one breath: the demo has no inbox between them.
+          const adapter = byId.get(channelOf(unit))!
+          yield* adapter.verify(delivery)
+          const { messages } = yield* adapter.decode(delivery)
           counts.deliveries++
           let last: Intake.Outcome = { _tag: "Ignored", reason: "empty" }
-          for (const message of received.messages) {
-            last = yield* intake.handle(message, "web")
+          for (const message of messages) {
+            last = yield* intake.handle(message, adapter.platform.id)
             if (last._tag === "Created") counts.created++
             else if (last._tag === "Duplicate") counts.duplicates++
             else if (last._tag === "Appended") counts.appended++

@@ -194,7 +194,6 @@ const webReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, te
   const event = (extra: WebEvent, offset: number): WebEvent => ({
     type: "message",
     id: `wf-msg-${++webSequence}`,
-    conversation: sender.id,
     sender,
     time: at + offset,
     ...extra

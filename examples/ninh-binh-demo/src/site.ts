@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Either, type Redacted, Schema, type Scope } from "effect"
 
-/** A reply as the site recorded it (not its recipient: the site keeps that in its own records). */
+/** A reply as the site recorded it: `conversation` is the reporter's id on the site for a direct reply, else the group's. */
 export interface Reply {
   readonly id: string
   readonly key: string

@@ -1,20 +1,23 @@
 /**
- * The channel contract: what an integrator implements to bring a platform (a Zalo OA, an OA group, a Zalo
- * bot, a Facebook page, a web form) into tinbao.
+ * The channel contract (v2): what an integrator implements to bring a platform (a Zalo OA, an OA group, a Zalo
+ * bot, a Facebook page, a web form, an SMS gateway) into tinbao.
  *
- * Inbound, an adapter turns a raw HTTP delivery (method, URL, headers, the exact body bytes) into the HTTP
- * answer the platform expects (a GET handshake such as Facebook's `hub.challenge` included) and zero or more
- * normalised {@link InboundMessage}s; it verifies the signature before it reads anything. Outbound, it sends
- * an {@link OutboundMessage} and returns the platform's message id. Everything else (de-duplication, the
- * vault, routing, retries, the reply window) lives in the core, so an adapter stays small.
+ * Inbound, in two steps. On arrival, once, `verify` says whether a raw HTTP delivery (method, URL, headers, the
+ * exact body bytes) is genuine and what to answer the platform (a GET handshake such as Facebook's
+ * `hub.challenge` included). Any time later, `decode` turns the stored bytes of a delivery `verify` accepted
+ * into normalised {@link InboundMessage}s; it never checks a signature or the time again, so a delivery that
+ * waited in the inbox through an outage is still taken in. Outbound, `send` sends an {@link OutboundMessage}
+ * and returns the platform's message id. Everything else (de-duplication, the vault, routing, retries, the
+ * reply window) lives in the core, so an adapter stays small; `ChannelCheck` has the body and signature checks
+ * every adapter needs.
  *
  * @since 0.1.0
  */
-import type { Effect } from "effect"
+import type { Effect, Either } from "effect"
 import type { InboundMessage } from "./InboundMessage.js"
-import type { ChannelError, OutboundMessage } from "./internal/channel/channel.js"
+import type { ChannelError, OutboundMessage, Platform } from "./internal/channel/channel.js"
 
-export { ChannelError, isRetryable, OutboundMessage, Reason } from "./internal/channel/channel.js"
+export { ChannelError, isRetryable, OutboundMessage, Platform, Reason } from "./internal/channel/channel.js"
 export { builtinPlatforms, PlatformId, platformIdPattern, platformIdRule } from "./internal/channel/platform.js"
 
 /**
@@ -44,15 +47,26 @@ export interface Answer {
 }
 
 /**
- * What an adapter made of a verified delivery: the answer, the messages in it (none for a handshake), and
- * a description of each event in it that the adapter does not know. A delivery with unknown events is kept
- * whole as a dead letter, to inspect and replay: nothing signed is dropped.
+ * What `verify` says of a delivery it accepts: the answer to give the platform, and whether the delivery carries
+ * events to store (`keep`: false for a handshake or a ping, which are answered and forgotten).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export interface Received {
+export interface Verified {
   readonly answer: Answer
+  readonly keep: boolean
+}
+
+/**
+ * What `decode` makes of a verified delivery: the messages in it, and a description of each event in it that the
+ * adapter does not know. A delivery with unknown events is kept as a dead letter, to inspect and replay once the
+ * adapter knows them: nothing signed is dropped.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Decoded {
   readonly messages: ReadonlyArray<InboundMessage>
   readonly unsupported: ReadonlyArray<string>
 }
@@ -86,7 +100,7 @@ export interface Capabilities {
 }
 
 /**
- * A channel adapter: one instance per channel (one OA, one page, one bot).
+ * A channel adapter: one instance per channel (one OA, one page, one bot, one SMS number).
  *
  * @since 0.1.0
  * @category models
@@ -94,11 +108,20 @@ export interface Capabilities {
 export interface ChannelAdapter {
   /** The channel's id, as bindings and messages name it (e.g. `zalo-oa:207145032978`). */
   readonly id: string
-  /** The platform, as tips record it. */
-  readonly platform: "zalo" | "facebook" | "web"
+  /** The platform, whose id tips record as their channel and whose label reports show. */
+  readonly platform: Platform
   readonly capabilities: Capabilities
-  /** Verifies and decodes a delivery. Fails only when the platform should be told no (a 4xx answer). */
-  readonly receive: (delivery: RawDelivery) => Effect.Effect<Received, ChannelError>
+  /**
+   * On arrival, once: whether the delivery is genuine (signature, token, timestamp window), and what to answer
+   * (handshakes included). Fails only when the platform should be told no (a 4xx answer). It may decode the body
+   * too, to refuse a malformed one at once rather than keep it as a dead letter.
+   */
+  readonly verify: (delivery: RawDelivery) => Effect.Effect<Verified, ChannelError>
+  /**
+   * Any time later, pure: the messages of a delivery that `verify` accepted. Never checks a signature or the time
+   * again (an `Either`, so that it cannot read the clock); the same bytes always decode the same way.
+   */
+  readonly decode: (delivery: RawDelivery) => Either.Either<Decoded, ChannelError>
   /** Sends a message and returns the platform's message id. */
   readonly send: (message: OutboundMessage) => Effect.Effect<string, ChannelError>
   /** Refreshes the access token, for adapters whose tokens expire; the outbox calls it once per expiry. */

@@ -1,6 +1,7 @@
 /**
- * The channel registry: the channel adapters of a deployment, by channel id. The webhook finds here the adapter
- * that verifies a delivery, and the dispatcher the adapter that sends a reply.
+ * The channel registry: the channel adapters of a deployment, by channel id, and the platforms they declare. The
+ * webhook finds here the adapter that verifies a delivery, intake the platform a message came on, the dispatcher
+ * the adapter that sends a reply, and statistics the labels of the platforms (`channels.platforms`).
  *
  * @since 0.2.0
  */
@@ -12,7 +13,7 @@ import { Channels } from "./internal/channel/channels.js"
 export { Channels } from "./internal/channel/channels.js"
 
 /**
- * A registry of adapters; fails when two adapters share an id.
+ * A registry of adapters; fails when two adapters share an id, or label one platform id in two ways.
  *
  * @since 0.2.0
  * @category constructors
@@ -21,7 +22,7 @@ export const make: (adapters: ReadonlyArray<ChannelAdapter>) => Effect.Effect<Ch
   internal.make
 
 /**
- * The registry as a layer; fails when two adapters share an id.
+ * The registry as a layer; fails when two adapters share an id, or label one platform id in two ways.
  *
  * @since 0.2.0
  * @category layers

@@ -1,13 +1,15 @@
 /**
  * What a channel adapter makes of a platform's delivery: normalised messages that intake can act on,
- * whatever the platform. The sender's platform id and name are an identity: they travel redacted and
- * go to the identity vault, never onto a tip.
+ * whatever the platform. The sender's platform id and name are an identity, and so is a direct conversation's
+ * id (the sender's platform id): they travel redacted and go to the identity vault, never onto a tip.
  *
  * @since 0.1.0
  */
 export {
   Attachment,
   Conversation,
+  ConversationKey,
+  direct,
   InboundMessage,
   isTipMaterial,
   Kind,

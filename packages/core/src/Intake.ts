@@ -150,10 +150,11 @@ export const layerMemory: (
 > = internal.layerMemory
 
 /**
- * The processor to give the {@link Webhook}: takes in every message of a delivery on the platform of its
- * channel's adapter. A delivery with a message that no rule can route (an unbound channel) is kept as a dead
- * letter to inspect and replay once the channel is bound; the messages that were taken in stay taken in, and
- * a replay does not take them in twice.
+ * The processor to give the {@link Webhook}: takes in every message of a delivery on the platform its channel's
+ * adapter declares. A delivery is kept as a dead letter, to inspect and replay, when a message's channel has no
+ * adapter in {@link Channels} (none of its messages is taken in: a platform is never guessed), or when a message
+ * no rule can route (an unbound channel; replay it once the channel is bound): the messages that were taken in
+ * stay taken in, and a replay does not take them in twice.
  *
  * @since 0.1.0
  * @category combinators
@@ -164,13 +165,15 @@ export const process = (
   Effect.gen(function* () {
     const intake = yield* Intake
     const channels = yield* Channels
+    const platforms = new Map<string, string>()
+    for (const message of messages) {
+      Option.map(channels.get(message.channel), (adapter) => platforms.set(message.channel, adapter.platform.id))
+    }
+    const missing = [...new Set(messages.map((m) => m.channel))].filter((channel) => !platforms.has(channel))
+    if (missing.length > 0) return { deadLetter: `no adapter is configured for channel ${missing.join(", ")}` }
     const unrouted = new Set<string>()
     for (const message of messages) {
-      const platform = Option.match(channels.get(message.channel), {
-        onNone: () => "web" as const,
-        onSome: (a) => a.platform
-      })
-      const outcome = yield* intake.handle(message, platform)
+      const outcome = yield* intake.handle(message, platforms.get(message.channel)!)
       if (outcome._tag === "Unrouted") unrouted.add(outcome.channel)
     }
     if (unrouted.size > 0) return { deadLetter: `no unit is bound to channel ${[...unrouted].join(", ")}` }

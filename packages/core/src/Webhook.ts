@@ -1,10 +1,11 @@
 /**
  * The webhook helper. A platform must get its answer fast (Zalo within 2 s, Facebook within 20 s), or it
- * retries and in the end disables the webhook. So a delivery is checked, verified by its channel adapter,
- * stored in the {@link Inbox} and answered; a worker fiber then processes the stored deliveries, handing their
- * messages to a processor (intake). A processing failure leaves the delivery pending, to be retried; a
- * delivery with events no adapter understands is answered 200 and kept as a dead letter, since a 4xx would
- * only make the platform send it again and again.
+ * retries and in the end disables the webhook. So a delivery is checked, verified once by its channel adapter
+ * (`verify`), stored in the {@link Inbox} and answered; a worker fiber then decodes the stored deliveries
+ * (`decode`, never `verify` again: a delivery that waited through an outage is not refused for its age) and
+ * hands their messages to a processor (intake). A processing failure leaves the delivery pending, to be
+ * retried; a delivery with events no adapter understands is answered 200 and kept as a dead letter, since a
+ * 4xx would only make the platform send it again and again.
  *
  * Offered as an `@effect/platform` router (`POST` and `GET /webhooks/:channel`), as an `HttpApp`, and as a
  * fetch-style `(request: Request) => Promise<Response>` handler that any Node framework can mount.
@@ -29,7 +30,6 @@ export { defaultMaxBodyBytes, WebhookError } from "./internal/webhook/accept.js"
  * @category models
  */
 export interface Options<E, R> {
-  /** Hands a delivery's messages to intake. A failure leaves the delivery pending: it is retried, never lost. */
   /**
    * Handles a delivery's messages. Failing leaves the delivery pending, to be retried; succeeding with
    * `{ deadLetter: reason }` keeps it as a dead letter instead (e.g. a message from an unbound channel, which
@@ -81,7 +81,7 @@ export interface Counts {
  * @category models
  */
 export interface Service {
-  /** Checks, verifies and stores one delivery; returns the answer for the platform. Never fails. */
+  /** Checks, verifies and (when it carries events) stores one delivery; returns the answer for the platform. Never fails. */
   readonly accept: (channel: string, delivery: RawDelivery) => Effect.Effect<Answer>
   /** `POST` and `GET` on the path. */
   readonly router: HttpRouter.HttpRouter

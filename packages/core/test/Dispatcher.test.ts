@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { FakeChannel } from "@tinbao/testkit"
 import { DateTime, Effect, Layer, Redacted, TestClock } from "effect"
 import { type ChannelAdapter, ChannelError, type OutboundMessage, type ReplyWindow } from "../src/Channel.js"
 import * as Channels from "../src/Channels.js"
@@ -10,11 +11,7 @@ import * as RetryPolicy from "../src/RetryPolicy.js"
 
 const CHANNEL = "zalo-oa:207145032978"
 
-interface Fake {
-  readonly adapter: ChannelAdapter
-  readonly sent: Array<OutboundMessage>
-  readonly calls: { count: number }
-}
+const zalo = { id: "zalo", label: { vi: "Zalo", en: "Zalo" } }
 
 const fake = (
   options: {
@@ -22,30 +19,14 @@ const fake = (
     readonly send?: (message: OutboundMessage, call: number) => Effect.Effect<string, ChannelError>
     readonly refreshToken?: Effect.Effect<void, ChannelError>
   } = {}
-): Fake => {
-  const sent: Array<OutboundMessage> = []
-  const calls = { count: 0 }
-  const adapter: ChannelAdapter = {
+) =>
+  FakeChannel.make({
     id: CHANNEL,
-    platform: "zalo",
-    capabilities: {
-      groups: true,
-      comments: false,
-      attachments: true,
-      location: true,
-      replyWindow: options.window ?? { _tag: "None" },
-      maxTextLength: 2000
-    },
-    receive: () => Effect.die("not used"),
-    send: (message) =>
-      Effect.suspend(() => {
-        calls.count += 1
-        return options.send === undefined ? Effect.succeed(`mid-${message.key}`) : options.send(message, calls.count)
-      }).pipe(Effect.tap(() => Effect.sync(() => sent.push(message)))),
+    platform: zalo,
+    capabilities: { attachments: true, location: true, replyWindow: options.window ?? { _tag: "None" } },
+    ...(options.send !== undefined ? { send: options.send } : {}),
     ...(options.refreshToken !== undefined ? { refreshToken: options.refreshToken } : {})
-  }
-  return { adapter, sent, calls }
-}
+  })
 
 const layer = (...adapters: ReadonlyArray<ChannelAdapter>) =>
   Layer.mergeAll(
@@ -101,8 +82,12 @@ describe("Dispatcher", () => {
       expect(told).toEqual(["ack:T1 mid-ack:T1"])
       expect(f.sent).toHaveLength(1)
       const [message] = f.sent
-      expect(Redacted.value(message!.recipient!)).toBe(userId(1))
-      expect(message!.conversation).toEqual({ kind: "direct", id: userId(1) })
+      // The reporter's platform id, revealed from the vault into the Redacted id of the direct conversation.
+      const { conversation } = message!
+      expect(conversation.kind).toBe("direct")
+      expect(Redacted.isRedacted(conversation.id)).toBe(true)
+      expect(Redacted.value(conversation.id as Redacted.Redacted<string>)).toBe(userId(1))
+      expect(`${JSON.stringify(message)} ${String(conversation.id)}`).not.toContain(userId(1))
       const stored = (yield* entry("ack:T1"))!
       expect(stored).toMatchObject({ status: "sent", platformMessageId: "mid-ack:T1", attempts: 1, recipient: alias })
       expect(JSON.stringify(stored)).not.toContain(userId(1))
@@ -142,7 +127,7 @@ describe("Dispatcher", () => {
       expect(sentBy(b!)).toBeGreaterThan(0)
       expect(perKey.size).toBe(100)
       expect([...perKey.values()].every((n) => n === 1)).toBe(true)
-      expect(f.calls.count).toBe(100)
+      expect(f.attempts).toBe(100)
     }).pipe(Effect.provide(layer(f.adapter)))
   })
 
@@ -197,7 +182,7 @@ describe("Dispatcher", () => {
       const e = (yield* entry("k"))!
       expect(e.status).toBe("failed")
       expect(e.lastError?.message).toContain("Gave up after 4 attempts")
-      expect(f.calls.count).toBe(4)
+      expect(f.attempts).toBe(4)
     }).pipe(Effect.provide(layer(f.adapter)))
   })
 
@@ -210,7 +195,7 @@ describe("Dispatcher", () => {
         expect(yield* Dispatcher.runOnce({ batchSize: 1 })).toMatchObject({ failed: 1 })
         expect(yield* entry(`k${i}`)).toMatchObject({ status: "failed", attempts: 1, lastError: { reason } })
       }
-      expect(f.calls.count).toBe(4)
+      expect(f.attempts).toBe(4)
     }).pipe(Effect.provide(layer(f.adapter)))
   })
 
@@ -223,7 +208,7 @@ describe("Dispatcher", () => {
       yield* TestClock.adjust("25 hours")
       expect(yield* Dispatcher.runOnce()).toMatchObject({ claimed: 3, sent: 1, failed: 2 })
       expect(f.sent.map((m) => m.key)).toEqual(["late-officer"])
-      expect(f.calls.count).toBe(1)
+      expect(f.attempts).toBe(1)
       const never = (yield* entry("never-wrote"))!
       expect(never.lastError?.reason).toBe("outside_window")
       expect(never.lastError?.message).toContain("has not written")
@@ -264,7 +249,7 @@ describe("Dispatcher", () => {
       yield* TestClock.adjust("2 hours")
       expect(yield* Dispatcher.runOnce()).toMatchObject({ failed: 1 })
       expect(f.sent.map((m) => m.key)).toEqual(["r1", "r2", "r5"])
-      expect(f.calls.count).toBe(3)
+      expect(f.attempts).toBe(3)
     }).pipe(Effect.provide(layer(f.adapter)))
   })
 })

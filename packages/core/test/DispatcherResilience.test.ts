@@ -1,12 +1,13 @@
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
+import { FakeChannel } from "@tinbao/testkit"
 import { DateTime, Deferred, Effect, Fiber, Layer, Logger, Option, Redacted, TestClock } from "effect"
 import { type ChannelAdapter, ChannelError, type OutboundMessage } from "../src/Channel.js"
 import * as Channels from "../src/Channels.js"
 import * as ConversationActivity from "../src/ConversationActivity.js"
 import * as Dispatcher from "../src/Dispatcher.js"
 import * as IdentityVault from "../src/IdentityVault.js"
-import { InboundMessage } from "../src/InboundMessage.js"
+import * as InboundMessage from "../src/InboundMessage.js"
 import * as Outbox from "../src/Outbox.js"
 
 const CHANNEL = "zalo-oa:207145032978"
@@ -15,22 +16,15 @@ const name = (n: number) => `Trần Thị Lan ${n}`
 
 const adapter = (
   send: (message: OutboundMessage) => Effect.Effect<string, ChannelError>,
-  extra: Partial<ChannelAdapter> = {}
-): ChannelAdapter => ({
-  id: CHANNEL,
-  platform: "zalo",
-  capabilities: {
-    groups: false,
-    comments: false,
-    attachments: false,
-    location: false,
-    replyWindow: { _tag: "None" },
-    maxTextLength: 2000
-  },
-  receive: () => Effect.die("not used"),
-  send,
-  ...extra
-})
+  extra: Partial<FakeChannel.Options> = {}
+): ChannelAdapter =>
+  FakeChannel.make({
+    id: CHANNEL,
+    platform: { id: "zalo", label: { vi: "Zalo", en: "Zalo" } },
+    capabilities: { groups: false, comments: true },
+    send,
+    ...extra
+  }).adapter
 
 const expired = new ChannelError({ channel: CHANNEL, reason: "token_expired", message: "The access token expired." })
 
@@ -134,7 +128,9 @@ describe("Dispatcher under failure", () => {
         Effect.suspend(() => {
           sends.push(m.key)
           if (m.key === "hangs") return Effect.never
-          if (m.key === "dies") return Effect.die(new Error(`crashed on ${Redacted.value(m.recipient!)}`))
+          if (m.key === "dies" && m.conversation.kind === "direct") {
+            return Effect.die(new Error(`crashed on ${Redacted.value(m.conversation.id)}`))
+          }
           return Effect.succeed("mid")
         })
       yield* Effect.gen(function* () {
@@ -177,7 +173,7 @@ describe("Dispatcher under failure", () => {
           })
         )
       const windowed = adapter(send, {
-        capabilities: { ...adapter(send).capabilities, replyWindow: { _tag: "Hours", hours: 24 } }
+        capabilities: { groups: false, comments: true, replyWindow: { _tag: "Hours", hours: 24 } }
       })
       yield* Effect.gen(function* () {
         const outbox = yield* Outbox.Outbox
@@ -242,9 +238,9 @@ describe("Dispatcher under failure", () => {
 
   it.effect("records only what the reporter wrote as conversation activity", () =>
     Effect.gen(function* () {
-      const conversation = { kind: "direct", id: userId(1) } as const
-      const message = (kind: InboundMessage["kind"], millis: number) =>
-        new InboundMessage({
+      const conversation = InboundMessage.direct(userId(1))
+      const message = (kind: InboundMessage.Kind, millis: number) =>
+        new InboundMessage.InboundMessage({
           kind,
           channel: CHANNEL,
           conversation,

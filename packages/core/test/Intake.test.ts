@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
+import { FakeChannel } from "@tinbao/testkit"
 import { DateTime, Effect, FastCheck, Layer, Redacted, TestClock } from "effect"
 import * as Binding from "../src/Binding.js"
 import * as Channels from "../src/Channels.js"
 import * as ConversationActivity from "../src/ConversationActivity.js"
-import { InboundMessage } from "../src/InboundMessage.js"
+import * as InboundMessage from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
 import * as Outbox from "../src/Outbox.js"
 import * as Tips from "../src/Tips.js"
@@ -14,12 +15,12 @@ const CHANNEL = "zalo-oa:207145032978"
 const layer = (options?: Intake.Options) => Intake.layerMemory(options)
 
 let sequence = 0
-const message = (fields: Partial<ConstructorParameters<typeof InboundMessage>[0]> = {}) =>
-  InboundMessage.make({
+const message = (fields: Partial<ConstructorParameters<typeof InboundMessage.InboundMessage>[0]> = {}) =>
+  InboundMessage.InboundMessage.make({
     kind: "message",
     channel: CHANNEL,
     platformMessageId: `msg-${++sequence}`,
-    conversation: { kind: "direct", id: secretUserId },
+    conversation: InboundMessage.direct(secretUserId),
     sender: Redacted.make({ platformUserId: secretUserId, displayName: secretName }),
     text: "Có người bán ma túy ở bãi đất trống cuối thôn",
     sentAt: DateTime.unsafeMake(monday),
@@ -121,7 +122,7 @@ describe("Intake", () => {
       const stranger = yield* intake.handle(
         message({
           sender: Redacted.make({ platformUserId: "someone-else" }),
-          conversation: { kind: "direct", id: "someone-else" },
+          conversation: InboundMessage.direct("someone-else"),
           text: `Tôi cũng biết vụ ${tip.code}`
         }),
         "zalo"
@@ -215,12 +216,58 @@ describe("Intake", () => {
 
   it.effect("as the webhook's processor, keeps deliveries from unbound channels as dead letters", () =>
     Effect.gen(function* () {
-      yield* setup
+      const { tips } = yield* setup
       const bound = yield* Intake.process([message()])
       expect(bound).toBeUndefined()
+      expect((yield* tips.list(actors.provinceLeader)).map((t) => t.channel)).toEqual(["zalo"])
       const unbound = yield* Intake.process([message(), message({ channel: "fb-page:999" })])
       expect(unbound).toEqual({ deadLetter: "no unit is bound to channel fb-page:999" })
-    }).pipe(Effect.provide(Layer.merge(layer(), Channels.layer([]))))
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          layer(),
+          Channels.layer([
+            FakeChannel.make({ id: CHANNEL, platform: { id: "zalo", label: { vi: "Zalo", en: "Zalo" } } }).adapter,
+            FakeChannel.make({
+              id: "fb-page:999",
+              platform: { id: "facebook", label: { vi: "Facebook", en: "Facebook" } }
+            }).adapter
+          ])
+        )
+      )
+    )
+  )
+
+  it.effect("as the webhook's processor, takes the platform from the channel's adapter, and never guesses one", () =>
+    Effect.gen(function* () {
+      const platforms: Array<string> = []
+      const intake = Intake.Intake.of({
+        handle: (_, platform) =>
+          Effect.sync(() => {
+            platforms.push(platform)
+            return { _tag: "Ignored", reason: "test" } as const
+          }),
+        delivered: () => Effect.void,
+        reply: () => Effect.die("not used")
+      })
+      const sms = FakeChannel.make({
+        id: "sms:0912000111",
+        platform: { id: "sms", label: { vi: "Tin nhắn SMS", en: "SMS" } }
+      })
+      const channels = yield* Channels.make([sms.adapter])
+      const run = (...messages: ReadonlyArray<InboundMessage.InboundMessage>) =>
+        Intake.process(messages).pipe(
+          Effect.provideService(Intake.Intake, intake),
+          Effect.provideService(Channels.Channels, channels)
+        )
+      expect(yield* run(message({ channel: "sms:0912000111" }))).toBeUndefined()
+      expect(platforms).toEqual(["sms"])
+      expect(channels.platforms.map((p) => p.id)).toEqual(["sms"])
+      // A channel without an adapter is no "web" channel: the delivery waits as a dead letter, none of it taken in.
+      const orphan = yield* run(message({ channel: "sms:0912000111" }), message({ channel: "zalo-oa:gone" }))
+      expect(orphan).toEqual({ deadLetter: "no adapter is configured for channel zalo-oa:gone" })
+      expect(platforms).toEqual(["sms"])
+    })
   )
 
   it.effect("property: random redeliveries make exactly one tip per distinct message", () =>
@@ -238,7 +285,7 @@ describe("Intake", () => {
           const base = Array.from({ length: distinct }, (_, i) =>
             message({
               sender: Redacted.make({ platformUserId: `user-${i % 4}` }),
-              conversation: { kind: "direct", id: `user-${i % 4}` },
+              conversation: InboundMessage.direct(`user-${i % 4}`),
               text: `tin báo số ${i}`
             })
           )

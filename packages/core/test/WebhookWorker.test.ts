@@ -1,55 +1,24 @@
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
-import { Data, DateTime, Deferred, Effect, Layer, Logger, Redacted, TestClock } from "effect"
-import { type ChannelAdapter, ChannelError, type RawDelivery } from "../src/Channel.js"
+import { FakeChannel } from "@tinbao/testkit"
+import { Data, DateTime, Deferred, Effect, Layer, Logger, TestClock } from "effect"
 import * as Channels from "../src/Channels.js"
-import { InboundMessage } from "../src/InboundMessage.js"
 import * as Inbox from "../src/Inbox.js"
 import * as Webhook from "../src/Webhook.js"
 
 const ID = "web:worker"
 const USER = "843009701254"
 
-// A trusting adapter: the body is a list of `type:id` words. "reaction" is unknown until `learned` is set; a
-// stored delivery marked "stale" no longer verifies (a signature window that closed).
+// "reaction" events are unknown until `learned` is set. Signatures are good for 5 minutes, as the web form's are.
 const state = { learned: false }
-const adapter: ChannelAdapter = {
+const fake = FakeChannel.make({
   id: ID,
-  platform: "web",
-  capabilities: {
-    groups: false,
-    comments: false,
-    attachments: false,
-    location: false,
-    replyWindow: { _tag: "None" },
-    maxTextLength: 4000
-  },
-  send: () => Effect.die("not used"),
-  receive: (delivery) =>
-    Effect.gen(function* () {
-      const words = new TextDecoder().decode(delivery.body).split(" ")
-      if (words.includes("stale")) {
-        return yield* new ChannelError({ channel: ID, reason: "bad_signature", message: "The timestamp is too old." })
-      }
-      const known = (type: string) => type === "message" || (state.learned && type === "reaction")
-      const messages = words
-        .filter((w) => known(w.split(":")[0]!))
-        .map(
-          (w) =>
-            new InboundMessage({
-              kind: "message",
-              channel: ID,
-              platformMessageId: w,
-              conversation: { kind: "direct", id: USER },
-              sender: Redacted.make({ platformUserId: USER }),
-              text: w,
-              sentAt: DateTime.unsafeMake(0)
-            })
-        )
-      const unsupported = words.filter((w) => !known(w.split(":")[0]!)).map((w) => w.split(":")[0]!)
-      return { answer: { status: 200, body: "ok" }, messages, unsupported }
-    })
-}
+  toleranceSeconds: 300,
+  understands: (type) => type === "message" || (state.learned && type === "reaction")
+})
+
+const events = (...words: ReadonlyArray<string>): ReadonlyArray<FakeChannel.Event> =>
+  words.map((word) => ({ type: word.split(":")[0]!, id: word, from: USER, text: word }))
 
 class IntakeDown extends Data.TaggedError("IntakeDown")<{ readonly reason: string; readonly message: string }> {}
 
@@ -61,14 +30,9 @@ const capture = Logger.replace(
   })
 )
 
-const layer = Layer.mergeAll(Inbox.layerMemory, Channels.layer([adapter]), capture)
+const layer = Layer.mergeAll(Inbox.layerMemory, Channels.layer([fake.adapter]), capture)
 
-const delivery = (text: string): RawDelivery => ({
-  method: "POST",
-  url: `/webhooks/${ID}`,
-  headers: { "content-type": "application/json" },
-  body: new TextEncoder().encode(text)
-})
+const delivery = (...words: ReadonlyArray<string>) => fake.delivery(events(...words))
 
 describe("Webhook worker", () => {
   it.scoped("keeps a delivery whose processing failed, and retries it until it succeeds", () =>
@@ -87,7 +51,7 @@ describe("Webhook worker", () => {
               })
       })
       const inbox = yield* Inbox.Inbox
-      const id = yield* inbox.store(ID, delivery("message:1"), yield* DateTime.now)
+      const id = yield* inbox.store(ID, yield* delivery("message:1"), yield* DateTime.now)
       expect(yield* webhook.drain).toMatchObject({ claimed: 1, retried: 1 })
       const entry = (yield* inbox.get(id))!
       expect(entry).toMatchObject({ status: "pending", lastError: "IntakeDown (unavailable)", attempts: 1 })
@@ -123,7 +87,7 @@ describe("Webhook worker", () => {
             )
           )
       })
-      yield* webhook.accept(ID, delivery("message:1 message:2"))
+      yield* webhook.accept(ID, yield* delivery("message:1", "message:2"))
       expect(yield* Deferred.await(got)).toEqual(["message:1", "message:2"])
     }).pipe(Effect.provide(layer))
   )
@@ -137,32 +101,55 @@ describe("Webhook worker", () => {
         process: (messages) => Effect.asVoid(Effect.sync(() => seen.push(...messages.map((m) => m.text!))))
       })
       const inbox = yield* Inbox.Inbox
-      yield* webhook.accept(ID, delivery("message:1 reaction:2"))
-      expect(yield* webhook.drain).toMatchObject({ done: 1 })
-      const [copy] = yield* inbox.deadLetters()
-      expect(copy?.deadReason).toBe("unsupported events: reaction")
-      yield* inbox.replay(copy!.id)
+      yield* webhook.accept(ID, yield* delivery("message:1", "reaction:2"))
+      // Its message taken in, the delivery is kept for its unknown event.
       expect(yield* webhook.drain).toMatchObject({ claimed: 1, dead: 1 })
-      expect((yield* inbox.deadLetters()).map((e) => e.id)).toEqual([copy!.id])
+      const [kept] = yield* inbox.deadLetters()
+      expect(kept?.deadReason).toBe("unsupported events: reaction")
+      yield* inbox.replay(kept!.id)
+      expect(yield* webhook.drain).toMatchObject({ claimed: 1, dead: 1 })
+      expect((yield* inbox.deadLetters()).map((e) => e.id)).toEqual([kept!.id])
       state.learned = true
-      yield* inbox.replay(copy!.id)
+      // Replayed long after its signature's 5 minutes: it is decoded, never verified again.
+      yield* TestClock.adjust("3 days")
+      yield* inbox.replay(kept!.id)
       expect(yield* webhook.drain).toMatchObject({ claimed: 1, done: 1 })
       expect(yield* inbox.deadLetters()).toEqual([])
-      // Intake de-duplicates by platform message id: message:1 reaching it twice is harmless.
+      // Intake de-duplicates by platform message id: message:1 reaching it three times is harmless.
       expect(seen).toEqual(["message:1", "message:1", "message:1", "reaction:2"])
     }).pipe(Effect.provide(layer))
   )
 
-  it.scoped("makes a dead letter of a stored delivery that no longer verifies or has no adapter", () =>
+  it.scoped("takes in a delivery processed 2 hours after it arrived, its signature's 5 minutes long past", () =>
+    Effect.gen(function* () {
+      const seen: Array<string> = []
+      const webhook = yield* Webhook.make({
+        worker: false,
+        process: (messages) => Effect.asVoid(Effect.sync(() => seen.push(...messages.map((m) => m.text!))))
+      })
+      const arrived = yield* delivery("message:1")
+      expect((yield* webhook.accept(ID, arrived)).status).toBe(200)
+      // An outage, a backlog: the worker gets to it two hours later, when verify would refuse it as stale.
+      yield* TestClock.adjust("2 hours")
+      expect((yield* Effect.flip(fake.adapter.verify(arrived))).reason).toBe("bad_signature")
+      expect(yield* webhook.drain).toMatchObject({ claimed: 1, done: 1, dead: 0 })
+      expect(seen).toEqual(["message:1"])
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.scoped("makes a dead letter at once of a stored delivery that does not decode or has no adapter", () =>
     Effect.gen(function* () {
       const webhook = yield* Webhook.make({ worker: false, process: () => Effect.void })
       const inbox = yield* Inbox.Inbox
       const now = yield* DateTime.now
-      const stale = yield* inbox.store(ID, delivery("message:1 stale"), now)
-      const orphan = yield* inbox.store("zalo-oa:gone", delivery("message:1"), now)
-      expect(yield* webhook.drain).toMatchObject({ claimed: 2, dead: 2 })
-      expect((yield* inbox.get(stale))?.deadReason).toBe("bad_signature: The timestamp is too old.")
+      const garbled = yield* inbox.store(ID, { ...(yield* delivery("message:1")), body: new Uint8Array([0x7b]) }, now)
+      const crashing = yield* inbox.store(ID, yield* delivery("crash:1"), now)
+      const orphan = yield* inbox.store("zalo-oa:gone", yield* delivery("message:1"), now)
+      expect(yield* webhook.drain).toMatchObject({ claimed: 3, dead: 3, retried: 0 })
+      expect((yield* inbox.get(garbled))?.deadReason).toBe("bad_request: the body is not valid JSON (is it truncated?)")
+      expect((yield* inbox.get(crashing))?.deadReason).toBe("the adapter of channel web:worker failed unexpectedly")
       expect((yield* inbox.get(orphan))?.deadReason).toBe("no adapter is configured for channel zalo-oa:gone")
+      expect(lines.join("\n")).not.toContain(USER)
     }).pipe(Effect.provide(layer))
   )
 
@@ -178,7 +165,7 @@ describe("Webhook worker", () => {
           )
       })
       for (let i = 1; i <= 5; i++) {
-        yield* webhook.accept(ID, delivery(`message:${i}`))
+        yield* webhook.accept(ID, yield* delivery(`message:${i}`))
         yield* TestClock.adjust("1 millis")
       }
       expect(yield* webhook.drain).toMatchObject({ done: 5 })

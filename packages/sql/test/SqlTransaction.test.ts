@@ -205,7 +205,7 @@ for (const backend of backends()) {
           kind: "message",
           channel: "web:ninh-tien",
           platformMessageId: "m-1",
-          conversation: { kind: "direct", id: "reporter-1" },
+          conversation: InboundMessage.direct("reporter-1"),
           sender: Redacted.make({ platformUserId: "reporter-1" }),
           text: "Có người lạ đột nhập kho hợp tác xã",
           sentAt: DateTime.unsafeMake(Date.UTC(2024, 2, 4, 2))

@@ -5,11 +5,17 @@
  *
  * - a delivery whose signature header is altered by one byte, or missing, is refused with `bad_signature`;
  * - the same delivery decoded twice gives the same platform message ids, so intake can de-duplicate;
+ * - a delivery `verify` accepted decodes the same way two days later: `decode` never checks the time again;
  * - cases marked as echoes or receipts yield nothing that is tip material;
+ * - a direct conversation's id, revealed, is its sender's platform id (an echo's sender is the channel itself);
  * - what comes out keeps to the declared capabilities (groups, comments, attachments, location), and a reply
  *   longer than `maxTextLength` or to a conversation kind the channel lacks is refused without a request;
- * - no secret and no sender's platform id or display name reaches a log line, an error message, or the String,
- *   JSON or util.inspect rendering of anything produced, in any case.
+ * - no secret, no sender's platform id or display name and no direct conversation's id reaches a log line, an
+ *   error message, or the String, JSON or util.inspect rendering of anything produced, in any case. Redacted
+ *   values render as `<redacted>`, so an adapter that keeps identities in them passes.
+ *
+ * An incoming case runs as the webhook and its worker do: `verify`, then `decode` when `verify` keeps the
+ * delivery.
  *
  * ```ts
  * import { WebFormChannel } from "@tinbao/web"
@@ -35,7 +41,7 @@ import { incomingTest, outgoingTest } from "./internal/channelSuiteCases.js"
 
 /**
  * What a produced message should look like; only the fields given are compared (`sentAt` in epoch ms,
- * `attachments` element by element).
+ * `attachments` element by element, a direct conversation's id revealed).
  *
  * @since 0.1.0
  * @category models
@@ -44,16 +50,17 @@ export interface MessageExpectation {
   readonly kind?: InboundMessage.Kind
   readonly platformMessageId?: string
   readonly text?: string
-  readonly conversation?: Partial<InboundMessage.Conversation>
+  readonly conversation?: { readonly kind?: InboundMessage.Conversation["kind"]; readonly id?: string }
   readonly attachments?: ReadonlyArray<Partial<InboundMessage.Attachment>>
   readonly replyTo?: string
   readonly sentAt?: number
 }
 
 /**
- * A delivery and what should come of it: the answer's `status` and `body`, the messages (all of them, in order),
- * how many events are unsupported, or the reason of the error. `nature` marks an echo of our own message or a
- * delivery/seen receipt, which must yield nothing that is tip material.
+ * A delivery and what should come of it: the answer's `status` and `body`, whether `verify` keeps it, the
+ * messages `decode` makes of it (all of them, in order), how many events are unsupported, or the reason of the
+ * error (of `verify`, or of `decode`). `nature` marks an echo of our own message or a delivery/seen receipt, which
+ * must yield nothing that is tip material.
  *
  * @since 0.1.0
  * @category models
@@ -65,6 +72,7 @@ export interface IncomingCase {
   readonly expect: {
     readonly status?: number
     readonly body?: string
+    readonly keep?: boolean
     readonly messages?: ReadonlyArray<MessageExpectation>
     readonly unsupported?: number
     readonly error?: Channel.Reason

@@ -1,6 +1,7 @@
 /**
  * `@tinbao/testkit`: what tests need and production code does not: the Ninh Bình fixture, fast-check arbitraries
- * for units and commands, and the fake platform server that outbound channel tests send to. The conformance
+ * for units and commands, the fake platform server that outbound channel tests send to, and one configurable fake
+ * channel adapter for tests of the webhook, the dispatcher and intake. The conformance
  * suites (storage, messaging, channels) and the PostgreSQL test rule, which need vitest, are published apart as
  * `@tinbao/testkit/vitest`. The web-form channel adapter is in `@tinbao/web`.
  *
@@ -10,6 +11,8 @@
 
 /** @since 0.1.0 */
 export * as Arbitraries from "./Arbitraries.js"
+/** @since 0.2.0 */
+export * as FakeChannel from "./FakeChannel.js"
 /** @since 0.1.0 */
 export * as FakePlatform from "./FakePlatform.js"
 /** @since 0.1.0 */

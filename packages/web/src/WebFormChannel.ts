@@ -3,17 +3,21 @@
  * posting replies back to the site. It is small and real, the model for the Zalo and Facebook adapters.
  *
  * Inbound, the site POSTs `{ "events": [...] }` with `x-tinbao-signature: sha256=<hex>` (HMAC-SHA256 with the
- * channel secret of `<timestamp>.<exact body bytes>`) and `x-tinbao-timestamp: <epoch seconds>`; deliveries more
- * than 5 minutes from now are refused as replays. A `GET ?challenge=<n>&verify=<token>` is answered with the
- * challenge when the token is the configured `verifyToken`. Outbound, replies are POSTed, signed the same way, as
- * `{ key, conversation, recipient, text, replyTo }` to `endpoint`, with the key also in `idempotency-key`.
+ * channel secret of `<timestamp>.<exact body bytes>`) and `x-tinbao-timestamp: <epoch seconds>`; on arrival,
+ * deliveries more than 5 minutes from now are refused as replays (a delivery that waits longer in the inbox is
+ * still decoded: the check is made once). A direct event's conversation is its sender's; `conversation` names a
+ * group (with `"group": true`), or, in an echo, the reporter the officer wrote to. A `GET
+ * ?challenge=<n>&verify=<token>` is answered with the challenge when the token is the configured `verifyToken`,
+ * and refused as `forbidden` (403) otherwise. Outbound, replies are POSTed, signed the same way, as `{ key,
+ * conversation, group, text, replyTo }` to `endpoint` (a direct reply's `conversation` is the reporter's id), with
+ * the key also in `idempotency-key`.
  *
  * @since 0.1.0
  */
 import type { Channel } from "@tinbao/core"
 import { Duration, Effect, Either, type Redacted, Schema } from "effect"
 import { where } from "./internal/webForm/event.js"
-import { receive, refuse } from "./internal/webForm/receive.js"
+import { decode, refuse, verify as verifyDelivery } from "./internal/webForm/inbound.js"
 import { send } from "./internal/webForm/send.js"
 import * as signature from "./internal/webForm/signature.js"
 
@@ -61,6 +65,14 @@ export const capabilities: Channel.Capabilities = {
 }
 
 /**
+ * The platform of web form channels, as tips record it and reports label it.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const platform: Channel.Platform = { id: "web", label: { vi: "Trang thông tin điện tử", en: "Web" } }
+
+/**
  * The largest delivery taken when the configuration does not say: 1 MiB.
  *
  * @since 0.1.0
@@ -88,8 +100,8 @@ export const sign: (secret: Redacted.Redacted<string>, body: Uint8Array | string
 const decodeConfig = Schema.validateEither(Config, { errors: "all" })
 
 /**
- * Builds a web form channel adapter (platform `"web"`). Fails with a `permanent` ChannelError naming the
- * malformed fields (never their values) when the configuration is invalid.
+ * Builds a web form channel adapter (the {@link platform} `web`). Fails with a `permanent` ChannelError naming
+ * the malformed fields (never their values) when the configuration is invalid.
  *
  * @since 0.1.0
  * @category constructors
@@ -110,11 +122,13 @@ export const make = (config: Config): Effect.Effect<Channel.ChannelAdapter, Chan
       timeout: config.timeout ?? Duration.seconds(10),
       maxTextLength: capabilities.maxTextLength
     }
+    const inbound = { ...config, maxBodyBytes: config.maxBodyBytes ?? defaultMaxBodyBytes }
     return Effect.succeed({
       id: config.id,
-      platform: "web" as const,
+      platform,
       capabilities,
-      receive: receive({ ...config, maxBodyBytes: config.maxBodyBytes ?? defaultMaxBodyBytes }),
+      verify: verifyDelivery(inbound),
+      decode: decode(inbound),
       send: send(sendConfig)
     })
   })

@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
-import type { Channel } from "@tinbao/core"
-import { FakePlatform } from "@tinbao/testkit"
+import { Actor, Binding, type Channel, Channels, Inbox, Intake, Tips, UnitDirectory, Webhook } from "@tinbao/core"
+import { FakePlatform, NinhBinh } from "@tinbao/testkit"
 import { ChannelSuite } from "@tinbao/testkit/vitest"
-import { Duration, Effect, Redacted, TestClock } from "effect"
+import { Duration, Effect, Either, Layer, Redacted, TestClock } from "effect"
 import * as WebFormChannel from "../src/WebFormChannel.js"
 import { incomingCases, outgoingCases, repliesPath, reply } from "./cases.js"
 import * as fixtures from "./fixtures.js"
@@ -35,13 +35,17 @@ ChannelSuite.suite("WebFormChannel", {
 
 const reason = <A>(effect: Effect.Effect<A, Channel.ChannelError>) =>
   Effect.map(Effect.flip(effect), (e) => ({ reason: e.reason, message: e.message }))
+// Both steps, as the webhook and its worker take a delivery: verify on arrival, then decode.
 const receive = (delivery: Channel.RawDelivery, extra: Partial<WebFormChannel.Config> = {}) =>
-  Effect.flatMap(make(undefined, extra), (adapter) => adapter.receive(delivery))
+  Effect.flatMap(make(undefined, extra), (adapter) =>
+    Effect.flatMap(adapter.verify(delivery), (verified) =>
+      Effect.map(adapter.decode(delivery), (decoded) => ({ ...verified, ...decoded }))
+    )
+  )
 const body = (events: ReadonlyArray<unknown>): string => JSON.stringify({ events })
 const text = (id: string, value: string) => ({
   type: "message",
   id,
-  conversation: "c-1",
   sender: reporter,
   text: value,
   time: 1
@@ -60,6 +64,26 @@ describe("WebFormChannel inbound", () => {
       expect((yield* receive(at(-240))).answer.status).toBe(200)
       expect(yield* reason(receive(at(-360)))).toMatchObject({ reason: "bad_signature", message: /5 minutes/ })
       expect((yield* reason(receive(at(360)))).reason).toBe("bad_signature")
+    })
+  )
+
+  it.effect("decodes a delivery it verified on arrival any time later, never checking the signature's time again", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1735718400000)
+      const adapter = yield* make()
+      const arrived = signed("text")
+      expect((yield* adapter.verify(WebFormChannel.delivery(secret, body([]), { timestamp: 1735718400 }))).keep).toBe(
+        false
+      )
+      const fresh = WebFormChannel.delivery(secret, file("text"), { timestamp: 1735718400 })
+      expect(yield* adapter.verify(fresh)).toMatchObject({ keep: true, answer: { status: 200 } })
+      yield* TestClock.adjust("2 hours")
+      expect((yield* reason(adapter.verify(fresh))).reason).toBe("bad_signature")
+      const later = adapter.decode(fresh)
+      expect(Either.map(later, (d) => d.messages.map((m) => m.platformMessageId))).toEqual(
+        Either.right(["wf-msg-0001"])
+      )
+      expect(Either.isRight(adapter.decode(arrived))).toBe(true)
     })
   )
 
@@ -163,10 +187,42 @@ describe("WebFormChannel inbound", () => {
       const ok = fixtures.handshake("42", Redacted.value(verifyToken))
       const { verifyToken: _token, ...withoutToken } = config("http://127.0.0.1:9")
       const noToken = yield* Effect.orDie(WebFormChannel.make(withoutToken))
-      expect((yield* reason(noToken.receive(ok))).reason).toBe("bad_signature")
+      expect((yield* reason(noToken.verify(ok))).reason).toBe("forbidden")
+      expect((yield* reason(receive(fixtures.handshake("42", "wf-verify-guess")))).reason).toBe("forbidden")
       const word = fixtures.handshake("abc", Redacted.value(verifyToken))
       expect((yield* reason(receive(word))).reason).toBe("bad_request")
     })
+  )
+})
+
+describe("WebFormChannel behind the webhook", () => {
+  const channel = "web:congan-ninhbinh"
+  const layer = Layer.mergeAll(
+    Intake.layerMemory(),
+    Inbox.layerMemory,
+    Layer.effect(
+      Channels.Channels,
+      Effect.flatMap(make(), (adapter) => Channels.make([adapter]))
+    )
+  )
+
+  it.scoped("takes in as a tip a delivery processed 2 hours after it arrived, its 5-minute signature long past", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.parse("2025-01-01T08:00:00Z"))
+      yield* Effect.flatMap(UnitDirectory.UnitDirectory, (d) => d.record(NinhBinh.allChanges))
+      const bindings = yield* Binding.Bindings
+      yield* bindings.bind(Binding.Binding.make({ channel, unit: NinhBinh.unitIds.vanGiang }))
+      const webhook = yield* Webhook.make({ worker: false, process: Intake.process })
+      const now = Math.floor(Date.parse("2025-01-01T08:00:00Z") / 1000)
+      const answer = yield* webhook.accept(channel, WebFormChannel.delivery(secret, file("text"), { timestamp: now }))
+      expect(answer).toMatchObject({ status: 200, body: '{"received":1,"unsupported":0}' })
+      // The worker was down: it gets to the delivery two hours later.
+      yield* TestClock.adjust("2 hours")
+      expect(yield* webhook.drain).toMatchObject({ claimed: 1, done: 1, dead: 0 })
+      const leader = Actor.make("lanh-dao-tinh", NinhBinh.unitIds.province, ["officer", "leader"])
+      const [tip] = yield* (yield* Tips.Tips).list(leader)
+      expect(tip).toMatchObject({ channel: "web", channelId: channel, unit: NinhBinh.unitIds.vanGiang })
+    }).pipe(Effect.provide(layer))
   )
 })
 

@@ -2,7 +2,7 @@
  * The web form's conformance cases for the channel suite: each sample body and the handshake in, and the site's
  * answers to a reply out, with what should come of them. Deliveries are signed when the cases are built.
  */
-import { Channel } from "@tinbao/core"
+import { Channel, InboundMessage } from "@tinbao/core"
 import type { FakePlatform } from "@tinbao/testkit"
 import type { ChannelSuite } from "@tinbao/testkit/vitest"
 import { WebFormChannel } from "@tinbao/web"
@@ -16,7 +16,8 @@ const { delivery } = WebFormChannel
 /** Where the cases expect replies: the adapter's `endpoint` is the platform URL plus this path. */
 export const repliesPath = "/api/tinbao/replies"
 
-const direct = { kind: "direct", id: "wf-conv-2c81d0" } as const
+// The reporter's conversation is the reporter: its id is theirs.
+const direct = { kind: "direct", id: reporter.id } as const
 
 /** Every sample body, handshakes right and wrong, a replay and a wrong content type, signed now. */
 export const incomingCases = (
@@ -30,6 +31,7 @@ export const incomingCases = (
       delivery: signed("text"),
       expect: {
         status: 200,
+        keep: true,
         unsupported: 0,
         messages: [{ kind: "message", platformMessageId: "wf-msg-0001", conversation: direct, sentAt: 1735718400123 }]
       }
@@ -67,7 +69,7 @@ export const incomingCases = (
       name: "an echo of our reply",
       delivery: signed("echo"),
       nature: "echo",
-      expect: { messages: [{ kind: "echo" }] }
+      expect: { messages: [{ kind: "echo", conversation: direct }] }
     },
     {
       name: "an unknown event type beside a message",
@@ -82,12 +84,17 @@ export const incomingCases = (
     {
       name: "a handshake",
       delivery: handshake("1158201444", Redacted.value(verifyToken)),
-      expect: { status: 200, body: "1158201444", messages: [] }
+      expect: { status: 200, body: "1158201444", keep: false, messages: [] }
     },
     {
-      name: "a handshake with a wrong token",
+      name: "a handshake with a wrong token is forbidden",
       delivery: handshake("1158201444", "wf-verify-guess"),
-      expect: { error: "bad_signature" }
+      expect: { error: "forbidden" }
+    },
+    {
+      name: "a direct message naming someone else's conversation",
+      delivery: delivery(secret, { events: [{ ...bodies.text().events[0], conversation: "wf-user-other-9d1e" }] }),
+      expect: { error: "bad_request" }
     },
     {
       name: "a delivery signed six minutes ago",
@@ -106,15 +113,13 @@ export const incomingCases = (
 export const reply = new Channel.OutboundMessage({
   key: "ack-TB-2025-0001",
   channel: "web:congan-ninhbinh",
-  conversation: direct,
-  recipient: Redacted.make(reporter.id),
+  conversation: InboundMessage.direct(reporter.id),
   text: "Công an phường đã nhận tin báo của bạn, mã TB-2025-0001.",
   replyTo: "wf-msg-0001"
 })
 
-const { recipient: _recipient, ...withoutRecipient } = reply
 const groupReply = new Channel.OutboundMessage({
-  ...withoutRecipient,
+  ...reply,
   key: "ack-TB-2025-0002",
   conversation: { kind: "group", id: "wf-group-tdp3" }
 })
@@ -145,16 +150,16 @@ export const outgoingCases: ReadonlyArray<OutgoingCase> = [
         {
           ...post,
           headers: ["x-tinbao-signature", "x-tinbao-timestamp", "idempotency-key", "content-type"],
-          body: { key: reply.key, conversation: direct.id, recipient: reporter.id, replyTo: "wf-msg-0001" }
+          body: { key: reply.key, conversation: reporter.id, group: false, replyTo: "wf-msg-0001" }
         }
       ]
     }
   },
   {
-    name: "a reply to a group, without a recipient",
+    name: "a reply to a group",
     message: groupReply,
     responses: [{ status: 200, body: { id: "wf-out-0101" } }],
-    expect: { id: "wf-out-0101", requests: [{ ...post, body: { conversation: "wf-group-tdp3" } }] }
+    expect: { id: "wf-out-0101", requests: [{ ...post, body: { conversation: "wf-group-tdp3", group: true } }] }
   },
   refused("a 429 is rate_limited", { status: 429, body: { error: "slow_down" } }, "rate_limited", true),
   refused("a 401 is token_expired", { status: 401 }, "token_expired", true),

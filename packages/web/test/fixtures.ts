@@ -11,7 +11,8 @@ export const reporter = { id: "wf-user-5f3a9c1e77", name: "Trần Thị Mai" } a
 
 export const officer = { id: "wf-staff-0b7d2e41", name: "Cán bộ trực ban Phường Hoa Lư" } as const
 
-const direct = { conversation: "wf-conv-2c81d0", sender: reporter }
+// A direct conversation is the reporter's own: their events name no other conversation.
+const direct = { sender: reporter }
 
 export const bodies = {
   text: (): Body => ({
@@ -69,7 +70,7 @@ export const bodies = {
       {
         type: "echo",
         id: "wf-out-0042",
-        conversation: direct.conversation,
+        conversation: reporter.id,
         sender: officer,
         text: "Công an phường đã nhận tin báo, mã TB-2025-0001.",
         time: 1735718650000

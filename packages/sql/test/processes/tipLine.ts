@@ -80,7 +80,7 @@ export const message = (worker: string, fiber: number, number: number): InboundM
     kind: "message",
     channel: channelOf(units[(fiber * 7 + number) % units.length]!),
     platformMessageId: id,
-    conversation: { kind: "direct", id: `user-${id}` },
+    conversation: InboundMessage.direct(`user-${id}`),
     sender: Redacted.make({ platformUserId: `user-${id}`, displayName: `Người báo tin ${id}` }),
     text: texts[number % texts.length]!,
     sentAt: DateTime.unsafeNow()

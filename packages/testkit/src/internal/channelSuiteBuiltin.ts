@@ -7,10 +7,10 @@
  */
 import { expect, it, type TestContext } from "@effect/vitest"
 import { Channel, InboundMessage } from "@tinbao/core"
-import { Effect, type Scope } from "effect"
+import { Effect, Either, type Scope } from "effect"
 import type { IncomingCase, Options } from "../ChannelSuite.js"
-import { failure, runIncoming, runOutgoing, setup, success } from "./channelSuiteCases.js"
-import { capabilityProblems, tamperings } from "./channelSuiteChecks.js"
+import { decodeLater, failure, revealed, runIncoming, runOutgoing, setup, success } from "./channelSuiteCases.js"
+import { capabilityProblems, directConversationProblem, tamperings } from "./channelSuiteChecks.js"
 import { assertNoLeaks, observation, observe } from "./channelSuiteObserve.js"
 
 const test = (
@@ -58,7 +58,7 @@ export const builtinTests = (options: Options): void => {
       Effect.gen(function* () {
         const [first, second] = [yield* receive(c), yield* receive(c)]
         const ids = (exit: typeof first.exit) =>
-          success(exit, c.name).messages.map((m) => [m.kind, m.platformMessageId])
+          success(exit, c.name).decoded.messages.map((m) => [m.kind, m.platformMessageId])
         expect(ids(second.exit), `${c.name}: the second decoding's ids`).toEqual(ids(first.exit))
       })
     )
@@ -71,7 +71,7 @@ export const builtinTests = (options: Options): void => {
       Effect.forEach(natured, (c) =>
         Effect.map(receive(c), ({ exit }) => {
           const kinds = c.nature === "echo" ? ["echo"] : ["delivery", "seen"]
-          for (const m of success(exit, c.name).messages) {
+          for (const m of success(exit, c.name).decoded.messages) {
             expect(kinds, `${c.name}: the kind of a message in an ${c.nature}`).toContain(m.kind)
             expect(InboundMessage.isTipMaterial(m), `${c.name}: tip material in an ${c.nature}`).toBe(false)
           }
@@ -84,7 +84,7 @@ export const builtinTests = (options: Options): void => {
       const { adapter } = yield* setup(options)
       const { groups, comments, attachments, location } = adapter.capabilities
       for (const c of accepted) {
-        for (const m of success((yield* receive(c)).exit, c.name).messages) {
+        for (const m of success((yield* receive(c)).exit, c.name).decoded.messages) {
           if (!groups) expect(m.conversation.kind, `${c.name}: a group without groups`).not.toBe("group")
           if (!comments) expect([m.kind, m.conversation.kind], `${c.name}: a comment`).not.toContain("comment")
           if (!comments) expect(m.conversation.kind, `${c.name}: a post without comments`).not.toBe("post")
@@ -98,6 +98,44 @@ export const builtinTests = (options: Options): void => {
         }
       }
     })
+  )
+
+  test(
+    "identifies a direct conversation by its sender's platform id, redacted",
+    accepted.length === 0 ? "no accepted incoming case" : undefined,
+    (ctx) =>
+      Effect.gen(function* () {
+        let direct = 0
+        for (const c of accepted) {
+          for (const m of success((yield* receive(c)).exit, c.name).decoded.messages) {
+            if (m.conversation.kind === "direct" && m.kind !== "echo") direct += 1
+            expect(directConversationProblem(m), `${c.name}: a ${m.kind}`).toBeUndefined()
+          }
+        }
+        if (direct === 0) ctx.skip("no incoming case yields a direct conversation")
+      })
+  )
+
+  test(
+    "decodes what it accepted the same way two days later, without checking the time again",
+    accepted.length === 0 ? "no accepted incoming case" : undefined,
+    () =>
+      Effect.gen(function* () {
+        const { adapter } = yield* setup(options)
+        for (const c of accepted) {
+          const now = success((yield* receive(c)).exit, c.name)
+          if (!now.verified.keep) continue
+          const later = decodeLater(adapter, c.delivery)
+          if (Either.isLeft(later)) expect.fail(`${c.name}: decoding two days later failed with ${later.left.reason}`)
+          else {
+            const view = (d: typeof now.decoded) => ({
+              messages: d.messages.map((m) => [m.kind, m.platformMessageId, m.text, revealed(m.conversation)]),
+              unsupported: d.unsupported
+            })
+            expect(view(later.right), `${c.name}: decoded two days later`).toEqual(view(now.decoded))
+          }
+        }
+      })
   )
 
   // Variations of the first outgoing case's message that the adapter must refuse before calling the platform.

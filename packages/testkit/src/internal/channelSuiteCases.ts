@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { expect, it } from "@effect/vitest"
+import { expect, it, vi } from "@effect/vitest"
 import type { Channel, InboundMessage } from "@tinbao/core"
 import { Cause, DateTime, Effect, Either, Exit, Option, Redacted, type Scope } from "effect"
 import type { IncomingCase, Options, OutgoingCase, RequestExpectation } from "../ChannelSuite.js"
@@ -38,31 +38,84 @@ export const success = <A>(exit: Exit.Exit<A, Channel.ChannelError>, what: strin
   return expect.fail(`${what}: expected success, but it failed:\n${Cause.pretty(exit.cause)}`)
 }
 
+/**
+ * What an adapter made of a delivery: `verify`'s verdict and, when it keeps the delivery, `decode`'s messages.
+ *
+ * @internal
+ */
+export interface Received {
+  readonly verified: Channel.Verified
+  readonly decoded: Channel.Decoded
+}
+
+const nothing: Channel.Decoded = { messages: [], unsupported: [] }
+
+/**
+ * A delivery through both steps of the contract, as the webhook and its worker take it: `verify`, then, if it
+ * keeps the delivery, `decode`. A `decode` that throws dies.
+ *
+ * @internal
+ */
+export const receive = (
+  adapter: Channel.ChannelAdapter,
+  delivery: Channel.RawDelivery
+): Effect.Effect<Received, Channel.ChannelError> =>
+  Effect.flatMap(adapter.verify(delivery), (verified) =>
+    verified.keep
+      ? Effect.map(Effect.flatten(Effect.sync(() => adapter.decode(delivery))), (decoded) => ({ verified, decoded }))
+      : Effect.succeed({ verified, decoded: nothing })
+  )
+
+/**
+ * A delivery decoded as if two days had passed. Only `Date` is faked: `decode` returns an `Either`, so the Effect
+ * clock cannot reach it.
+ *
+ * @internal
+ */
+export const decodeLater = (
+  adapter: Channel.ChannelAdapter,
+  delivery: Channel.RawDelivery
+): Either.Either<Channel.Decoded, Channel.ChannelError> => {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * 24 * 3_600_000 })
+  try {
+    return adapter.decode(delivery)
+  } finally {
+    vi.useRealTimers()
+  }
+}
+
+/** A conversation as expectations name it: a direct one's id revealed. @internal */
+export const revealed = (conversation: InboundMessage.Conversation): { kind: string; id: string } =>
+  conversation.kind === "direct"
+    ? { kind: "direct", id: Redacted.value(conversation.id) }
+    : { kind: conversation.kind, id: conversation.id }
+
 const view = (m: InboundMessage.InboundMessage) => ({
   kind: m.kind,
   platformMessageId: m.platformMessageId,
   text: m.text,
-  conversation: m.conversation,
+  conversation: revealed(m.conversation),
   attachments: m.attachments,
   replyTo: m.replyTo,
   sentAt: DateTime.toEpochMillis(m.sentAt)
 })
 
 /** @internal */
-export const checkIncoming = (c: IncomingCase, exit: Exit.Exit<Channel.Received, Channel.ChannelError>): void => {
+export const checkIncoming = (c: IncomingCase, exit: Exit.Exit<Received, Channel.ChannelError>): void => {
   const e = c.expect
   if (e.error !== undefined) {
     expect(failure(exit, c.name).reason, `${c.name}: the error's reason`).toBe(e.error)
     return
   }
-  const received = success(exit, c.name)
-  if (e.status !== undefined) expect(received.answer.status, `${c.name}: the answer's status`).toBe(e.status)
-  if (e.body !== undefined) expect(received.answer.body, `${c.name}: the answer's body`).toBe(e.body)
+  const { verified, decoded } = success(exit, c.name)
+  if (e.status !== undefined) expect(verified.answer.status, `${c.name}: the answer's status`).toBe(e.status)
+  if (e.body !== undefined) expect(verified.answer.body, `${c.name}: the answer's body`).toBe(e.body)
+  if (e.keep !== undefined) expect(verified.keep, `${c.name}: whether the delivery is kept`).toBe(e.keep)
   if (e.unsupported !== undefined) {
-    expect(received.unsupported, `${c.name}: the unsupported events`).toHaveLength(e.unsupported)
+    expect(decoded.unsupported, `${c.name}: the unsupported events`).toHaveLength(e.unsupported)
   }
   if (e.messages !== undefined) {
-    expect(received.messages.map(view), `${c.name}: the messages`).toMatchObject(e.messages)
+    expect(decoded.messages.map(view), `${c.name}: the messages`).toMatchObject(e.messages)
   }
 }
 
@@ -103,14 +156,20 @@ export const checkOutgoing = (
 
 /** Runs an incoming case, recording into `observed`. @internal */
 export const runIncoming = (options: Options, c: IncomingCase, observed: Observation) =>
-  Effect.flatMap(setup(options), ({ adapter }) => observe(observed, adapter.receive(c.delivery)))
+  Effect.flatMap(setup(options), ({ adapter }) => observe(observed, receive(adapter, c.delivery)))
 
-/** Runs an outgoing case, recording into `observed`; the recipient counts among the observed identities. @internal */
+/**
+ * Runs an outgoing case, recording into `observed`; a direct conversation's id, the reporter's platform id, counts
+ * among the observed identities.
+ *
+ * @internal
+ */
 export const runOutgoing = (options: Options, c: OutgoingCase, observed: Observation) =>
   Effect.gen(function* () {
     const { adapter, platform } = yield* setup(options)
     yield* Effect.orDie(platform.respondWith(...c.responses))
-    if (c.message.recipient !== undefined) observed.identities.add(Redacted.value(c.message.recipient))
+    const { conversation } = c.message
+    if (conversation.kind === "direct") observed.identities.add(Redacted.value(conversation.id))
     const exit = yield* observe(observed, adapter.send(c.message))
     return { exit, requests: yield* platform.requests }
   })

@@ -4,10 +4,11 @@
  *
  * @internal
  */
-import type { Channel } from "@tinbao/core"
+import { Channel, type InboundMessage } from "@tinbao/core"
+import { Either, Redacted, Schema } from "effect"
 import type { IncomingCase } from "../ChannelSuite.js"
 
-const platforms: ReadonlyArray<string> = ["zalo", "facebook", "web"]
+const validPlatform = Schema.validateEither(Channel.Platform)
 
 /**
  * What is wrong with an adapter's identity and declared capabilities, as sentences; none when they are sound.
@@ -19,7 +20,11 @@ export const capabilityProblems = (adapter: Channel.ChannelAdapter): Array<strin
   const { maxTextLength, replyWindow } = adapter.capabilities
   const positive = (n: number | undefined) => n === undefined || (Number.isFinite(n) && n > 0)
   if (adapter.id.trim().length === 0) problems.push("the adapter's id is blank")
-  if (!platforms.includes(adapter.platform)) problems.push(`the platform "${adapter.platform}" is not one tips record`)
+  if (Either.isLeft(validPlatform(adapter.platform))) {
+    problems.push(
+      "the platform is not an id of 2 to 32 lower-case letters, digits or underscores with a vi and en label"
+    )
+  }
   if (!Number.isInteger(maxTextLength) || maxTextLength < 1) problems.push("maxTextLength is not a positive integer")
   if (replyWindow._tag === "Hours") {
     if (!positive(replyWindow.hours)) problems.push("the reply window's hours are not positive")
@@ -71,4 +76,18 @@ export const tamperings = (c: IncomingCase, header: string): Array<IncomingCase>
     variant(`${header} altered by one byte`, { ...c.delivery.headers, [header]: alterOneByte(value) }),
     variant(`without ${header}`, without)
   ]
+}
+
+/**
+ * What breaks the contract of direct conversations in a message, as a sentence; undefined when nothing does. A
+ * direct conversation's id is its sender's platform id, except in an echo, whose sender is the channel itself.
+ *
+ * @internal
+ */
+export const directConversationProblem = (message: InboundMessage.InboundMessage): string | undefined => {
+  if (message.conversation.kind !== "direct" || message.kind === "echo") return undefined
+  if (!Redacted.isRedacted(message.conversation.id)) return "a direct conversation's id is not Redacted"
+  return Redacted.value(message.conversation.id) === Redacted.value(message.sender).platformUserId
+    ? undefined
+    : "a direct conversation's id is not its sender's platform id"
 }

@@ -9,6 +9,7 @@ import { inspect } from "node:util"
 import { expect } from "@effect/vitest"
 import type { Channel, InboundMessage } from "@tinbao/core"
 import { Cause, Effect, Exit, Logger, LogLevel, Redacted } from "effect"
+import type { Received } from "./channelSuiteCases.js"
 
 /** @internal */
 export interface Observation {
@@ -41,13 +42,17 @@ const capture = (lines: Array<string>) =>
   })
 
 /**
- * The identities a message carries: its sender's platform id and display name.
+ * The identities a message carries: its sender's platform id and display name, and a direct conversation's id.
  *
  * @internal
  */
 export const senderIdentities = (message: InboundMessage.InboundMessage): Array<string> => {
   const sender = Redacted.value(message.sender)
-  return sender.displayName === undefined ? [sender.platformUserId] : [sender.platformUserId, sender.displayName]
+  return [
+    sender.platformUserId,
+    ...(sender.displayName === undefined ? [] : [sender.displayName]),
+    ...(message.conversation.kind === "direct" ? [Redacted.value(message.conversation.id)] : [])
+  ]
 }
 
 const renderExit = <A>(exit: Exit.Exit<A, Channel.ChannelError>): Array<string> =>
@@ -78,11 +83,12 @@ export const observe = <A>(
     Effect.tap((exit) =>
       Effect.sync(() => {
         into.renderings.push(...renderExit(exit))
-        if (Exit.isSuccess(exit) && typeof exit.value === "object" && exit.value !== null && "messages" in exit.value) {
-          const received = exit.value as unknown as Channel.Received
-          for (const message of received.messages) {
+        if (Exit.isSuccess(exit) && typeof exit.value === "object" && exit.value !== null && "decoded" in exit.value) {
+          const { decoded } = exit.value as unknown as Received
+          for (const message of decoded.messages) {
             for (const identity of senderIdentities(message)) into.identities.add(identity)
             into.renderings.push(...renderings(message), ...renderings(message.sender))
+            into.renderings.push(...renderings(message.conversation), ...renderings(message.conversation.id))
           }
         }
       })

@@ -1,10 +1,29 @@
 import { Schema } from "effect"
+import { Label } from "../shared/label.js"
+import { Conversation } from "./inboundMessage.js"
+import { PlatformId } from "./platform.js"
+
+/**
+ * A platform a channel belongs to: its id, which tips record, and its name for people, which reports show
+ * (`{ id: "sms", label: { vi: "Tin nhắn SMS", en: "SMS" } }`). Platforms are open: an integrator declares a new
+ * one in its adapter.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const Platform = Schema.Struct({ id: PlatformId, label: Label }).annotations({ identifier: "Platform" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Platform = typeof Platform.Type
 
 /**
  * A message to send on a channel: to a conversation, optionally quoting a platform message, with an
- * idempotency key the outbox uses so that it is never sent twice. `recipient` is the platform user id
- * (redacted) for direct conversations. `humanAgent` marks a reply written by an officer (Facebook allows
- * those for 7 days).
+ * idempotency key the outbox uses so that it is never sent twice. A direct conversation's id is the reporter's
+ * platform id, redacted: the dispatcher reveals it from the vault at the moment of sending. `humanAgent` marks
+ * a reply written by an officer (Facebook allows those for 7 days).
  *
  * @since 0.1.0
  * @category models
@@ -12,8 +31,7 @@ import { Schema } from "effect"
 export class OutboundMessage extends Schema.Class<OutboundMessage>("@tinbao/core/OutboundMessage")({
   key: Schema.NonEmptyTrimmedString,
   channel: Schema.NonEmptyTrimmedString,
-  conversation: Schema.Struct({ kind: Schema.Literal("direct", "group", "post"), id: Schema.NonEmptyTrimmedString }),
-  recipient: Schema.optional(Schema.Redacted(Schema.String)),
+  conversation: Conversation,
   text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)),
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
   humanAgent: Schema.optionalWith(Schema.Boolean, { default: () => false })
@@ -21,14 +39,16 @@ export class OutboundMessage extends Schema.Class<OutboundMessage>("@tinbao/core
 
 /**
  * Why a channel operation failed, closed:
- * `bad_signature`, `bad_request`, `unsupported_event` (inbound); `rate_limited`, `token_expired`,
- * `outside_window`, `recipient_unavailable`, `transient`, `permanent` (mostly outbound).
+ * `bad_signature`, `forbidden` (a wrong verify token: Facebook requires 403 for it), `bad_request`,
+ * `unsupported_event` (inbound); `rate_limited`, `token_expired`, `outside_window`, `recipient_unavailable`,
+ * `transient`, `permanent` (mostly outbound).
  *
  * @since 0.1.0
  * @category models
  */
 export const Reason = Schema.Literal(
   "bad_signature",
+  "forbidden",
   "bad_request",
   "unsupported_event",
   "rate_limited",
@@ -47,6 +67,7 @@ export type Reason = typeof Reason.Type
 
 const retryable: { readonly [R in Reason]: boolean } = {
   bad_signature: false,
+  forbidden: false,
   bad_request: false,
   unsupported_event: false,
   rate_limited: true,

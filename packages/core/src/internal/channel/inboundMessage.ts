@@ -1,4 +1,4 @@
-import { DateTime, type Either, Option, ParseResult, Schema } from "effect"
+import { DateTime, type Either, Option, ParseResult, Redacted, Schema } from "effect"
 
 /**
  * What happened: a message or a comment (which can become a tip), a postback (a button press), a follow or
@@ -18,23 +18,54 @@ export type Kind = typeof Kind.Type
 
 /**
  * Where the message was said: a 1:1 conversation with a user, an OA group, or the comment thread of a page post.
- * **Contract:** a direct conversation is the one with its sender, and its id is the sender's platform user id
- * (as on Zalo and Facebook). It is an identity: intake never stores it (it keys direct conversations by the
- * vault's fingerprint), and the outbox replies through the sealed recipient.
+ * **Contract:** a direct conversation is the one with the reporter, and its id is the reporter's platform user id
+ * (as on Zalo and Facebook; the phone number on SMS). That id is an identity, so it is `Redacted`: it prints as
+ * `<redacted>` and never reaches a log. tinbao never stores it: where it keeps a conversation it uses a
+ * {@link ConversationKey}. A group's or a post's id is the platform's, in the clear.
  *
  * @since 0.1.0
  * @category models
  */
-export const Conversation = Schema.Struct({
-  kind: Schema.Literal("direct", "group", "post"),
-  id: Schema.NonEmptyTrimmedString
-}).annotations({ identifier: "Conversation" })
+export const Conversation = Schema.Union(
+  Schema.Struct({ kind: Schema.Literal("direct"), id: Schema.Redacted(Schema.NonEmptyTrimmedString) }),
+  Schema.Struct({ kind: Schema.Literal("group", "post"), id: Schema.NonEmptyTrimmedString })
+).annotations({ identifier: "Conversation" })
 
 /**
  * @since 0.1.0
  * @category models
  */
 export type Conversation = typeof Conversation.Type
+
+/**
+ * The direct conversation with the user whose platform id is given.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const direct = (platformUserId: string): Conversation => ({
+  kind: "direct",
+  id: Redacted.make(platformUserId)
+})
+
+/**
+ * A conversation as tinbao keeps it (outbox entries, conversation activity, the intake ledger): a group or a
+ * post by its platform id, a direct conversation by a key that is not an identity — the reporter's vault
+ * fingerprint (`ConversationActivity.directKey`), or, in the outbox, the alias of the tip's reporter.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ConversationKey = Schema.Struct({
+  kind: Schema.Literal("direct", "group", "post"),
+  id: Schema.NonEmptyTrimmedString
+}).annotations({ identifier: "ConversationKey" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type ConversationKey = typeof ConversationKey.Type
 
 /**
  * Who sent it, as the platform knows them. An identity: always redacted.

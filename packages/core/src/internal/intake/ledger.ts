@@ -1,5 +1,5 @@
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { Conversation } from "../channel/inboundMessage.js"
+import { ConversationKey } from "../channel/inboundMessage.js"
 import { TipId } from "../lifecycle/tip.js"
 
 /**
@@ -13,7 +13,7 @@ export const Entry = Schema.Struct({
   tip: TipId,
   at: Schema.Number,
   fingerprint: Schema.optional(Schema.String),
-  conversation: Schema.optional(Conversation),
+  conversation: Schema.optional(ConversationKey),
   replyTo: Schema.optional(Schema.String)
 }).annotations({ identifier: "IntakeLedgerEntry" })
 

@@ -5,7 +5,7 @@ import type { Options, Outcome } from "../../Intake.js"
 import type { Options as TipsOptions } from "../../Tips.js"
 import * as Actor from "../access/actor.js"
 import * as LocalDate from "../calendar/localDate.js"
-import type { InboundMessage } from "../channel/inboundMessage.js"
+import type { ConversationKey, InboundMessage } from "../channel/inboundMessage.js"
 import { isTipMaterial } from "../channel/inboundMessage.js"
 import * as Category from "../lifecycle/category.js"
 import type * as Command from "../lifecycle/command.js"
@@ -145,7 +145,7 @@ export const make = (options: Options = {}) =>
     const receiveNew = (
       message: InboundMessage,
       route: Option.Option<Routing.Route>,
-      conversation: InboundMessage["conversation"],
+      conversation: ConversationKey,
       platform: Tip["channel"],
       fingerprint: string,
       at: number
@@ -205,12 +205,12 @@ export const make = (options: Options = {}) =>
         )
         // A direct conversation's id is the reporter's platform id: key and keep it by the fingerprint, as
         // `ConversationActivity.directKey` does.
-        const conversation =
-          message.conversation.kind === "direct" ? { kind: "direct" as const, id: fingerprint } : message.conversation
+        const conversation: ConversationKey =
+          message.conversation.kind === "direct" ? { kind: "direct", id: fingerprint } : message.conversation
         const thread = `thread:${message.channel}:${conversation.id}:${fingerprint}`
         // Routed before the block: its unit is the block's key, so that a group commit writes each unit's tips in
         // one stream and two batches never wait for each other's register counters.
-        const binding = yield* bindings.resolve(message.channel, message.conversation.id)
+        const binding = yield* bindings.resolve(message.channel, conversation.id)
         const route = Routing.route(rules, message, binding, taxonomy)
         // Dedupe, routing, the tip, the ledger and the acknowledgement commit together: a redelivery after a
         // crash finds either all of them (a duplicate) or none (taken in anew), never a tip without its answer.

@@ -1,6 +1,6 @@
 import { Context, DateTime, Effect, Either, Layer, Redacted, Schema } from "effect"
 import type { ReplyWindow } from "../../Channel.js"
-import type { Conversation, InboundMessage } from "../channel/inboundMessage.js"
+import type { ConversationKey, InboundMessage } from "../channel/inboundMessage.js"
 import type { IdentityVaultError } from "../vault/identityVault.js"
 import { IdentityVault } from "../vault/identityVault.js"
 
@@ -38,7 +38,8 @@ export class ConversationActivityError extends Schema.TaggedError<ConversationAc
 /**
  * Each conversation's traffic, for the reply window. Intake records every message a reporter sends
  * (`recordInbound`, with the message's time); the dispatcher records every reply it sends. Conversations are
- * keyed as the platform names them (for a direct conversation: the reporter's platform id), per channel.
+ * keyed per channel by their `InboundMessage.ConversationKey`: a group or post by its platform id, a direct conversation
+ * by {@link directKey}, never by the reporter's platform id.
  *
  * @since 0.1.0
  * @category tags
@@ -49,19 +50,19 @@ export class ConversationActivity extends Context.Tag("@tinbao/core/Conversation
     /** The reporter wrote at `at`: the window reopens and the reply count starts again (a later time only). */
     readonly recordInbound: (
       channel: string,
-      conversation: Conversation,
+      conversation: ConversationKey,
       at: DateTime.Utc
     ) => Effect.Effect<void, ConversationActivityError>
     /** A reply went out at `at`. */
     readonly recordReply: (
       channel: string,
-      conversation: Conversation,
+      conversation: ConversationKey,
       at: DateTime.Utc
     ) => Effect.Effect<void, ConversationActivityError>
     /** The conversation's activity, or `undefined` when the reporter never wrote in it. */
     readonly get: (
       channel: string,
-      conversation: Conversation
+      conversation: ConversationKey
     ) => Effect.Effect<Activity | undefined, ConversationActivityError>
   }
 >() {}
@@ -76,7 +77,7 @@ export class ConversationActivity extends Context.Tag("@tinbao/core/Conversation
 export const directKey = (
   channel: string,
   platformUserId: string
-): Effect.Effect<Conversation, IdentityVaultError, IdentityVault> =>
+): Effect.Effect<ConversationKey, IdentityVaultError, IdentityVault> =>
   Effect.flatMap(IdentityVault, (vault) =>
     Effect.map(vault.fingerprint(Redacted.make({ channel, platformUserId })), (id) => ({ kind: "direct" as const, id }))
   )
@@ -156,7 +157,7 @@ export const checkWindow = (
       )
 }
 
-const keyOf = (channel: string, conversation: Conversation) =>
+const keyOf = (channel: string, conversation: ConversationKey) =>
   `${channel}\u0000${conversation.kind}\u0000${conversation.id}`
 
 /** @internal */

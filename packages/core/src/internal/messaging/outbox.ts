@@ -1,7 +1,7 @@
 import { Context, type DateTime, type Effect, Schema } from "effect"
 import type { Enqueued } from "../../Outbox.js"
 import * as Channel from "../channel/channel.js"
-import { Conversation } from "../channel/inboundMessage.js"
+import { ConversationKey } from "../channel/inboundMessage.js"
 import { TipId } from "../lifecycle/tip.js"
 import { AliasId } from "../vault/identityVault.js"
 
@@ -64,8 +64,8 @@ export const Key = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
 
 /**
  * A message to enqueue. A `direct` conversation needs `recipient`, the reporter's alias; the outbox keeps the
- * alias in place of the conversation's platform id (the reporter's user id, on Zalo and Facebook), and the
- * dispatcher reveals that id again when it sends.
+ * alias as the conversation's key (whatever key was given), and the dispatcher reveals the reporter's platform id
+ * from the vault when it sends.
  *
  * @since 0.1.0
  * @category models
@@ -73,7 +73,7 @@ export const Key = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
 export const Message = Schema.Struct({
   key: Key,
   channel: Schema.NonEmptyTrimmedString,
-  conversation: Conversation,
+  conversation: ConversationKey,
   recipient: Schema.optional(AliasId),
   text: Text,
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
@@ -97,7 +97,7 @@ export type Message = typeof Message.Type
 export class Entry extends Schema.Class<Entry>("@tinbao/core/OutboxEntry")({
   key: Key,
   channel: Schema.NonEmptyTrimmedString,
-  conversation: Conversation,
+  conversation: ConversationKey,
   recipient: Schema.optional(AliasId),
   text: Text,
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString),

@@ -1,6 +1,6 @@
 import { DateTime, Effect, Either, ParseResult, Schema } from "effect"
 import type { Encoded, Row, Settlement } from "../../Outbox.js"
-import { Conversation } from "../channel/inboundMessage.js"
+import { ConversationKey } from "../channel/inboundMessage.js"
 import { TipId } from "../lifecycle/tip.js"
 import { AliasId } from "../vault/identityVault.js"
 import { Entry, ErrorReason, type LastError, Message, type Outbox, OutboxError, Status } from "./outbox.js"
@@ -12,8 +12,8 @@ const NullOr = Schema.NullOr
 const RowSchema = Schema.Struct({
   key: Entry.fields.key,
   channel: Schema.NonEmptyTrimmedString,
-  conversationKind: Conversation.fields.kind,
-  conversationId: Conversation.fields.id,
+  conversationKind: ConversationKey.fields.kind,
+  conversationId: ConversationKey.fields.id,
   recipient: NullOr(AliasId),
   text: Entry.fields.text,
   replyTo: NullOr(Schema.NonEmptyTrimmedString),
@@ -89,8 +89,8 @@ const inserted = (row: Row): Entry =>
 
 const invalid = (message: string) => Effect.fail(new OutboxError({ reason: "invalid", message }))
 
-// The conversation with a reporter is the reporter: in the outbox it is named by their alias, and the
-// platform's id for it (their user id, on Zalo and Facebook) is dropped here and revealed again at send time.
+// The conversation with a reporter is the reporter: in the outbox it is keyed by their alias, whatever key the
+// caller gave, and the dispatcher reveals the platform's id for it from the vault at send time.
 const checkMessage = (input: Message): Effect.Effect<Message, OutboxError> =>
   Either.match(codec.validateMessage(input), {
     onLeft: (error) => invalid(`This outbox message is malformed: ${problem(error)}`),

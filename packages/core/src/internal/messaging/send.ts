@@ -2,8 +2,8 @@ import { DateTime, Duration, Effect, Either, Option, Random, Redacted, Schedule 
 import type { ChannelAdapter } from "../../Channel.js"
 import { OutboundMessage } from "../channel/channel.js"
 import type { Channels } from "../channel/channels.js"
-import type { Conversation } from "../channel/inboundMessage.js"
-import type { IdentityVault } from "../vault/identityVault.js"
+import type { Conversation, ConversationKey } from "../channel/inboundMessage.js"
+import type { IdentityVault, IdentityVaultError } from "../vault/identityVault.js"
 import type { ConversationActivity } from "./activity.js"
 import { checkWindow } from "./activity.js"
 import type { Entry, ErrorReason, Outbox, OutboxError } from "./outbox.js"
@@ -36,43 +36,50 @@ const problem = (reason: ErrorReason, message: string, retry: boolean): Problem 
 interface Ready {
   readonly adapter: ChannelAdapter
   readonly message: OutboundMessage
-  /** The conversation as activity is kept: by fingerprint for direct ones. */
-  readonly target: Conversation
+  /** The conversation as activity keeps it: by fingerprint for direct ones. */
+  readonly target: ConversationKey
 }
 
-// Everything up to the platform call. The identity is revealed here and lives only in the outbound message.
+const unavailable = (e: IdentityVaultError) => problem("identity_unavailable", e.message, e.reason === "unavailable")
+
+// Where to send, and the key the conversation's activity is kept under. A direct conversation's id is the
+// reporter's platform id: revealed from the vault here, into a Redacted value that lives only in the outbound
+// message; its activity is kept under the reporter's fingerprint, as intake records it.
+const addressOf = (
+  services: Services,
+  entry: Entry
+): Effect.Effect<{ readonly conversation: Conversation; readonly key: ConversationKey }, Problem> => {
+  const { kind, id } = entry.conversation
+  if (kind !== "direct") return Effect.succeed({ conversation: { kind, id }, key: entry.conversation })
+  const alias = entry.recipient
+  if (alias === undefined) {
+    const message = `Outbox entry ${entry.key} is to a direct conversation but names no reporter.`
+    return Effect.fail(problem("identity_unavailable", message, false))
+  }
+  return Effect.gen(function* () {
+    const identity = yield* Effect.mapError(services.vault.reveal(alias), unavailable)
+    const fingerprint = yield* Effect.mapError(services.vault.fingerprint(identity), unavailable)
+    return {
+      conversation: { kind: "direct", id: Redacted.make(Redacted.value(identity).platformUserId) },
+      key: { kind: "direct", id: fingerprint }
+    }
+  })
+}
+
+// Everything up to the platform call.
 const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem> =>
   Effect.gen(function* () {
     const adapter = Option.getOrUndefined(services.channels.get(entry.channel))
     if (adapter === undefined) {
       return yield* Effect.fail(problem("no_adapter", `No adapter is configured for channel ${entry.channel}.`, false))
     }
-    const identity =
-      entry.recipient === undefined
-        ? undefined
-        : yield* Effect.mapError(services.vault.reveal(entry.recipient), (e) =>
-            problem("identity_unavailable", e.message, e.reason === "unavailable")
-          )
-    const userId = identity === undefined ? undefined : Redacted.value(identity).platformUserId
     const limit = adapter.capabilities.maxTextLength
     if (entry.text.length > limit) {
       const message = `The message has ${entry.text.length} characters; channel ${entry.channel} takes at most ${limit}.`
       return yield* Effect.fail(problem("bad_request", message, false))
     }
-    const target: Conversation =
-      entry.conversation.kind === "direct" && userId !== undefined ? { kind: "direct", id: userId } : entry.conversation
-    // Activity of a direct conversation is kept under the reporter's vault fingerprint (as intake records it),
-    // never under the platform user id.
-    const activityKey: Conversation =
-      target.kind === "direct" && identity !== undefined
-        ? {
-            kind: "direct",
-            id: yield* Effect.mapError(services.vault.fingerprint(identity), (e) =>
-              problem("identity_unavailable", e.message, e.reason === "unavailable")
-            )
-          }
-        : target
-    if (target.kind !== "post") {
+    const { conversation, key: activityKey } = yield* addressOf(services, entry)
+    if (conversation.kind !== "post") {
       const activity = yield* Effect.mapError(services.activity.get(entry.channel, activityKey), (e) =>
         problem("transient", e.message, true)
       )
@@ -84,8 +91,7 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
         new OutboundMessage({
           key: entry.key,
           channel: entry.channel,
-          conversation: target,
-          ...(userId !== undefined ? { recipient: Redacted.make(userId) } : {}),
+          conversation,
           text: entry.text,
           ...(entry.replyTo !== undefined ? { replyTo: entry.replyTo } : {}),
           humanAgent: entry.humanAgent
@@ -129,7 +135,7 @@ const unsettled = (entry: Entry) => (error: OutboxError) =>
 const settle = (
   services: Services,
   entry: Entry,
-  result: Either.Either<{ id: string; target: Conversation }, Problem>
+  result: Either.Either<{ id: string; target: ConversationKey }, Problem>
 ) =>
   Effect.gen(function* () {
     const { outbox, policy } = services

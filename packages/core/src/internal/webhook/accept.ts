@@ -1,5 +1,5 @@
 import { DateTime, Effect, Either, Option, Schema } from "effect"
-import type { Answer, ChannelAdapter, RawDelivery, Received } from "../../Channel.js"
+import type { Answer, ChannelAdapter, Decoded, RawDelivery, Verified } from "../../Channel.js"
 import type { ChannelError } from "../channel/channel.js"
 import type { Channels } from "../channel/channels.js"
 import type { Inbox } from "../messaging/inbox.js"
@@ -131,34 +131,27 @@ export const tooLarge = (env: Env, channel: string) =>
 const statusOf = (error: ChannelError) =>
   error.reason === "bad_signature"
     ? 401
-    : error.reason === "rate_limited"
-      ? 429
-      : error.reason === "transient" || error.reason === "token_expired"
-        ? 503
-        : 400
-
-const reasonsOf = (received: Received) => `unsupported events: ${received.unsupported.join(", ")}`.slice(0, 500)
+    : error.reason === "forbidden"
+      ? 403
+      : error.reason === "rate_limited"
+        ? 429
+        : error.reason === "transient" || error.reason === "token_expired"
+          ? 503
+          : 400
 
 // Storing is what the 200 promises: it is not cut short when the platform hangs up.
-const store = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery, pending: boolean, dead?: string) =>
+const store = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery, dead: string | undefined) =>
   Effect.uninterruptible(
     Effect.gen(function* () {
       const now = yield* DateTime.now
-      if (pending) yield* env.inbox.store(adapter.id, delivery, now)
-      if (dead !== undefined) yield* env.inbox.store(adapter.id, delivery, now, { deadLetter: dead })
-      if (pending) yield* env.wake
+      if (dead !== undefined) return yield* env.inbox.store(adapter.id, delivery, now, { deadLetter: dead })
+      yield* env.inbox.store(adapter.id, delivery, now)
+      yield* env.wake
     })
   )
 
-const stored = (
-  env: Env,
-  adapter: ChannelAdapter,
-  delivery: RawDelivery,
-  answer: Answer,
-  pending: boolean,
-  dead?: string
-) =>
-  store(env, adapter, delivery, pending, dead).pipe(
+const stored = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery, answer: Answer, dead?: string) =>
+  store(env, adapter, delivery, dead).pipe(
     Effect.zipRight(
       dead === undefined
         ? Effect.succeed(answer)
@@ -169,19 +162,39 @@ const stored = (
     )
   )
 
+/** @internal */
+export const failedUnexpectedly = (channel: string) => `the adapter of channel ${channel} failed unexpectedly`
+
 /**
- * The adapter's verdict; an adapter that dies gives "defect" rather than taking the caller down with it.
+ * The adapter's verdict on arrival; an adapter that dies gives "defect" rather than taking the caller down with it.
  *
  * @internal
  */
 export const verify = (
   adapter: ChannelAdapter,
   delivery: RawDelivery
-): Effect.Effect<Either.Either<Received, ChannelError | "defect">> =>
-  Effect.either(Effect.catchAllDefect(adapter.receive(delivery), () => Effect.fail("defect" as const)))
+): Effect.Effect<Either.Either<Verified, ChannelError | "defect">> =>
+  Effect.either(Effect.catchAllDefect(adapter.verify(delivery), () => Effect.fail("defect" as const)))
 
 /**
- * Verifies and stores a delivery whose body was read within the limit.
+ * The messages of a stored delivery; an adapter that throws gives "defect".
+ *
+ * @internal
+ */
+export const decode = (
+  adapter: ChannelAdapter,
+  delivery: RawDelivery
+): Either.Either<Decoded, ChannelError | "defect"> => {
+  try {
+    return adapter.decode(delivery)
+  } catch {
+    return Either.left("defect")
+  }
+}
+
+/**
+ * Verifies a delivery whose body was read within the limit, and stores it when it carries events. Its messages are
+ * the worker's business: the webhook never calls `decode`.
  *
  * @internal
  */
@@ -190,20 +203,13 @@ export const receive = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery
   return verify(adapter, delivery).pipe(
     Effect.flatMap((result) => {
       if (Either.isRight(result)) {
-        const received = result.right
-        const pending = received.messages.length > 0
-        const dead = received.unsupported.length > 0 ? reasonsOf(received) : undefined
-        return pending || dead !== undefined
-          ? stored(env, adapter, delivery, received.answer, pending, dead)
-          : Effect.succeed(received.answer)
+        const { answer, keep } = result.right
+        return keep ? stored(env, adapter, delivery, answer) : Effect.succeed(answer)
       }
       const error = result.left
-      if (error === "defect") {
-        const dead = `the adapter of channel ${adapter.id} failed unexpectedly`
-        return stored(env, adapter, delivery, plain(200, "kept"), false, dead)
-      }
+      if (error === "defect") return stored(env, adapter, delivery, plain(200, "kept"), failedUnexpectedly(adapter.id))
       if (error.reason === "unsupported_event") {
-        return stored(env, adapter, delivery, plain(200, "kept"), false, `${error.reason}: ${error.message}`)
+        return stored(env, adapter, delivery, plain(200, "kept"), `${error.reason}: ${error.message}`)
       }
       return refuse("rejected", statusOf(error), adapter.id, `${error.reason}: ${error.message}`)
     })

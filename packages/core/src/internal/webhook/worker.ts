@@ -4,7 +4,7 @@ import type { InboundMessage } from "../channel/inboundMessage.js"
 import type { Entry, InboxError } from "../messaging/inbox.js"
 import type { Policy } from "../messaging/retry.js"
 import { delay } from "../messaging/retry.js"
-import { type Env, log, verify, WebhookError } from "./accept.js"
+import { decode, type Env, failedUnexpectedly, log, WebhookError } from "./accept.js"
 
 /** @internal */
 export interface Worker {
@@ -44,18 +44,18 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
     const adapter = Option.getOrUndefined(worker.env.channels.get(entry.channel))
     if (adapter === undefined)
       return yield* kill(worker, entry, `no adapter is configured for channel ${entry.channel}`)
-    const received = yield* verify(adapter, entry.delivery)
-    if (Either.isLeft(received)) {
-      const error = received.left
+    // Decoded, never verified again: the delivery was verified on arrival, and a signature window that closed
+    // while it waited here must not lose it. Decoding is deterministic, so a failure is a dead letter at once.
+    const decoded = decode(adapter, entry.delivery)
+    if (Either.isLeft(decoded)) {
+      const error = decoded.left
       return yield* kill(
         worker,
         entry,
-        error === "defect"
-          ? `the adapter of channel ${entry.channel} failed unexpectedly`
-          : `${error.reason}: ${error.message}`
+        error === "defect" ? failedUnexpectedly(entry.channel) : `${error.reason}: ${error.message}`.slice(0, 500)
       )
     }
-    const { messages, unsupported } = received.right
+    const { messages, unsupported } = decoded.right
     const exit = messages.length === 0 ? undefined : yield* Effect.exit(worker.process(messages))
     if (exit !== undefined && exit._tag === "Failure") {
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
@@ -75,9 +75,9 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
     if (verdict !== undefined && verdict !== null && typeof verdict === "object" && "deadLetter" in verdict) {
       return yield* kill(worker, entry, verdict.deadLetter.slice(0, 500))
     }
-    // A replayed dead letter whose events are still unknown goes back among the dead letters; the first time,
-    // the webhook already kept a dead copy.
-    if (unsupported.length > 0 && entry.deadReason !== undefined) {
+    // Events the adapter does not know keep the delivery, its messages processed, as a dead letter: replayed
+    // once the adapter knows them, it is done (intake does not take its messages in twice).
+    if (unsupported.length > 0) {
       return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`.slice(0, 500))
     }
     yield* worker.env.inbox.done(entry.id)

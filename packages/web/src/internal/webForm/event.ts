@@ -27,14 +27,17 @@ const Link = Schema.Struct({
 })
 
 /**
- * An event as the form posts it. Ids are strings: numeric ids beyond 2^53 would lose digits as JSON numbers.
+ * An event as the form posts it. Ids are strings: numeric ids beyond 2^53 would lose digits as JSON numbers. A
+ * direct conversation is the one with the reporter, so its id is the reporter's: `conversation` names a group
+ * (with `"group": true`) or, in an echo, whose sender is an officer, the reporter it was sent to; in any other
+ * direct event it is the sender, and may be left out.
  *
  * @internal
  */
 export const Event = Schema.Struct({
   type: Schema.Literal(...types),
   id: Id,
-  conversation: Id,
+  conversation: Schema.optional(Id),
   group: Schema.optional(Schema.Boolean),
   sender: Schema.Struct({ id: Id, name: Schema.optional(Schema.String.pipe(Schema.maxLength(200))) }),
   text: Schema.optional(Schema.String.pipe(Schema.maxLength(20000))),
@@ -78,17 +81,43 @@ const attachment = (a: Event["attachments"] & {}): Array<InboundMessage.Attachme
   )
 
 /**
+ * The conversation of an event, or what is wrong with its `conversation`.
+ *
+ * @internal
+ */
+export const conversationOf = (event: Event): Either.Either<InboundMessage.Conversation, string> => {
+  const named = event.conversation
+  if (event.group === true) {
+    return named === undefined
+      ? Either.left("a group event needs the group's id")
+      : Either.right({ kind: "group", id: named })
+  }
+  if (event.type === "echo") {
+    return named === undefined
+      ? Either.left("an echo needs the reporter it was sent to")
+      : Either.right(InboundMessage.direct(named))
+  }
+  return named === undefined || named === event.sender.id
+    ? Either.right(InboundMessage.direct(event.sender.id))
+    : Either.left("a direct conversation is the sender's own")
+}
+
+/**
  * The message an event becomes. Text is normalised to NFC: some keyboards send Vietnamese decomposed, and
  * de-duplication by content and search must see one spelling.
  *
  * @internal
  */
-export const toMessage = (channel: string, event: Event): InboundMessage.InboundMessage =>
+export const toMessage = (
+  channel: string,
+  event: Event,
+  conversation: InboundMessage.Conversation
+): InboundMessage.InboundMessage =>
   new InboundMessage.InboundMessage({
     kind: event.type,
     channel,
     platformMessageId: event.id,
-    conversation: { kind: event.group === true ? "group" : "direct", id: event.conversation },
+    conversation,
     sender: Redacted.make({
       platformUserId: event.sender.id,
       ...(event.sender.name === undefined ? {} : { displayName: event.sender.name })
@@ -127,9 +156,13 @@ export const readEvent = (
   return Either.match(decodeEvent(raw), {
     onLeft: (error) => Either.left(`event ${index} (${type}) is malformed at ${where(error)}`),
     onRight: (event) =>
-      Either.try({
-        try: () => ({ _tag: "Message" as const, message: toMessage(channel, event) }),
-        catch: () => `event ${index} (${type}) does not make a valid message`
+      Either.match(conversationOf(event), {
+        onLeft: (why) => Either.left(`event ${index} (${type}) is malformed at conversation: ${why}`),
+        onRight: (conversation) =>
+          Either.try({
+            try: () => ({ _tag: "Message" as const, message: toMessage(channel, event, conversation) }),
+            catch: () => `event ${index} (${type}) does not make a valid message`
+          })
       })
   })
 }

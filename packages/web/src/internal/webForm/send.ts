@@ -4,9 +4,9 @@
  *
  * @internal
  */
-import { Channel } from "@tinbao/core"
+import { Channel, ChannelCheck } from "@tinbao/core"
 import { Clock, Duration, Effect, Redacted } from "effect"
-import { maxDepth, nestingDepth } from "./body.js"
+import { maxDepth } from "./body.js"
 import { sign, signatureHeader, timestampHeader } from "./signature.js"
 
 /** @internal */
@@ -23,7 +23,7 @@ const error = (channel: string, reason: Channel.Reason, message: string, extra: 
   new Channel.ChannelError({ channel, reason, message, ...extra })
 
 const readJson = (text: string): Record<string, unknown> => {
-  if (nestingDepth(text, maxDepth) > maxDepth) return {}
+  if (ChannelCheck.nestingDepth(text, maxDepth) > maxDepth) return {}
   try {
     const json: unknown = JSON.parse(text)
     return typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {}
@@ -32,7 +32,7 @@ const readJson = (text: string): Record<string, unknown> => {
   }
 }
 
-// Only a short code from the site goes into the error: the rest of its answer might quote the recipient.
+// Only a short code from the site goes into the error: the rest of its answer might quote the reporter.
 const codeOf = (json: Record<string, unknown>, status: number): string =>
   typeof json.error === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(json.error) ? json.error : String(status)
 
@@ -84,10 +84,12 @@ export const send =
           `the reply has ${message.text.length} characters; the web form takes at most ${config.maxTextLength}`
         )
       }
+      const { conversation } = message
       const body = JSON.stringify({
         key: message.key,
-        conversation: message.conversation.id,
-        ...(message.recipient === undefined ? {} : { recipient: Redacted.value(message.recipient) }),
+        // A direct conversation's id is the reporter's, revealed only here, into the signed body.
+        conversation: conversation.kind === "direct" ? Redacted.value(conversation.id) : conversation.id,
+        group: conversation.kind === "group",
         text: message.text,
         ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo })
       })

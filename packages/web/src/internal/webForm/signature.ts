@@ -5,9 +5,8 @@
  *
  * @internal
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto"
-import type { Channel } from "@tinbao/core"
-import { Redacted } from "effect"
+import { type Channel, ChannelCheck } from "@tinbao/core"
+import { Either, type Redacted } from "effect"
 import type { Body, DeliveryOptions, SignatureRefusal } from "../../WebFormChannel.js"
 
 /** @internal */
@@ -22,15 +21,12 @@ export const toleranceSeconds = 5 * 60
 const encoder = new TextEncoder()
 
 // The timestamp is signed as the header carries it, so that a sender never has to agree with us on how to print it.
-const hmac = (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: string): Buffer =>
-  createHmac("sha256", Redacted.value(secret))
-    .update(`${timestamp}.`)
-    .update(typeof body === "string" ? encoder.encode(body) : body)
-    .digest()
+const hmac = (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: string): string =>
+  ChannelCheck.hmacSha256Hex(secret, `${timestamp}.`, body)
 
 /** @internal */
 export const sign = (secret: Redacted.Redacted<string>, body: Uint8Array | string, timestamp: number): string =>
-  `sha256=${hmac(secret, body, String(timestamp)).toString("hex")}`
+  `sha256=${hmac(secret, body, String(timestamp))}`
 
 /** What each refusal tells the sender; the messages never quote the values themselves. @internal */
 export const refusalMessage: { readonly [R in SignatureRefusal]: string } = {
@@ -39,9 +35,6 @@ export const refusalMessage: { readonly [R in SignatureRefusal]: string } = {
   stale: "the delivery's timestamp is more than 5 minutes away from now (a replay or a wrong clock)",
   mismatch: "the delivery's signature does not match its body"
 }
-
-const header = (headers: Readonly<Record<string, string>>, name: string): string | undefined =>
-  headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1]
 
 /**
  * Verifies a request's headers (names in any case) against its exact body bytes, in constant time; `undefined`
@@ -55,25 +48,15 @@ export const verify = (
   body: Uint8Array | string,
   nowMillis: number
 ): SignatureRefusal | undefined => {
-  const signature = header(headers, signatureHeader)
-  const timestamp = header(headers, timestampHeader)
+  const lower = ChannelCheck.lowerCaseHeaders(headers)
+  const signature = lower[signatureHeader]
+  const timestamp = lower[timestampHeader]
   if (signature === undefined || timestamp === undefined) return "missing"
-  const hex = /^sha256=([0-9a-f]{64})$/.exec(signature)
-  if (hex === null || !/^\d{1,12}$/.test(timestamp)) return "malformed"
-  if (Math.abs(nowMillis / 1000 - Number(timestamp)) > toleranceSeconds) return "stale"
-  return timingSafeEqual(Buffer.from(hex[1], "hex"), hmac(secret, body, timestamp)) ? undefined : "mismatch"
+  if (!/^sha256=[0-9a-f]{64}$/.test(signature) || !/^\d{1,12}$/.test(timestamp)) return "malformed"
+  const time = ChannelCheck.checkTimestamp(timestamp, nowMillis, { unit: "seconds", toleranceSeconds })
+  if (Either.isLeft(time)) return time.left === "stale" ? "stale" : "malformed"
+  return ChannelCheck.sameSecret(signature, `sha256=${hmac(secret, body, timestamp)}`) ? undefined : "mismatch"
 }
-
-/**
- * Compares two secrets in constant time whatever their lengths, by comparing their digests.
- *
- * @internal
- */
-export const sameSecret = (given: string, expected: Redacted.Redacted<string>): boolean =>
-  timingSafeEqual(
-    createHash("sha256").update(given).digest(),
-    createHash("sha256").update(Redacted.value(expected)).digest()
-  )
 
 /**
  * A signed POST of a body: an object is serialised as JSON; a string or bytes are sent exactly as given.
