@@ -13,9 +13,8 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Evidence } from "@tinbao/core"
-import { Effect, Layer, Option, Schema } from "effect"
-import { leaveOr } from "./internal/later.js"
-import { prepareInsert } from "./internal/prepared.js"
+import { Effect, Layer, Schema } from "effect"
+import { prepareInsertOnce } from "./internal/later.js"
 import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
@@ -117,23 +116,13 @@ export const makeEncodedStore: Effect.Effect<Evidence.Encoded, never, SqlClient>
     Effect.map(rows(query), (found) => found[0])
   const selectId = (id: string) => sql`SELECT * FROM evidence WHERE id = ${id}`
 
-  const insertNew = prepareInsert(
-    sql,
-    "evidence",
-    Object.keys(Columns.fields),
-    "ON CONFLICT (id) DO NOTHING RETURNING id"
-  )
-  // Intake requests a tip's files in the tip's own block: in a group commit the row goes in with the batch. An id
-  // taken before (the same link twice on one tip, which is rare) then fails the batch's write, and the batch runs
-  // again carefully, where the row goes in at once (below).
-  const insertWithBatch = prepareInsert(sql, "evidence", Object.keys(Columns.fields))
+  // Intake requests a tip's files in the tip's own block: in a group commit the row goes in with the batch.
+  const insertOnce = prepareInsertOnce(sql, "evidence", Object.keys(Columns.fields), "id")
 
   const insert: Evidence.Encoded["insert"] = (row) =>
     write(
       Effect.gen(function* () {
-        const columns = toColumns(row)
-        const written = yield* leaveOr(insertWithBatch, [columns], insertNew([columns]))
-        if (Option.isNone(written) || written.value.length > 0) return { row, inserted: true }
+        if (yield* insertOnce(toColumns(row))) return { row, inserted: true }
         const stored = yield* one(selectId(row.id))
         if (stored === undefined) {
           return yield* new Evidence.EvidenceError({
