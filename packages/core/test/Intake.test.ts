@@ -3,28 +3,16 @@ import { DateTime, Effect, FastCheck, Layer, Redacted, TestClock } from "effect"
 import * as Binding from "../src/Binding.js"
 import * as Channels from "../src/Channels.js"
 import * as ConversationActivity from "../src/ConversationActivity.js"
-import { InboundMessage } from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
 import * as Outbox from "../src/Outbox.js"
 import * as Tips from "../src/Tips.js"
-import { actors, ids, monday, recordUnits, secretName, secretUserId } from "./fixtures.js"
+import { actors, ids, inbound, type MessageFields, monday, recordUnits, secretName, secretUserId } from "./fixtures.js"
 
 const CHANNEL = "zalo-oa:207145032978"
 
 const layer = (options?: Intake.Options) => Intake.layerMemory(options)
 
-let sequence = 0
-const message = (fields: Partial<ConstructorParameters<typeof InboundMessage>[0]> = {}) =>
-  InboundMessage.make({
-    kind: "message",
-    channel: CHANNEL,
-    platformMessageId: `msg-${++sequence}`,
-    conversation: { kind: "direct", id: secretUserId },
-    sender: Redacted.make({ platformUserId: secretUserId, displayName: secretName }),
-    text: "Có người bán ma túy ở bãi đất trống cuối thôn",
-    sentAt: DateTime.unsafeMake(monday),
-    ...fields
-  })
+const message = (fields: MessageFields = {}) => inbound(CHANNEL, fields)
 
 const setup = Effect.gen(function* () {
   yield* TestClock.setTime(monday)

@@ -5,18 +5,17 @@
 // scoped as the tip is; only the system records evidence; the hook records once however often it runs.
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Layer, Redacted, TestClock } from "effect"
+import { DateTime, Effect, Layer, TestClock } from "effect"
 import * as Actor from "../src/Actor.js"
 import * as Binding from "../src/Binding.js"
 import * as Evidence from "../src/Evidence.js"
-import { InboundMessage } from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
 import * as MediaStore from "../src/MediaStore.js"
 import type * as Tip from "../src/Tip.js"
 import type * as TipEvent from "../src/TipEvent.js"
 import * as Tips from "../src/Tips.js"
 import { closedPort, png, send, serve } from "./evidenceFiles.js"
-import { actors, ids, monday, recordUnits, secretName, secretUserId } from "./fixtures.js"
+import { actors, ids, inbound, type MessageFields, monday, recordUnits } from "./fixtures.js"
 
 const CHANNEL = "zalo-oa:207145032978"
 // A platform's links carry their signature in the query string: it must never reach a message or a log.
@@ -25,18 +24,8 @@ const policy = { baseMillis: 1_000, factor: 2, maxDelayMillis: 60_000, maxAttemp
 
 const layer = Layer.mergeAll(Intake.layerMemory(), MediaStore.layerMemory)
 
-let sequence = 0
-const message = (fields: Partial<ConstructorParameters<typeof InboundMessage>[0]> = {}) =>
-  InboundMessage.make({
-    kind: "message",
-    channel: CHANNEL,
-    platformMessageId: `msg-${++sequence}`,
-    conversation: { kind: "direct", id: secretUserId },
-    sender: Redacted.make({ platformUserId: secretUserId, displayName: secretName }),
-    text: "Xe tải đâm xe máy ở ngã ba Ninh Tiến, có ảnh",
-    sentAt: DateTime.unsafeMake(monday),
-    ...fields
-  })
+const message = (fields: MessageFields = {}) =>
+  inbound(CHANNEL, { text: "Xe tải đâm xe máy ở ngã ba Ninh Tiến, có ảnh", ...fields })
 
 const photos = (...urls: ReadonlyArray<string>) =>
   urls.map((url) => ({ _tag: "Media" as const, media: "image" as const, url }))
@@ -58,6 +47,14 @@ const created = (o: Intake.Outcome) => {
   if (o._tag !== "Created") throw new Error(`expected a new tip, got ${o._tag}`)
   return o.tip
 }
+
+/** A tip made of a message with one photo, which a local server serves at `/photo.png`. */
+const withPhoto = (intake: Intake.Intake["Type"]) =>
+  Effect.gen(function* () {
+    const site = yield* serve({ "/photo.png": send(200, png) })
+    const tip = created(yield* intake.handle(message({ attachments: photos(site.url("/photo.png")) }), "zalo"))
+    return { site, tip }
+  })
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
@@ -162,8 +159,7 @@ describe("Intake and evidence", () => {
   it.scoped("records a photo kept after its tip was closed: it is still the tip's evidence", () =>
     Effect.gen(function* () {
       const { intake, tips, work } = yield* setup
-      const site = yield* serve({ "/photo.png": send(200, png) })
-      const tip = created(yield* intake.handle(message({ attachments: photos(site.url("/photo.png")) }), "zalo"))
+      const { tip } = yield* withPhoto(intake)
       const closed = yield* tips.execute(actors.communeLeader, {
         tip: tip.id,
         expectedVersion: tip.version,
@@ -180,8 +176,7 @@ describe("Intake and evidence", () => {
   it.scoped("records once: the hook run again after a crash, or twice at once, adds no second event", () =>
     Effect.gen(function* () {
       const { intake, tips, records } = yield* setup
-      const site = yield* serve({ "/photo.png": send(200, png) })
-      const tip = created(yield* intake.handle(message({ attachments: photos(site.url("/photo.png")) }), "zalo"))
+      const { site, tip } = yield* withPhoto(intake)
       // The event is recorded, then the worker dies before its bookkeeping: the hook's failure stands for that.
       const crashing = (entry: Evidence.Entry) =>
         Effect.zipRight(intake.evidenceSettled(entry), Effect.fail("killed before markRecorded"))
@@ -206,8 +201,7 @@ describe("Intake and evidence", () => {
   it.scoped("gives the evidence list and files only to those who may read the tip, as Tips.get does", () =>
     Effect.gen(function* () {
       const { intake, tips, work } = yield* setup
-      const site = yield* serve({ "/photo.png": send(200, png) })
-      const tip = created(yield* intake.handle(message({ attachments: photos(site.url("/photo.png")) }), "zalo"))
+      const { tip } = yield* withPhoto(intake)
       yield* work
       const hash = stored(yield* tips.history(actors.communeLeader, tip.id))[0]!.item.hash
       // An officer of another unit: the tip does not exist for them, nor its evidence.
