@@ -2,10 +2,15 @@ import type * as DateTime from "effect/DateTime"
 import type { ErrorReason, Item } from "../evidence/item.js"
 import type { TipEvent } from "./tipEvent.js"
 
-interface Attached {
-  /** The link the file came from, as the platform gave it. */
+/**
+ * What every evidence file of a tip says: the link it came from, as the platform gave it; and, when intake attached
+ * it, what the platform called it (`image`, `video`, …) and when.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EvidenceLink {
   readonly originalUrl: string
-  /** What the platform called it (`image`, `video`, …) and when it was attached, when intake attached it. */
   readonly declaredAs?: string
   readonly attachedAt?: DateTime.Utc
 }
@@ -19,16 +24,16 @@ interface Attached {
  * @category models
  */
 export type EvidenceFile =
-  | (Attached & { readonly status: "pending" })
-  | (Attached & { readonly status: "stored"; readonly item: Item; readonly recordedAt: DateTime.Utc })
-  | (Attached & {
+  | (EvidenceLink & { readonly status: "pending" })
+  | (EvidenceLink & { readonly status: "stored"; readonly item: Item; readonly recordedAt: DateTime.Utc })
+  | (EvidenceLink & {
       readonly status: "not_retrieved"
       readonly reason: ErrorReason
       readonly message: string
       readonly recordedAt: DateTime.Utc
     })
 
-const attachedPart = (file: Attached | undefined, originalUrl: string): Attached => ({
+const attachedPart = (file: EvidenceLink | undefined, originalUrl: string): EvidenceLink => ({
   originalUrl,
   ...(file?.declaredAs !== undefined ? { declaredAs: file.declaredAs } : {}),
   ...(file?.attachedAt !== undefined ? { attachedAt: file.attachedAt } : {})
