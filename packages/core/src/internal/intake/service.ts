@@ -148,8 +148,13 @@ export const make = (options: Options = {}) =>
     ]
 
     // In the tip's block: the tip and the records of its files commit together, so that no file is forgotten.
-    const requestEvidence = (tip: TipId, message: InboundMessage) =>
-      Effect.forEach(evidenceUrls(message), (url) => records.request(tip, url), { discard: true })
+    // Most messages carry no file: they pay for no effect here.
+    const requestEvidence = (tip: TipId, message: InboundMessage) => {
+      const urls = evidenceUrls(message)
+      return urls.length === 0
+        ? Effect.void
+        : Effect.forEach(urls, (url) => records.request(tip, url), { discard: true })
+    }
 
     const openTip = (id: TipId, unit: UnitId) =>
       Effect.map(Effect.option(tips.get(actorFor(unit), id)), (t) => Option.filter(t, isOpen))
