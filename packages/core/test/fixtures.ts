@@ -1,8 +1,8 @@
-import { DateTime, Effect, Redacted } from "effect"
+import { DateTime, Effect, Redacted, Schema } from "effect"
 import * as Actor from "../src/Actor.js"
 import { CategoryId } from "../src/Category.js"
 import type { Identity } from "../src/IdentityVault.js"
-import { InboundMessage } from "../src/InboundMessage.js"
+import { Conversation, InboundMessage } from "../src/InboundMessage.js"
 import * as LocalDate from "../src/LocalDate.js"
 import type { Receive } from "../src/Tips.js"
 import { UnitId } from "../src/Unit.js"
@@ -83,6 +83,8 @@ export const DAY = 24 * 60 * 60 * 1000
 export type MessageFields = Partial<ConstructorParameters<typeof InboundMessage>[0]>
 
 let messages = 0
+// Decoded from its plain form, as an adapter's would be: whatever the schema makes of a direct conversation's id.
+const directConversation = Schema.decodeSync(Conversation)({ kind: "direct", id: secretUserId })
 
 /** A message of the fixtures' reporter in a direct conversation on `channel`, with a new platform id, at `monday`. */
 export const inbound = (channel: string, fields: MessageFields = {}): InboundMessage =>
@@ -90,7 +92,7 @@ export const inbound = (channel: string, fields: MessageFields = {}): InboundMes
     kind: "message",
     channel,
     platformMessageId: `msg-${++messages}`,
-    conversation: { kind: "direct", id: secretUserId },
+    conversation: directConversation,
     sender: Redacted.make({ platformUserId: secretUserId, displayName: secretName }),
     text: "Có người bán ma túy ở bãi đất trống cuối thôn",
     sentAt: DateTime.unsafeMake(monday),

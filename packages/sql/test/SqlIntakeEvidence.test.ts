@@ -32,7 +32,7 @@ const message = InboundMessage.InboundMessage.make({
   kind: "message",
   channel: CHANNEL,
   platformMessageId: "msg-anh-1",
-  conversation: { kind: "direct", id: "user-8842113" },
+  conversation: { kind: "group", id: "nhom-an-ninh-to-5" },
   sender: Redacted.make({ platformUserId: "user-8842113" }),
   text: "Xe tải đâm xe máy ở ngã ba, em gửi ảnh",
   attachments: [{ _tag: "Media", media: "image", url: photoUrl }],
