@@ -287,6 +287,25 @@ describe("Intake and evidence", () => {
     }).pipe(Effect.provide(layer))
   )
 
+  it.scoped("counts a link sent twice to a tip as one evidence file, kept once", () =>
+    Effect.gen(function* () {
+      const { intake, tips, work } = yield* setup
+      const site = yield* serve({ "/photo.png": send(200, png) })
+      const url = site.url("/photo.png")
+      // Twice in one message, and again in a follow-up: one record, one evidence file, three attachments.
+      const tip = created(yield* intake.handle(message({ attachments: photos(url, url) }), "zalo"))
+      yield* TestClock.adjust("2 minutes")
+      const again = yield* intake.handle(message({ text: undefined, attachments: photos(url) }), "zalo")
+      expect(again._tag).toBe("Appended")
+      expect(yield* work).toMatchObject({ claimed: 1, stored: 1, recorded: 1 })
+      const after = yield* tips.get(actors.communeLeader, tip.id)
+      expect(after.attachments).toBe(3)
+      expect(after.evidence).toEqual(counts(0, 1, 0))
+      expect((yield* tips.evidence(actors.communeLeader, tip.id)).map((f) => f.status)).toEqual(["stored"])
+      expect(site.hits("/photo.png")).toBe(1)
+    }).pipe(Effect.provide(layer))
+  )
+
   it.effect("records nothing for a record still pending", () =>
     Effect.gen(function* () {
       const { intake, tips, records } = yield* setup

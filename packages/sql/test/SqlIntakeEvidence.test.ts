@@ -110,5 +110,46 @@ for (const backend of backends()) {
         )
       )
     )
+
+    it.live("keeps one record for a link sent twice in a message, under group commit too", () =>
+      Effect.gen(function* () {
+        yield* (yield* UnitDirectory.UnitDirectory).record(NinhBinh.changes)
+        yield* (yield* Binding.Bindings).bind(Binding.Binding.make({ channel: CHANNEL, unit }))
+        const intake = yield* Intake.Intake
+        const twice = InboundMessage.InboundMessage.make({
+          ...message,
+          platformMessageId: "msg-anh-2",
+          attachments: [...message.attachments, ...message.attachments]
+        })
+        // Taken in at once with other reporters' messages, whose blocks group commit puts in its batch: there the
+        // records' rows go in with the batch, the repeated link fails that insert, and the batch runs again
+        // carefully, each block on its own.
+        const others = ["3", "4", "5"].map((n) =>
+          InboundMessage.InboundMessage.make({
+            ...message,
+            platformMessageId: `msg-${n}`,
+            sender: Redacted.make({ platformUserId: `user-${n}` }),
+            attachments: []
+          })
+        )
+        const outcomes = yield* Effect.all(
+          [twice, ...others].map((m) => intake.handle(m, "zalo")),
+          { concurrency: "unbounded" }
+        )
+        const outcome = outcomes[0]!
+        if (outcome._tag !== "Created" && outcome._tag !== "Appended") throw new Error(`got ${outcome._tag}`)
+        expect(yield* count("evidence")).toBe(1)
+        expect(outcome.tip.attachments).toBeGreaterThanOrEqual(2)
+        expect(outcome.tip.evidence.pending).toBe(1)
+      }).pipe(
+        Effect.provide(
+          Intake.layer().pipe(
+            Layer.provideMerge(Tips.layer()),
+            Layer.provideMerge(Calendar.layerVietnam),
+            Layer.provideMerge(backend.fresh()(vaultConfig()))
+          )
+        )
+      )
+    )
   })
 }

@@ -50,31 +50,25 @@ const contentOf = (m: InboundMessage) => JSON.stringify([m.kind, m.text ?? "", m
 
 type Attachment = InboundMessage["attachments"][number]
 
-// A media file is evidence: intake attaches it as such and requests its record with the tip, and the evidence worker
-// fetches and keeps it. A link that no worker could fetch is recorded as not retrieved at once, so that it is seen.
-const attachmentCommands = (a: Attachment): ReadonlyArray<Command.Command> =>
+// The attachments that are no file to fetch: a place, a link, and a media link no worker could fetch (not http or
+// https), which is recorded as not retrieved at once, so that it is seen.
+const plainCommands = (a: Attachment): ReadonlyArray<Command.Command> =>
   a._tag === "Location"
     ? [{ _tag: "AddAttachment", ref: `geo:${a.latitude},${a.longitude}`, mediaType: "application/geo" }]
     : a._tag === "Link"
       ? [{ _tag: "AddAttachment", ref: a.url, mediaType: "text/uri-list" }]
-      : parseUrl(a.url) !== undefined
-        ? [{ _tag: "AttachEvidence", url: a.url, mediaType: a.media }]
-        : [
-            { _tag: "AddAttachment", ref: a.url, mediaType: a.media },
-            {
-              _tag: "RecordEvidence",
-              result: {
-                _tag: "NotRetrieved",
-                originalUrl: a.url,
-                reason: "invalid_url",
-                message: "The attachment's link is not an http or https URL: the file cannot be fetched."
-              }
+      : [
+          { _tag: "AddAttachment", ref: a.url, mediaType: a.media },
+          {
+            _tag: "RecordEvidence",
+            result: {
+              _tag: "NotRetrieved",
+              originalUrl: a.url,
+              reason: "invalid_url",
+              message: "The attachment's link is not an http or https URL: the file cannot be fetched."
             }
-          ]
-
-/** The links of a message's files to fetch as evidence. */
-const evidenceUrls = (message: InboundMessage): ReadonlyArray<string> =>
-  message.attachments.flatMap((a) => (a._tag === "Media" && parseUrl(a.url) !== undefined ? [a.url] : []))
+          }
+        ]
 
 const resultOf = (entry: EvidenceEntry): Extract<Command.Command, { _tag: "RecordEvidence" }>["result"] | undefined =>
   entry.status === "stored" && entry.item !== undefined
@@ -140,21 +134,39 @@ export const make = (options: Options = {}) =>
         )
       )
 
-    const followUpCommands = (message: InboundMessage): ReadonlyArray<Command.Command> => [
-      ...(message.text !== undefined && message.text.trim().length > 0
-        ? [{ _tag: "AppendFollowUp", text: message.text } as const]
-        : []),
-      ...message.attachments.flatMap(attachmentCommands)
-    ]
+    // The commands of a message's attachments to a tip. A media file is evidence: its record is requested here, in
+    // the tip's block, so that the tip and the records of its files commit together; then it is attached as
+    // evidence, which the worker will fetch and keep. A link the tip has a record for already (the same file sent
+    // again) is attached as a plain attachment: the tip counts each evidence file once.
+    const attachmentCommands = (tip: TipId, message: InboundMessage) =>
+      message.attachments.length === 0
+        ? Effect.succeed([])
+        : Effect.map(
+            Effect.forEach(message.attachments, (a) =>
+              a._tag === "Media" && parseUrl(a.url) !== undefined
+                ? Effect.map(
+                    records.request(tip, a.url),
+                    ({ created }): ReadonlyArray<Command.Command> => [
+                      created
+                        ? { _tag: "AttachEvidence", url: a.url, mediaType: a.media }
+                        : { _tag: "AddAttachment", ref: a.url, mediaType: a.media }
+                    ]
+                  )
+                : Effect.succeed(plainCommands(a))
+            ),
+            (commands) => commands.flat()
+          )
 
-    // In the tip's block: the tip and the records of its files commit together, so that no file is forgotten.
-    // Most messages carry no file: they pay for no effect here.
-    const requestEvidence = (tip: TipId, message: InboundMessage) => {
-      const urls = evidenceUrls(message)
-      return urls.length === 0
-        ? Effect.void
-        : Effect.forEach(urls, (url) => records.request(tip, url), { discard: true })
-    }
+    const followUpCommands = (tip: TipId, message: InboundMessage) =>
+      Effect.map(
+        attachmentCommands(tip, message),
+        (attachments): ReadonlyArray<Command.Command> => [
+          ...(message.text !== undefined && message.text.trim().length > 0
+            ? [{ _tag: "AppendFollowUp", text: message.text } as const]
+            : []),
+          ...attachments
+        ]
+      )
 
     const openTip = (id: TipId, unit: UnitId) =>
       Effect.map(Effect.option(tips.get(actorFor(unit), id)), (t) => Option.filter(t, isOpen))
@@ -221,8 +233,7 @@ export const make = (options: Options = {}) =>
           summary: message.text ?? "",
           routedBy: rule
         })
-        tip = yield* onTip(tip, message.attachments.flatMap(attachmentCommands))
-        yield* requestEvidence(tip.id, message)
+        tip = yield* onTip(tip, yield* attachmentCommands(tip.id, message))
         const hierarchy = yield* directory.hierarchy
         const name = Option.match(UnitHierarchy.get(hierarchy, unit, LocalDate.ofInstant(tip.receivedAt)), {
           onNone: () => ({ vi: unit, en: unit }),
@@ -294,8 +305,7 @@ export const make = (options: Options = {}) =>
                 ledger.putAll([[key, { tip, at }], [thread, { tip, at }], ...record])
               const continued = yield* continuation(message, fingerprint, Option.fromNullable(known.get(thread)), at)
               if (Option.isSome(continued)) {
-                const tip = yield* onTip(continued.value.tip, followUpCommands(message))
-                yield* requestEvidence(tip.id, message)
+                const tip = yield* onTip(continued.value.tip, yield* followUpCommands(continued.value.tip.id, message))
                 yield* remember(tip.id)
                 return { _tag: "Appended", tip, by: continued.value.by } satisfies Outcome
               }
