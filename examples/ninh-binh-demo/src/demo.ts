@@ -4,10 +4,12 @@ import {
   Channels,
   type ConversationActivity,
   Dispatcher,
+  Evidence,
   type IdentityVault,
   Intake,
   type IntakeLedger,
   LocalDate,
+  MediaStore,
   type Outbox,
   type Register,
   StatisticalPeriod,
@@ -21,7 +23,7 @@ import {
   type UnitHierarchy
 } from "@tinbao/core"
 import { WebFormChannel } from "@tinbao/web"
-import { DateTime, Effect, Layer, Redacted } from "effect"
+import { DateTime, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as SimClock from "./clock.js"
 import type { Env, WebEvent } from "./plan.js"
 import * as Random from "./random.js"
@@ -41,7 +43,10 @@ export interface Options {
   readonly units: Units
 }
 
-/** The storage ports the demo runs on: `SqlStorage.layerSqlite`/`layerPg` provide them, and so does memory. */
+/**
+ * The storage ports the demo runs on: `SqlStorage.layerSqlite`/`layerPg` provide them with a `MediaStore` beside
+ * them, and so does memory.
+ */
 export type StorageServices =
   | TipStore.TipStore
   | Register.Register
@@ -53,6 +58,8 @@ export type StorageServices =
   | ConversationActivity.ConversationActivity
   | Transaction.Transaction
   | Statistics.StatisticsEngine
+  | Evidence.EvidenceRecords
+  | MediaStore.MediaStore
 
 /** What the simulation leaves for the report besides the event log: the planned tips' ids and intake's counts. */
 export interface Ran {
@@ -61,7 +68,9 @@ export interface Ran {
 }
 
 // Memory provides every storage port too (and an intake and tips service the demo builds anew over them).
-const memory: Layer.Layer<StorageServices> = Statistics.layerMemory().pipe(Layer.provideMerge(Intake.layerMemory()))
+const memory: Layer.Layer<StorageServices> = Statistics.layerMemory().pipe(
+  Layer.provideMerge(Layer.merge(Intake.layerMemory(), MediaStore.layerMemory))
+)
 
 /** Intake and the tips service over a storage layer. */
 export const services = <R, E>(storage: Layer.Layer<StorageServices | R, E>) =>
@@ -103,8 +112,20 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
     const channels = yield* Channels.make(adapters)
     const byId = new Map(adapters.map((a) => [a.id, a]))
     const ports = yield* Effect.context<
-      Outbox.Outbox | IdentityVault.IdentityVault | ConversationActivity.ConversationActivity
+      | Outbox.Outbox
+      | IdentityVault.IdentityVault
+      | ConversationActivity.ConversationActivity
+      | Evidence.EvidenceRecords
+      | MediaStore.MediaStore
     >()
+    // The forms' photos are fetched from the site alone: a deployment lets the worker fetch from its platforms'
+    // media hosts only (docs/evidence.md).
+    const siteHost = new URL(site.url).host
+    // The report counts what the worker kept; its line per file would drown the report.
+    const evidence = Evidence.runOnce({
+      onSettled: intake.evidenceSettled,
+      retrieval: { allowUrl: (url) => url.host === siteHost }
+    }).pipe(Logger.withMinimumLogLevel(LogLevel.Error))
     const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0 }
     const env: Env = {
       tips,
@@ -126,17 +147,21 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
           }
           return last
         }),
-      dispatch: Effect.asVoid(
-        Dispatcher.runOnce({
-          onSent: (entry) =>
-            intake.delivered({
-              key: entry.key,
-              channel: entry.channel,
-              platformMessageId: entry.platformMessageId!,
-              ...(entry.tip !== undefined ? { tip: entry.tip } : {})
-            })
-        }).pipe(Effect.provideService(Channels.Channels, channels), Effect.provide(ports))
-      )
+      dispatch: Dispatcher.runOnce({
+        onSent: (entry) =>
+          intake.delivered({
+            key: entry.key,
+            channel: entry.channel,
+            platformMessageId: entry.platformMessageId!,
+            ...(entry.tip !== undefined ? { tip: entry.tip } : {})
+          })
+      }).pipe(
+        Effect.provideService(Channels.Channels, channels),
+        Effect.zipRight(evidence),
+        Effect.asVoid,
+        Effect.provide(ports)
+      ),
+      photo: site.photo
     }
     const { planned, reader, yearEnd } = planYear(options, hierarchy)
     const ids = yield* run(

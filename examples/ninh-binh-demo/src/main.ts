@@ -2,7 +2,8 @@
  * The Ninh Bình demo: builds the units of the seed programme (read from units.json), runs one police statistical
  * year of tips through the lifecycle (Ninh Tiến commune gets 26 tips, all resolved), and prints a report per unit.
  * The data is kept in SQLite (data/tinbao.sqlite at the repository root), or in PostgreSQL when DATABASE_URL
- * is set; a later run with the same seed and year reports from what is stored.
+ * is set, and the photos attached to web tips in data/media; a later run with the same seed and year reports from
+ * what is stored.
  *
  *   npm start -- --seed 2023 --year 2023 [--fresh]
  */
@@ -51,7 +52,8 @@ const program = Effect.gen(function* () {
   const vault = yield* Storage.vaultKeys(process.env, dataDir)
   const units = yield* Units.load()
   yield* Storage.prepare(choice, { fresh })
-  const result = yield* runOrReuse({ seed, year, units }, Storage.layer(choice, vault))
+  const storage = Storage.layer(choice, vault, Storage.mediaDirectory(dataDir))
+  const result = yield* runOrReuse({ seed, year, units }, storage)
   console.log(
     result.source === "simulated"
       ? `Đã mô phỏng và lưu năm ${year} / simulated and stored the year ${year} (seed ${seed})\n`
@@ -63,7 +65,13 @@ const program = Effect.gen(function* () {
 // The errors an officer can act on are printed as their message; anything else in full.
 const told = (error: unknown): error is { readonly message: string } => {
   const tag = (error as { readonly _tag?: unknown } | undefined)?._tag
-  return tag === "UsedDatabase" || tag === "UnitsFileError" || tag === "StorageSetupError" || tag === "SqlStorageError"
+  return (
+    tag === "UsedDatabase" ||
+    tag === "UnitsFileError" ||
+    tag === "StorageSetupError" ||
+    tag === "SqlStorageError" ||
+    tag === "MediaStoreError"
+  )
 }
 
 Effect.runPromise(

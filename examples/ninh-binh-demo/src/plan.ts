@@ -1,6 +1,7 @@
 import type { Actor, Command, Intake, Tip, Tips, Unit } from "@tinbao/core"
 import { Category, LocalDate, type StatisticalPeriod } from "@tinbao/core"
 import { DateTime, Effect, Redacted } from "effect"
+import * as Photos from "./photos.js"
 import type { Random } from "./random.js"
 
 const HOUR = 60 * 60 * 1000
@@ -9,13 +10,15 @@ const DAY = 24 * HOUR
 /** A web-form event, as the site posts it (see `WebFormChannel` in `@tinbao/web`). */
 export type WebEvent = Readonly<Record<string, unknown>>
 
-/** What steps act through: the tips service, a unit's web-form channel, and the outbox's dispatcher. */
+/** What steps act through: the tips service, a unit's web-form channel, and the background workers. */
 export interface Env {
   readonly tips: Tips.Tips["Type"]
   /** Posts an event to the unit's web-form channel and takes its messages in; the last outcome. */
   readonly deliver: (unit: Unit.UnitId, event: WebEvent) => Effect.Effect<Intake.Outcome, unknown>
-  /** One round of the outbox dispatcher. */
+  /** One round of the outbox dispatcher, then one of the evidence worker. */
   readonly dispatch: Effect.Effect<void, unknown>
+  /** The link to a photo the site serves for a form's attachment, by its name. */
+  readonly photo: (name: string) => string
 }
 
 /** One step of the simulation, at a simulated time; it returns the tip's new state, if it has one. */
@@ -184,7 +187,7 @@ let webSequence = 0
 /**
  * A tip that arrives through the unit's web form: the message, the site redelivering it (absorbed as a
  * duplicate), a photo and the place a few minutes later (joined to the same tip), and the dispatcher sending
- * the acknowledgement.
+ * the acknowledgement while the evidence worker keeps the photo (or finds its link expired).
  */
 const webReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, text: string): ReadonlyArray<Step> => {
   const sender = {
@@ -210,13 +213,13 @@ const webReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, te
     { at: at + 60 * 1000, key, run: (env, tip) => Effect.as(env.deliver(unit.id, first), tip) }
   ]
   if (random.chance(0.5)) {
-    const photo = event(
-      { attachments: [{ type: "image", url: `https://cdn.congan-ninhbinh.example/${webSequence}.jpg` }] },
-      3 * 60 * 1000
-    )
+    // Its link is the stand-in site's, known when the step runs; the tips take the photos in turn.
+    const photo = event({}, 3 * 60 * 1000)
+    const name = Photos.names[key % Photos.names.length]!
+    const withLink = (env: Env): WebEvent => ({ ...photo, attachments: [{ type: "image", url: env.photo(name) }] })
     const place = event({ location: { latitude: 20.25 + random.int(0, 99) / 1e4, longitude: 105.97 } }, 4 * 60 * 1000)
     steps.push(
-      { at: at + 3 * 60 * 1000, key, run: (env) => Effect.map(env.deliver(unit.id, photo), tipOf) },
+      { at: at + 3 * 60 * 1000, key, run: (env) => Effect.map(env.deliver(unit.id, withLink(env)), tipOf) },
       { at: at + 4 * 60 * 1000, key, run: (env) => Effect.map(env.deliver(unit.id, place), tipOf) }
     )
   }

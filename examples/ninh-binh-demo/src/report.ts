@@ -70,6 +70,14 @@ export const report = (
     const byCategory = yield* query(["category"])
     const byChannel = yield* query(["channel"])
     const total = byUnit.total
+    // The photos of the web tips, as their tips' events tell: kept by the evidence worker, or not retrieved.
+    const evidence = { pending: 0, stored: 0, notRetrieved: 0 }
+    for (const id of options.ids.values()) {
+      const counts = (yield* tips.get(reader, id)).evidence
+      evidence.pending += counts.pending
+      evidence.stored += counts.stored
+      evidence.notRetrieved += counts.notRetrieved
+    }
     const lines: Array<string> = [
       `Báo cáo tin báo năm thống kê ${options.year} (${range.first} – ${range.last}) / Tip report, police statistical year ${options.year}`,
       `${byUnit.root.name.vi}; tình hình tại 24:00 ngày ${range.last} / as of the end of ${range.last}, Vietnam time`,
@@ -160,6 +168,9 @@ export const report = (
       `Qua cổng thông tin (kênh tham chiếu) / through the web forms (the reference channel adapter): ${options.intake.deliveries} deliveries,`,
       `  ${options.intake.created} new tips, ${options.intake.duplicates} redeliveries absorbed, ${options.intake.appended} follow-up messages joined to their tip;`,
       `  every new tip acknowledged by the outbox in the reporter's conversation, with its code.`,
+      `  Ảnh kèm theo / photos attached: ${evidence.stored} đã lưu / kept, each under its SHA-256 hash; ` +
+        `${evidence.notRetrieved} không lấy được / not retrieved (the link had expired)` +
+        `${evidence.pending > 0 ? `; ${evidence.pending} đang chờ / still being fetched` : ""}.`,
       "",
       "Các trường hợp tiêu biểu / cases that show the lifecycle:"
     ]

@@ -1,12 +1,14 @@
 /**
  * The police website's reply endpoint, standing in on 127.0.0.1: it takes the replies tinbao posts to the web
  * forms, checks each one's signature with `@tinbao/web`'s own verification, records it and answers with the id
- * it gave it, the same id again for a key it has already taken.
+ * it gave it, the same id again for a key it has already taken. It also serves the photos reporters attached to
+ * their forms (`GET /media/<name>`), which the evidence worker fetches; a photo it no longer has is a 404.
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Either, type Redacted, Schema, type Scope } from "effect"
+import * as Photos from "./photos.js"
 
 /** A reply as the site recorded it: `conversation` is the reporter's id on the site for a direct reply, else the group's. */
 export interface Reply {
@@ -16,10 +18,12 @@ export interface Reply {
   readonly text: string
 }
 
-/** The running site: its base URL (replies go to `${url}/replies`) and the replies it took. */
+/** The running site: its base URL (replies go to `${url}/replies`), the replies it took, and its photos' links. */
 export interface Site {
   readonly url: string
   readonly replies: ReadonlyArray<Reply>
+  /** The link to a photo of a form, by its name (see `photos.ts`). */
+  readonly photo: (name: string) => string
 }
 
 const decodeReply = Schema.decodeUnknownEither(
@@ -44,6 +48,13 @@ export const make = (secret: Redacted.Redacted<string>): Effect.Effect<Site, nev
         const headers = Object.fromEntries(
           Object.entries(request.headers).map(([name, value]) => [name, String(value)])
         )
+        if (request.method === "GET" && request.url?.startsWith("/media/")) {
+          // Served as a JPEG whatever it is: the worker reads the type from the bytes.
+          const photo = Photos.served[new URL(request.url, "http://127.0.0.1").pathname.slice("/media/".length)]
+          if (photo === undefined) return answer(404, { error: "expired" })
+          response.writeHead(200, { "content-type": "image/jpeg", "content-length": String(photo.length) })
+          return void response.end(photo)
+        }
         if (request.method !== "POST" || request.url !== "/replies") return answer(404, { error: "not_found" })
         const refusal = WebFormChannel.verify(secret, headers, body, clock.unsafeCurrentTimeMillis())
         if (refusal !== undefined) return answer(401, { error: `signature_${refusal}` })
@@ -67,10 +78,13 @@ export const make = (secret: Redacted.Redacted<string>): Effect.Effect<Site, nev
           server.close(() => resume(Effect.void))
         })
     )
+    const url = `http://127.0.0.1:${port}`
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       get replies() {
         return [...byKey.values()]
-      }
+      },
+      // A signed link, as a platform's CDN gives: the signature is in the query string.
+      photo: (name) => `${url}/media/${name}?sig=demo`
     }
   })

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
+import { MediaStore } from "@tinbao/core"
 import { SqlStorage } from "@tinbao/sql"
-import { Data, Effect, Redacted } from "effect"
+import { Data, Effect, Layer, Redacted } from "effect"
 
 /** The demo's storage cannot be set up: bad keys, or a database that cannot be prepared. */
 export class StorageSetupError extends Data.TaggedError("StorageSetupError")<{
@@ -148,8 +149,17 @@ export const vaultKeys = (env: NodeJS.ProcessEnv, dataDir: string): Effect.Effec
     }
   })
 
-/** Storage on the chosen database with the given keys; the migrations run when it opens. */
-export const layer = (choice: Choice, vault: VaultConfig) =>
-  choice._tag === "Sqlite"
-    ? SqlStorage.layerSqlite({ filename: choice.filename, vault })
-    : SqlStorage.layerPg({ url: Redacted.make(inSchema(Redacted.value(choice.url), choice.schema)), vault })
+/** Where the evidence files are kept: `media/` in the data folder, content-addressed (`docs/evidence.md`). */
+export const mediaDirectory = (dataDir: string): string => join(dataDir, "media")
+
+/**
+ * Storage on the chosen database with the given keys (the migrations run when it opens), and the evidence files in
+ * a folder of the server's disk.
+ */
+export const layer = (choice: Choice, vault: VaultConfig, media: string) =>
+  Layer.merge(
+    choice._tag === "Sqlite"
+      ? SqlStorage.layerSqlite({ filename: choice.filename, vault })
+      : SqlStorage.layerPg({ url: Redacted.make(inSchema(Redacted.value(choice.url), choice.schema)), vault }),
+    MediaStore.layerDirectory({ directory: media })
+  )

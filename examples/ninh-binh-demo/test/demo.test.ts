@@ -37,6 +37,11 @@ describe("ninh-binh-demo", () => {
         expect(Number(created)).toBeGreaterThan(20)
         expect(Number(absorbed)).toBe(Number(created))
         expect(Number(joined)).toBeGreaterThan(0)
+        // The web tips' photos: kept from the site, or not retrieved where the link had expired (one in four).
+        const [, kept, lost] = /photos attached: (\d+) đã lưu \/ kept, .*; (\d+) không lấy được/.exec(text)!
+        expect(Number(kept)).toBeGreaterThan(0)
+        expect(Number(lost)).toBeGreaterThan(0)
+        expect(Number(kept)).toBeGreaterThan(Number(lost))
         const again = yield* demo(options)
         expect(again.lines).toEqual(lines)
       }),

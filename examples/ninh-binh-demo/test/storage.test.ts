@@ -14,6 +14,7 @@ const options = { seed: 2023, year: 2023, units: await Effect.runPromise(Units.l
 const memoryLines = Effect.runPromise(Effect.map(demo(options), (r) => r.lines))
 
 const dir = mkdtempSync(join(tmpdir(), "ninh-binh-demo-"))
+const media = Storage.mediaDirectory(dir)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const pg = await Postgres.check()
@@ -27,14 +28,14 @@ describe("the demo on durable storage", () => {
         expect(choice).toEqual({ _tag: "Sqlite", filename: join(dir, "tinbao.sqlite") })
         const vault = yield* Storage.vaultKeys({}, dir)
         yield* Storage.prepare(choice, { fresh: false })
-        const first = yield* runOrReuse(options, Storage.layer(choice, vault))
+        const first = yield* runOrReuse(options, Storage.layer(choice, vault, media))
         expect(first.source).toBe("simulated")
         expect(first.lines).toEqual(yield* Effect.promise(() => memoryLines))
         // The keys were kept in the data folder: the second run opens the same vault.
-        const again = yield* runOrReuse(options, Storage.layer(choice, yield* Storage.vaultKeys({}, dir)))
+        const again = yield* runOrReuse(options, Storage.layer(choice, yield* Storage.vaultKeys({}, dir), media))
         expect(again.source).toBe("stored")
         expect(again.lines).toEqual(first.lines)
-        const other = yield* Effect.flip(runOrReuse({ ...options, seed: 7 }, Storage.layer(choice, vault)))
+        const other = yield* Effect.flip(runOrReuse({ ...options, seed: 7 }, Storage.layer(choice, vault, media)))
         expect(other).toBeInstanceOf(UsedDatabase)
         if (!(other instanceof UsedDatabase)) return
         expect(other.message).toContain("--seed 2023 --year 2023")
@@ -68,7 +69,7 @@ describe("the demo on durable storage", () => {
           const choice: Storage.Choice = { _tag: "Pg", url, schema }
           yield* Storage.prepare(choice, { fresh: true })
           const vault = yield* Storage.vaultKeys({ TINBAO_VAULT_KEY: randomBytes(32).toString("base64") }, dir)
-          const run = yield* runOrReuse(options, Storage.layer(choice, vault))
+          const run = yield* runOrReuse(options, Storage.layer(choice, vault, media))
           expect(run.source).toBe("simulated")
           expect(run.lines).toEqual(yield* Effect.promise(() => memoryLines))
         }),

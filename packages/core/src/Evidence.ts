@@ -12,30 +12,26 @@
  *
  * @since 0.2.0
  */
-import { type Effect, Layer, type Scope } from "effect"
+import type { Effect, Layer, Scope } from "effect"
 import type { Hash, MediaStore } from "./internal/evidence/media.js"
-import { type Entry, type EvidenceError, EvidenceRecords, type RetrievalError } from "./internal/evidence/model.js"
+import type { Entry, EvidenceError, EvidenceRecords, RetrievalError } from "./internal/evidence/model.js"
 import * as records from "./internal/evidence/records.js"
-import { makeMemoryEncoded as memory } from "./internal/evidence/recordsMemory.js"
+import * as memory from "./internal/evidence/recordsMemory.js"
 import * as retrieval from "./internal/evidence/retrieve.js"
 import type { MediaType } from "./internal/evidence/sniff.js"
 import * as sniffing from "./internal/evidence/sniff.js"
 import * as worker from "./internal/evidence/worker.js"
 import type { Policy } from "./RetryPolicy.js"
 
+export { ErrorReason, Item, LastError, OriginalUrl, RetrievalReason } from "./internal/evidence/item.js"
 export {
   Entry,
-  ErrorReason,
   EvidenceError,
   EvidenceId,
   EvidenceRecords,
-  Item,
   isRetryable,
-  LastError,
-  OriginalUrl,
   type Requested,
   RetrievalError,
-  RetrievalReason,
   Status
 } from "./internal/evidence/model.js"
 export { MediaType } from "./internal/evidence/sniff.js"
@@ -136,7 +132,7 @@ export const makeEncoded: (encoded: Encoded) => EvidenceRecords["Type"] = record
  * @since 0.2.0
  * @category constructors
  */
-export const makeMemoryEncoded: () => Encoded = memory
+export const makeMemoryEncoded: () => Encoded = memory.makeMemoryEncoded
 
 /**
  * The evidence records in memory.
@@ -144,7 +140,7 @@ export const makeMemoryEncoded: () => Encoded = memory
  * @since 0.2.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<EvidenceRecords> = Layer.sync(EvidenceRecords, () => makeEncoded(memory()))
+export const layerMemory: Layer.Layer<EvidenceRecords> = memory.layerMemory
 
 /**
  * The media type of a file by its first bytes (at most 64 are read), or `undefined` when they are none of the

@@ -13,6 +13,9 @@
  *   platform has taken it.
  * - **Two-way anonymous dialogue**: an officer's reply goes through the outbox to the real reporter on the
  *   original channel; the officer never sees who that is.
+ * - **Evidence**: a photo, video or voice message comes as a link; intake attaches it to the tip as evidence and
+ *   requests its record ({@link EvidenceRecords}) in the tip's own transaction. The evidence worker fetches and
+ *   keeps the file, and `evidenceSettled`, its `onSettled`, records the outcome on the tip.
  *
  * @since 0.1.0
  */
@@ -22,6 +25,7 @@ import type { HolidayCalendar } from "./Calendar.js"
 import type { Category } from "./Category.js"
 import { Channels } from "./Channels.js"
 import type { ConversationActivity, ConversationActivityError } from "./ConversationActivity.js"
+import type { EvidenceError, EvidenceRecords } from "./Evidence.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { IntakeLedger, IntakeLedgerError } from "./IntakeLedger.js"
@@ -37,7 +41,7 @@ import type { Tips, TipsError, Options as TipsOptions } from "./Tips.js"
 import type { Transaction } from "./Transaction.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
 
-export { acknowledgementText, actorId, Intake } from "./internal/intake/intake.js"
+export { acknowledgementText, actorId, evidenceActorId, Intake } from "./internal/intake/intake.js"
 
 /**
  * What intake did with a message.
@@ -66,6 +70,7 @@ export type IntakeError =
   | RegisterError
   | OutboxError
   | ConversationActivityError
+  | EvidenceError
 
 /**
  * A message the outbox has delivered, as intake needs to know it.
@@ -120,12 +125,13 @@ export const layer: (
   | Outbox
   | UnitDirectory
   | ConversationActivity
+  | EvidenceRecords
   | Transaction
 > = internal.layer
 
 /**
- * Intake with everything it needs in memory: the ledger, bindings, the outbox, conversation activity, and
- * `Tips.layerMemory` (the store, directory, vault, register and calendar). Good for tests, demos and small
+ * Intake with everything it needs in memory: the ledger, bindings, the outbox, conversation activity, the evidence
+ * records, and `Tips.layerMemory` (the store, directory, vault, register and calendar). Good for tests, demos and small
  * deployments; swap the ports' layers for durable ones.
  *
  * @since 0.1.0
@@ -140,6 +146,7 @@ export const layerMemory: (
   | Bindings
   | Outbox
   | ConversationActivity
+  | EvidenceRecords
   | Tips
   | TipStore
   | UnitDirectory

@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 
-export type { Custody, Dispatch, PendingTransfer, Tip } from "./internal/lifecycle/tip.js"
+export type { EvidenceFile, EvidenceLink } from "./internal/lifecycle/evidence.js"
+export { evidenceOf } from "./internal/lifecycle/evidence.js"
+export type { Custody, Dispatch, EvidenceCounts, PendingTransfer, Tip } from "./internal/lifecycle/tip.js"
 export {
   ChannelKind,
   evolve,

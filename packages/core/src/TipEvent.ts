@@ -15,6 +15,8 @@ export {
   Categorized,
   Dispatched,
   DuplicateMerged,
+  EvidenceNotRetrieved,
+  EvidenceStored,
   FollowUpAppended,
   IdentityRevealed,
   MarkedUrgent,

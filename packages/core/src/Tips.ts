@@ -6,13 +6,18 @@
  */
 import type { DateTime, Effect, Layer, ParseResult } from "effect"
 import type { AccessDenied } from "./Access.js"
+import type { Actor } from "./Actor.js"
 import type { HolidayCalendar } from "./Calendar.js"
 import type { Policy } from "./Deadline.js"
+import type { Item } from "./Evidence.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
+import * as files from "./internal/tips/evidence.js"
 import * as internal from "./internal/tips/service.js"
 import type { TipNotFound, Tips, VersionConflict } from "./internal/tips/tips.js"
 import type { RuleViolation } from "./Lifecycle.js"
+import type { Hash, MediaStore, MediaStoreError } from "./MediaStore.js"
 import type { Register, RegisterError } from "./Register.js"
+import type { TipId } from "./Tip.js"
 import type { TipStore, TipStoreError } from "./TipStore.js"
 import type { Transaction, TransactionError } from "./Transaction.js"
 import type { UnitId } from "./Unit.js"
@@ -101,3 +106,21 @@ export const layerMemory: (
   options?: Options
 ) => Layer.Layer<Tips | TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
   internal.layerMemory
+
+/**
+ * The bytes of one of a tip's evidence files, with its item, for an actor who may read the tip (the scope of
+ * `get`): `undefined` when no stored file of the tip has that hash, or when its file is no longer in the media
+ * store. A file is served as its tip is, never by its hash alone. Needs the {@link MediaStore} besides the tips.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const readEvidence: (
+  actor: Actor,
+  tip: TipId,
+  hash: Hash
+) => Effect.Effect<
+  { readonly item: Item; readonly bytes: Uint8Array } | undefined,
+  TipsError | MediaStoreError,
+  Tips | MediaStore
+> = files.readEvidence

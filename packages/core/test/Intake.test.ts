@@ -8,24 +8,13 @@ import * as InboundMessage from "../src/InboundMessage.js"
 import * as Intake from "../src/Intake.js"
 import * as Outbox from "../src/Outbox.js"
 import * as Tips from "../src/Tips.js"
-import { actors, ids, monday, recordUnits, secretName, secretUserId } from "./fixtures.js"
+import { actors, ids, inbound, type MessageFields, monday, recordUnits, secretName, secretUserId } from "./fixtures.js"
 
 const CHANNEL = "zalo-oa:207145032978"
 
 const layer = (options?: Intake.Options) => Intake.layerMemory(options)
 
-let sequence = 0
-const message = (fields: Partial<ConstructorParameters<typeof InboundMessage.InboundMessage>[0]> = {}) =>
-  InboundMessage.InboundMessage.make({
-    kind: "message",
-    channel: CHANNEL,
-    platformMessageId: `msg-${++sequence}`,
-    conversation: InboundMessage.direct(secretUserId),
-    sender: Redacted.make({ platformUserId: secretUserId, displayName: secretName }),
-    text: "Có người bán ma túy ở bãi đất trống cuối thôn",
-    sentAt: DateTime.unsafeMake(monday),
-    ...fields
-  })
+const message = (fields: MessageFields = {}) => inbound(CHANNEL, fields)
 
 const setup = Effect.gen(function* () {
   yield* TestClock.setTime(monday)
@@ -248,7 +237,8 @@ describe("Intake", () => {
             return { _tag: "Ignored", reason: "test" } as const
           }),
         delivered: () => Effect.void,
-        reply: () => Effect.die("not used")
+        reply: () => Effect.die("not used"),
+        evidenceSettled: () => Effect.die("not used")
       })
       const sms = FakeChannel.make({
         id: "sms:0912000111",

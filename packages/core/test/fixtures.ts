@@ -1,7 +1,8 @@
-import { Effect, Redacted } from "effect"
+import { DateTime, Effect, Redacted } from "effect"
 import * as Actor from "../src/Actor.js"
 import { CategoryId } from "../src/Category.js"
 import type { Identity } from "../src/IdentityVault.js"
+import { direct, InboundMessage } from "../src/InboundMessage.js"
 import * as LocalDate from "../src/LocalDate.js"
 import type { Receive } from "../src/Tips.js"
 import { UnitId } from "../src/Unit.js"
@@ -77,3 +78,22 @@ export const receiveInput = (overrides: Partial<Receive> = {}): Receive => ({
 /** 2024-03-04 09:00 in Asia/Ho_Chi_Minh (a Monday). */
 export const monday = Date.UTC(2024, 2, 4, 2, 0)
 export const DAY = 24 * 60 * 60 * 1000
+
+/** What a test may change in an {@link inbound} message. */
+export type MessageFields = Partial<ConstructorParameters<typeof InboundMessage>[0]>
+
+let messages = 0
+const directConversation = direct(secretUserId)
+
+/** A message of the fixtures' reporter in a direct conversation on `channel`, with a new platform id, at `monday`. */
+export const inbound = (channel: string, fields: MessageFields = {}): InboundMessage =>
+  InboundMessage.make({
+    kind: "message",
+    channel,
+    platformMessageId: `msg-${++messages}`,
+    conversation: directConversation,
+    sender: Redacted.make({ platformUserId: secretUserId, displayName: secretName }),
+    text: "Có người bán ma túy ở bãi đất trống cuối thôn",
+    sentAt: DateTime.unsafeMake(monday),
+    ...fields
+  })

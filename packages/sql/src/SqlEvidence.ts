@@ -14,6 +14,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Evidence } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
+import { prepareInsertOnce } from "./internal/later.js"
 import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
@@ -115,12 +116,13 @@ export const makeEncodedStore: Effect.Effect<Evidence.Encoded, never, SqlClient>
     Effect.map(rows(query), (found) => found[0])
   const selectId = (id: string) => sql`SELECT * FROM evidence WHERE id = ${id}`
 
+  // Intake requests a tip's files in the tip's own block: in a group commit the row goes in with the batch.
+  const insertOnce = prepareInsertOnce(sql, "evidence", Object.keys(Columns.fields), "id")
+
   const insert: Evidence.Encoded["insert"] = (row) =>
     write(
       Effect.gen(function* () {
-        const written = yield* sql`INSERT INTO evidence ${sql.insert(toColumns(row))}
-          ON CONFLICT (id) DO NOTHING RETURNING id`
-        if (written.length > 0) return { row, inserted: true }
+        if (yield* insertOnce(toColumns(row))) return { row, inserted: true }
         const stored = yield* one(selectId(row.id))
         if (stored === undefined) {
           return yield* new Evidence.EvidenceError({

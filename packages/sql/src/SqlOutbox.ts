@@ -10,9 +10,8 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Outbox } from "@tinbao/core"
-import { Effect, Layer, Option, Schema } from "effect"
-import { leaveOr } from "./internal/later.js"
-import { prepareInsert } from "./internal/prepared.js"
+import { Effect, Layer, Schema } from "effect"
+import { prepareInsertOnce } from "./internal/later.js"
 import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
@@ -98,25 +97,14 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
   const one = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
     Effect.map(rows(query), (found) => found[0])
   const selectKey = (key: string) => sql`SELECT * FROM outbox WHERE key = ${key}`
-  const insertNew = prepareInsert(
-    sql,
-    "outbox",
-    Object.keys(Columns.fields),
-    "ON CONFLICT (key) DO NOTHING RETURNING key"
-  )
-
-  // In a group commit, a new row goes in with the batch; a key taken before (an enqueue repeated, which is rare)
-  // then fails the batch's write, and the batch runs again carefully, where the row goes in at once (below).
-  const insertWithBatch = prepareInsert(sql, "outbox", Object.keys(Columns.fields))
+  const insertOnce = prepareInsertOnce(sql, "outbox", Object.keys(Columns.fields), "key")
 
   const insert: Outbox.Encoded["insert"] = (row) =>
     write(
       Effect.gen(function* () {
         // One statement when the row is new, and it is the row given; the stored row is read back only when the key
         // was taken before.
-        const columns = toColumns(row)
-        const written = yield* leaveOr(insertWithBatch, [columns], insertNew([columns]))
-        if (Option.isNone(written) || written.value.length > 0) return { row, inserted: true }
+        if (yield* insertOnce(toColumns(row))) return { row, inserted: true }
         const stored = yield* one(selectKey(row.key))
         if (stored === undefined) {
           return yield* new Outbox.OutboxError({

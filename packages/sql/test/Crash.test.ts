@@ -1,6 +1,7 @@
 // A process taking tips through intake is killed with SIGKILL at random points, restarted on the same database
 // and killed again; a last run ends cleanly. Then the tables are read directly: every tip a process reported is
-// stored whole, nothing is stored that no process reported, and each unit's register runs 1..N.
+// stored whole (a photo with its evidence record), nothing is stored that no process reported, and each unit's
+// register runs 1..N.
 import { randomBytes, randomInt } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Postgres } from "@tinbao/testkit/vitest"
@@ -46,12 +47,15 @@ const crashRepeatedly = (target: Target) =>
     const stored = yield* Effect.provide(audit, clientOf(target))
     console.log(
       `crash test on ${target._tag}: ${rounds.join("; ")}; ${reports.tips.size} tips reported, ` +
-        `${reports.duplicates} redeliveries answered as duplicates, ${stored.tips.size} stored in ${stored.perUnit.size} registers`
+        `${reports.duplicates} redeliveries answered as duplicates, ${stored.tips.size} stored in ${stored.perUnit.size} registers, ` +
+        `${stored.evidence} evidence records`
     )
     expect(reports.defects).toEqual([])
     expect(reports.failed).toEqual([])
     expect(reports.problems).toEqual([])
     expect(stored.findings).toEqual([])
+    // A third of the messages bring a photo: the audit above found each with its record, written with its tip.
+    expect(stored.evidence).toBeGreaterThan(0)
     // Reported means stored, with the code the process was given; stored means reported (the last run left
     // nothing in flight, and every message a killed process was taking came again after the restart).
     expect(unstored(reports, stored)).toEqual([])

@@ -20,7 +20,7 @@ import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Option } from "effect"
 import { runCarefully } from "./careful.js"
-import { type Insert, insertAll } from "./prepared.js"
+import { type Insert, insertAll, prepareInsert, type Row } from "./prepared.js"
 
 /**
  * What a batch run without savepoints gives its blocks: the depth of the block's own level, and where rows go.
@@ -161,3 +161,24 @@ export const upsertLaterOr = <In, A, E>(
     for (const [key, row] of rows) batch.leave(into, row, key)
     return Effect.succeedNone
   })
+
+/**
+ * An insert of one row under a key that is fresh but for rare repeats (an outbox entry, an evidence record), into
+ * `table` whose unique `key` column the rows are keyed by. In a group commit the row goes in with the batch: a key
+ * taken before then fails the batch's write, and the batch runs again carefully, where the row goes in at once.
+ * Elsewhere it goes in at once, and a taken key writes nothing. Answers whether the row given is the one stored:
+ * `false` only for a key taken before, whose stored row the caller reads back.
+ *
+ * @internal
+ */
+export const prepareInsertOnce = (
+  sql: SqlClient,
+  table: string,
+  columns: ReadonlyArray<string>,
+  key: string
+): ((row: Row) => Effect.Effect<boolean, SqlError>) => {
+  const now = prepareInsert(sql, table, columns, `ON CONFLICT (${key}) DO NOTHING RETURNING ${key}`)
+  const withBatch = prepareInsert(sql, table, columns)
+  return (row) =>
+    Effect.map(leaveOr(withBatch, [row], now([row])), (written) => Option.isNone(written) || written.value.length > 0)
+}

@@ -21,6 +21,8 @@ export interface Audit {
   readonly messages: ReadonlyMap<string, string>
   /** Tips numbered per unit and year. */
   readonly perUnit: ReadonlyMap<string, number>
+  /** Evidence records (one a photo). */
+  readonly evidence: number
   readonly findings: ReadonlyArray<string>
 }
 
@@ -137,5 +139,18 @@ export const audit = Effect.gen(function* () {
     const by = made.get(tip) ?? []
     if (by.length !== 1) find(`tip ${tip} (${t.code}) was made by ${by.length} messages (${by.join(", ")})`)
   }
-  return { tips, messages, perUnit, findings } satisfies Audit
+  // A photo attached as evidence has its record, written with the tip; a record names a stored tip's photo.
+  const evidence = yield* sql<{ tip: string; original_url: string }>`SELECT tip, original_url FROM evidence`
+  const requested = new Set(evidence.map((r) => `${r.tip} ${r.original_url}`))
+  const attached = new Set<string>()
+  for (const [tip, stream] of streams) {
+    for (const { event } of stream) {
+      if (event._tag === "AttachmentAdded" && event.evidence === true) attached.add(`${tip} ${String(event.ref)}`)
+    }
+  }
+  for (const photo of attached) if (!requested.has(photo)) find(`the evidence photo ${photo} has no evidence record`)
+  for (const record of requested)
+    if (!attached.has(record)) find(`the evidence record ${record} names no photo of a tip`)
+  if (requested.size !== evidence.length) find(`the evidence table holds a tip's photo twice`)
+  return { tips, messages, perUnit, evidence: evidence.length, findings } satisfies Audit
 })

@@ -74,6 +74,8 @@ const texts = [
  * The `number`-th message of one sender stream (`worker`, `fiber`): a new reporter each time, so that every
  * message makes a tip of its own, on the channel of one of the {@link units}, one in five about drugs.
  */
+const photos = "http://127.0.0.1:9/photos"
+
 export const message = (worker: string, fiber: number, number: number): InboundMessage.InboundMessage => {
   const id = `${worker}-${fiber}-${number}`
   return InboundMessage.InboundMessage.make({
@@ -83,6 +85,11 @@ export const message = (worker: string, fiber: number, number: number): InboundM
     conversation: InboundMessage.direct(`user-${id}`),
     sender: Redacted.make({ platformUserId: `user-${id}`, displayName: `Người báo tin ${id}` }),
     text: texts[number % texts.length]!,
+    // Every third message brings a photo: its evidence record is written in the tip's own block. (Nothing fetches
+    // it here: the port is closed.)
+    ...(number % 3 === 0
+      ? { attachments: [{ _tag: "Media" as const, media: "image" as const, url: `${photos}/${id}.jpg?oh=signature` }] }
+      : {}),
     sentAt: DateTime.unsafeNow()
   })
 }

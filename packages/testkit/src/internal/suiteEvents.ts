@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Category, LocalDate, type Tip, TipEvent, type Unit } from "@tinbao/core"
+import { Category, Evidence, LocalDate, MediaStore, type Tip, TipEvent, type Unit } from "@tinbao/core"
 import type { DateTime } from "effect"
 import { by, freshAlias, plusMinutes } from "./suiteFixtures.js"
 
@@ -19,6 +19,8 @@ export const everyKind = (
   let minute = 0
   const base = () => ({ tip, by, at: plusMinutes(start, minute++) })
   const reason = "Vụ việc phức tạp, liên quan nhiều địa bàn (phường Vân Giang, xã Ninh Nhất)."
+  const photo = "https://localhost/zalo-media/anh-hien-truong.jpg?sig=ab12&exp=1767225600"
+  const video = "https://localhost/zalo-media/video-hien-truong.mp4?sig=cd34"
   return [
     new TipEvent.TipReceived({
       ...base(),
@@ -45,6 +47,14 @@ export const everyKind = (
     new TipEvent.ArrivedOnSite(base()),
     new TipEvent.NoteAdded({ ...base(), text: "Đã lấy lời khai ban đầu." }),
     new TipEvent.AttachmentAdded({ ...base(), ref: "s3://tinbao/anh/hien-truong-01.jpg", mediaType: "image/jpeg" }),
+    new TipEvent.AttachmentAdded({ ...base(), ref: photo, mediaType: "image", evidence: true }),
+    new TipEvent.AttachmentAdded({ ...base(), ref: video, mediaType: "video", evidence: true }),
+    new TipEvent.EvidenceNotRetrieved({
+      ...base(),
+      originalUrl: video,
+      reason: "not_found",
+      message: "Tệp không còn: The link to localhost/zalo-media/video-hien-truong.mp4 has expired (HTTP 404)."
+    }),
     new TipEvent.FollowUpAppended({ ...base(), text: "Em gửi thêm ảnh chụp màn hình tin nhắn ạ." }),
     new TipEvent.IdentityRevealed({ ...base(), reason: "Cần triệu tập người báo tin để lấy lời khai." }),
     new TipEvent.VerificationExtended({ ...base(), reason }),
@@ -64,6 +74,17 @@ export const everyKind = (
     new TipEvent.DuplicateMerged({ ...base(), duplicate }),
     new TipEvent.Resolved({ ...base(), outcome: { _tag: "Referred", agency: "Thanh tra Sở Công Thương" } }),
     new TipEvent.Reopened({ ...base(), reason: "Cơ quan được chuyển trả lại hồ sơ." }),
-    new TipEvent.Rejected({ ...base(), rejection: { _tag: "FalseReport", reason: "Tin báo sai sự thật." } })
+    new TipEvent.Rejected({ ...base(), rejection: { _tag: "FalseReport", reason: "Tin báo sai sự thật." } }),
+    // Kept after the tip was closed: still its evidence.
+    new TipEvent.EvidenceStored({
+      ...base(),
+      item: new Evidence.Item({
+        hash: MediaStore.Hash.make("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        size: 48_213,
+        mediaType: "image/jpeg",
+        originalUrl: photo,
+        storedAt: plusMinutes(start, minute)
+      })
+    })
   ]
 }

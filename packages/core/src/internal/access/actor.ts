@@ -22,12 +22,14 @@ export type ActorId = typeof ActorId.Type
  * - `leader` (lãnh đạo): also assigns, transfers, decides outcomes and extensions;
  * - `viewer` (xem): reads only;
  * - `identity_custodian` (người quản lý danh tính): may reveal a reporter's identity, with a reason;
- * - `administrator` (quản trị): manages units and channels.
+ * - `administrator` (quản trị): manages units and channels;
+ * - `system` (hệ thống): tinbao's own processes (intake, the evidence worker's handler), which record what only
+ *   they observed, such as a file fetched and kept as evidence. Never give it to a person's account.
  *
  * @since 0.1.0
  * @category models
  */
-export const Role = Schema.Literal("officer", "leader", "viewer", "identity_custodian", "administrator")
+export const Role = Schema.Literal("officer", "leader", "viewer", "identity_custodian", "administrator", "system")
 
 /**
  * @since 0.1.0
@@ -46,7 +48,8 @@ export const roleLabels: { readonly [K in Role]: Label } = {
   leader: { vi: "Lãnh đạo", en: "Leader" },
   viewer: { vi: "Người xem", en: "Viewer" },
   identity_custodian: { vi: "Người quản lý danh tính", en: "Identity custodian" },
-  administrator: { vi: "Quản trị viên", en: "Administrator" }
+  administrator: { vi: "Quản trị viên", en: "Administrator" },
+  system: { vi: "Hệ thống", en: "System" }
 }
 
 /**

@@ -8,18 +8,9 @@ import { createHash } from "node:crypto"
 import { DateTime, Effect, Either, ParseResult, Schema } from "effect"
 import type { Encoded, Row, Settlement } from "../../Evidence.js"
 import { TipId } from "../lifecycle/tip.js"
+import { ErrorReason, Item, type LastError, OriginalUrl } from "./item.js"
 import { Hash } from "./media.js"
-import {
-  Entry,
-  ErrorReason,
-  EvidenceError,
-  EvidenceId,
-  type EvidenceRecords,
-  Item,
-  type LastError,
-  OriginalUrl,
-  Status
-} from "./model.js"
+import { Entry, EvidenceError, EvidenceId, type EvidenceRecords, Status } from "./model.js"
 import { MediaType } from "./sniff.js"
 
 const Millis = Schema.DateTimeUtcFromNumber

@@ -4,8 +4,10 @@
  *
  * @internal
  */
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import type { Encoded, Row } from "../../Evidence.js"
+import { EvidenceRecords } from "./model.js"
+import { makeEncoded } from "./records.js"
 
 const isFetch = (row: Row) => row.status === "pending" || row.status === "fetching"
 
@@ -75,3 +77,8 @@ export const makeMemoryEncoded = (): Encoded => {
       })
   }
 }
+
+/** @internal */
+export const layerMemory: Layer.Layer<EvidenceRecords> = Layer.sync(EvidenceRecords, () =>
+  makeEncoded(makeMemoryEncoded())
+)

@@ -8,8 +8,9 @@ import { Cause, DateTime, Effect, Either, ParseResult, Random, Schedule, Schema 
 import type { Counts, Options, Requirements } from "../../Evidence.js"
 import { delay, Policy } from "../messaging/retry.js"
 import { forkRounds } from "../shared/rounds.js"
+import { type ErrorReason, Item } from "./item.js"
 import { MediaStore } from "./media.js"
-import { type Entry, type ErrorReason, EvidenceError, EvidenceRecords, Item } from "./model.js"
+import { type Entry, EvidenceError, EvidenceRecords } from "./model.js"
 import { type Settings as Retrieval, settings as retrievalSettings, retrieveWith } from "./retrieve.js"
 import { describe } from "./url.js"
 

@@ -2,6 +2,7 @@ import { Context, type Effect } from "effect"
 import type { Delivered, IntakeError, Outcome } from "../../Intake.js"
 import type { Actor } from "../access/actor.js"
 import type { InboundMessage } from "../channel/inboundMessage.js"
+import type { Entry } from "../evidence/model.js"
 import type { ChannelKind, Tip, TipId } from "../lifecycle/tip.js"
 import type { Label } from "../shared/label.js"
 
@@ -20,6 +21,12 @@ export class Intake extends Context.Tag("@tinbao/core/Intake")<
     readonly delivered: (message: Delivered) => Effect.Effect<void, IntakeError>
     /** An officer's reply to the reporter of a tip, queued to the outbox; returns the tip's new state. */
     readonly reply: (actor: Actor, tip: TipId, expectedVersion: number, text: string) => Effect.Effect<Tip, IntakeError>
+    /**
+     * Records a settled evidence record on its tip (`EvidenceStored` or `EvidenceNotRetrieved`), once however often
+     * it is called: the evidence worker's `onSettled`, as in `Evidence.run({ onSettled: intake.evidenceSettled })`.
+     * A record still pending records nothing.
+     */
+    readonly evidenceSettled: (entry: Entry) => Effect.Effect<void, IntakeError>
   }
 >() {}
 
@@ -41,3 +48,11 @@ export const acknowledgementText = (code: string, unit: Label): string =>
  * @category constants
  */
 export const actorId = "system:intake"
+
+/**
+ * Identifies the evidence worker's outcomes in tip events (recorded through {@link Intake}'s `evidenceSettled`).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const evidenceActorId = "system:evidence"

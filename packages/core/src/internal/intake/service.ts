@@ -7,24 +7,28 @@ import * as Actor from "../access/actor.js"
 import * as LocalDate from "../calendar/localDate.js"
 import type { ConversationKey, InboundMessage } from "../channel/inboundMessage.js"
 import { isTipMaterial } from "../channel/inboundMessage.js"
+import { type Entry as EvidenceEntry, EvidenceRecords } from "../evidence/model.js"
+import { layerMemory as evidenceLayerMemory } from "../evidence/recordsMemory.js"
+import { parseUrl } from "../evidence/url.js"
 import * as Category from "../lifecycle/category.js"
 import type * as Command from "../lifecycle/command.js"
+import { evidenceOf } from "../lifecycle/evidence.js"
 import { RuleViolation } from "../lifecycle/graph.js"
-import { isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
+import { fold, isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
 import { layerMemory as activityLayerMemory, ConversationActivity } from "../messaging/activity.js"
 import { Outbox } from "../messaging/outbox.js"
 import { layerMemory as outboxLayerMemory } from "../messaging/outboxMemory.js"
 import { Register } from "../register/register.js"
 import { bucketOf } from "../shared/hash.js"
 import { layerMemory as tipsLayerMemory } from "../tips/service.js"
-import { Tips } from "../tips/tips.js"
+import { TipNotFound, Tips } from "../tips/tips.js"
 import { Transaction } from "../tips/transaction.js"
 import { UnitDirectory } from "../units/directory.js"
 import * as UnitHierarchy from "../units/hierarchy.js"
 import type { UnitId } from "../units/unit.js"
 import { IdentityVault } from "../vault/identityVault.js"
 import { Bindings, layerMemory as bindingsLayerMemory } from "./binding.js"
-import { acknowledgementText, actorId, Intake } from "./intake.js"
+import { acknowledgementText, actorId, evidenceActorId, Intake } from "./intake.js"
 import { type Entry, IntakeLedger, layerMemory as ledgerLayerMemory } from "./ledger.js"
 import * as Routing from "./routing.js"
 
@@ -44,12 +48,39 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 const contentOf = (m: InboundMessage) => JSON.stringify([m.kind, m.text ?? "", m.attachments])
 
-const attachmentCommand = (a: InboundMessage["attachments"][number]): Command.Command =>
+type Attachment = InboundMessage["attachments"][number]
+
+// The attachments that are no file to fetch: a place, a link, and a media link no worker could fetch (not http or
+// https), which is recorded as not retrieved at once, so that it is seen.
+const plainCommands = (a: Attachment): ReadonlyArray<Command.Command> =>
   a._tag === "Location"
-    ? { _tag: "AddAttachment", ref: `geo:${a.latitude},${a.longitude}`, mediaType: "application/geo" }
+    ? [{ _tag: "AddAttachment", ref: `geo:${a.latitude},${a.longitude}`, mediaType: "application/geo" }]
     : a._tag === "Link"
-      ? { _tag: "AddAttachment", ref: a.url, mediaType: "text/uri-list" }
-      : { _tag: "AddAttachment", ref: a.url, mediaType: a.media }
+      ? [{ _tag: "AddAttachment", ref: a.url, mediaType: "text/uri-list" }]
+      : [
+          { _tag: "AddAttachment", ref: a.url, mediaType: a.media },
+          {
+            _tag: "RecordEvidence",
+            result: {
+              _tag: "NotRetrieved",
+              originalUrl: a.url,
+              reason: "invalid_url",
+              message: "The attachment's link is not an http or https URL: the file cannot be fetched."
+            }
+          }
+        ]
+
+const resultOf = (entry: EvidenceEntry): Extract<Command.Command, { _tag: "RecordEvidence" }>["result"] | undefined =>
+  entry.status === "stored" && entry.item !== undefined
+    ? { _tag: "Stored", item: entry.item }
+    : entry.status === "not_retrieved"
+      ? {
+          _tag: "NotRetrieved",
+          originalUrl: entry.originalUrl,
+          reason: entry.lastError?.reason ?? "interrupted",
+          message: entry.lastError?.message ?? "The file could not be retrieved."
+        }
+      : undefined
 
 /** @internal */
 export const make = (options: Options = {}) =>
@@ -62,6 +93,7 @@ export const make = (options: Options = {}) =>
     const outbox = yield* Outbox
     const directory = yield* UnitDirectory
     const activity = yield* ConversationActivity
+    const records = yield* EvidenceRecords
     const { atomically } = yield* Transaction
     const locks = yield* Effect.forEach(Array.from({ length: STRIPES }), () => Effect.makeSemaphore(1))
     const rules = options.rules ?? [{ _tag: "Binding" as const }]
@@ -71,15 +103,20 @@ export const make = (options: Options = {}) =>
     const legalType = options.legalType ?? "tin_bao"
     const ackText = options.acknowledgement ?? acknowledgementText
 
-    // One actor per unit, made once: intake acts as an officer of the unit a tip is routed to.
-    const actors = new Map<UnitId, Actor.Actor>()
-    const actorFor = (unit: UnitId) => {
-      const known = actors.get(unit)
-      if (known !== undefined) return known
-      const actor = Actor.make(actorId, unit, ["officer"])
-      actors.set(unit, actor)
-      return actor
+    // One actor per unit, made once: intake acts as an officer of the unit a tip is routed to, and as the system,
+    // which alone attaches evidence; the evidence worker's outcomes are recorded by the system alone.
+    const actorsOf = (id: string, roles: ReadonlyArray<Actor.Role>) => {
+      const actors = new Map<UnitId, Actor.Actor>()
+      return (unit: UnitId) => {
+        const known = actors.get(unit)
+        if (known !== undefined) return known
+        const actor = Actor.make(id, unit, roles)
+        actors.set(unit, actor)
+        return actor
+      }
     }
+    const actorFor = actorsOf(actorId, ["officer", "system"])
+    const evidenceActorFor = actorsOf(evidenceActorId, ["system"])
     const now = Effect.map(DateTime.now, DateTime.toEpochMillis)
 
     // A follow-up may race an officer's command on the same tip: re-read and retry on a version conflict.
@@ -97,12 +134,39 @@ export const make = (options: Options = {}) =>
         )
       )
 
-    const followUpCommands = (message: InboundMessage): ReadonlyArray<Command.Command> => [
-      ...(message.text !== undefined && message.text.trim().length > 0
-        ? [{ _tag: "AppendFollowUp", text: message.text } as const]
-        : []),
-      ...message.attachments.map(attachmentCommand)
-    ]
+    // The commands of a message's attachments to a tip. A media file is evidence: its record is requested here, in
+    // the tip's block, so that the tip and the records of its files commit together; then it is attached as
+    // evidence, which the worker will fetch and keep. A link the tip has a record for already (the same file sent
+    // again) is attached as a plain attachment: the tip counts each evidence file once.
+    const attachmentCommands = (tip: TipId, message: InboundMessage) =>
+      message.attachments.length === 0
+        ? Effect.succeed([])
+        : Effect.map(
+            Effect.forEach(message.attachments, (a) =>
+              a._tag === "Media" && parseUrl(a.url) !== undefined
+                ? Effect.map(
+                    records.request(tip, a.url),
+                    ({ created }): ReadonlyArray<Command.Command> => [
+                      created
+                        ? { _tag: "AttachEvidence", url: a.url, mediaType: a.media }
+                        : { _tag: "AddAttachment", ref: a.url, mediaType: a.media }
+                    ]
+                  )
+                : Effect.succeed(plainCommands(a))
+            ),
+            (commands) => commands.flat()
+          )
+
+    const followUpCommands = (tip: TipId, message: InboundMessage) =>
+      Effect.map(
+        attachmentCommands(tip, message),
+        (attachments): ReadonlyArray<Command.Command> => [
+          ...(message.text !== undefined && message.text.trim().length > 0
+            ? [{ _tag: "AppendFollowUp", text: message.text } as const]
+            : []),
+          ...attachments
+        ]
+      )
 
     const openTip = (id: TipId, unit: UnitId) =>
       Effect.map(Effect.option(tips.get(actorFor(unit), id)), (t) => Option.filter(t, isOpen))
@@ -169,7 +233,7 @@ export const make = (options: Options = {}) =>
           summary: message.text ?? "",
           routedBy: rule
         })
-        tip = yield* onTip(tip, message.attachments.map(attachmentCommand))
+        tip = yield* onTip(tip, yield* attachmentCommands(tip.id, message))
         const hierarchy = yield* directory.hierarchy
         const name = Option.match(UnitHierarchy.get(hierarchy, unit, LocalDate.ofInstant(tip.receivedAt)), {
           onNone: () => ({ vi: unit, en: unit }),
@@ -241,7 +305,7 @@ export const make = (options: Options = {}) =>
                 ledger.putAll([[key, { tip, at }], [thread, { tip, at }], ...record])
               const continued = yield* continuation(message, fingerprint, Option.fromNullable(known.get(thread)), at)
               if (Option.isSome(continued)) {
-                const tip = yield* onTip(continued.value.tip, followUpCommands(message))
+                const tip = yield* onTip(continued.value.tip, yield* followUpCommands(continued.value.tip.id, message))
                 yield* remember(tip.id)
                 return { _tag: "Appended", tip, by: continued.value.by } satisfies Outcome
               }
@@ -305,7 +369,32 @@ export const make = (options: Options = {}) =>
         })
       )
 
-    return Intake.of({ handle, delivered, reply })
+    // Records a settled file on its tip, once: the worker may call this twice for one record (a crash between the
+    // two), and a concurrent append makes a version conflict, after which the log is read again.
+    const evidenceSettled: Intake["Type"]["evidenceSettled"] = (entry) =>
+      Effect.gen(function* () {
+        const result = resultOf(entry)
+        if (result === undefined) return
+        const registered = yield* register.byTip(entry.tip)
+        if (Option.isNone(registered)) {
+          return yield* new TipNotFound({ tip: entry.tip, message: `No tip ${entry.tip} has evidence to record.` })
+        }
+        // The receiving unit always keeps read access (custody); the unit holding the tip now records.
+        const reader = evidenceActorFor(registered.value.unit)
+        yield* Effect.gen(function* () {
+          const events = yield* tips.history(reader, entry.tip)
+          const known = evidenceOf(events).find((f) => f.originalUrl === entry.originalUrl)
+          if (known !== undefined && known.status !== "pending") return
+          const tip = fold(events)!
+          yield* tips.execute(evidenceActorFor(tip.unit), {
+            tip: tip.id,
+            expectedVersion: tip.version,
+            command: { _tag: "RecordEvidence", result }
+          })
+        }).pipe(Effect.retry({ while: (e) => e._tag === "VersionConflict", times: 5 }))
+      })
+
+    return Intake.of({ handle, delivered, reply, evidenceSettled })
   })
 
 /** @internal */
@@ -314,6 +403,14 @@ export const layer = (options?: Options) => Layer.effect(Intake, make(options))
 /** @internal */
 export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
   layer(options).pipe(
-    Layer.provideMerge(Layer.mergeAll(ledgerLayerMemory, bindingsLayerMemory, outboxLayerMemory, activityLayerMemory)),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        ledgerLayerMemory,
+        bindingsLayerMemory,
+        outboxLayerMemory,
+        activityLayerMemory,
+        evidenceLayerMemory
+      )
+    ),
     Layer.provideMerge(tipsLayerMemory(tipsOptions))
   )

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { LocalDate } from "../calendar/localDate.js"
+import { ErrorReason, Item, OriginalUrl } from "../evidence/item.js"
 import { UnitId } from "../units/unit.js"
 import { CategoryId, LegalType } from "./category.js"
 import { TipId } from "./tip.js"
@@ -10,6 +11,8 @@ const command = Schema.TaggedStruct
 
 /**
  * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
+ * `AttachEvidence` (a platform's link to fetch and keep) and `RecordEvidence` (what came of it) are given by the
+ * system alone (the role `system`): an officer cannot say that a file was kept.
  *
  * @since 0.1.0
  * @category models
@@ -45,7 +48,14 @@ export const Command = Schema.Union(
   command("AddAttachment", { ref: Schema.NonEmptyTrimmedString, mediaType: Schema.NonEmptyTrimmedString }),
   command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)) }),
   command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000)) }),
-  command("RevealIdentity", { reason: Reason })
+  command("RevealIdentity", { reason: Reason }),
+  command("AttachEvidence", { url: OriginalUrl, mediaType: Schema.NonEmptyTrimmedString }),
+  command("RecordEvidence", {
+    result: Schema.Union(
+      Schema.TaggedStruct("Stored", { item: Item }),
+      Schema.TaggedStruct("NotRetrieved", { originalUrl: Schema.String, reason: ErrorReason, message: Schema.String })
+    )
+  })
 ).annotations({ identifier: "Command" })
 
 /**

@@ -154,6 +154,21 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
       return one(new E.ReporterMessaged({ ...base, text: command.text, key: `reply:${tip.id}:${tip.version + 1}` }))
     case "RevealIdentity":
       return one(new E.IdentityRevealed({ ...base, reason: command.reason }))
+    case "AttachEvidence":
+      return one(new E.AttachmentAdded({ ...base, ref: command.url, mediaType: command.mediaType, evidence: true }))
+    case "RecordEvidence": {
+      const { result } = command
+      return one(
+        result._tag === "Stored"
+          ? new E.EvidenceStored({ ...base, item: result.item })
+          : new E.EvidenceNotRetrieved({
+              ...base,
+              originalUrl: result.originalUrl,
+              reason: result.reason,
+              message: result.message
+            })
+      )
+    }
   }
 }
 

@@ -31,6 +31,7 @@ export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip =>
       dispatches: [],
       notes: 0,
       attachments: 0,
+      evidence: noEvidence,
       followUps: 0,
       repliesToReporter: 0,
       ...(event.routedBy !== undefined ? { routedBy: event.routedBy } : {}),
@@ -42,6 +43,15 @@ export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip =>
   const next = apply(state, event)
   return { ...next, version: state.version + 1, lastEventAt: event.at }
 }
+
+const noEvidence = { pending: 0, stored: 0, notRetrieved: 0 }
+
+// A settled file leaves the pending ones; a file settled that was never pending (a link intake could not fetch at
+// all) is counted as settled alone.
+const settled = (s: Tip, key: "stored" | "notRetrieved"): Tip => ({
+  ...s,
+  evidence: { ...s.evidence, pending: Math.max(0, s.evidence.pending - 1), [key]: s.evidence[key] + 1 }
+})
 
 const handOver = (custody: ReadonlyArray<Custody>, unit: UnitId, at: DateTime.Utc): ReadonlyArray<Custody> => [
   ...custody.map((c) => (c.until === undefined ? { ...c, until: at } : c)),
@@ -128,7 +138,15 @@ const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip
     case "NoteAdded":
       return { ...s, notes: s.notes + 1 }
     case "AttachmentAdded":
-      return { ...s, attachments: s.attachments + 1 }
+      return {
+        ...s,
+        attachments: s.attachments + 1,
+        ...(e.evidence ? { evidence: { ...s.evidence, pending: s.evidence.pending + 1 } } : {})
+      }
+    case "EvidenceStored":
+      return settled(s, "stored")
+    case "EvidenceNotRetrieved":
+      return settled(s, "notRetrieved")
     case "FollowUpAppended":
       return { ...s, followUps: s.followUps + 1 }
     case "ReporterMessaged":

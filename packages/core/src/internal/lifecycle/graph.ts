@@ -8,6 +8,7 @@ const movable: ReadonlyArray<Status> = ["received", "acknowledged", "assigned", 
 const all: ReadonlyArray<Status> = [...open, "resolved", "rejected"]
 const staff: ReadonlyArray<Role> = ["officer", "leader"]
 const leader: ReadonlyArray<Role> = ["leader"]
+const system: ReadonlyArray<Role> = ["system"]
 
 /**
  * What one command may do: its edges (from a state, to a state; a command that changes no state
@@ -61,7 +62,10 @@ export const graph: { readonly [K in Name]: Transition } = {
   AddAttachment: edge(stay(open), staff),
   AppendFollowUp: edge(stay(open), staff),
   MessageReporter: edge(stay(open), staff),
-  RevealIdentity: edge(stay(all), ["identity_custodian"])
+  RevealIdentity: edge(stay(all), ["identity_custodian"]),
+  AttachEvidence: edge(stay(open), system),
+  // A file kept after the tip was closed is still its evidence.
+  RecordEvidence: edge(stay(all), system)
 }
 
 /**

@@ -155,6 +155,19 @@ export interface Dispatch {
 }
 
 /**
+ * The tip's evidence files by where they stand: `pending` (being fetched), `stored` (kept) and `notRetrieved`
+ * (given up: the tip shows it; its evidence list in `Tips.evidence` says why).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EvidenceCounts {
+  readonly pending: number
+  readonly stored: number
+  readonly notRetrieved: number
+}
+
+/**
  * The current state of a tip, folded from its events.
  *
  * @since 0.1.0
@@ -199,7 +212,9 @@ export interface Tip {
   readonly urgent: boolean
   readonly dispatches: ReadonlyArray<Dispatch>
   readonly notes: number
+  /** Every attachment: files, links and places, evidence or not. */
   readonly attachments: number
+  readonly evidence: EvidenceCounts
   readonly followUps: number
   readonly repliesToReporter: number
   /** The routing rule that chose the receiving unit, when intake routed the tip. */

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { ActorId } from "../access/actor.js"
 import { LocalDate } from "../calendar/localDate.js"
+import { ErrorReason, Item } from "../evidence/item.js"
 import { UnitId } from "../units/unit.js"
 import { AliasId } from "../vault/identityVault.js"
 import { CategoryId, LegalType } from "./category.js"
@@ -314,7 +315,10 @@ export class ArrivedOnSite extends Schema.TaggedClass<ArrivedOnSite>()("ArrivedO
 export class NoteAdded extends Schema.TaggedClass<NoteAdded>()("NoteAdded", { ...common, text: Reason }) {}
 
 /**
- * A file was attached (a photo, a video, a document), by reference to where it is stored.
+ * A file was attached (a photo, a video, a document), by reference to where it is stored. With `evidence`, the
+ * reference is the platform's link and tinbao fetches the file to keep it: an {@link EvidenceStored} or
+ * {@link EvidenceNotRetrieved} with the same link follows (`mediaType` is then what the platform called it, e.g.
+ * `image`).
  *
  * @since 0.1.0
  * @category events
@@ -322,7 +326,36 @@ export class NoteAdded extends Schema.TaggedClass<NoteAdded>()("NoteAdded", { ..
 export class AttachmentAdded extends Schema.TaggedClass<AttachmentAdded>()("AttachmentAdded", {
   ...common,
   ref: Schema.NonEmptyTrimmedString,
-  mediaType: Schema.NonEmptyTrimmedString
+  mediaType: Schema.NonEmptyTrimmedString,
+  evidence: Schema.optional(Schema.Literal(true))
+}) {}
+
+/**
+ * The file of an attachment was fetched, checked and kept: its item names it by hash (in the `MediaStore`), with
+ * its size, the media type read from its bytes, the link it came from and when it was kept. Recorded by the
+ * system, whatever the tip's status: a photo kept after the tip was closed is still its evidence.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export class EvidenceStored extends Schema.TaggedClass<EvidenceStored>()("EvidenceStored", {
+  ...common,
+  item: Item
+}) {}
+
+/**
+ * The file of an attachment could not be kept, for good: the link expired, the file was refused (too large, not
+ * a media type), or the attempts ran out. `message` says which, in words a duty officer reads, never with the
+ * link's query string. The tip itself is whole; only this file is missing.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export class EvidenceNotRetrieved extends Schema.TaggedClass<EvidenceNotRetrieved>()("EvidenceNotRetrieved", {
+  ...common,
+  originalUrl: Schema.String,
+  reason: ErrorReason,
+  message: Schema.String
 }) {}
 
 /**
@@ -392,7 +425,9 @@ export const TipEvent = Schema.Union(
   AttachmentAdded,
   FollowUpAppended,
   ReporterMessaged,
-  IdentityRevealed
+  IdentityRevealed,
+  EvidenceStored,
+  EvidenceNotRetrieved
 ).annotations({ identifier: "TipEvent" })
 
 /**

@@ -8,6 +8,7 @@ import * as LocalDate from "../calendar/localDate.js"
 import * as Command from "../lifecycle/command.js"
 import { deadlinesOf } from "../lifecycle/deadline.js"
 import { decide, mergeTarget, rolesOf, writtenByAgency } from "../lifecycle/decide.js"
+import { evidenceOf } from "../lifecycle/evidence.js"
 import { RuleViolation } from "../lifecycle/graph.js"
 import { defaultPolicy } from "../lifecycle/policy.js"
 import { makeId, type TipId } from "../lifecycle/tip.js"
@@ -183,6 +184,8 @@ export const make = (options: Options = {}) =>
         return state!
       })
 
+    const history: Tips["Type"]["history"] = (actor, id) => Effect.zipRight(visible(actor, id), store.events(id))
+
     const deadlines: Tips["Type"]["deadlines"] = (actor, id) =>
       Effect.gen(function* () {
         const tip = yield* visible(actor, id)
@@ -195,7 +198,7 @@ export const make = (options: Options = {}) =>
       receive,
       execute,
       get: visible,
-      history: (actor, id) => Effect.zipRight(visible(actor, id), store.events(id)),
+      history,
       list: (actor, query = {}) =>
         Effect.gen(function* () {
           const { hierarchy, today, within } = yield* context
@@ -209,6 +212,7 @@ export const make = (options: Options = {}) =>
           })
           return tips.filter((t) => Access.canRead(within, actor, t, today))
         }),
+      evidence: (actor, id) => Effect.map(history(actor, id), evidenceOf),
       deadlines,
       revealIdentity: (actor, id, expectedVersion, reason) =>
         Effect.gen(function* () {

@@ -4,6 +4,7 @@ import type { ListQuery, TipsError } from "../../Tips.js"
 import type { Actor } from "../access/actor.js"
 import { CategoryId, LegalType } from "../lifecycle/category.js"
 import type * as Command from "../lifecycle/command.js"
+import type { EvidenceFile } from "../lifecycle/evidence.js"
 import { ChannelKind, ReporterKind, type Tip, TipId } from "../lifecycle/tip.js"
 import type { TipEvent } from "../lifecycle/tipEvent.js"
 import { UnitId } from "../units/unit.js"
@@ -76,6 +77,11 @@ export class Tips extends Context.Tag("@tinbao/core/Tips")<
     readonly history: (actor: Actor, tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipsError>
     /** The tips in a unit's subtree (as of now) that the actor may read. */
     readonly list: (actor: Actor, query?: ListQuery) => Effect.Effect<ReadonlyArray<Tip>, TipsError>
+    /**
+     * The tip's evidence files, from its events: each media attachment pending, stored (with its item) or not
+     * retrieved (with the reason). Visible exactly when the tip is.
+     */
+    readonly evidence: (actor: Actor, tip: TipId) => Effect.Effect<ReadonlyArray<EvidenceFile>, TipsError>
     /** The tip's deadlines now. */
     readonly deadlines: (actor: Actor, tip: TipId) => Effect.Effect<ReadonlyArray<Deadline>, TipsError>
     /**
