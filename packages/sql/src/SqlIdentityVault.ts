@@ -76,10 +76,8 @@ export const makeStore = (
       onLeft: (message) => Effect.fail(new IdentityVault.IdentityVaultError({ reason: "unavailable", message })),
       onRight: Effect.succeed
     })
-    // Aliases are fresh random keys, read back only once the tip is committed (to answer the reporter, or to
-    // reveal them): in a group commit, the row is written with the batch. It is sealed then too, with the batch's
-    // other identities one after another: sealed one at a time between the rest of intake's work, which leaves the
-    // cipher's code and tables out of the processor's caches, an identity took five times as long.
+    // Aliases are fresh keys read back only after COMMIT, so in a group commit the row is written, and sealed,
+    // with the batch: sealed one after another, identities take a fifth of the time (docs/storage.md).
     const insert = prepareInsert(
       sql,
       "vault",

@@ -48,10 +48,8 @@ export const make: Effect.Effect<IntakeLedger.IntakeLedger["Type"], never, SqlCl
     "ON CONFLICT (key) DO UPDATE SET entry = excluded.entry"
   )
   const encode = Schema.encodeEither(Json)
-  // In a group commit, entries are left to the batch as they are, read back from it by the batch's later blocks
-  // (the next message of a conversation, a reply to a message just sent), and encoded as the batch writes them,
-  // one after another (which the processor's caches favour). One that does not encode fails the batch's write,
-  // which then runs again carefully, where its block encodes it at once and gets the error.
+  // In a group commit entries are left to the batch, read back from it by its later blocks and encoded as it
+  // writes them; one that does not encode makes the batch run again carefully, where its block gets the error.
   const upsertWithBatch = prepareInsert(
     sql,
     "intake_ledger",

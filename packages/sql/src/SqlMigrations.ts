@@ -81,13 +81,9 @@ const messaging = Effect.gen(function* () {
   ])
 })
 
-// The statistics projection (see `SqlStatistics`): each tip's state as of every version, so that a query counts the
-// states in force at its period's end. `stat_tips` holds the current state, `stat_tip_history` the states it
-// replaced, each valid for period ends in `(since, until]`; instants are epoch milliseconds, flags 0 or 1. Per
-// deadline kind: when it falls due, when it was met, and whether late; the transfer deadline also as for a remote
-// commune. The tables start empty and unbuilt (`stat_basis` has no row): the projection depends on the holiday
-// calendar and the deadline policy, which are the application's configuration and not known here, so
-// `SqlStatistics` builds it from `tip_events` when it first starts, in one transaction.
+// The statistics projection: each tip's state as of every version, valid for period ends in `(since, until]`
+// (layout in docs/storage.md). The tables start unbuilt: they depend on the application's calendar and deadline
+// policy, so `SqlStatistics` builds them from `tip_events` when it first starts.
 const stateColumns = `tip TEXT NOT NULL, version INTEGER NOT NULL, since BIGINT NOT NULL,
   received_at BIGINT NOT NULL, receiving_unit TEXT NOT NULL, channel TEXT NOT NULL, channel_id TEXT,
   unit TEXT NOT NULL, status TEXT NOT NULL, open SMALLINT NOT NULL, category TEXT NOT NULL, legal_type TEXT NOT NULL,

@@ -58,15 +58,11 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
 
   const entryColumns = ["unit", "year", "number", "tip", "code", "received_at"]
   const insertEntry = prepareInsert(sql, "register_entries", entryColumns, "ON CONFLICT DO NOTHING RETURNING number")
-  // In a group commit, the entry goes in with the batch: its tip is new and its code just taken, so a refusal is
-  // rare, and then the batch fails to write and runs again carefully, where the entry goes in at once (below).
-  // Nothing reads it back before COMMIT: a code reaches the reporter only afterwards, and the next message of the
-  // same conversation, which looks its tip up, waits for this block to commit (intake's striped locks).
+  // In a group commit the entry goes in with the batch: nothing reads it back before COMMIT, and a rare refusal
+  // makes the batch run again carefully, where the entry goes in at once.
   const entryWithBatch = prepareInsert(sql, "register_entries", entryColumns)
-  // In a group commit, a unit's counter is taken from the database once a batch, by its first block (the update
-  // locks the row until COMMIT, so no other transaction takes a number meanwhile); the batch's later blocks count on
-  // from the value left to the batch, which writes the last one. Below a block's own level, in a savepoint that may
-  // be rolled back, the counter is taken in the database, and a counter the batch holds makes it run carefully.
+  // In a group commit a unit's counter is read once a batch (its row stays locked until COMMIT) and the batch's
+  // later blocks count on from the value it holds; inside a nested savepoint the counter goes to the database.
   const counterWithBatch = prepareInsert(
     sql,
     "register_counters",
@@ -132,11 +128,9 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       return yield* Effect.fail(unexplained)
     })
 
-  // The common case in two statements (one, with the entry left to a batch): take the next number (the update locks
-  // the counter row until the transaction ends), and write the entry. A tip already in the register, or a code
-  // another unit holds, makes the entry's insert write nothing (no failed statement: on PostgreSQL that would spoil
-  // the whole transaction, and undoing it would need a savepoint, a round trip more for every tip); the number is
-  // then given back, so it is not used up and the register stays gapless.
+  // Take the next number (the update locks the counter row until COMMIT) and write the entry. A refused entry
+  // writes nothing rather than failing, since a failed statement spoils a PostgreSQL transaction; the number is
+  // then given back, so the register stays gapless.
   const attempt = (input: Register.AssignInput) =>
     Effect.gen(function* () {
       const unitTag = Register.unitTagOf(input.unit, input.unitTag)

@@ -150,11 +150,8 @@ const withDriver = <M, A, E>(load: () => Promise<M>, driver: string, build: (mod
 const unreachable = (what: string) => (cause: unknown) =>
   new SqlMigrations.SqlStorageError({ reason: "unavailable", message: `${what} cannot be opened.`, cause })
 
-// Waits for another process's write instead of failing at once. `FULL` syncs the log at every commit, so a
-// stored tip survives a power cut; `NORMAL` only survives a crash of the process (WAL makes that safe). The log
-// is copied back into the database every 10,000 pages (40 MB) rather than SQLite's 1,000: a batch of tips dirties
-// a few hundred pages, mostly the same index pages batch after batch, and at 1,000 every other commit paid for a
-// checkpoint that wrote those pages again and synced the file (intake about 9 % faster).
+// `busy_timeout` waits for another process's write instead of failing at once; `FULL` lets a stored tip survive a
+// power cut. The log is checkpointed every 10,000 pages rather than 1,000 (why: docs/storage.md, "SQLite").
 const sqlitePragmas = (synchronous: "full" | "normal") =>
   Layer.effectDiscard(
     Effect.flatMap(SqlClient_.SqlClient, (sql) =>

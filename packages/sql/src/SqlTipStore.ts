@@ -108,11 +108,8 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       })
     )
 
-  // In a group commit, a new tip's rows are all written with the batch: its event (a taken id fails the batch's
-  // insert, and the batch runs again carefully, where `appendFirst` finds it taken), its listing and its
-  // statistics rows (a later write of the same tip, a newer state, is kept over them: `DO NOTHING`). Until then
-  // its events are the batch's: the block's later appends to the tip (a follow-up, an attachment) and reads of it
-  // find them there, and its later events are left behind them, so that they keep their order.
+  // In a group commit a new tip's rows are written with the batch; until then its events are read from the
+  // batch, and its later events are left behind them, so they keep their order.
   const eventKey = (tip: string, version: number) => `${version}:${tip}`
   const leftEvents = (batch: Gathering, tip: string): ReadonlyArray<Row> | undefined => {
     const rows: Array<Row> = []
@@ -128,9 +125,8 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       batch.leave(insertEvents, { tip: a.tip, version, event: JSON.stringify(event) }, eventKey(a.tip, version))
     })
 
-  // Its statistics rows are made as the batch writes its rows, with the batch's others (`atFlush`): a first event
-  // makes one current row, left with `DO NOTHING` under whatever the batch's later blocks wrote for the tip. Any
-  // other row (none is known) could not be written then without overwriting those: the batch runs carefully.
+  // A first event makes one current statistics row, made at the flush and kept under any newer one (`DO NOTHING`);
+  // any other row could not be written then without overwriting those, so the batch runs carefully.
   const appendFirstWithBatch = (batch: Gathering, a: Appended) => {
     if (batch.pending(insertEvents, eventKey(a.tip, 1)) !== undefined) return taken(a.tip)
     leaveEvents(batch, a)

@@ -126,16 +126,9 @@ export const make = (
         scope
       )
 
-    // A batch runs first without savepoints: blocks rarely fail, and a savepoint per block costs SQLite a copy of
-    // every page each block touches (its sub-journal), and PostgreSQL a round trip per block. When a block fails,
-    // the whole transaction is rolled back (`Undo`), its caller gets the block's own exit, and the other blocks
-    // run again in a careful transaction: each in a savepoint of its own, so that one more failure is undone
-    // alone. After a block that succeeded the savepoint is released and taken anew: `sql.withTransaction` would
-    // never release it, and a batch would pile up one open savepoint per block, which SQLite walks at each page a
-    // statement touches. On PostgreSQL the two go in one round trip. After a block that failed, the savepoint
-    // rolled back to still stands for the next block; the last block's is released by the COMMIT. Statements
-    // inside a block see the transaction one level deeper, so a nested `withTransaction` takes a savepoint of its
-    // own, which goes with the block's.
+    // In a careful run each block has a savepoint of its own, released and taken anew after a block that
+    // succeeded: `sql.withTransaction` never releases one, and SQLite walks every open savepoint at each page a
+    // statement touches. Why a batch runs without them first: docs/storage.md, "Transactions and group commit".
     const savepoint = ["SAVEPOINT tinbao_block"]
     const next = sql.onDialectOrElse({
       pg: () => ["RELEASE SAVEPOINT tinbao_block; SAVEPOINT tinbao_block"],
@@ -162,10 +155,8 @@ export const make = (
           const gathered = careful ? undefined : gather(sql)
           // What still waits on the connection when a block ends goes before the next block starts, as part of it.
           const ahead = connection instanceof AheadConnection ? connection : undefined
-          // Each block runs with its caller's services, on the transaction one level deeper. They are set on this
-          // fiber as the block starts, not scoped around it: a scoped `provideService` or `locally` costs some 25
-          // fiber steps, five of them a block, a fifth of all the steps intake takes for a tip. The next block sets
-          // its own; the context goes back with `withTransaction`'s own, the rest after the batch (below).
+          // Each block runs with its caller's services, set on this fiber as it starts rather than scoped around
+          // it (a fifth of intake's fiber steps, see docs/storage.md); the context is restored after the batch.
           const base = yield* Effect.context<never>()
           const inBatch = (job: Job) => {
             // One copy of the services a block: `Context.merge` and each `Context.add` copy them all (a sixth of
@@ -278,10 +269,8 @@ export const make = (
       )
     )
 
-    // Which committer writes a block: the one that holds its key while any block with that key is in flight, so
-    // that one key's blocks stay in order and two batches never take the same unit's counter; else the one with
-    // the fewest blocks in flight. (A fixed hash of the key put 37 % of intake's blocks, from 14 units, on one of
-    // four committers, which committed them 17 at a time while the three others, starved, committed 2 or 3.)
+    // A block goes to the committer that holds its key while any block with that key is in flight (one unit's
+    // counter is never taken by two batches), else to the least busy one; a fixed hash starved three of four.
     const inFlight = queues.map(() => 0)
     const holders = new Map<string, { readonly committer: number; blocks: number }>()
     const assign = (key: string | undefined): number => {

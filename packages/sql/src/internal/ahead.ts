@@ -1,17 +1,7 @@
 /**
- * Writes that wait for the next statement and go with it, on PostgreSQL, in a batch run without savepoints. A
- * write whose result nobody waits for (the conversation's activity, which intake records before it looks in its
- * ledger) need not cost a round trip of its own: it goes in one message with the block's next statement (the
- * simple-query protocol), the two run one after the other, each under its own snapshot, as in two round trips.
- * Intake then takes about 2 round trips a tip instead of 3.
- *
- * The simple-query protocol takes no parameters, so such a message carries its values written in as literals
- * ({@link inline}); when one cannot be (a string holding a NUL character, which PostgreSQL refuses in text anyway),
- * the statements go one by one, with parameters. Every other statement on the connection (a `sql` template, a
- * savepoint and its rollback) first sends what waits, so writes reach the database in the order of the code.
- *
- * A message that fails cannot say which of its statements failed, nor whose they were: the batch then runs again
- * carefully (`careful.ts`), where each statement goes alone and its block gets its own error.
+ * On PostgreSQL, a write whose result nobody waits for goes with the block's next statement, in one round trip
+ * (the simple-query protocol, values written in as literals by {@link inline}). Why it is safe and what it saves:
+ * docs/storage.md, "Transactions and group commit".
  *
  * @internal
  */

@@ -1,10 +1,7 @@
 /**
- * The signal that a batch group commit runs without savepoints cannot go on as it is and must run again carefully
- * (`SqlTransaction`): a write in a nested savepoint to a key the batch holds a row for (`later.ts`), or writes sent
- * together that failed without saying whose they were (`ahead.ts`). It travels as a typed failure, a `SqlError`
- * caused by {@link RunCarefully}, so each port's boundary turns it into its own "unavailable" error and it is never
- * a defect. The committer does not look for it in a block's exit, which the block may have caught or wrapped: where
- * it is raised, the batch is marked, and the committer reads the mark.
+ * The typed signal that a batch run without savepoints must run again carefully: a `SqlError` caused by
+ * {@link RunCarefully}, so that each port reports it as "unavailable" and it is never a defect. Where it is raised
+ * the batch is marked, and the committer reads the mark, since a block may catch or wrap its own errors.
  *
  * @internal
  */

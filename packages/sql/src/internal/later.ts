@@ -1,17 +1,7 @@
 /**
- * Rows written with the batch rather than with their block. When group commit runs a batch without savepoints
- * (`SqlTransaction`), a block may leave rows that nothing reads back before COMMIT — a new sealed identity, a new
- * tip's listing and statistics rows, its register entry, its acknowledgement — for the batch to write as one
- * multi-row statement per table, just before COMMIT. On PostgreSQL that saves a round trip per row; on SQLite, a
- * statement.
- *
- * A row is left only at the block's own level: inside a nested savepoint (which may be rolled back while the
- * block goes on) it is written at once. A block that fails undoes its whole batch, rows left with it included.
- * A table's left rows must be inserts that another write of the same key, made meanwhile, may supersede: their
- * statement keeps the row already there (`ON CONFLICT DO NOTHING`); or inserts that fail when the key is taken
- * (fresh keys, where that is rare): the flush fails, and the batch runs again carefully, where each block writes
- * its rows at once and sees the conflict itself; or upserts left under their key (the intake ledger's entries, a
- * register's counter), which the batch's later blocks read back from it before they look in the database.
+ * Rows a block leaves for its batch to write, one multi-row statement per table just before COMMIT, when group
+ * commit runs the batch without savepoints. Which rows may be left, and why: docs/storage.md, "Transactions and
+ * group commit".
  *
  * @internal
  */

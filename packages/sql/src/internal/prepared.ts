@@ -1,12 +1,8 @@
 /**
- * The statements intake runs for every tip, written once as text and run straight on the transaction's
- * connection. A statement built with the `sql` template is parsed, compiled and traced again at every call: about
- * 70 fiber steps and 15 µs, more than SQLite takes to run it. Run on the connection, a prepared text costs about 12
- * steps, and no span of its own (the transaction's span still covers it). Outside a transaction the text goes
- * through the client as any statement does (a connection from the pool, a span).
- *
- * Texts use `?` for their parameters; on PostgreSQL they become `$1`, `$2`, … once, when prepared, so a text must
- * hold no other question mark.
+ * Intake's statements, written once as text and run straight on the transaction's connection: a `sql` template
+ * is parsed, compiled and traced again at every call, which costs more than SQLite takes to run it (see
+ * docs/storage.md, "Inside the SQL adapters"). Texts use `?`, turned into `$1`, `$2`, … on PostgreSQL, so a text
+ * must hold no other question mark.
  *
  * @internal
  */
