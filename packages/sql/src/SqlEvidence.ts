@@ -15,7 +15,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Evidence } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
 import { prepareInsertOnce } from "./internal/later.js"
-import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
+import { Flag, NullableText, rowReader } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
 const Columns = Schema.Struct({
@@ -85,10 +85,11 @@ const toColumns = (r: Evidence.Row) => ({
   recorded: r.recorded ? 1 : 0
 })
 
-const decodeRows = rowDecoder(
+const { rows, one } = rowReader(
   Columns,
   "evidence",
-  (message) => new Evidence.EvidenceError({ reason: "corrupt", message })
+  (message) => new Evidence.EvidenceError({ reason: "corrupt", message }),
+  toRow
 )
 
 const byDue = (a: Evidence.Row, b: Evidence.Row) => a.nextAttemptAt - b.nextAttemptAt || a.requestedAt - b.requestedAt
@@ -110,10 +111,6 @@ export const makeEncodedStore: Effect.Effect<Evidence.Encoded, never, SqlClient>
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
   const skipLocked = sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
-  const rows = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
-    Effect.flatMap(query, (found) => Effect.map(decodeRows(found), (decoded) => decoded.map(toRow)))
-  const one = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
-    Effect.map(rows(query), (found) => found[0])
   const selectId = (id: string) => sql`SELECT * FROM evidence WHERE id = ${id}`
 
   // Intake requests a tip's files in the tip's own block: in a group commit the row goes in with the batch.

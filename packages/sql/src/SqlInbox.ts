@@ -9,7 +9,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Inbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
-import { NullableText, rowDecoder } from "./internal/rowDecoding.js"
+import { NullableText, rowReader } from "./internal/rowDecoding.js"
 import { Int, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
 
 const Headers = Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
@@ -63,7 +63,7 @@ const toColumns = (r: Inbox.Row) => ({
   last_error: r.lastError
 })
 
-const decodeRows = rowDecoder(Columns, "inbox", (message) => new Inbox.InboxError({ reason: "corrupt", message }))
+const { rows } = rowReader(Columns, "inbox", (message) => new Inbox.InboxError({ reason: "corrupt", message }), toRow)
 
 const byDue = (a: Inbox.Row, b: Inbox.Row) => a.nextAttemptAt - b.nextAttemptAt || a.receivedAt - b.receivedAt
 
@@ -80,8 +80,6 @@ export const makeEncodedStore: Effect.Effect<Inbox.Encoded, never, SqlClient> = 
   const sql = yield* SqlClient
   const write = yield* makeGuardedWriter(sql)
   const skipLocked = sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
-  const rows = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
-    Effect.flatMap(query, (found) => Effect.map(decodeRows(found), (decoded) => decoded.map(toRow)))
 
   const insert: Inbox.Encoded["insert"] = (row) =>
     write(sql`INSERT INTO inbox ${sql.insert(toColumns(row))}`).pipe(

@@ -12,7 +12,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Outbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
 import { prepareInsertOnce } from "./internal/later.js"
-import { Flag, NullableText, rowDecoder } from "./internal/rowDecoding.js"
+import { Flag, NullableText, rowReader } from "./internal/rowDecoding.js"
 import { Int, makeWriter } from "./internal/sqlErrors.js"
 
 const Columns = Schema.Struct({
@@ -75,7 +75,12 @@ const toColumns = (r: Outbox.Row) => ({
   error_message: r.errorMessage
 })
 
-const decodeRows = rowDecoder(Columns, "outbox", (message) => new Outbox.OutboxError({ reason: "corrupt", message }))
+const { rows, one } = rowReader(
+  Columns,
+  "outbox",
+  (message) => new Outbox.OutboxError({ reason: "corrupt", message }),
+  toRow
+)
 
 const byDue = (a: Outbox.Row, b: Outbox.Row) => a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt
 
@@ -92,10 +97,6 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
   const skipLocked = sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
-  const rows = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
-    Effect.flatMap(query, (found) => Effect.map(decodeRows(found), (decoded) => decoded.map(toRow)))
-  const one = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E | SqlError, R>) =>
-    Effect.map(rows(query), (found) => found[0])
   const selectKey = (key: string) => sql`SELECT * FROM outbox WHERE key = ${key}`
   const insertOnce = prepareInsertOnce(sql, "outbox", Object.keys(Columns.fields), "key")
 

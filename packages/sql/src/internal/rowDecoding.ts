@@ -56,3 +56,23 @@ export const Flag = Schema.transform(Schema.Union(Schema.Literal(0, 1), Schema.B
   decode: (value) => value === true || value === 1,
   encode: (value) => value
 })
+
+/**
+ * Reads a table's rows through {@link rowDecoder} and turns each into the port's row: `rows` for a query's rows,
+ * `one` for its first, if any.
+ *
+ * @internal
+ */
+export const rowReader = <C, I, Row, E>(
+  schema: Schema.Schema<C, I>,
+  table: string,
+  corrupt: (message: string) => E,
+  toRow: (columns: C) => Row
+) => {
+  const decode = rowDecoder(schema, table, corrupt)
+  const rows = <E2, R>(query: Effect.Effect<ReadonlyArray<unknown>, E2, R>): Effect.Effect<Array<Row>, E | E2, R> =>
+    Effect.flatMap(query, (found) => Effect.map(decode(found), (decoded) => decoded.map(toRow)))
+  const one = <E2, R>(query: Effect.Effect<ReadonlyArray<unknown>, E2, R>): Effect.Effect<Row | undefined, E | E2, R> =>
+    Effect.map(rows(query), (found) => found[0])
+  return { rows, one }
+}
