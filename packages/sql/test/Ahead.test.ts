@@ -2,9 +2,10 @@ import { createRequire } from "node:module"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { ConversationActivity, IntakeLedger, Transaction } from "@tinbao/core"
-import { Cause, Data, DateTime, Effect, Exit, Option } from "effect"
+import { SqlStorage } from "@tinbao/sql"
+import { Cause, Data, DateTime, Effect, Exit, Layer, Option } from "effect"
 import { inline } from "../src/internal/ahead.js"
-import { backends } from "./backends.js"
+import { backends, createSchema, dropSchema, freshSchemaName, host, pgReachable, port } from "./backends.js"
 import { count, entry, vaultConfig } from "./fixtures.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
@@ -229,5 +230,67 @@ for (const backend of backends()) {
         }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
       )
     }
+  })
+}
+
+// A crafted id for a session in GBK with `backslash_quote = on`: "中" ends in the byte 0xAD, which GBK reads with the
+// next byte, the backslash doubled before the quote, as one character. Written in as a literal, the escaped quote
+// then closes the literal, and the rest runs as SQL: a table made, a row of the attacker's, and the statement's own
+// remainder taken up by a comment and by the injected upsert (the statement goes on over three more lines).
+const crafted =
+  "中\\', 1, 0); CREATE TABLE pwned (x int); " +
+  "INSERT INTO conversation_activity (channel, conversation_kind, conversation_id, last_inbound, replies) " +
+  "VALUES ($$web:x$$, $$direct$$, $$planted$$, 1, 0) ON CONFLICT (channel, conversation_kind, conversation_id) --"
+
+// BEGIN, the write and the read in one message.
+const sentAhead = (text: string) => /^BEGIN;\n.*INSERT INTO conversation_activity.*FROM intake_ledger/s.test(text)
+
+if (pgReachable) {
+  describe("writes sent ahead on a PostgreSQL session that is not UTF-8", () => {
+    // One connection, so that a session setting made through the client is the transactions' own.
+    const schema = freshSchemaName()
+    const options = encodeURIComponent(`-c search_path=${schema} -c backslash_quote=on`)
+    const storage = Layer.unwrapEffect(
+      Effect.as(
+        Effect.promise(() => createSchema(schema)),
+        SqlStorage.layerPg({
+          url: `postgres://postgres@${host}:${port}/test?options=${options}`,
+          maxConnections: 1,
+          ...vaultConfig()
+        })
+      )
+    )
+
+    it.live("go one by one with parameters, so that a crafted id is stored as it is and runs nothing", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const activity = yield* ConversationActivity.ConversationActivity
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const block = (id: string, n: number) =>
+          Transaction.atomically(
+            Effect.zipRight(activity.recordInbound("web:x", { kind: "direct", id }, at(n)), ledger.getAll([`m:${n}`]))
+          )
+        // On UTF-8, the write goes ahead with the read and BEGIN.
+        const [, utf8] = yield* pgQueries.during(block("plain", 1))
+        expect(utf8.some(sentAhead)).toBe(true)
+
+        yield* sql`SET client_encoding = 'GBK'`
+        const [, gbk] = yield* pgQueries.during(block(crafted, 2))
+        const [table] = yield* sql<{ readonly found: string | null }>`SELECT to_regclass('pwned')::text AS found`
+        expect(table?.found).toBeNull()
+        expect(yield* activity.get("web:x", { kind: "direct", id: "planted" })).toBeUndefined()
+        // Read back through the same session, the id is the one given.
+        expect((yield* activity.get("web:x", { kind: "direct", id: crafted }))?.lastInboundAt).toEqual(at(2))
+        // BEGIN alone, then each statement with its values as parameters: none is written into a text.
+        expect(gbk[0]).toBe("BEGIN")
+        expect(gbk.some(sentAhead)).toBe(false)
+        expect(gbk.some((text) => text.includes("pwned"))).toBe(false)
+
+        // Back on UTF-8 (the session reports it), writes go ahead again.
+        yield* sql`SET client_encoding = 'UTF8'`
+        const [, again] = yield* pgQueries.during(block("plain-again", 3))
+        expect(again.some(sentAhead)).toBe(true)
+      }).pipe(Effect.provide(storage), Effect.ensuring(Effect.promise(() => dropSchema(schema))))
+    )
   })
 }
