@@ -3,45 +3,23 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import {
-  Actor,
-  Category,
   ConversationActivity,
-  IdentityVault,
   Inbox,
   IntakeLedger,
   Register,
   type Tip,
-  TipEvent,
   TipStore,
   Transaction,
   Unit
 } from "@tinbao/core"
 import { NinhBinh } from "@tinbao/testkit"
-import { Cause, DateTime, Effect, Exit, Option } from "effect"
+import { Cause, Effect, Exit, Option } from "effect"
 import { isInvalidText } from "../src/internal/sqlErrors.js"
 import { backends } from "./backends.js"
-import { count, entry, vaultConfig } from "./fixtures.js"
+import { count, entry, received, receivedAt, vaultConfig } from "./fixtures.js"
 
-const receivedAt = DateTime.unsafeMake("2025-04-02T02:00:00Z")
 const unit = NinhBinh.unitIds.ninhTien
 const refused = "A value holds text the database cannot store (a NUL character, or one its encoding lacks)."
-
-const received = (tip: Tip.TipId) =>
-  new TipEvent.TipReceived({
-    tip,
-    at: receivedAt,
-    by: Actor.ActorId.make("sql-test"),
-    unit: Unit.UnitId.make("ca-phuong-nam-thanh"),
-    code: "NAMTHANH-2025-0001",
-    registerNumber: 1,
-    registerYear: 2025,
-    channel: "zalo",
-    reporterKind: "individual",
-    alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
-    legalType: "to_giac",
-    category: Category.CategoryId.make("crime"),
-    summary: "Trộm xe"
-  })
 
 const delivery = {
   method: "POST",
@@ -73,7 +51,11 @@ for (const backend of backends()) {
           yield* Effect.flip(register.assign({ unit, unitTag: "NTIEN", tipId: "tip-\u0000", receivedAt })),
           yield* Effect.flip(
             store.append([
-              { tip: "T-\u0000" as Tip.TipId, expectedVersion: 0, events: [received("T-\u0000" as Tip.TipId)] }
+              {
+                tip: "T-\u0000" as Tip.TipId,
+                expectedVersion: 0,
+                events: [received("T-\u0000" as Tip.TipId, Unit.UnitId.make("ca-phuong-nam-thanh"), "Trộm xe")]
+              }
             ])
           ),
           yield* Effect.flip(inbox.store("fb-page:1\u0000", delivery, receivedAt))

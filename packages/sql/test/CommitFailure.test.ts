@@ -51,7 +51,7 @@ for (const backend of backends()) {
             Effect.gen(function* () {
               runs++
               yield* ledger.put("orphaned", entry(1))
-              yield* sql`INSERT INTO children (k) VALUES ('nobody')`
+              yield* Effect.orDie(sql`INSERT INTO children (k) VALUES ('nobody')`)
             })
           )
         )
