@@ -115,13 +115,12 @@ export const sessionOf = (connection: Connection): Session => {
 
 // Whether the session is UTF-8, read from the database when it is not known yet. Never fails: a session that could
 // not be read is taken as not UTF-8 this time, and read again next time.
-const utf8 = (session: Session, connection: Connection): Effect.Effect<boolean> =>
+const isUtf8 = (session: Session, connection: Connection): Effect.Effect<boolean> =>
   session.utf8 !== undefined
     ? Effect.succeed(session.utf8)
     : connection.executeUnprepared("SELECT current_setting('client_encoding') AS encoding", [], undefined).pipe(
         Effect.map((rows) => {
-          // A report that came meanwhile is newer than the answer.
-          session.utf8 ??= (rows[0] as { readonly encoding?: unknown } | undefined)?.encoding === "UTF8"
+          session.utf8 = (rows[0] as { readonly encoding?: unknown } | undefined)?.encoding === "UTF8"
           return session.utf8
         }),
         Effect.orElseSucceed(() => false)
@@ -170,14 +169,12 @@ export class AheadConnection implements Connection {
     this.waiting.push(statement)
   }
 
-  /** The statement, after what waits (in one message when they can be): its own rows. */
+  /** The statement, after what waits (in one message when they can be): its own rows. (`prepare` checked it.) */
   withNext(next: Statement): Effect.Effect<ReadonlyArray<unknown>, SqlError> {
     return Effect.suspend(() =>
-      holdsNul(next.params)
-        ? Effect.fail(textRefused())
-        : this.waiting.length === 0
-          ? this.inner.execute(next.compiled, next.params, undefined)
-          : Effect.catchAll(this.send([...this.waiting.splice(0), next]), this.carefully)
+      this.waiting.length === 0
+        ? this.inner.execute(next.compiled, next.params, undefined)
+        : Effect.catchAll(this.send([...this.waiting.splice(0), next]), this.carefully)
     )
   }
 
@@ -189,7 +186,7 @@ export class AheadConnection implements Connection {
       (results) => results.at(-1)!
     )
     if (statements.length === 1) return oneByOne
-    return Effect.flatMap(utf8(this.session, this.inner), (literals) => {
+    return Effect.flatMap(isUtf8(this.session, this.inner), (literals) => {
       const texts = literals ? statements.map((s) => inline(s.text, s.params)) : []
       if (!literals || texts.some((t) => t === undefined)) return oneByOne
       // Several statements in one simple query answer with a list of rows each.
