@@ -10,7 +10,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Inbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
 import { NullableText, rowReader } from "./internal/rowDecoding.js"
-import { Int, isUniqueViolation, makeGuardedWriter } from "./internal/sqlErrors.js"
+import { Int, isUniqueViolation, makeGuardedWriter, sqlFailure } from "./internal/sqlErrors.js"
 
 const Headers = Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.String }))
 const encodeHeaders = Schema.encodeSync(Headers)
@@ -68,7 +68,7 @@ const { rows } = rowReader(Columns, "inbox", (message) => new Inbox.InboxError({
 const byDue = (a: Inbox.Row, b: Inbox.Row) => a.nextAttemptAt - b.nextAttemptAt || a.receivedAt - b.receivedAt
 
 const unavailable = (cause: SqlError) =>
-  new Inbox.InboxError({ reason: "unavailable", message: "The inbox's database cannot be reached.", cause })
+  new Inbox.InboxError(sqlFailure(cause, "invalid", "The inbox's database cannot be reached."))
 
 /**
  * The inbox's rows over the `SqlClient` in context; run the migrations first.
