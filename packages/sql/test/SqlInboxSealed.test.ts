@@ -22,8 +22,9 @@ const USER = "8123456789012345"
 const PHONE = "0912345678"
 const NAME = "Nguyễn Văn An"
 const TOKEN = "bot-secret-4f9a2c71"
-const IP = "203.0.113.77"
-const secrets = [USER, PHONE, NAME, TOKEN, IP]
+// A web form's session cookie: the reporter's browser, as good as a name.
+const COOKIE = "form_session=5c1d8e0b7a964f"
+const secrets = [USER, PHONE, NAME, TOKEN, COOKIE]
 
 const text = JSON.stringify({
   object: "page",
@@ -32,7 +33,7 @@ const text = JSON.stringify({
 const delivery: Channel.RawDelivery = {
   method: "POST",
   url: `https://tinbao.example/webhooks/${CHANNEL}?sender=${USER}`,
-  headers: { "content-type": "application/json", "x-bot-api-secret-token": TOKEN, "x-forwarded-for": IP },
+  headers: { "content-type": "application/json", "x-bot-api-secret-token": TOKEN, cookie: COOKIE },
   body: new TextEncoder().encode(text)
 }
 
