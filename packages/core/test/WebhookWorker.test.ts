@@ -136,6 +136,32 @@ describe("Webhook worker", () => {
       }).pipe(Effect.provide(layer))
   )
 
+  it.scoped("gives up on a delivery whose worker stopped on it every time, without processing it again", () =>
+    Effect.gen(function* () {
+      let processed = 0
+      const webhook = yield* Webhook.make({
+        worker: false,
+        retry: { maxAttempts: 3 },
+        leaseMillis: 1000,
+        process: () => Effect.sync(() => void processed++)
+      })
+      const inbox = yield* Inbox.Inbox
+      const id = yield* inbox.store(ID, yield* delivery("message:1"), yield* DateTime.now)
+      // Three workers claim it and stop before they settle it (a crash on this delivery): each lease runs out.
+      for (let i = 0; i < 3; i++) {
+        expect(yield* inbox.claim(yield* DateTime.now, 1, 1000)).toHaveLength(1)
+        yield* TestClock.adjust("1 second")
+      }
+      expect(yield* webhook.drain).toMatchObject({ claimed: 1, dead: 1, done: 0 })
+      expect(processed).toBe(0)
+      expect(yield* inbox.get(id)).toMatchObject({
+        status: "dead",
+        attempts: 4,
+        deadReason: "processing did not finish in 3 attempts: the worker stopped or lost its lease each time"
+      })
+    }).pipe(Effect.provide(layer))
+  )
+
   it.scoped("processes in the background as soon as a delivery is stored", () =>
     Effect.gen(function* () {
       const got = yield* Deferred.make<ReadonlyArray<string>>()

@@ -41,6 +41,15 @@ const kill = (worker: Worker, entry: Entry, reason: string, lastError?: string) 
 
 const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError> =>
   Effect.gen(function* () {
+    // Claimed once more than it may be tried: its earlier attempts never settled, so a worker stopped (or lost its
+    // lease) each time; a delivery that crashes its worker must not do so forever.
+    if (entry.attempts > worker.retry.maxAttempts) {
+      return yield* kill(
+        worker,
+        entry,
+        `processing did not finish in ${entry.attempts - 1} attempts: the worker stopped or lost its lease each time`
+      )
+    }
     const adapter = Option.getOrUndefined(worker.env.channels.get(entry.channel))
     if (adapter === undefined)
       return yield* kill(worker, entry, `no adapter is configured for channel ${entry.channel}`)
