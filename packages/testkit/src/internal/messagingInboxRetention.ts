@@ -12,6 +12,18 @@ import { type Context, delivery, pageChannel, reasonOf, test, unknownInboxId } f
 
 const at = (millis: number) => DateTime.unsafeMake(millis)
 
+// A processed delivery, a dead letter and a pending one, all received now.
+const storeOneOfEach = Effect.gen(function* () {
+  const inbox = yield* Inbox.Inbox
+  const now = yield* DateTime.now
+  const done = yield* inbox.store(pageChannel, delivery(), now)
+  const dead = yield* inbox.store(pageChannel, delivery(), now, { deadLetter: "unsupported: reaction" })
+  const pending = yield* inbox.store(pageChannel, delivery(), now)
+  yield* inbox.claim(now, 1, 1000)
+  yield* inbox.done(done)
+  return { now, done, dead, pending }
+})
+
 /** @internal */
 export const inboxRetentionTests = <R>(ctx: Context<R>): void => {
   test(ctx, "deletes a dead letter by its id, and refuses to delete any other delivery", {}, () =>
@@ -90,12 +102,7 @@ export const inboxRetentionTests = <R>(ctx: Context<R>): void => {
   test(ctx, "purgeExpired keeps processed deliveries 7 days and dead letters 90, by default", {}, () =>
     Effect.gen(function* () {
       const inbox = yield* Inbox.Inbox
-      const now = yield* DateTime.now
-      const done = yield* inbox.store(pageChannel, delivery(), now)
-      const dead = yield* inbox.store(pageChannel, delivery(), now, { deadLetter: "unsupported: reaction" })
-      const pending = yield* inbox.store(pageChannel, delivery(), now)
-      yield* inbox.claim(now, 1, 1000)
-      yield* inbox.done(done)
+      const { now, done, dead, pending } = yield* storeOneOfEach
       yield* TestClock.adjust("7 days")
       expect(yield* Inbox.purgeExpired()).toEqual({ done: 0, dead: 0 })
       yield* TestClock.adjust("1 millis")
@@ -114,16 +121,14 @@ export const inboxRetentionTests = <R>(ctx: Context<R>): void => {
   test(ctx, "purgeExpired keeps what it is told to, and refuses a retention that is not a positive time", {}, () =>
     Effect.gen(function* () {
       const inbox = yield* Inbox.Inbox
-      const now = yield* DateTime.now
-      const done = yield* inbox.store(pageChannel, delivery(), now)
-      yield* inbox.store(pageChannel, delivery(), now, { deadLetter: "x" })
-      yield* inbox.claim(now, 1, 1000)
-      yield* inbox.done(done)
+      const { done, pending } = yield* storeOneOfEach
       yield* TestClock.adjust("2 hours")
       const options = { keepDone: "1 hour", keepDeadLetters: "3 hours" } as const
       expect(yield* Inbox.purgeExpired(options)).toEqual({ done: 1, dead: 0 })
       yield* TestClock.adjust("61 minutes")
       expect(yield* Inbox.purgeExpired(options)).toEqual({ done: 0, dead: 1 })
+      expect(yield* inbox.get(done)).toBeUndefined()
+      expect((yield* inbox.get(pending))?.status).toBe("pending")
       expect(yield* reasonOf(Inbox.purgeExpired({ keepDone: 0 }))).toBe("invalid")
       expect(yield* reasonOf(Inbox.purgeExpired({ keepDeadLetters: "-1 days" }))).toBe("invalid")
       expect(yield* reasonOf(Inbox.purgeExpired({ keepDeadLetters: Duration.infinity }))).toBe("invalid")
