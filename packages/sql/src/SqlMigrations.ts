@@ -129,6 +129,13 @@ const evidence = Effect.gen(function* () {
   ])
 })
 
+// The inbox's deliveries sealed with the vault's keys: `key_id` names the key of the row's sealed URL, headers and
+// body, NULL for a row stored before (plain). The migrator has no keys: `SqlInbox` seals those rows when it starts.
+const inboxSealed = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, ["ALTER TABLE inbox ADD COLUMN key_id TEXT"])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -139,7 +146,8 @@ export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, Sq
   "1_initial": initial,
   "2_messaging": messaging,
   "3_statistics": statistics,
-  "4_evidence": evidence
+  "4_evidence": evidence,
+  "5_inbox_sealed": inboxSealed
 }
 
 /**
