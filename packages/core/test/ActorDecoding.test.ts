@@ -131,7 +131,11 @@ describe("Actors given to the public API", () => {
     Effect.gen(function* () {
       const tip = yield* setup
       const tips = yield* Tips.Tips
-      const plain = { id: "can-bo-ninh-tien", unit: ids.commune, roles: ["officer", "leader"] } as Actor.Actor
+      const plain = {
+        id: "can-bo-ninh-tien",
+        unit: ids.commune,
+        roles: ["officer", "leader"]
+      } as unknown as Actor.Actor
       const acknowledged = yield* tips.execute(plain, {
         tip: tip.id,
         expectedVersion: tip.version,

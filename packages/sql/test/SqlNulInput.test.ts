@@ -105,7 +105,7 @@ for (const backend of [memory, ...stored]) {
         expect(yield* webhook.drain).toMatchObject({ claimed: 1, done: 1 })
         expect((yield* inbox.get(clean))?.status).toBe("done")
         expect(yield* reader(officer)).toHaveLength(1)
-      }).pipe(Effect.provide(Layer.merge(backend.layer(), Channels.layer([fake.adapter, lax]))))
+      }).pipe(Effect.scoped, Effect.provide(Layer.merge(backend.layer(), Channels.layer([fake.adapter, lax]))))
     )
 
     it.live("refuses a message built without validation: typed from intake, a dead letter from the worker", () =>
@@ -128,7 +128,7 @@ for (const backend of [memory, ...stored]) {
           "bad_request: message 1 of the delivery is not valid: text: Expected a string without NUL characters (U+0000)"
         )
         expect(yield* (yield* Tips.Tips).list(officer)).toEqual([])
-      }).pipe(Effect.provide(Layer.merge(backend.layer(), Channels.layer([fake.adapter, lax]))))
+      }).pipe(Effect.scoped, Effect.provide(Layer.merge(backend.layer(), Channels.layer([fake.adapter, lax]))))
     )
   })
 }
