@@ -64,9 +64,9 @@ export type LastError = typeof LastError.Type
 export const Key = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
 
 /**
- * A message to enqueue (its texts without NUL characters, which storage cannot hold). A `direct` conversation needs `recipient`, the reporter's alias; the outbox keeps the
- * alias as the conversation's key (whatever key was given), and the dispatcher reveals the reporter's platform id
- * from the vault when it sends.
+ * A message to enqueue (its texts without NUL characters, which storage cannot hold). A `direct` conversation needs
+ * `recipient`, the reporter's alias; the outbox keeps the alias as the conversation's key (whatever key was given),
+ * and the dispatcher reveals the reporter's platform id from the vault when it sends.
  *
  * @since 0.1.0
  * @category models

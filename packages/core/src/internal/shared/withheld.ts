@@ -2,11 +2,10 @@
  * Parse errors that never carry the input's values. Schema's errors quote the value that failed ("actual
  * \" 0912345678 \"") and keep it in their issue tree, and an input of the public API may be anyone's identity: the
  * errors of public inputs are rebuilt here with every value withheld, so they name the field and the rule only.
- * See docs/privacy.md.
  *
  * @internal
  */
-import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+import { Array as Arr, Effect, Either, ParseResult, Redacted, Schema } from "effect"
 
 // One placeholder for every value: it prints as `<redacted>` and holds nothing of the input.
 const placeholder: unknown = Redacted.make("withheld")
@@ -26,10 +25,7 @@ export const withholdIssue = (issue: ParseResult.ParseIssue): ParseResult.ParseI
         issue.ast,
         placeholder,
         Array.isArray(issue.issues)
-          ? (issue.issues.map(withholdIssue) as unknown as readonly [
-              ParseResult.ParseIssue,
-              ...ParseResult.ParseIssue[]
-            ])
+          ? Arr.map(issue.issues as Arr.NonEmptyReadonlyArray<ParseResult.ParseIssue>, withholdIssue)
           : withholdIssue(issue.issues as ParseResult.ParseIssue)
       )
     case "Refinement":
@@ -63,16 +59,6 @@ export const withhold = (error: ParseResult.ParseError): ParseResult.ParseError 
 export const validate = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
   const check = Schema.validate(schema)
   return (input: unknown): Effect.Effect<A, ParseResult.ParseError, R> => Effect.mapError(check(input), withhold)
-}
-
-/**
- * Decodes an input of the public API; a failure names fields and rules, never values.
- *
- * @internal
- */
-export const decodeUnknown = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
-  const decode = Schema.decodeUnknown(schema)
-  return (input: unknown): Effect.Effect<A, ParseResult.ParseError, R> => Effect.mapError(decode(input), withhold)
 }
 
 const actual = ", actual <redacted>"
