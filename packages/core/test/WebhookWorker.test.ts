@@ -163,24 +163,15 @@ describe("Webhook worker", () => {
         // One adapter lets the message's constructor throw, as an adapter that does not catch it would; the other builds
         // its message without validation. Both carry a NUL character, which PostgreSQL cannot store.
         const nul = (m: InboundMessage.InboundMessage) => ({ ...m, text: `${m.text}\u0000` })
-        const throwing: Channel.ChannelAdapter = {
-          ...fake.adapter,
-          id: `${ID}:throwing`,
-          decode: (d) =>
-            Either.map(fake.adapter.decode(d), (decoded) => ({
-              ...decoded,
-              messages: decoded.messages.map((m) => new InboundMessage.InboundMessage(nul(m)))
-            }))
-        }
-        const unchecked: Channel.ChannelAdapter = {
-          ...fake.adapter,
-          id: `${ID}:unchecked`,
-          decode: (d) =>
-            Either.map(fake.adapter.decode(d), (decoded) => ({
-              ...decoded,
-              messages: decoded.messages.map((m) => InboundMessage.InboundMessage.make(nul(m), true))
-            }))
-        }
+        const building = (name: string, build: (m: InboundMessage.InboundMessage) => InboundMessage.InboundMessage) =>
+          ({
+            ...fake.adapter,
+            id: `${ID}:${name}`,
+            decode: (d) =>
+              Either.map(fake.adapter.decode(d), (decoded) => ({ ...decoded, messages: decoded.messages.map(build) }))
+          }) satisfies Channel.ChannelAdapter
+        const throwing = building("throwing", (m) => new InboundMessage.InboundMessage(nul(m)))
+        const unchecked = building("unchecked", (m) => InboundMessage.InboundMessage.make(nul(m), true))
         yield* Effect.gen(function* () {
           const webhook = yield* Webhook.make({
             worker: false,
