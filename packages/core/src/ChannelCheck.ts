@@ -2,8 +2,9 @@
  * The checks every channel adapter makes of a delivery, written once: reading a JSON body within a size limit,
  * as strict UTF-8 and with its nesting depth counted before it is parsed (10,000 nested brackets are a
  * `bad_request`, not a stack overflow); header names in lower case; secrets and digests compared in constant
- * time whatever their lengths; HMAC-SHA256 and SHA-256 in hex; and a timestamp's distance from now. The web
- * form uses them, and so should every new adapter.
+ * time whatever their lengths; HMAC-SHA256 and SHA-256 in hex; a timestamp's distance from now; and building a
+ * message from what the platform sent, refusing one whose fields break their rules. The web form uses them, and so
+ * should every new adapter.
  *
  * Refusals are `ChannelError`s with reason `bad_request` whose messages are sentences for the sender's
  * developers: they never quote the body or a secret.
@@ -12,6 +13,7 @@
  */
 import type { Either, Redacted } from "effect"
 import type { ChannelError } from "./Channel.js"
+import type { InboundMessage } from "./InboundMessage.js"
 import * as internal from "./internal/channel/check.js"
 
 /**
@@ -141,3 +143,16 @@ export const checkTimestamp: (
   nowMillis: number,
   window: TimestampWindow
 ) => Either.Either<number, TimestampRefusal> = internal.checkTimestamp
+
+/**
+ * Builds a message from what the platform sent, or refuses it with `bad_request` when a field breaks its rule (an
+ * empty sender id, a NUL character, which storage cannot hold): the message names the fields and their rules, never
+ * a value, for a field may be the sender's identity. A delivery refused so in `decode` becomes a dead letter.
+ *
+ * @since 0.2.0
+ * @category messages
+ */
+export const message: (
+  channel: string,
+  fields: ConstructorParameters<typeof InboundMessage>[0]
+) => Either.Either<InboundMessage, ChannelError> = internal.message

@@ -42,7 +42,9 @@ export interface ListQuery {
 
 /**
  * Every error the service can give. A `ParseError` means the input does not match its schema (a summary too
- * long, an empty reason); nothing was recorded.
+ * long, an empty reason, a NUL character, which storage cannot hold); it names the fields and their rules, never
+ * the values given (an input may hold a reporter's identity), and nothing was recorded. A malformed actor is
+ * `AccessDenied` with reason `actor`.
  *
  * @since 0.1.0
  * @category errors

@@ -1,8 +1,10 @@
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { FakeChannel } from "@tinbao/testkit"
-import { Data, DateTime, Deferred, Effect, Layer, Logger, TestClock } from "effect"
+import { Data, DateTime, Deferred, Effect, Either, Layer, Logger, TestClock } from "effect"
+import type * as Channel from "../src/Channel.js"
 import * as Channels from "../src/Channels.js"
+import * as InboundMessage from "../src/InboundMessage.js"
 import * as Inbox from "../src/Inbox.js"
 import * as Webhook from "../src/Webhook.js"
 
@@ -239,6 +241,44 @@ describe("Webhook worker", () => {
       expect((yield* inbox.get(orphan))?.deadReason).toBe("no adapter is configured for channel zalo-oa:gone")
       expect(lines.join("\n")).not.toContain(USER)
     }).pipe(Effect.provide(layer))
+  )
+
+  it.scoped(
+    "makes a bad-request dead letter of a delivery whose message breaks its schema, however the adapter built it",
+    () =>
+      Effect.gen(function* () {
+        const seen: Array<string> = []
+        // One adapter lets the message's constructor throw, as an adapter that does not catch it would; the other builds
+        // its message without validation. Both carry a NUL character, which PostgreSQL cannot store.
+        const nul = (m: InboundMessage.InboundMessage) => ({ ...m, text: `${m.text}\u0000` })
+        const building = (name: string, build: (m: InboundMessage.InboundMessage) => InboundMessage.InboundMessage) =>
+          ({
+            ...fake.adapter,
+            id: `${ID}:${name}`,
+            decode: (d) =>
+              Either.map(fake.adapter.decode(d), (decoded) => ({ ...decoded, messages: decoded.messages.map(build) }))
+          }) satisfies Channel.ChannelAdapter
+        const throwing = building("throwing", (m) => new InboundMessage.InboundMessage(nul(m)))
+        const unchecked = building("unchecked", (m) => InboundMessage.InboundMessage.make(nul(m), true))
+        yield* Effect.gen(function* () {
+          const webhook = yield* Webhook.make({
+            worker: false,
+            process: (messages) => Effect.asVoid(Effect.sync(() => seen.push(...messages.map((m) => m.text!))))
+          })
+          const inbox = yield* Inbox.Inbox
+          const now = yield* DateTime.now
+          const thrown = yield* inbox.store(throwing.id, yield* delivery("message:1"), now)
+          const built = yield* inbox.store(unchecked.id, yield* delivery("message:2"), now)
+          expect(yield* webhook.drain).toMatchObject({ claimed: 2, dead: 2, retried: 0, done: 0 })
+          expect((yield* inbox.get(thrown))?.deadReason).toBe(
+            "bad_request: a message of the delivery is not valid: text: Expected a string without NUL characters (U+0000)"
+          )
+          expect((yield* inbox.get(built))?.deadReason).toBe(
+            "bad_request: message 1 of the delivery is not valid: text: Expected a string without NUL characters (U+0000)"
+          )
+          expect(seen).toEqual([])
+        }).pipe(Effect.provide(Layer.mergeAll(Inbox.layerMemory, Channels.layer([throwing, unchecked]), capture)))
+      })
   )
 
   it.scoped("hands one channel's deliveries to the processor in the order they came", () =>

@@ -65,7 +65,7 @@ export const make = (options: Options = {}): FakeChannel => {
   const refuse = (reason: Channel.Reason, message: string) => new Channel.ChannelError({ channel: id, reason, message })
 
   const toMessage = (event: typeof EventSchema.Type) =>
-    new InboundMessage.InboundMessage({
+    ChannelCheck.message(id, {
       kind: InboundMessage.Kind.literals.find((k) => k === event.type) ?? "message",
       channel: id,
       platformMessageId: event.id,
@@ -94,10 +94,9 @@ export const make = (options: Options = {}): FakeChannel => {
       for (const event of body.events) {
         if (!understands(event.type)) unsupported.push(event.type)
         else {
-          const message = yield* Either.try({
-            try: () => toMessage(event),
-            catch: () => refuse("bad_request", `event ${event.id.slice(0, 40)} does not make a valid message`)
-          })
+          const message = yield* Either.mapLeft(toMessage(event), (e) =>
+            refuse("bad_request", `event ${event.id.slice(0, 40)}: ${e.message}`)
+          )
           messages.push(message)
         }
       }

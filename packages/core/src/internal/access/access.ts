@@ -1,22 +1,51 @@
-import { Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import type { LocalDate } from "../calendar/localDate.js"
 import type { Name } from "../lifecycle/command.js"
 import type { Tip } from "../lifecycle/tip.js"
+import { problems } from "../shared/withheld.js"
 import type { UnitId } from "../units/unit.js"
-import { type Actor, ActorId, hasRole, type Role, roleLabels } from "./actor.js"
+import { Actor, ActorId, hasRole, type Role, roleLabels } from "./actor.js"
 
 /**
- * The actor may not do this: it lacks a role, or the tip or unit is outside its scope. The message
- * never names the reporter and says only what the actor already knows.
+ * The actor may not do this: it lacks a role (`role`), the tip or unit is outside its scope (`scope`), or what was
+ * given as the actor is not a valid {@link Actor} (`actor`: roles that are not an array of roles, an empty id; then
+ * `actor` is there only when the id given is a valid one). The message never names the reporter, says only what the
+ * actor already knows, and names a malformed actor's fields and rules, never their values.
  *
  * @since 0.1.0
  * @category errors
  */
 export class AccessDenied extends Schema.TaggedError<AccessDenied>("@tinbao/core/AccessDenied")("AccessDenied", {
-  actor: ActorId,
-  reason: Schema.Literal("role", "scope"),
+  actor: Schema.optional(ActorId),
+  reason: Schema.Literal("role", "scope", "actor"),
   message: Schema.String
 }) {}
+
+const decode = Schema.decodeUnknownEither(Actor, { errors: "all" })
+const isId = Schema.is(Actor.fields.id)
+
+/**
+ * The actor a caller gave, decoded with its schema (a plain object or an {@link Actor}): every entry point that takes
+ * an actor starts here, so that a malformed one is `AccessDenied` with reason `actor`, never a role it only seems to
+ * hold or a defect further on.
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const decodeActor = (actor: unknown): Effect.Effect<Actor, AccessDenied> =>
+  Either.match(decode(actor), {
+    onLeft: (error) => {
+      const id = typeof actor === "object" && actor !== null && "id" in actor ? actor.id : undefined
+      return Effect.fail(
+        new AccessDenied({
+          ...(isId(id) ? { actor: id } : {}),
+          reason: "actor",
+          message: `The actor is not a valid actor (${problems(error.issue)}); nothing was done.`
+        })
+      )
+    },
+    onRight: Effect.succeed
+  })
 
 /**
  * Answers "is `unit` inside the subtree of `ancestorOrSelf` on `date`?" (from `UnitHierarchy.isWithin`).

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import type { Label } from "../shared/label.js"
+import { withoutNul } from "../shared/text.js"
 import { UnitId } from "../units/unit.js"
 
 /**
@@ -53,24 +54,28 @@ export const roleLabels: { readonly [K in Role]: Label } = {
 }
 
 /**
- * An actor: its id, its unit (its scope is that unit's subtree as of now) and its roles.
+ * An actor: its id, its unit (its scope is that unit's subtree as of now) and its roles. Every entry point that takes
+ * an actor decodes it with this schema first: a malformed actor is `AccessDenied` with reason `actor`.
  *
  * @since 0.1.0
  * @category models
  */
 export class Actor extends Schema.Class<Actor>("@tinbao/core/Actor")({
-  id: ActorId,
+  // Its id ends in every event the actor causes: no NUL, which storage cannot hold.
+  id: ActorId.pipe(withoutNul()),
   unit: UnitId,
   roles: Schema.Array(Role)
 }) {}
 
 /**
- * Whether the actor holds a role.
+ * Whether the actor holds a role: one of its roles is that role. (Roles given as a string, not an array, hold none:
+ * `"not_identity_custodian"` does not contain the role `identity_custodian`.)
  *
  * @since 0.1.0
  * @category predicates
  */
-export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.includes(role)
+export const hasRole = (actor: Actor, role: Role): boolean =>
+  Array.isArray(actor.roles) && actor.roles.some((held) => held === role)
 
 /**
  * Builds an actor from plain values (ids are validated).

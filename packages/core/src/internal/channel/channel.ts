@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { Label } from "../shared/label.js"
+import { withoutNul } from "../shared/text.js"
 import { Conversation } from "./inboundMessage.js"
 import { PlatformId } from "./platform.js"
 
@@ -29,11 +30,11 @@ export type Platform = typeof Platform.Type
  * @category models
  */
 export class OutboundMessage extends Schema.Class<OutboundMessage>("@tinbao/core/OutboundMessage")({
-  key: Schema.NonEmptyTrimmedString,
-  channel: Schema.NonEmptyTrimmedString,
+  key: Schema.NonEmptyTrimmedString.pipe(withoutNul()),
+  channel: Schema.NonEmptyTrimmedString.pipe(withoutNul()),
   conversation: Conversation,
-  text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)),
-  replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
+  text: Schema.NonEmptyString.pipe(Schema.maxLength(20000), withoutNul()),
+  replyTo: Schema.optional(Schema.NonEmptyTrimmedString.pipe(withoutNul())),
   humanAgent: Schema.optionalWith(Schema.Boolean, { default: () => false })
 }) {}
 

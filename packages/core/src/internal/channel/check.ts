@@ -1,7 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto"
-import { Either, Redacted } from "effect"
+import { Either, ParseResult, Redacted } from "effect"
 import type { JsonLimits, Secret, TimestampRefusal, TimestampWindow } from "../../ChannelCheck.js"
+import { problems } from "../shared/withheld.js"
 import { ChannelError } from "./channel.js"
+import { InboundMessage } from "./inboundMessage.js"
 
 const encoder = new TextEncoder()
 const utf8 = new TextDecoder("utf-8", { fatal: true })
@@ -104,4 +106,17 @@ export const checkTimestamp = (
   if (!/^\d{1,16}$/.test(text)) return Either.left("malformed")
   const millis = window.unit === "seconds" ? Number(text) * 1000 : Number(text)
   return Math.abs(nowMillis - millis) > window.toleranceSeconds * 1000 ? Either.left("stale") : Either.right(millis)
+}
+
+/** @internal */
+export const message = (
+  channel: string,
+  fields: ConstructorParameters<typeof InboundMessage>[0]
+): Either.Either<InboundMessage, ChannelError> => {
+  try {
+    return Either.right(new InboundMessage(fields))
+  } catch (error) {
+    if (!ParseResult.isParseError(error)) throw error
+    return Either.left(badRequest(channel, `the message is not valid: ${problems(error.issue)}`))
+  }
 }

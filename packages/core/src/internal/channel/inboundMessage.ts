@@ -1,4 +1,9 @@
 import { DateTime, type Either, Option, ParseResult, Redacted, Schema } from "effect"
+import { IdentityId, identityText, withoutNul } from "../shared/text.js"
+
+// Every text of a message may end in storage (ids in the intake ledger, texts in tip events): none holds a NUL.
+const Id = Schema.NonEmptyTrimmedString.pipe(withoutNul())
+const Text = Schema.String.pipe(withoutNul())
 
 /**
  * What happened: a message or a comment (which can become a tip), a postback (a button press), a follow or
@@ -27,8 +32,8 @@ export type Kind = typeof Kind.Type
  * @category models
  */
 export const Conversation = Schema.Union(
-  Schema.Struct({ kind: Schema.Literal("direct"), id: Schema.Redacted(Schema.NonEmptyTrimmedString) }),
-  Schema.Struct({ kind: Schema.Literal("group", "post"), id: Schema.NonEmptyTrimmedString })
+  Schema.Struct({ kind: Schema.Literal("direct"), id: Schema.Redacted(IdentityId) }),
+  Schema.Struct({ kind: Schema.Literal("group", "post"), id: Id })
 ).annotations({ identifier: "Conversation" })
 
 /**
@@ -58,7 +63,7 @@ export const direct = (platformUserId: string): Conversation => ({
  */
 export const ConversationKey = Schema.Struct({
   kind: Schema.Literal("direct", "group", "post"),
-  id: Schema.NonEmptyTrimmedString
+  id: Id
 }).annotations({ identifier: "ConversationKey" })
 
 /**
@@ -74,8 +79,8 @@ export type ConversationKey = typeof ConversationKey.Type
  * @category models
  */
 export const Sender = Schema.Struct({
-  platformUserId: Schema.NonEmptyTrimmedString,
-  displayName: Schema.optional(Schema.String)
+  platformUserId: IdentityId,
+  displayName: Schema.optionalWith(identityText("a display name"), { exact: true })
 }).annotations({ identifier: "Sender" })
 
 /**
@@ -94,11 +99,11 @@ export type Sender = typeof Sender.Type
 export const Attachment = Schema.Union(
   Schema.TaggedStruct("Media", {
     media: Schema.Literal("image", "video", "audio", "file", "sticker"),
-    url: Schema.String,
-    name: Schema.optional(Schema.String),
+    url: Text,
+    name: Schema.optional(Text),
     size: Schema.optional(Schema.Number)
   }),
-  Schema.TaggedStruct("Link", { url: Schema.String, title: Schema.optional(Schema.String) }),
+  Schema.TaggedStruct("Link", { url: Text, title: Schema.optional(Text) }),
   Schema.TaggedStruct("Location", {
     latitude: Schema.Number.pipe(Schema.between(-90, 90)),
     longitude: Schema.Number.pipe(Schema.between(-180, 180))
@@ -119,17 +124,25 @@ export type Attachment = typeof Attachment.Type
  */
 export class InboundMessage extends Schema.Class<InboundMessage>("@tinbao/core/InboundMessage")({
   kind: Kind,
-  channel: Schema.NonEmptyTrimmedString,
-  platformMessageId: Schema.optional(Schema.NonEmptyTrimmedString),
+  channel: Id,
+  platformMessageId: Schema.optional(Id),
   conversation: Conversation,
   sender: Schema.Redacted(Sender),
-  text: Schema.optional(Schema.String.pipe(Schema.maxLength(20000))),
+  text: Schema.optional(Text.pipe(Schema.maxLength(20000))),
   attachments: Schema.optionalWith(Schema.Array(Attachment), { default: () => [] }),
-  replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
+  replyTo: Schema.optional(Id),
   /** A button's or quick reply's payload (postbacks). */
-  payload: Schema.optional(Schema.String),
+  payload: Schema.optional(Text),
   sentAt: Schema.DateTimeUtc
 }) {}
+
+/**
+ * A message's fields, to check a message against: a class's own schema checks only that a value is an instance, and
+ * an adapter may have built one without validation.
+ *
+ * @internal
+ */
+export const MessageFields = Schema.Struct(InboundMessage.fields)
 
 /**
  * Whether a message may become a tip or part of one: messages, comments and postbacks with something in them.

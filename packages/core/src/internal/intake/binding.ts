@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Option, Ref, Schema } from "effect"
+import { withoutNul } from "../shared/text.js"
 import { UnitId } from "../units/unit.js"
 
 /**
@@ -9,8 +10,8 @@ import { UnitId } from "../units/unit.js"
  * @category models
  */
 export class Binding extends Schema.Class<Binding>("@tinbao/core/Binding")({
-  channel: Schema.NonEmptyTrimmedString,
-  conversation: Schema.optional(Schema.NonEmptyTrimmedString),
+  channel: Schema.NonEmptyTrimmedString.pipe(withoutNul()),
+  conversation: Schema.optional(Schema.NonEmptyTrimmedString.pipe(withoutNul())),
   unit: UnitId
 }) {}
 

@@ -15,7 +15,10 @@ import type { Label } from "../shared/label.js"
 export class Intake extends Context.Tag("@tinbao/core/Intake")<
   Intake,
   {
-    /** Takes in one message from a channel of the given platform. */
+    /**
+     * Takes in one message from a channel of the given platform. A message that breaks its schema (one an adapter
+     * built without validation) is a `ParseError` naming its fields and rules, never their values; nothing is stored.
+     */
     readonly handle: (message: InboundMessage, platform: ChannelKind) => Effect.Effect<Outcome, IntakeError>
     /** Tells intake that the outbox delivered a message: an acknowledgement marks its tip acknowledged. */
     readonly delivered: (message: Delivered) => Effect.Effect<void, IntakeError>

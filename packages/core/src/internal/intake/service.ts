@@ -3,10 +3,11 @@ import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import * as DateTime from "effect/DateTime"
 import type { Options, Outcome } from "../../Intake.js"
 import type { Options as TipsOptions } from "../../Tips.js"
+import { decodeActor } from "../access/access.js"
 import * as Actor from "../access/actor.js"
 import * as LocalDate from "../calendar/localDate.js"
 import type { ConversationKey, InboundMessage } from "../channel/inboundMessage.js"
-import { isTipMaterial } from "../channel/inboundMessage.js"
+import { isTipMaterial, MessageFields } from "../channel/inboundMessage.js"
 import { type Entry as EvidenceEntry, EvidenceRecords } from "../evidence/model.js"
 import { layerMemory as evidenceLayerMemory } from "../evidence/recordsMemory.js"
 import { parseUrl } from "../evidence/url.js"
@@ -20,6 +21,7 @@ import { Outbox } from "../messaging/outbox.js"
 import { layerMemory as outboxLayerMemory } from "../messaging/outboxMemory.js"
 import { Register } from "../register/register.js"
 import { bucketOf } from "../shared/hash.js"
+import * as withheld from "../shared/withheld.js"
 import { layerMemory as tipsLayerMemory } from "../tips/service.js"
 import { TipNotFound, Tips } from "../tips/tips.js"
 import { Transaction } from "../tips/transaction.js"
@@ -260,8 +262,13 @@ export const make = (options: Options = {}) =>
         return Option.some({ tip, record })
       })
 
+    // A message is checked before anything is read or written: one an adapter built without validation (a NUL
+    // character, which storage cannot hold) is a typed error that names its fields and rules, never its values.
+    const validMessage = withheld.validate(MessageFields)
+
     const handle: Intake["Type"]["handle"] = (message, platform) =>
       Effect.gen(function* () {
+        yield* validMessage(message)
         if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
         const sender = Redacted.value(message.sender)
         const fingerprint = yield* vault.fingerprint(
@@ -336,9 +343,10 @@ export const make = (options: Options = {}) =>
 
     // The recorded message and its outbox row commit together, or the reporter is told something that was
     // never sent (or sent something never recorded).
-    const reply: Intake["Type"]["reply"] = (actor, id, expectedVersion, text) =>
+    const reply: Intake["Type"]["reply"] = (given, id, expectedVersion, text) =>
       atomically(
         Effect.gen(function* () {
+          const actor = yield* decodeActor(given)
           const before = yield* tips.get(actor, id)
           const record: Option.Option<Entry> = yield* ledger.get(`tip:${id}`)
           if (Option.isNone(record) || record.value.conversation === undefined || before.channelId === undefined) {

@@ -1,12 +1,15 @@
 import { Schema } from "effect"
 import { LocalDate } from "../calendar/localDate.js"
 import { ErrorReason, Item, OriginalUrl } from "../evidence/item.js"
+import { withoutNul } from "../shared/text.js"
 import { UnitId } from "../units/unit.js"
 import { CategoryId, LegalType } from "./category.js"
 import { TipId } from "./tip.js"
 import { Outcome, SuspensionGround } from "./tipEvent.js"
 
-const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000))
+// A command's texts end in the tip's events: none holds a NUL.
+const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000), withoutNul())
+const Word = Schema.NonEmptyTrimmedString.pipe(withoutNul())
 const command = Schema.TaggedStruct
 
 /**
@@ -42,18 +45,22 @@ export const Command = Schema.Union(
   command("MergeInto", { target: TipId }),
   command("Reopen", { reason: Reason }),
   command("MarkUrgent", { reason: Reason }),
-  command("Dispatch", { team: Schema.NonEmptyTrimmedString }),
+  command("Dispatch", { team: Word }),
   command("ArriveOnSite", {}),
   command("AddNote", { text: Reason }),
-  command("AddAttachment", { ref: Schema.NonEmptyTrimmedString, mediaType: Schema.NonEmptyTrimmedString }),
-  command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000)) }),
-  command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000)) }),
+  command("AddAttachment", { ref: Word, mediaType: Word }),
+  command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000), withoutNul()) }),
+  command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000), withoutNul()) }),
   command("RevealIdentity", { reason: Reason }),
-  command("AttachEvidence", { url: OriginalUrl, mediaType: Schema.NonEmptyTrimmedString }),
+  command("AttachEvidence", { url: OriginalUrl.pipe(withoutNul()), mediaType: Word }),
   command("RecordEvidence", {
     result: Schema.Union(
       Schema.TaggedStruct("Stored", { item: Item }),
-      Schema.TaggedStruct("NotRetrieved", { originalUrl: Schema.String, reason: ErrorReason, message: Schema.String })
+      Schema.TaggedStruct("NotRetrieved", {
+        originalUrl: Schema.String.pipe(withoutNul()),
+        reason: ErrorReason,
+        message: Schema.String.pipe(withoutNul())
+      })
     )
   })
 ).annotations({ identifier: "Command" })

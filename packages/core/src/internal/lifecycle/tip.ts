@@ -3,6 +3,7 @@ import type * as DateTime from "effect/DateTime"
 import type { ActorId } from "../access/actor.js"
 import { PlatformId } from "../channel/platform.js"
 import type { Label } from "../shared/label.js"
+import { withoutNul } from "../shared/text.js"
 import type { UnitId } from "../units/unit.js"
 import type { AliasId } from "../vault/identityVault.js"
 import type { CategoryId, LegalType } from "./category.js"
@@ -15,7 +16,11 @@ import type * as TipEvent from "./tipEvent.js"
  * @since 0.1.0
  * @category models
  */
-export const TipId = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(64), Schema.brand("@tinbao/core/TipId"))
+export const TipId = Schema.NonEmptyTrimmedString.pipe(
+  Schema.maxLength(64),
+  withoutNul(),
+  Schema.brand("@tinbao/core/TipId")
+)
 
 /**
  * @since 0.1.0

@@ -3,6 +3,7 @@ import type { Enqueued } from "../../Outbox.js"
 import * as Channel from "../channel/channel.js"
 import { ConversationKey } from "../channel/inboundMessage.js"
 import { TipId } from "../lifecycle/tip.js"
+import { withoutNul } from "../shared/text.js"
 import { AliasId } from "../vault/identityVault.js"
 
 const Text = Schema.NonEmptyString.pipe(Schema.maxLength(20000))
@@ -63,20 +64,20 @@ export type LastError = typeof LastError.Type
 export const Key = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
 
 /**
- * A message to enqueue. A `direct` conversation needs `recipient`, the reporter's alias; the outbox keeps the
- * alias as the conversation's key (whatever key was given), and the dispatcher reveals the reporter's platform id
- * from the vault when it sends.
+ * A message to enqueue (its texts without NUL characters, which storage cannot hold). A `direct` conversation needs
+ * `recipient`, the reporter's alias; the outbox keeps the alias as the conversation's key (whatever key was given),
+ * and the dispatcher reveals the reporter's platform id from the vault when it sends.
  *
  * @since 0.1.0
  * @category models
  */
 export const Message = Schema.Struct({
-  key: Key,
-  channel: Schema.NonEmptyTrimmedString,
+  key: Key.pipe(withoutNul()),
+  channel: Schema.NonEmptyTrimmedString.pipe(withoutNul()),
   conversation: ConversationKey,
   recipient: Schema.optional(AliasId),
-  text: Text,
-  replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
+  text: Text.pipe(withoutNul()),
+  replyTo: Schema.optional(Schema.NonEmptyTrimmedString.pipe(withoutNul())),
   humanAgent: Schema.optional(Schema.Boolean),
   tip: Schema.optional(TipId)
 }).annotations({ identifier: "OutboxMessage" })

@@ -45,8 +45,9 @@ const attempt = <A>(f: () => A): Effect.Effect<A, StatisticsError> =>
 /** @internal */
 export const fromQuery = (query: StatisticsEngine["Type"]["query"]) =>
   Effect.map(UnitDirectory, (directory) => {
-    const queryAs = (actor: Actor, q: Query) =>
+    const queryAs = (given: Actor, q: Query) =>
       Effect.gen(function* () {
+        const actor = yield* Access.decodeActor(given)
         const denied = Access.requireRole(actor, readers, "Reading statistics")
         if (denied) return yield* denied
         const hierarchy = yield* Effect.mapError(directory.hierarchy, fromStorage("unit directory"))

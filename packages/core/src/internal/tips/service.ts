@@ -1,4 +1,4 @@
-import { Effect, Either, Layer, Option, Schema } from "effect"
+import { Effect, Either, Layer, Option } from "effect"
 import * as DateTime from "effect/DateTime"
 import type { Options } from "../../Tips.js"
 import * as Access from "../access/access.js"
@@ -11,9 +11,10 @@ import { decide, mergeTarget, rolesOf, writtenByAgency } from "../lifecycle/deci
 import { evidenceOf } from "../lifecycle/evidence.js"
 import { RuleViolation } from "../lifecycle/graph.js"
 import { defaultPolicy } from "../lifecycle/policy.js"
-import { makeId, type TipId } from "../lifecycle/tip.js"
+import { makeId, TipId } from "../lifecycle/tip.js"
 import * as TipEvent from "../lifecycle/tipEvent.js"
 import * as Register from "../register/register.js"
+import * as withheld from "../shared/withheld.js"
 import * as UnitDirectory from "../units/directory.js"
 import * as UnitHierarchy from "../units/hierarchy.js"
 import type { UnitId } from "../units/unit.js"
@@ -73,13 +74,22 @@ export const make = (options: Options = {}) =>
     const unitAt = (hierarchy: UnitHierarchy.UnitHierarchy) => (id: UnitId, date: LocalDate.LocalDate) =>
       Option.getOrUndefined(UnitHierarchy.get(hierarchy, id, date))
 
-    // Inputs are typed, but callers build them by hand: check them against their schemas before anything
-    // is numbered or sealed, so a bad input is a typed error and leaves nothing behind.
-    const validReceive = Schema.validate(Receive)
-    const validEnvelope = Schema.validate(Command.Envelope)
+    // Inputs are typed, but callers build them by hand: the actor is decoded and the input checked against its
+    // schema before anything is read, numbered or sealed, so a bad one is a typed error that leaves nothing behind
+    // and names fields and rules, never values (an input may hold a reporter's identity).
+    const validReceive = withheld.validate(Receive)
+    const validEnvelope = withheld.validate(Command.Envelope)
+    const validId = withheld.validate(TipId)
 
-    const receive: Tips["Type"]["receive"] = (actor, unchecked) =>
+    const get: Tips["Type"]["get"] = (given, unchecked) =>
       Effect.gen(function* () {
+        const actor = yield* Access.decodeActor(given)
+        return yield* visible(actor, yield* validId(unchecked))
+      })
+
+    const receive: Tips["Type"]["receive"] = (given, unchecked) =>
+      Effect.gen(function* () {
+        const actor = yield* Access.decodeActor(given)
         const input = yield* validReceive(unchecked)
         const denied = Access.requireRole(actor, staff, "Receiving a tip")
         if (denied) return yield* denied
@@ -140,8 +150,9 @@ export const make = (options: Options = {}) =>
         )
       })
 
-    const execute: Tips["Type"]["execute"] = (actor, unchecked) =>
+    const execute: Tips["Type"]["execute"] = (given, unchecked) =>
       Effect.gen(function* () {
+        const actor = yield* Access.decodeActor(given)
         const envelope = yield* validEnvelope(unchecked)
         const { command } = envelope
         const tip = yield* visible(actor, envelope.tip)
@@ -184,11 +195,12 @@ export const make = (options: Options = {}) =>
         return state!
       })
 
-    const history: Tips["Type"]["history"] = (actor, id) => Effect.zipRight(visible(actor, id), store.events(id))
+    const history: Tips["Type"]["history"] = (actor, id) =>
+      Effect.flatMap(get(actor, id), (tip) => store.events(tip.id))
 
     const deadlines: Tips["Type"]["deadlines"] = (actor, id) =>
       Effect.gen(function* () {
-        const tip = yield* visible(actor, id)
+        const tip = yield* get(actor, id)
         const { at, hierarchy } = yield* context
         const receivingUnit = unitAt(hierarchy)(tip.receivingUnit, LocalDate.ofInstant(tip.receivedAt))
         return deadlinesOf(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
@@ -197,10 +209,11 @@ export const make = (options: Options = {}) =>
     return Tips.of({
       receive,
       execute,
-      get: visible,
+      get,
       history,
-      list: (actor, query = {}) =>
+      list: (given, query = {}) =>
         Effect.gen(function* () {
+          const actor = yield* Access.decodeActor(given)
           const { hierarchy, today, within } = yield* context
           const root = query.unit ?? actor.unit
           if (!within(root, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${root}`)
@@ -214,8 +227,9 @@ export const make = (options: Options = {}) =>
         }),
       evidence: (actor, id) => Effect.map(history(actor, id), evidenceOf),
       deadlines,
-      revealIdentity: (actor, id, expectedVersion, reason) =>
+      revealIdentity: (given, id, expectedVersion, reason) =>
         Effect.gen(function* () {
+          const actor = yield* Access.decodeActor(given)
           const tip = yield* execute(actor, { tip: id, expectedVersion, command: { _tag: "RevealIdentity", reason } })
           const identity = yield* vault.reveal(tip.alias)
           yield* Effect.annotateLogs(Effect.logInfo("identity revealed"), { tip: tip.code, by: actor.id })

@@ -7,6 +7,7 @@ import type * as Command from "../lifecycle/command.js"
 import type { EvidenceFile } from "../lifecycle/evidence.js"
 import { ChannelKind, ReporterKind, type Tip, TipId } from "../lifecycle/tip.js"
 import type { TipEvent } from "../lifecycle/tipEvent.js"
+import { withoutNul } from "../shared/text.js"
 import { UnitId } from "../units/unit.js"
 import { Identity } from "../vault/identityVault.js"
 
@@ -43,13 +44,13 @@ export class VersionConflict extends Schema.TaggedError<VersionConflict>("@tinba
 export const Receive = Schema.Struct({
   unit: UnitId,
   channel: ChannelKind,
-  channelId: Schema.optional(Schema.String),
+  channelId: Schema.optional(Schema.String.pipe(withoutNul())),
   identity: Schema.Redacted(Identity),
   reporterKind: ReporterKind,
   legalType: LegalType,
   category: CategoryId,
-  summary: Schema.String.pipe(Schema.maxLength(20000)),
-  routedBy: Schema.optional(Schema.String)
+  summary: Schema.String.pipe(Schema.maxLength(20000), withoutNul()),
+  routedBy: Schema.optional(Schema.String.pipe(withoutNul()))
 }).annotations({ identifier: "Receive" })
 
 /**

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { LocalDate } from "../calendar/localDate.js"
 import { Label } from "../shared/label.js"
+import { withoutNul } from "../shared/text.js"
 
 /**
  * The stable identifier of a unit. It never changes when the unit is renamed or moved.
@@ -10,6 +11,7 @@ import { Label } from "../shared/label.js"
  */
 export const UnitId = Schema.NonEmptyTrimmedString.pipe(
   Schema.maxLength(64),
+  withoutNul(),
   Schema.brand("@tinbao/core/UnitId")
 ).annotations({ identifier: "UnitId" })
 

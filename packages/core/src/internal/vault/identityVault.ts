@@ -1,6 +1,7 @@
 import type { KeyObject } from "node:crypto"
 import { Context, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import type { Label } from "../shared/label.js"
+import { IdentityId, identityText, withoutNul } from "../shared/text.js"
 import * as alias_ from "./alias.js"
 import * as codec from "./codec.js"
 import * as key_ from "./key.js"
@@ -8,16 +9,17 @@ import { makeMemoryStore } from "./memory.js"
 
 /**
  * Who a reporter is on a channel: the channel's id (e.g. a Zalo OA id), the platform's id for the user, and what
- * the platform showed of them.
+ * the platform showed of them. An error on an identity field names the field and its rule, never the value; no
+ * field holds a NUL character.
  *
  * @since 0.1.0
  * @category models
  */
 export const Identity = Schema.Struct({
-  channel: Schema.NonEmptyTrimmedString,
-  platformUserId: Schema.NonEmptyTrimmedString,
-  displayName: Schema.optional(Schema.String),
-  phone: Schema.optional(Schema.String)
+  channel: Schema.NonEmptyTrimmedString.pipe(withoutNul()),
+  platformUserId: IdentityId,
+  displayName: Schema.optionalWith(identityText("a display name"), { exact: true }),
+  phone: Schema.optionalWith(identityText("a phone number"), { exact: true })
 }).annotations({ identifier: "Identity" })
 
 /**

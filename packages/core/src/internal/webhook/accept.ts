@@ -1,8 +1,9 @@
-import { DateTime, Effect, Either, Option, Schema } from "effect"
+import { DateTime, Effect, Either, Option, ParseResult, Schema } from "effect"
 import type { Answer, ChannelAdapter, Decoded, RawDelivery, Verified } from "../../Channel.js"
-import type { ChannelError } from "../channel/channel.js"
+import { ChannelError } from "../channel/channel.js"
 import type { Channels } from "../channel/channels.js"
 import type { Inbox } from "../messaging/inbox.js"
+import { problems } from "../shared/withheld.js"
 
 /**
  * Why a delivery was refused or could not be processed. Logged, never with an identity or a secret.
@@ -177,7 +178,9 @@ export const verify = (
   Effect.either(Effect.catchAllDefect(adapter.verify(delivery), () => Effect.fail("defect" as const)))
 
 /**
- * The messages of a stored delivery; an adapter that throws gives "defect".
+ * The messages of a stored delivery; an adapter that throws gives "defect", unless what it threw is a schema's parse
+ * error (a message's constructor refusing what the platform sent, such as a NUL character): that is bad input, named
+ * by its fields and rules, never its values.
  *
  * @internal
  */
@@ -187,10 +190,25 @@ export const decode = (
 ): Either.Either<Decoded, ChannelError | "defect"> => {
   try {
     return adapter.decode(delivery)
-  } catch {
-    return Either.left("defect")
+  } catch (error) {
+    return ParseResult.isParseError(error)
+      ? Either.left(
+          new ChannelError({
+            channel: adapter.id,
+            reason: "bad_request",
+            message: `a message of the delivery is not valid: ${problems(error.issue)}`
+          })
+        )
+      : Either.left("defect")
   }
 }
+
+/**
+ * A reason as the inbox keeps it: storage cannot hold a NUL character, which an adapter's message may quote.
+ *
+ * @internal
+ */
+export const storable = (reason: string): string => reason.replaceAll("\u0000", "\uFFFD").slice(0, 500)
 
 /**
  * Verifies a delivery whose body was read within the limit, and stores it when it carries events. Its messages are
@@ -209,7 +227,7 @@ export const receive = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery
       const error = result.left
       if (error === "defect") return stored(env, adapter, delivery, plain(200, "kept"), failedUnexpectedly(adapter.id))
       if (error.reason === "unsupported_event") {
-        return stored(env, adapter, delivery, plain(200, "kept"), `${error.reason}: ${error.message}`)
+        return stored(env, adapter, delivery, plain(200, "kept"), storable(`${error.reason}: ${error.message}`))
       }
       return refuse("rejected", statusOf(error), adapter.id, `${error.reason}: ${error.message}`)
     })

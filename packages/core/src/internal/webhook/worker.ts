@@ -1,10 +1,11 @@
 import { Cause, DateTime, Duration, Effect, Either, Option, Queue, Random } from "effect"
 import type { Counts } from "../../Webhook.js"
-import type { InboundMessage } from "../channel/inboundMessage.js"
+import { type InboundMessage, MessageFields } from "../channel/inboundMessage.js"
 import type { Entry, InboxError } from "../messaging/inbox.js"
 import type { Policy } from "../messaging/retry.js"
 import { delay } from "../messaging/retry.js"
-import { decode, type Env, failedUnexpectedly, log, WebhookError } from "./accept.js"
+import { check } from "../shared/withheld.js"
+import { decode, type Env, failedUnexpectedly, log, storable, WebhookError } from "./accept.js"
 
 /** @internal */
 export interface Worker {
@@ -32,12 +33,24 @@ const describe = (cause: Cause.Cause<unknown>) => {
 
 const kill = (worker: Worker, entry: Entry, reason: string, lastError?: string) =>
   Effect.zipRight(
-    worker.env.inbox.deadLetter(entry.id, reason, lastError),
+    worker.env.inbox.deadLetter(entry.id, storable(reason), lastError),
     Effect.as(
-      log(new WebhookError({ reason: "dead_letter", channel: entry.channel, message: reason })),
+      log(new WebhookError({ reason: "dead_letter", channel: entry.channel, message: storable(reason) })),
       "dead" as const
     )
   )
+
+const checkMessage = check(MessageFields)
+
+// An adapter may have built its messages without validation: a message that breaks its schema (a NUL character,
+// which storage cannot hold) would fail the processor on every retry. It is bad input, a dead letter at once.
+const invalidMessage = (messages: ReadonlyArray<InboundMessage>): string | undefined => {
+  for (const [index, message] of messages.entries()) {
+    const checked = checkMessage(message)
+    if (Either.isLeft(checked)) return `bad_request: message ${index + 1} of the delivery is not valid: ${checked.left}`
+  }
+  return undefined
+}
 
 const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError> =>
   Effect.gen(function* () {
@@ -61,14 +74,16 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
       return yield* kill(
         worker,
         entry,
-        error === "defect" ? failedUnexpectedly(entry.channel) : `${error.reason}: ${error.message}`.slice(0, 500)
+        error === "defect" ? failedUnexpectedly(entry.channel) : `${error.reason}: ${error.message}`
       )
     }
     const { messages, unsupported } = decoded.right
+    const invalid = invalidMessage(messages)
+    if (invalid !== undefined) return yield* kill(worker, entry, invalid)
     const exit = messages.length === 0 ? undefined : yield* Effect.exit(worker.process(messages))
     if (exit !== undefined && exit._tag === "Failure") {
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-      const what = describe(exit.cause)
+      const what = storable(describe(exit.cause))
       // A delivery that fails every time (a poison message) stops here, kept to look at and replay.
       if (entry.attempts >= worker.retry.maxAttempts) {
         return yield* kill(worker, entry, `processing failed ${entry.attempts} times, the last with ${what}`, what)
@@ -86,12 +101,12 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
     }
     const verdict = exit?._tag === "Success" ? exit.value : undefined
     if (verdict !== undefined && verdict !== null && typeof verdict === "object" && "deadLetter" in verdict) {
-      return yield* kill(worker, entry, verdict.deadLetter.slice(0, 500))
+      return yield* kill(worker, entry, verdict.deadLetter)
     }
     // Events the adapter does not know keep the delivery, its messages processed, as a dead letter: replayed
     // once the adapter knows them, it is done (intake does not take its messages in twice).
     if (unsupported.length > 0) {
-      return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`.slice(0, 500))
+      return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`)
     }
     yield* worker.env.inbox.done(entry.id)
     return "done" as const
