@@ -172,6 +172,18 @@ describe("WebFormChannel inbound", () => {
     })
   )
 
+  it.live("refuses a NUL character in a sender's id, naming the field and not the id", () =>
+    Effect.gen(function* () {
+      const nul = { ...text("m-3", "x"), sender: { id: `${reporter.id}\u0000`, name: "Nguyễn Văn Bí Mật" } }
+      const bad = yield* reason(receive(WebFormChannel.delivery(secret, body([nul]))))
+      expect(bad.reason).toBe("bad_request")
+      // The web form's direct conversation is the sender's id, so the first field refused is the conversation's.
+      expect(bad.message).toMatch(/conversation\.id: a platform id: .*no NUL character/)
+      expect(bad.message).not.toContain(reporter.id)
+      expect(bad.message).not.toContain("Bí Mật")
+    })
+  )
+
   it.live("normalises Vietnamese text to NFC and keeps ids as strings", () =>
     Effect.gen(function* () {
       const decomposed = "Báo tin cháy".normalize("NFD")

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { InboundMessage } from "@tinbao/core"
+import { ChannelCheck, InboundMessage } from "@tinbao/core"
 import { Either, ParseResult, Redacted, Schema } from "effect"
 
 /** The event types the web form sends; any other type is reported as unsupported, not refused. @internal */
@@ -112,24 +112,27 @@ export const toMessage = (
   channel: string,
   event: Event,
   conversation: InboundMessage.Conversation
-): InboundMessage.InboundMessage =>
-  new InboundMessage.InboundMessage({
-    kind: event.type,
-    channel,
-    platformMessageId: event.id,
-    conversation,
-    sender: Redacted.make({
-      platformUserId: event.sender.id,
-      ...(event.sender.name === undefined ? {} : { displayName: event.sender.name })
+): Either.Either<InboundMessage.InboundMessage, string> =>
+  Either.mapLeft(
+    ChannelCheck.message(channel, {
+      kind: event.type,
+      channel,
+      platformMessageId: event.id,
+      conversation,
+      sender: Redacted.make({
+        platformUserId: event.sender.id,
+        ...(event.sender.name === undefined ? {} : { displayName: event.sender.name })
+      }),
+      ...(event.text === undefined ? {} : { text: event.text.normalize("NFC") }),
+      attachments: [
+        ...attachment(event.attachments ?? []),
+        ...(event.location === undefined ? [] : [{ _tag: "Location" as const, ...event.location }])
+      ],
+      ...(event.replyTo === undefined ? {} : { replyTo: event.replyTo }),
+      sentAt: event.time
     }),
-    ...(event.text === undefined ? {} : { text: event.text.normalize("NFC") }),
-    attachments: [
-      ...attachment(event.attachments ?? []),
-      ...(event.location === undefined ? [] : [{ _tag: "Location" as const, ...event.location }])
-    ],
-    ...(event.replyTo === undefined ? {} : { replyTo: event.replyTo }),
-    sentAt: event.time
-  })
+    (refused) => refused.message
+  )
 
 /**
  * Reads the event at `index`: a message, a description of an unknown type, or why it is malformed.
@@ -159,10 +162,10 @@ export const readEvent = (
       Either.match(conversationOf(event), {
         onLeft: (why) => Either.left(`event ${index} (${type}) is malformed at conversation: ${why}`),
         onRight: (conversation) =>
-          Either.try({
-            try: () => ({ _tag: "Message" as const, message: toMessage(channel, event, conversation) }),
-            catch: () => `event ${index} (${type}) does not make a valid message`
-          })
+          Either.map(
+            Either.mapLeft(toMessage(channel, event, conversation), (why) => `event ${index} (${type}): ${why}`),
+            (message) => ({ _tag: "Message" as const, message })
+          )
       })
   })
 }
