@@ -132,21 +132,33 @@ describe("Statistics.compute (properties)", () => {
         (lives, q, groupBy) => {
           const events = eventsOf(lives)
           const report = Either.getOrThrow(
-            Statistics.compute(events, hierarchy, Calendar.vietnam, {
-              ...q.root,
-              period: q.period,
-              attribution: q.attribution,
-              groupBy
-            } as Statistics.Query, { now })
+            Statistics.compute(
+              events,
+              hierarchy,
+              Calendar.vietnam,
+              {
+                ...q.root,
+                period: q.period,
+                attribution: q.attribution,
+                groupBy
+              } as Statistics.Query,
+              { now }
+            )
           )
           const total = additive(report.total)
           expect(report.groups.length === 0 ? total.map(() => 0) : sumOf(report.groups)).toEqual(total)
           const ungrouped = Either.getOrThrow(
-            Statistics.compute(events, hierarchy, Calendar.vietnam, {
-              ...q.root,
-              period: q.period,
-              attribution: q.attribution
-            } as Statistics.Query, { now })
+            Statistics.compute(
+              events,
+              hierarchy,
+              Calendar.vietnam,
+              {
+                ...q.root,
+                period: q.period,
+                attribution: q.attribution
+              } as Statistics.Query,
+              { now }
+            )
           )
           expect(ungrouped.total).toEqual(report.total)
           expect(ungrouped.groups).toEqual([])

@@ -76,8 +76,7 @@ export const resolve = (query: Query, now: number): Resolved => {
 }
 
 /** The month a stock (tips open or overdue when the figures are taken) counts in: that of the instant before. */
-export const stockInstant = (resolved: Resolved): number =>
-  Math.max(resolved.window.start, resolved.measuredAt - 1)
+export const stockInstant = (resolved: Resolved): number => Math.max(resolved.window.start, resolved.measuredAt - 1)
 
 const DAY = 24 * 60 * 60 * 1000
 // A report meets a few thousand distinct days at most, and formatting a date is the costly part.
