@@ -55,10 +55,9 @@ export interface Resolved {
 }
 
 /**
- * Resolves a query's period at `now` (epoch millis). Figures are taken at `min(end, now)`: a period still running is
- * counted as it stands now, not as if its end had come. A period that has not begun is a `future` error: an empty
- * report would read as "nothing happened", and a month's number is easily mistaken (police month 9 begins on 15
- * August). The unit tree is by default the one of the day the figures are taken, the period's last day once it ended.
+ * Resolves a query's period at `now` (epoch millis): figures are taken at `min(end, now)`, since a running period's
+ * end has not happened yet. A period not begun is a `future` error rather than an empty report that reads as "nothing
+ * happened" (docs/statistics.md, "When the figures are taken").
  */
 export const resolve = (query: Query, now: number): Resolved => {
   const range = rangeOf(query.period)
