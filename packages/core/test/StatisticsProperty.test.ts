@@ -131,35 +131,13 @@ describe("Statistics.compute (properties)", () => {
         ),
         (lives, q, groupBy) => {
           const events = eventsOf(lives)
-          const report = Either.getOrThrow(
-            Statistics.compute(
-              events,
-              hierarchy,
-              Calendar.vietnam,
-              {
-                ...q.root,
-                period: q.period,
-                attribution: q.attribution,
-                groupBy
-              } as Statistics.Query,
-              { now }
-            )
-          )
+          const count = (query: Statistics.Query) =>
+            Either.getOrThrow(Statistics.compute(events, hierarchy, Calendar.vietnam, query, { now }))
+          const base = { ...q.root, period: q.period, attribution: q.attribution } as Statistics.Query
+          const report = count({ ...base, groupBy })
           const total = additive(report.total)
           expect(report.groups.length === 0 ? total.map(() => 0) : sumOf(report.groups)).toEqual(total)
-          const ungrouped = Either.getOrThrow(
-            Statistics.compute(
-              events,
-              hierarchy,
-              Calendar.vietnam,
-              {
-                ...q.root,
-                period: q.period,
-                attribution: q.attribution
-              } as Statistics.Query,
-              { now }
-            )
-          )
+          const ungrouped = count(base)
           expect(ungrouped.total).toEqual(report.total)
           expect(ungrouped.groups).toEqual([])
         }
