@@ -2,8 +2,10 @@
  * Statistics of tips (thống kê tin báo): counts, rates, deadline compliance and durations, for a unit's subtree,
  * a period and filters, grouped by child unit, category, channel, status, outcome, month or legal type.
  *
- * Every figure is derived from the event log as it stood at the end of the period: each tip is folded from its events
- * up to that instant, and the rest of the log is ignored. Cohort measures follow the tips received in the period
+ * Every figure is derived from the event log as it stood when the figures are taken, at `min(end of the period, now)`
+ * (`Report.measuredAt`): each tip is folded from its events up to that instant, and the rest of the log is ignored.
+ * A period still running is counted as it stands now: a tip received a minute ago is not overdue, and its deadlines
+ * are pending. A period that has not begun fails with reason `future`. Cohort measures follow the tips received in the period
  * (`receivedInPeriod`, `resolvedOfReceived`, `resolutionRate`); activity measures follow what happened in it,
  * whenever the tip was received (`resolvedInPeriod`, durations, transfers, deadlines due). See `docs/statistics.md`
  * for every rule, with examples.
@@ -15,6 +17,7 @@
  */
 
 import { type Effect, Either, type Layer, Schema } from "effect"
+import * as DateTime from "effect/DateTime"
 import type { Calendar, HolidayCalendar } from "./Calendar.js"
 import * as Category from "./Category.js"
 import * as Deadline from "./Deadline.js"
@@ -211,7 +214,8 @@ export type CustodyRow = typeof CustodyRow.Type
 
 /**
  * A report: the query, the root and period, the total, the groups, time at each unit, and the tips that could not be
- * placed on `asOf` (their unit did not exist yet).
+ * placed on `asOf` (their unit did not exist yet). `measuredAt` is the instant the figures were taken ("tính đến",
+ * as of): the period's end (24:00 on its last day), or the time of the query while the period runs.
  *
  * @since 0.1.0
  * @category models
@@ -242,6 +246,17 @@ export interface Options {
 }
 
 /**
+ * Options of {@link compute}: the engine's, and `now`, the time of the query. A period still running is counted as it
+ * stands at `now`; one that has not begun by then fails with reason `future`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ComputeOptions extends Options {
+  readonly now: DateTime.Utc
+}
+
+/**
  * Reads a query from untrusted input (an HTTP request's JSON).
  *
  * @since 0.1.0
@@ -252,9 +267,10 @@ export const decodeQuery = (input: unknown): Either.Either<Query, StatisticsErro
 
 /**
  * The report of a query over events in log order (`TipStore.stream`'s `StoredEvent`s or bare `TipEvent`s, every tip's
- * from its receipt), in one pass. Pure: the same events and query always give the same report. Fails with a
- * `StatisticsError`: `invalid` for a bad query, `corrupt` for a log that does not fold, `calendar` for a deadline in a
- * year the calendar does not cover.
+ * from its receipt), in one pass, with its figures taken at `min(end of the period, options.now)`. Pure: the same
+ * events, query and `now` always give the same report. Fails with a `StatisticsError`: `invalid` for a bad query,
+ * `future` for a period that begins after `now`, `corrupt` for a log that does not fold, `calendar` for a deadline in
+ * a year the calendar does not cover.
  *
  * @since 0.1.0
  * @category computations
@@ -264,7 +280,7 @@ export const compute = (
   hierarchy: UnitHierarchy,
   calendar: Calendar,
   query: Query,
-  options: Options = {}
+  options: ComputeOptions
 ): Either.Either<Report, StatisticsError> =>
   Either.flatMap(Either.mapLeft(Schema.validateEither(Query)(query), service.invalidQuery), (valid) => {
     try {
@@ -274,7 +290,8 @@ export const compute = (
         policy: options.policy ?? Deadline.defaultPolicy,
         taxonomy: options.taxonomy ?? Category.taxonomy(),
         channels: channelNames(options.platforms),
-        query: valid
+        query: valid,
+        now: DateTime.toEpochMillis(options.now)
       })
       for (const event of events) accumulator.push(event)
       return Either.right(accumulator.finish())
@@ -296,7 +313,8 @@ export const fromQuery: (
 ) => Effect.Effect<StatisticsEngine["Type"], never, UnitDirectory> = service.fromQuery
 
 /**
- * The in-memory engine: each query reads the whole log from the store once.
+ * The in-memory engine: each query reads the whole log from the store once, and takes its figures at
+ * `min(end of the period, now)`, `now` from the `Clock`.
  *
  * @since 0.1.0
  * @category constructors

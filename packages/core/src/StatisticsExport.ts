@@ -4,15 +4,18 @@
  * The CSV is RFC 4180 (fields quoted when they hold the delimiter, a quote or a line break; quotes doubled), ends each
  * record with CRLF, and starts with a UTF-8 byte order mark, without which Excel reads UTF-8 as the system's code page
  * and garbles Vietnamese. The header row is bilingual, Vietnamese first: "Tiếp nhận (received)". One row per group,
- * then a total row. Durations are in hours; the resolution rate is a percentage.
+ * then a total row; each starts with the instant the figures were taken, "Tính đến (as of)", in Vietnam time.
+ * Durations are in hours; the resolution rate is a percentage.
  *
  * A report holds aggregates only: no tip, no reporter and no alias, so no export can name a reporter.
  *
  * @since 0.1.0
  */
 import { type Either, type ParseResult, Schema } from "effect"
-import { codeOf, dimensionHeaders, measureColumns } from "./internal/statistics/columns.js"
+import * as DateTime from "effect/DateTime"
+import { asOfHeader, codeOf, dimensionHeaders, measureColumns } from "./internal/statistics/columns.js"
 import * as Csv from "./internal/statistics/csv.js"
+import { instantText } from "./internal/statistics/period.js"
 import type { Measures } from "./Statistics.js"
 import { Report } from "./Statistics.js"
 
@@ -30,8 +33,11 @@ export interface CsvOptions {
 }
 
 /**
- * The report's header row and records, as text cells (before quoting). Text that would start like a spreadsheet
- * formula (`=`, `+`, `-`, `@`) gets a leading apostrophe, so that opening the file runs nothing.
+ * The report's header row and records, as text cells (before quoting). The first column of every record is the
+ * instant the figures were taken (`Report.measuredAt`) in Vietnam time with its offset, `2025-08-10T14:05:09+07:00`:
+ * a report of a period still running holds what had happened by then, and the column travels with every row that is
+ * copied elsewhere. Text that would start like a spreadsheet formula (`=`, `+`, `-`, `@`) gets a leading apostrophe,
+ * so that opening the file runs nothing.
  *
  * @since 0.1.0
  * @category conversions
@@ -44,13 +50,15 @@ export const toRows = (report: Report, options: CsvOptions = {}): ReadonlyArray<
   }
   const dimensions = report.query.groupBy ?? []
   const measures = (m: Measures) => measureColumns.map((c) => c.cell(m, number))
-  const header = [...dimensions.flatMap(dimensionHeaders), ...measureColumns.map((c) => c.header)]
+  const asOf = instantText(DateTime.toEpochMillis(report.measuredAt))
+  const header = [asOfHeader, ...dimensions.flatMap(dimensionHeaders), ...measureColumns.map((c) => c.header)]
   const groups = report.groups.map((g) => [
+    asOf,
     ...dimensions.flatMap((d, i) => [Csv.text(g.labels[i].vi), Csv.text(codeOf(g.key, d))]),
     ...measures(g.measures)
   ])
   const totalLabel = dimensions.length === 0 ? [] : ["Tổng cộng (total)", ...Array(dimensions.length * 2 - 1).fill("")]
-  return [header, ...groups, [...totalLabel, ...measures(report.total)]]
+  return [header, ...groups, [asOf, ...totalLabel, ...measures(report.total)]]
 }
 
 /**

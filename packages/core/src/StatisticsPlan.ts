@@ -8,6 +8,7 @@
  * @since 0.2.0
  */
 import { Either, Schema } from "effect"
+import * as DateTime from "effect/DateTime"
 import type { Calendar } from "./Calendar.js"
 import type { CategoryId, LegalType } from "./Category.js"
 import * as Category from "./Category.js"
@@ -218,6 +219,20 @@ export interface Plan {
   readonly query: Query
   readonly start: number
   readonly end: number
+  /**
+   * When the figures are taken: `min(end, now)`. States are those in force then (`since < measuredAt <= until`), and
+   * an unmet deadline is missed when due before it, pending when due at or after it.
+   *
+   * @since 0.2.0
+   */
+  readonly measuredAt: number
+  /**
+   * The instant whose month the stocks (`openAtEnd`, `overdueAtEnd`) count in with a month dimension: the one just
+   * before `measuredAt`, or the period's start.
+   *
+   * @since 0.2.0
+   */
+  readonly stockAt: number
   readonly attribution: "receiving" | "holding"
   readonly dimensions: ReadonlyArray<Dimension>
   readonly months: Months | undefined
@@ -243,8 +258,9 @@ export interface Plan {
 export const emptyTally: Tally = plan_.emptyTally
 
 /**
- * Plans a query for a storage adapter; `invalid` for a bad query or a root that does not hold on its date. The
- * calendar and policy must be those the adapter's {@link tipFacts} were computed with.
+ * Plans a query for a storage adapter at `now`, the time of the query (the engine's `Clock`); `invalid` for a bad
+ * query or a root that does not hold on its date, `future` for a period that begins after `now`. The calendar and
+ * policy must be those the adapter's {@link tipFacts} were computed with.
  *
  * @since 0.1.0
  * @category adapters
@@ -252,7 +268,7 @@ export const emptyTally: Tally = plan_.emptyTally
 export const plan = (
   hierarchy: UnitHierarchy,
   query: Query,
-  options: Options & { readonly calendar: Calendar }
+  options: Options & { readonly calendar: Calendar; readonly now: DateTime.Utc }
 ): Either.Either<Plan, StatisticsError> =>
   Either.flatMap(Either.mapLeft(Schema.validateEither(schema.Query)(query), service.invalidQuery), (valid) => {
     try {
@@ -261,7 +277,8 @@ export const plan = (
           calendar: options.calendar,
           policy: options.policy ?? Deadline.defaultPolicy,
           taxonomy: options.taxonomy ?? Category.taxonomy(),
-          channels: channelNames(options.platforms)
+          channels: channelNames(options.platforms),
+          now: DateTime.toEpochMillis(options.now)
         })
       )
     } catch (error) {

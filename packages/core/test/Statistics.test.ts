@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { NinhBinh } from "@tinbao/testkit"
-import { Chunk, Effect, Either, Layer, Redacted, Stream, TestClock } from "effect"
+import { Chunk, DateTime, Effect, Either, Layer, Redacted, Stream, TestClock } from "effect"
 import * as Actor from "../src/Actor.js"
 import * as Calendar from "../src/Calendar.js"
 import { CategoryId } from "../src/Category.js"
@@ -60,6 +60,8 @@ describe("Statistics engine", () => {
         yield* receive(ids.ninhTien, `2023-${month}-${String(3 + 9 * (i % 3)).padStart(2, "0")}T08:30`, true)
       }
       yield* receive(ids.ninhNhat, "2023-05-05T10:00", false)
+      // Read after the year: its figures are taken at its end.
+      yield* at("2024-01-02T08:00")
       const query = { root: ids.ninhTien, period: { _tag: "CalendarYear", year: 2023 } } as const
       const report = yield* engine.queryAs(officerOf(ids.ninhTien), query)
       expect(report.total).toMatchObject({
@@ -89,6 +91,7 @@ describe("Statistics engine", () => {
         yield* receive(unit, `${day}T09:00`, true, "traffic")
         yield* receive(unit, `${day}T10:00`, false, "drugs")
       }
+      yield* at("2025-08-01T08:00")
       const query: Statistics.Query = {
         root: ids.province,
         asOf: LocalDate.unsafeMake("2025-08-01"),
@@ -99,7 +102,8 @@ describe("Statistics engine", () => {
       const store = yield* TipStore
       const log = Chunk.toReadonlyArray(yield* Stream.runCollect(store.stream()))
       const hierarchy = yield* Effect.flatMap(UnitDirectory, (d) => d.hierarchy)
-      expect(Either.getOrThrow(Statistics.compute(log, hierarchy, Calendar.vietnam, query))).toEqual(report)
+      const now = yield* DateTime.now
+      expect(Either.getOrThrow(Statistics.compute(log, hierarchy, Calendar.vietnam, query, { now }))).toEqual(report)
       expect(report.total.receivedInPeriod).toBe(6)
       expect(report.groups.map((g) => [g.label.vi, g.measures.receivedInPeriod])).toEqual([
         ["Công an tỉnh Ninh Bình (trực tiếp) · Trật tự, an toàn giao thông", 1],
@@ -143,6 +147,7 @@ describe("Statistics engine", () => {
       const error = yield* Effect.flip(engine.query(bad as Statistics.Query))
       expect(error).toMatchObject({ _tag: "StatisticsError", reason: "invalid" })
       expect(error.message).toContain("between 1 and 12")
+      yield* at("2025-08-01T08:00")
       const merged = yield* Effect.flip(
         engine.query({
           root: ids.ninhTien,

@@ -78,6 +78,8 @@ const setup = Effect.gen(function* () {
       command: { _tag: "Resolve", outcome: { _tag: "Handled", summary: "Đã xử lý" } }
     })
   }
+  // The year is under way: its report holds what had happened an hour after the last decision.
+  yield* TestClock.adjust("1 hour")
   const engine = yield* Statistics.StatisticsEngine
   const query = (groupBy: ReadonlyArray<Statistics.Dimension>) =>
     engine.query({ root: province, period: { _tag: "CalendarYear", year: 2023 }, groupBy })
@@ -99,11 +101,18 @@ describe("StatisticsExport", () => {
         const rows = StatisticsExport.parseCsv(csv)
         expect(rows).toEqual(StatisticsExport.toRows(report))
         const [header, ...records] = rows
-        expect(header.slice(0, 3)).toEqual(["Đơn vị (unit)", "Mã đơn vị (unit code)", "Tiếp nhận (received)"])
+        expect(header.slice(0, 4)).toEqual([
+          "Tính đến (as of)",
+          "Đơn vị (unit)",
+          "Mã đơn vị (unit code)",
+          "Tiếp nhận (received)"
+        ])
+        // Every record says when its figures were taken, in Vietnam time: 90 hours of work and an hour after.
+        expect(new Set(records.map((r) => r[0]))).toEqual(new Set(["2023-03-10T04:00:00+07:00"]))
         expect(header).toContain(
           "Thông báo tiếp nhận cho người báo tin: đúng hạn (Acknowledgement to the reporter: met)"
         )
-        expect(records.map((r) => r[0])).toEqual([
+        expect(records.map((r) => r[1])).toEqual([
           ...Object.values(names).map((n) => n.replace(/^=/, "'=")),
           "Tổng cộng (total)"
         ])

@@ -2,7 +2,7 @@
 // the tip's receipt to the rows of a report and its CSV, and an id that breaks the platform id rule is refused.
 import { describe, expect, it } from "@effect/vitest"
 import { NinhBinh } from "@tinbao/testkit"
-import { Chunk, Effect, Either, Redacted, Schema, Stream, TestClock } from "effect"
+import { Chunk, DateTime, Effect, Either, Redacted, Schema, Stream, TestClock } from "effect"
 import * as Actor from "../src/Actor.js"
 import * as Calendar from "../src/Calendar.js"
 import { CategoryId } from "../src/Category.js"
@@ -50,6 +50,8 @@ const seed = Effect.gen(function* () {
     ["sms", 6]
   ] as const)
     yield* receive(channel, day)
+  // The reports are read after the year, which is counted to its end.
+  yield* TestClock.setTime(Date.parse("2024-01-02T08:00:00+07:00"))
 })
 
 const engine = (options?: Statistics.Options) => Statistics.make(options)
@@ -70,11 +72,12 @@ describe("Statistics by channel, with platforms a deployment adds", () => {
       ])
       const [header, ...records] = StatisticsExport.parseCsv(StatisticsExport.toCsv(report))
       const received = header!.indexOf("Tiếp nhận (received)")
-      expect(records.map((r) => [r[0], r[1], r[received]])).toEqual([
-        ["Zalo", "zalo", "2"],
-        ["Tin nhắn SMS", "sms", "3"],
-        ["walk_in", "walk_in", "1"],
-        ["Tổng cộng (total)", "", "6"]
+      // After the column that says when the figures were taken: the year's end, 24:00 on 31 December.
+      expect(records.map((r) => [r[0], r[1], r[2], r[received]])).toEqual([
+        ["2023-12-31T24:00:00+07:00", "Zalo", "zalo", "2"],
+        ["2023-12-31T24:00:00+07:00", "Tin nhắn SMS", "sms", "3"],
+        ["2023-12-31T24:00:00+07:00", "walk_in", "walk_in", "1"],
+        ["2023-12-31T24:00:00+07:00", "Tổng cộng (total)", "", "6"]
       ])
     }).pipe(Effect.provide(Tips.layerMemory()))
   )
@@ -110,7 +113,8 @@ describe("Statistics by channel, with platforms a deployment adds", () => {
       expect(rows(report)).toEqual([["sms", "Tin nhắn SMS", "SMS", 3]])
       const events = Chunk.toReadonlyArray(yield* Stream.runCollect(yield* Effect.map(TipStore, (s) => s.stream())))
       const hierarchy = yield* Effect.flatMap(UnitDirectory, (d) => d.hierarchy)
-      const computed = Statistics.compute(events, hierarchy, Calendar.vietnam, query, { platforms: [sms] })
+      const now = yield* DateTime.now
+      const computed = Statistics.compute(events, hierarchy, Calendar.vietnam, query, { platforms: [sms], now })
       expect(computed).toEqual(Either.right(report))
     }).pipe(Effect.provide(Tips.layerMemory()))
   )
@@ -140,9 +144,10 @@ describe("Statistics by channel, with platforms a deployment adds", () => {
       }
       expect(yield* Effect.flip(Effect.flatMap(engine(badPlatform), (e) => e.query(byChannel)))).toMatchObject(invalid)
       const hierarchy = NinhBinh.hierarchy()
-      const computed = Statistics.compute([], hierarchy, Calendar.vietnam, byChannel, badPlatform)
+      const now = yield* DateTime.now
+      const computed = Statistics.compute([], hierarchy, Calendar.vietnam, byChannel, { ...badPlatform, now })
       expect(Either.getLeft(computed).pipe((e) => e._tag === "Some" && e.value)).toMatchObject(invalid)
-      const plan = StatisticsPlan.plan(hierarchy, byChannel, { ...badPlatform, calendar: Calendar.vietnam })
+      const plan = StatisticsPlan.plan(hierarchy, byChannel, { ...badPlatform, calendar: Calendar.vietnam, now })
       expect(Either.getLeft(plan).pipe((e) => e._tag === "Some" && e.value)).toMatchObject(invalid)
 
       // One platform declared twice with different labels.

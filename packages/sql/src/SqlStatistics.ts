@@ -5,8 +5,9 @@
  *
  * The projection keeps, per tip and per version, the facts `StatisticsPlan.tipFacts` derives: unit ids, instants,
  * statuses, and each deadline's due and met instants (computed at append time by `Deadline.of`, with the calendar
- * and policy of {@link Basis}). Whatever depends on the query is done at query time: the state in force at the
- * period's end is picked by its validity interval, pending or missed is read at the end from the stored instants,
+ * and policy of {@link Basis}). Whatever depends on the query is done at query time: the state in force when the
+ * figures are taken (the period's end, or now while it runs) is picked by its validity interval, pending or missed is
+ * read then from the stored instants,
  * and the unit hierarchy (places of units as of `asOf`, the receiving unit's kind for the transfer deadline) comes
  * from `StatisticsPlan.plan`, as a small table joined in SQL. See `docs/statistics.md`.
  *
@@ -128,7 +129,9 @@ export const make = (
               })
           )
         )
-        const plan = yield* Either.match(StatisticsPlan.plan(hierarchy, q, planOptions), {
+        // The figures of a period still running are taken now, as the in-memory engine takes them.
+        const now = yield* DateTime.now
+        const plan = yield* Either.match(StatisticsPlan.plan(hierarchy, q, { ...planOptions, now }), {
           onLeft: Effect.fail,
           onRight: Effect.succeed
         })

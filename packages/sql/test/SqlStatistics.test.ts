@@ -19,6 +19,7 @@ import {
   Lifecycle,
   LocalDate,
   Period,
+  StatisticalPeriod,
   Statistics,
   Tip,
   TipEvent,
@@ -32,7 +33,7 @@ import {
 import { SqlMigrations, SqlStatistics, SqlStorage } from "@tinbao/sql"
 import { Arbitraries, NinhBinh } from "@tinbao/testkit"
 import { Postgres } from "@tinbao/testkit/vitest"
-import { DateTime, Effect, Either, FastCheck as fc, Layer, Option, Redacted, Schema } from "effect"
+import { DateTime, Effect, Either, FastCheck as fc, Layer, Option, Redacted, Schema, TestClock } from "effect"
 import { backends, createSchema, dropSchema, freshSchemaName, inSchema, pgCheck } from "./backends.js"
 import { vaultConfig } from "./fixtures.js"
 
@@ -356,6 +357,67 @@ const platforms = [
   { id: "hotline_1900", label: { vi: "Đường dây nóng 1900", en: "1900 hotline" } }
 ]
 
+/** Times of queries inside the seeded log: events after them exist, and must not count. */
+const nows = [
+  "2023-03-14T16:00:00",
+  "2023-06-30T23:59:59",
+  "2023-12-14T00:00:00",
+  "2024-02-29T09:15:00",
+  "2024-07-15T00:00:00",
+  "2024-12-31T12:00:00"
+].map((local) => Date.parse(`${local}+07:00`))
+const groupings: ReadonlyArray<ReadonlyArray<Statistics.Dimension>> = [
+  ["unit"],
+  ["unit", "calendar_month"],
+  ["police_month", "status"],
+  ["category", "outcome"],
+  []
+]
+
+/** The periods under way on `today`, one ending today, a range up to today, and the next police month (future). */
+const underWay = (today: LocalDate.LocalDate, i: number) => {
+  const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))]
+  const police = StatisticalPeriod.policeMonthOf(today)
+  const next =
+    police.month === 12 ? { year: police.year + 1, month: 1 } : { year: police.year, month: police.month + 1 }
+  const root = [ids.province, ids.city, ids.vanGiang][i % 3]!
+  const periods = [
+    { _tag: "CalendarMonth", year, month },
+    { _tag: "PoliceMonth", ...police },
+    { _tag: "CalendarYear", year },
+    { _tag: "PoliceYear", year: StatisticalPeriod.policeYearOf(today) },
+    { _tag: "Day", date: today },
+    { _tag: "Range", first: "2022-11-15", last: today },
+    { _tag: "PoliceMonth", ...next }
+  ]
+  return periods.map((p, j) => ({
+    root,
+    period: p,
+    groupBy: groupings[(i + j) % groupings.length]!,
+    ...(j % 2 === 1 ? { attribution: "holding" as const } : {})
+  }))
+}
+
+/** The calendar month and the police month under way at 16:00 on 14 March 2025 (the police month ends that day). */
+const march: Record<"month" | "policeMonth", Statistics.PeriodSpec> = {
+  month: { _tag: "CalendarMonth", year: 2025, month: 3 },
+  policeMonth: { _tag: "PoliceMonth", year: 2025, month: 3 }
+}
+
+/** Ninh Tiến, March 2025, nothing acknowledged: A on 3 March, B at 20:00 on 13 March, C at 15:59:30 on 14 March. */
+const marchTips = (): Array<Array<TipEvent.TipEvent>> => [
+  [
+    received(Tip.TipId.make("march-a"), ids.ninhTien, Date.parse("2025-03-03T09:00:00+07:00"), 1, {
+      legalType: "phan_anh"
+    })
+  ],
+  [received(Tip.TipId.make("march-b"), ids.ninhTien, Date.parse("2025-03-13T20:00:00+07:00"), 2)],
+  [received(Tip.TipId.make("march-c"), ids.ninhTien, Date.parse("2025-03-14T15:59:30+07:00"), 3)]
+]
+
+/** The time of the queries: after every period they count, so that each is counted to its end. */
+const afterThePeriods = TestClock.setTime(Date.parse("2026-01-01T08:00:00+07:00"))
+
 const engines = (options: { readonly platforms?: typeof platforms }) =>
   Effect.gen(function* () {
     const memory = yield* Statistics.make(options)
@@ -363,9 +425,12 @@ const engines = (options: { readonly platforms?: typeof platforms }) =>
     return { memory, sql }
   })
 
-const same = (q: Q, options: { readonly platforms?: typeof platforms } = { platforms }) =>
+const same = (q: Q | Statistics.Query, options: { readonly platforms?: typeof platforms } = { platforms }) =>
+  Effect.flatMap(engines(options), (built) => sameOn(built, q))
+
+/** Both engines' reports of a query, which must be equal; the in-memory one is returned. */
+const sameOn = ({ memory, sql }: Effect.Effect.Success<ReturnType<typeof engines>>, q: Q | Statistics.Query) =>
   Effect.gen(function* () {
-    const { memory, sql } = yield* engines(options)
     const expected = yield* Effect.either(memory.query(q as Statistics.Query))
     const actual = yield* Effect.either(sql.query(q as Statistics.Query))
     expect(actual).toEqual(expected)
@@ -376,6 +441,7 @@ for (const backend of backends()) {
   const open = backend.fresh()
   const storage = Layer.merge(open(vaultConfig()), Calendar.layerVietnam)
   const seeded = Effect.gen(function* () {
+    yield* afterThePeriods
     const directory = yield* UnitDirectory.UnitDirectory
     if ((yield* directory.changes).length > 0) return
     yield* directory.record([...NinhBinh.allChanges, islandEstablished])
@@ -461,9 +527,58 @@ for (const backend of backends()) {
           Either.getLeft(r).pipe(Option.map((e) => e.reason))
         const gone = yield* same({ root: ids.vanGiang, asOf: day("2025-08-01"), period: period.year })
         expect(reason(gone)).toEqual(Option.some("invalid"))
+        yield* TestClock.setTime(Date.parse("2200-01-01T08:00:00+07:00"))
         const beyond = yield* same({ root: ids.province, period: { _tag: "CalendarYear", year: 2199 } as never })
         expect(reason(beyond)).toEqual(Option.some("calendar"))
       }).pipe(Effect.provide(storage))
+    )
+
+    it.effect(
+      "counts a period under way as the in-memory engine does: the current month, today, a future period",
+      () =>
+        Effect.gen(function* () {
+          yield* seeded
+          const built = yield* engines({ platforms })
+          let counted = 0
+          let future = 0
+          for (const [i, now] of nows.entries()) {
+            yield* TestClock.setTime(now)
+            for (const q of underWay(LocalDate.ofInstant(DateTime.unsafeMake(now)), i)) {
+              const report = yield* sameOn(built, q as Statistics.Query)
+              if (Either.isRight(report)) {
+                counted += report.right.total.receivedInPeriod
+                expect(DateTime.toEpochMillis(report.right.measuredAt)).toBeLessThanOrEqual(now)
+              } else if (report.left.reason === "future") future++
+            }
+          }
+          // Without these, the comparison could pass on empty reports or on errors alone.
+          expect(counted).toBeGreaterThan(300)
+          expect(future).toBe(nows.length)
+        }).pipe(Effect.provide(storage)),
+      120_000
+    )
+
+    it.effect("takes a period's figures at now: a tip received seconds ago is not overdue, as in memory", () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(Date.parse("2025-01-01T08:00:00+07:00"))
+        yield* Effect.flatMap(UnitDirectory.UnitDirectory, (d) => d.record(NinhBinh.allChanges))
+        const store = yield* TipStore.TipStore
+        for (const log of marchTips()) yield* store.append([{ tip: log[0]!.tip, expectedVersion: 0, events: log }])
+        yield* TestClock.setTime(Date.parse("2025-03-14T16:00:00+07:00"))
+        const none = { met: 0, metLate: 0, missed: 0, pending: 0 }
+        const month = Either.getOrThrow(yield* same({ root: ids.ninhTien, period: march.month }))
+        expect(month.total).toMatchObject({ receivedInPeriod: 3, openAtEnd: 3, overdueAtEnd: 1 })
+        expect(month.total.compliance.transfer).toEqual({ ...none, pending: 2 })
+        // Police month 3/2025 ends at 24:00 today: B's transfer, due at 20:00, is still pending at 16:00.
+        const today = Either.getOrThrow(yield* same({ root: ids.ninhTien, period: march.policeMonth }))
+        expect(today.total).toMatchObject({ overdueAtEnd: 1 })
+        expect(today.total.compliance.transfer).toEqual({ ...none, pending: 1 })
+        const next = yield* same({ root: ids.ninhTien, period: { _tag: "PoliceMonth", year: 2025, month: 4 } })
+        expect(Either.getLeft(next).pipe(Option.map((e) => e.reason))).toEqual(Option.some("future"))
+        yield* TestClock.setTime(Date.parse("2025-03-15T08:00:00+07:00"))
+        const final = Either.getOrThrow(yield* same({ root: ids.ninhTien, period: march.policeMonth }))
+        expect(final.total.compliance.transfer).toEqual({ ...none, missed: 1 })
+      }).pipe(Effect.provide(Layer.merge(backend.fresh()(vaultConfig()), Calendar.layerVietnam)))
     )
 
     it.effect(
@@ -568,6 +683,7 @@ for (const kind of kinds) {
       "builds the projection of the tips stored before migration 3 from the event log, then counts them",
       () =>
         Effect.gen(function* () {
+          yield* afterThePeriods
           yield* writeAsPreviousRelease(all).pipe(Effect.provide(db.client), Effect.scoped)
           yield* Effect.gen(function* () {
             const directory = yield* UnitDirectory.UnitDirectory
@@ -593,6 +709,7 @@ for (const backend of backends()) {
       "rebuilds the projection with the new basis as it starts, and keeps writing with it",
       () =>
         Effect.gen(function* () {
+          yield* afterThePeriods
           const open = backend.fresh()
           const all = logs(11).slice(0, 150)
           const q: Q = { root: ids.province, period: period.range, groupBy: ["unit", "calendar_month"] }

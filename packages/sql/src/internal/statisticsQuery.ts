@@ -1,5 +1,6 @@
 /**
- * A statistics query as SQL over the projection: the states in force at the period's end, placed through the
+ * A statistics query as SQL over the projection: the states in force when the figures are taken (the period's end,
+ * or the time of the query while the period runs), placed through the
  * plan's unit places, filtered, then counted with GROUP BY (counts and deadline statuses) and ranked with window
  * functions (durations: count, sum and the nearest-rank percentiles). Only grouped rows come back.
  *
@@ -47,8 +48,11 @@ const statuses = ["met", "metLate", "missed", "pending"] as const
 interface Context {
   readonly plan: StatisticsPlan.Plan
   readonly pg: boolean
+  /** The period's start and end, bounds of what counts in it. */
   readonly S: string
   readonly E: string
+  /** When the figures are taken, `min(end, now)`: the states in force then, and deadlines read then. */
+  readonly A: string
 }
 
 const placesJson = (plan: StatisticsPlan.Plan) =>
@@ -82,7 +86,7 @@ const sqliteUnits = (plan: StatisticsPlan.Plan): ReadonlyArray<[string, Readonly
   ]
 ]
 
-/** The CTEs every statement starts with: unit places, transfer units, and the states in force at the end. */
+/** The CTEs every statement starts with: unit places, transfer units, and the states in force when measured. */
 const common = (c: Context, q: Params): string => {
   const units = c.pg
     ? `place AS MATERIALIZED (SELECT x->>0 AS unit, x->>1 AS answering, x->>2 AS grp
@@ -93,8 +97,8 @@ const common = (c: Context, q: Params): string => {
       tunit AS (SELECT unit, lo, hi, remote FROM stat_query_transfer)`
   const columns = stateColumns.join(", ")
   return `${units},
-    st AS (SELECT ${columns} FROM stat_tips WHERE since < ${c.E}
-      UNION ALL SELECT ${columns} FROM stat_tip_history WHERE until >= ${c.E} AND since < ${c.E})`
+    st AS (SELECT ${columns} FROM stat_tips WHERE since < ${c.A}
+      UNION ALL SELECT ${columns} FROM stat_tip_history WHERE until >= ${c.A} AND since < ${c.A})`
 }
 
 /** The filters of the query, on the state at the end. */
@@ -189,8 +193,8 @@ interface Contribution {
 
 /** Every counted contribution of a tip, with the instant whose month it counts in. */
 const contributions = (c: Context): ReadonlyArray<Contribution> => {
-  const end = `${int(Number(c.E) - 1)}`
-  const missed = deadlines.map(([, due, met]) => `(${due} < ${c.E} AND ${met} IS NULL)`).join(" OR ")
+  const end = int(c.plan.stockAt)
+  const missed = deadlines.map(([, due, met]) => `(${due} < ${c.A} AND ${met} IS NULL)`).join(" OR ")
   return [
     { name: "received", when: `received_at >= ${c.S}`, at: "received_at" },
     { name: "resolvedOfReceived", when: `received_at >= ${c.S} AND open = 0`, at: "received_at" },
@@ -204,12 +208,12 @@ const contributions = (c: Context): ReadonlyArray<Contribution> => {
         when: `${due} > ${c.S} AND ${due} <= ${c.E}`,
         at: `${due} - 1`,
         status: `CASE WHEN ${met} IS NOT NULL THEN (CASE WHEN ${late} = 1 THEN 1 ELSE 0 END)
-          WHEN ${due} < ${c.E} THEN 2 ELSE 3 END`,
+          WHEN ${due} < ${c.A} THEN 2 ELSE 3 END`,
         conditions: [
           `${met} IS NOT NULL AND ${late} = 0`,
           `${met} IS NOT NULL AND ${late} = 1`,
-          `${met} IS NULL AND ${due} < ${c.E}`,
-          `${met} IS NULL AND ${due} = ${c.E}`
+          `${met} IS NULL AND ${due} < ${c.A}`,
+          `${met} IS NULL AND ${due} >= ${c.A}`
         ]
       })
     )
@@ -220,7 +224,7 @@ const group = (dimensions: number) => Array.from({ length: dimensions }, (_, i) 
 
 const keyOf = (values: ReadonlyArray<string | null>) => JSON.stringify(values)
 
-/** The counts of every group, and the unplaced tips; one pass over the states in force at the end. */
+/** The counts of every group, and the unplaced tips; one pass over the states in force when measured. */
 const countStatement = (c: Context): [string, ReadonlyArray<Value>] => {
   const q = new Params(c.pg)
   const head = `WITH ${common(c, q)}, cnt AS (${counted(c, q, true, "st.*")})`
@@ -320,7 +324,7 @@ const sampleStatement = (c: Context): [string, ReadonlyArray<Value>] => {
     )}`
   const values = dimensionValues(c, "at")
   const handedOn = `FROM stat_handovers h CROSS JOIN cnt
-    WHERE cnt.tip = h.tip AND h.since < ${c.E} AND h.held_until >= ${c.S}`
+    WHERE cnt.tip = h.tip AND h.since < ${c.A} AND h.held_until >= ${c.S}`
   const samples = [
     `SELECT kind, ${[
       `CASE WHEN kind = ${K.held} THEN holder ELSE ${values[0] ?? "NULL"} END AS g1`,
@@ -332,7 +336,7 @@ const sampleStatement = (c: Context): [string, ReadonlyArray<Value>] => {
       .map(() => "NULL, ")
       .join("")}h.held_until - h.held_from, 1
       FROM stat_handovers h CROSS JOIN cnt CROSS JOIN place hp
-      WHERE cnt.tip = h.tip AND hp.unit = h.unit AND hp.grp IS NOT NULL AND h.since < ${c.E} AND h.held_until >= ${c.S}`
+      WHERE cnt.tip = h.tip AND hp.unit = h.unit AND hp.grp IS NOT NULL AND h.since < ${c.A} AND h.held_until >= ${c.S}`
   ]
   // Groups' samples as they are, the total's as the same samples with no group and their kind plus 10; time at
   // each unit is per unit only.
@@ -435,7 +439,7 @@ export const aggregates = (
 ): Effect.Effect<StatisticsPlan.Aggregates, SqlError> =>
   Effect.gen(function* () {
     const pg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
-    const c: Context = { plan, pg, S: int(plan.start), E: int(plan.end) }
+    const c: Context = { plan, pg, S: int(plan.start), E: int(plan.end), A: int(plan.measuredAt) }
     const dims = plan.dimensions.length
     const months = plan.months
     const monthAt = plan.dimensions.findIndex((d) => d === "calendar_month" || d === "police_month")

@@ -72,6 +72,9 @@ export const measureColumns: ReadonlyArray<Column> = [
   )
 ]
 
+/** The first column: the instant the figures were taken. */
+export const asOfHeader = header({ vi: "Tính đến", en: "as of" })
+
 /** The two columns of a dimension: the value's label, and its code (a unit id, a category id, a month `YYYY-MM`). */
 export const dimensionHeaders = (dimension: Dimension): readonly [string, string] => {
   const label = dimensionLabels[dimension]

@@ -5,9 +5,9 @@ import type { Actor } from "../access/actor.js"
 
 /**
  * The one error of the statistics engine: `invalid` (the query breaks its schema, its root does not hold on its
- * date, or a platform of the options breaks the platform id rule), `unavailable` (the store or directory cannot be
- * read), `corrupt` (the log does not fold), `calendar` (a deadline falls in a year the holiday calendar does not
- * cover).
+ * date, or a platform of the options breaks the platform id rule), `future` (the period begins after the time of
+ * the query: nothing can be counted in it yet), `unavailable` (the store or directory cannot be read), `corrupt`
+ * (the log does not fold), `calendar` (a deadline falls in a year the holiday calendar does not cover).
  *
  * @since 0.1.0
  * @category errors
@@ -15,7 +15,7 @@ import type { Actor } from "../access/actor.js"
 export class StatisticsError extends Schema.TaggedError<StatisticsError>("@tinbao/core/StatisticsError")(
   "StatisticsError",
   {
-    reason: Schema.Literal("invalid", "unavailable", "corrupt", "calendar"),
+    reason: Schema.Literal("invalid", "future", "unavailable", "corrupt", "calendar"),
     message: Schema.String,
     cause: Schema.optional(Schema.Defect)
   }

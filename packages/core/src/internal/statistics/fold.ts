@@ -12,7 +12,7 @@ import type { UnitId } from "../units/unit.js"
 import { StatisticsError } from "./engine.js"
 import { describe, Groups } from "./groups.js"
 import { Acc, durations, measures } from "./measures.js"
-import { periodLabel, rangeOf, type Window, windowOf } from "./period.js"
+import { periodLabel, type Resolved, resolve } from "./period.js"
 import { Projection } from "./projection.js"
 import { makeTipCounter } from "./tip.js"
 import { makeScope, type Scope } from "./units.js"
@@ -26,9 +26,11 @@ export interface Input {
   /** The labels of channel values (`channelNames` of the options' platforms). */
   readonly channels: ReadonlyMap<string, Label>
   readonly query: Query
+  /** The time of the query (epoch millis): a period still running is counted as it stands then. */
+  readonly now: number
 }
 
-/** A tip being folded: its state as of the period's end, and its last decision inside the period. */
+/** A tip being folded: its state when the figures are taken, and its last decision inside the period. */
 interface Entry {
   readonly state: Projection
   decidedAt: number | undefined
@@ -49,9 +51,8 @@ const invalid = (message: string) => new StatisticsError({ reason: "invalid", me
 /** @internal */
 export const makeAccumulator = (input: Input): Accumulator => {
   const { hierarchy, query } = input
-  const range = rangeOf(query.period)
-  const window: Window = windowOf(range)
-  const asOf = query.asOf ?? range.last
+  const period: Resolved = resolve(query, input.now)
+  const { asOf, measuredAt, range, window } = period
   const scope = makeScope(hierarchy, query.root, asOf)
   if (scope === undefined) {
     throw invalid(
@@ -70,16 +71,16 @@ export const makeAccumulator = (input: Input): Accumulator => {
     const entry = tips.get(event.tip)
     if (event._tag === "TipReceived") {
       if (entry !== undefined) throw corrupt(event.tip, "is received twice")
-      const placement = byReceiving && at < window.end ? scope.place(event.unit) : undefined
+      const placement = byReceiving && at < measuredAt ? scope.place(event.unit) : undefined
       if (placement === "unplaced") unplaced++
-      if (at >= window.end || typeof placement === "string") tips.set(event.tip, SKIPPED)
+      if (at >= measuredAt || typeof placement === "string") tips.set(event.tip, SKIPPED)
       else tips.set(event.tip, { state: new Projection(event), decidedAt: undefined, frozen: false })
       return
     }
     if (entry === undefined) throw corrupt(event.tip, `has ${event._tag} before it was received`)
     if (entry === SKIPPED || entry.frozen) return
-    // The period ends at 24:00 of its last day: that instant and everything after it belong to the next day.
-    if (at >= window.end) {
+    // Figures are taken at 24:00 of the last day (that instant belongs to the next day), or now while the period runs.
+    if (at >= measuredAt) {
       entry.frozen = true
       return
     }
@@ -96,7 +97,7 @@ export const makeAccumulator = (input: Input): Accumulator => {
     const groups = new Groups(dimensions)
     groups.seed(scope, window)
     const total = new Acc()
-    const counter = makeTipCounter({ ...input, scope, window, groups, total, byReceiving })
+    const counter = makeTipCounter({ ...input, scope, period, groups, total, byReceiving })
     let unplacedHeld = 0
     for (const entry of tips.values()) {
       if (entry === SKIPPED) continue
@@ -115,6 +116,7 @@ export const makeAccumulator = (input: Input): Accumulator => {
       query,
       root: { id: scope.root.id, name: scope.root.name },
       asOf,
+      measuredAt: DateTime.unsafeMake(measuredAt),
       period: { first: range.first, last: range.last, label: periodLabel(query.period, range) },
       total: measures(total, reach.total),
       groups: groups.finish(describe(scope, input.taxonomy, input.channels), (values) =>

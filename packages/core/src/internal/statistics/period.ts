@@ -1,8 +1,9 @@
 import * as DateTime from "effect/DateTime"
-import type { Dimension, PeriodSpec } from "../../Statistics.js"
+import type { Dimension, PeriodSpec, Query } from "../../Statistics.js"
 import * as LocalDate from "../calendar/localDate.js"
 import * as StatisticalPeriod from "../calendar/statisticalPeriod.js"
 import type { Label } from "../shared/label.js"
+import { StatisticsError } from "./engine.js"
 
 /** A period resolved to its dates and to the half-open instant range `[start, end)` they cover, in epoch millis. */
 export interface Window {
@@ -41,6 +42,40 @@ export const windowOf = (range: StatisticalPeriod.DateRange): Window => ({
   start: DateTime.toEpochMillis(LocalDate.startOf(range.first)),
   end: DateTime.toEpochMillis(LocalDate.endOf(range.last))
 })
+
+/**
+ * A query's period at the instant it is asked: its dates and window, the instant its figures are taken (the end of
+ * the period, or `now` while it runs), and the date of the unit tree.
+ */
+export interface Resolved {
+  readonly range: StatisticalPeriod.DateRange
+  readonly window: Window
+  readonly measuredAt: number
+  readonly asOf: LocalDate.LocalDate
+}
+
+/**
+ * Resolves a query's period at `now` (epoch millis): figures are taken at `min(end, now)`, since a running period's
+ * end has not happened yet. A period not begun is a `future` error rather than an empty report that reads as "nothing
+ * happened" (docs/statistics.md, "When the figures are taken").
+ */
+export const resolve = (query: Query, now: number): Resolved => {
+  const range = rangeOf(query.period)
+  const window = windowOf(range)
+  if (now < window.start) {
+    const label = periodLabel(query.period, range)
+    throw new StatisticsError({
+      reason: "future",
+      message: `${label.en} begins on ${range.first}, after the time of the query (${instantText(now)}): nothing has happened in it yet. The period under way is counted as of the time of the query.`
+    })
+  }
+  const measuredAt = Math.min(window.end, now)
+  const asOf = query.asOf ?? (measuredAt === window.end ? range.last : dateOfMillis(measuredAt))
+  return { range, window, measuredAt, asOf }
+}
+
+/** The month a stock (tips open or overdue when the figures are taken) counts in: that of the instant before. */
+export const stockInstant = (resolved: Resolved): number => Math.max(resolved.window.start, resolved.measuredAt - 1)
 
 const DAY = 24 * 60 * 60 * 1000
 // A report meets a few thousand distinct days at most, and formatting a date is the costly part.
@@ -96,6 +131,17 @@ export const monthKeys = (dimension: MonthDimension, range: StatisticalPeriod.Da
   const last = monthKeyOf(dimension, range.last)
   for (let key = monthKeyOf(dimension, range.first); key <= last; key = nextKey(key)) out.push(key)
   return out
+}
+
+/**
+ * An instant as Vietnam's local time with its offset, to the second: `2025-08-10T14:05:09+07:00`. Midnight is written
+ * as 24:00 of the day that ends (`2025-08-31T24:00:00+07:00`, valid ISO 8601 and ECMAScript), as reports say "tính
+ * đến 24 giờ ngày 31/8": the end of a period reads as its last day, not as the first day of the next.
+ */
+export const instantText = (millis: number): string => {
+  const local = Math.floor(millis / 1000) * 1000 + LocalDate.zoneOffsetMillis
+  if (local % DAY === 0) return `${new Date(local - DAY).toISOString().slice(0, 10)}T24:00:00+07:00`
+  return `${new Date(local).toISOString().slice(0, 19)}+07:00`
 }
 
 const vnDate = (date: LocalDate.LocalDate) => {

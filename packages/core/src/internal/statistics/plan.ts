@@ -21,7 +21,7 @@ import { probes } from "./facts.js"
 import { reachOf } from "./fold.js"
 import { describe, groupKey, keyOf, type Values } from "./groups.js"
 import { measuresOf } from "./measures.js"
-import { type MonthDimension, monthKeys, periodLabel, rangeOf, windowOf } from "./period.js"
+import { type MonthDimension, monthKeys, periodLabel, resolve, stockInstant } from "./period.js"
 import { makeScope } from "./units.js"
 
 export type { Aggregates, CustodyTally, Months, Place, Plan, TransferUnit }
@@ -142,11 +142,11 @@ export const plan = (
     readonly policy: Deadline.Policy
     readonly taxonomy: ReadonlyMap<string, Category>
     readonly channels: ReadonlyMap<string, Label>
+    readonly now: number
   }
 ): Plan => {
-  const range = rangeOf(query.period)
-  const window = windowOf(range)
-  const asOf = query.asOf ?? range.last
+  const period = resolve(query, options.now)
+  const { asOf, measuredAt, range, window } = period
   const scope = makeScope(hierarchy, query.root, asOf)
   if (scope === undefined) {
     throw invalid(
@@ -209,6 +209,7 @@ export const plan = (
       query,
       root: { id: scope.root.id, name: scope.root.name },
       asOf,
+      measuredAt: DateTime.unsafeMake(measuredAt),
       period: { first: range.first, last: range.last, label: periodLabel(query.period, range) },
       total: measuresOf(aggregates.total, reach.total),
       groups: rows.map(({ tally, values }) => {
@@ -243,6 +244,8 @@ export const plan = (
     query,
     start: window.start,
     end: window.end,
+    measuredAt,
+    stockAt: stockInstant(period),
     attribution: query.attribution ?? "receiving",
     dimensions,
     months,

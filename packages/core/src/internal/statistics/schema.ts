@@ -144,6 +144,7 @@ export const Report = Schema.Struct({
   query: Query,
   root: Schema.Struct({ id: UnitId, name: Label }),
   asOf: LocalDate,
+  measuredAt: Schema.DateTimeUtc,
   period: Schema.Struct({ first: LocalDate, last: LocalDate, label: Label }),
   total: Measures,
   groups: Schema.Array(Group),

@@ -76,6 +76,7 @@ export const make = (options: Options = {}) =>
       Effect.gen(function* () {
         const valid = yield* Effect.mapError(validate(unchecked), invalidQuery)
         const hierarchy = yield* Effect.mapError(directory.hierarchy, fromStorage("unit directory"))
+        const now = DateTime.toEpochMillis(yield* DateTime.now)
         const accumulator = yield* attempt(() =>
           makeAccumulator({
             hierarchy,
@@ -83,7 +84,8 @@ export const make = (options: Options = {}) =>
             policy,
             taxonomy,
             channels: channelNames(options.platforms),
-            query: valid
+            query: valid,
+            now
           })
         )
         yield* store.stream().pipe(

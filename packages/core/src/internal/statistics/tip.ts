@@ -11,7 +11,7 @@ import type { UnitId } from "../units/unit.js"
 import type { Input } from "./fold.js"
 import type { Groups } from "./groups.js"
 import { type Acc, add, type Contribution } from "./measures.js"
-import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Window } from "./period.js"
+import { dateOfMillis, type MonthDimension, monthKeyOfMillis, type Resolved, stockInstant } from "./period.js"
 import type { Projection } from "./projection.js"
 import type { Place, Scope } from "./units.js"
 
@@ -31,7 +31,7 @@ export interface CustodyTally {
 
 interface CounterInput extends Input {
   readonly scope: Scope
-  readonly window: Window
+  readonly period: Resolved
   readonly groups: Groups
   readonly total: Acc
   readonly byReceiving: boolean
@@ -116,10 +116,10 @@ const valueOf = (dimension: Dimension, tip: Tip, place: Place): string | null =>
 const setOf = <A>(list: ReadonlyArray<A> | undefined): ReadonlySet<A> | undefined =>
   list === undefined ? undefined : new Set(list)
 
-/** Counts tips, each from its state as of the period's end, into the total and its groups. */
+/** Counts tips, each from its state when the figures are taken, into the total and its groups. */
 export const makeTipCounter = (input: CounterInput) => {
-  const { calendar, groups, hierarchy, policy, query, scope, total, window } = input
-  const { end, start } = window
+  const { calendar, groups, hierarchy, period, policy, query, scope, total } = input
+  const { end, start } = period.window
   const dimensions = query.groupBy ?? []
   const monthAt = dimensions.findIndex((d) => d === "calendar_month" || d === "police_month")
   const monthDimension = monthAt < 0 ? undefined : (dimensions[monthAt] as MonthDimension)
@@ -130,7 +130,9 @@ export const makeTipCounter = (input: CounterInput) => {
     channelId: setOf<string>(query.channelIds),
     status: setOf<string>(query.statuses)
   }
-  const now = DateTime.unsafeMake(end)
+  // Deadlines are read when the figures are taken: one due later in a running period is pending, not missed.
+  const now = DateTime.unsafeMake(period.measuredAt)
+  const stockAt = stockInstant(period)
   const lastDue = lastDueOf(policy)
   const custody = new Map<UnitId, CustodyTally>()
 
@@ -185,7 +187,7 @@ export const makeTipCounter = (input: CounterInput) => {
       put("resolved", decidedAt)
       put("resolve", decidedAt, decidedAt - receivedAt)
     }
-    if (open) put("open", end - 1)
+    if (open) put("open", stockAt)
     const acknowledgedAt = tip.acknowledgedAt === undefined ? undefined : millis(tip.acknowledgedAt)
     if (acknowledgedAt !== undefined && acknowledgedAt >= start) {
       put("acknowledge", acknowledgedAt, acknowledgedAt - receivedAt)
@@ -221,7 +223,7 @@ export const makeTipCounter = (input: CounterInput) => {
         total.deadline(d.kind, d.status)
         accOf(due - 1)?.deadline(d.kind, d.status)
       }
-      if (open && missed) put("overdue", end - 1)
+      if (open && missed) put("overdue", stockAt)
     }
     return "counted"
   }
