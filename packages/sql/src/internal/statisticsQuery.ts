@@ -11,6 +11,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type { Statistics, StatisticsPlan } from "@tinbao/core"
 import { Effect } from "effect"
 import { stateColumns } from "./statisticsRows.js"
+import { makeTransaction } from "./transaction.js"
 
 type Value = string | number | null
 type SqlRow = Record<string, unknown>
@@ -453,7 +454,7 @@ export const aggregates = (
     const [countText, countParams] = countStatement(c)
     const [sampleText, sampleParams] = sampleStatement(c)
     // One snapshot for the three statements, so that an append between them cannot show in one and not another.
-    const [countRows, sampleRows, scannedRows] = yield* sql.withTransaction(
+    const [countRows, sampleRows, scannedRows] = yield* makeTransaction(sql)(
       Effect.gen(function* () {
         if (pg) yield* sql.unsafe("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         else for (const [text, params] of sqliteUnits(plan)) yield* sql.unsafe(text, params)

@@ -12,6 +12,7 @@ import { Effect, type ParseResult, Schema } from "effect"
 import * as DateTime from "effect/DateTime"
 import { insertAll, prepareInsert } from "./prepared.js"
 import { Int } from "./sqlErrors.js"
+import { makeTransaction } from "./transaction.js"
 
 /** What the projection's due instants are computed with. */
 export interface Basis {
@@ -277,7 +278,7 @@ export const ensureBasis = (
   now: number,
   force: boolean
 ): Effect.Effect<boolean, SqlError | ParseResult.ParseError> =>
-  sql.withTransaction(
+  makeTransaction(sql)(
     Effect.gen(function* () {
       // Taking the write lock first: a second instance starting at the same time waits, then finds it built.
       yield* sql`INSERT INTO stat_basis (key, value) VALUES ('checked_at', ${String(now)})
