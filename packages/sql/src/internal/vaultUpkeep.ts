@@ -1,0 +1,152 @@
+/**
+ * The identity vault's upkeep: giving identities sealed before data keys a data key of their own, re-wrapping data
+ * keys with the current vault key, and removing from the database files what `forget` erased (docs/storage.md,
+ * "The identity vault").
+ *
+ * @internal
+ */
+import type { SqlClient } from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Either, Schema } from "effect"
+import type { Rewrapped } from "../SqlIdentityVault.js"
+import * as cipher from "./vaultCipher.js"
+
+// Rows taken per transaction: a crash or a second instance loses or repeats at most one chunk's work, and a chunk's
+// locks are held for a moment only.
+const CHUNK = 200
+
+const Text = Schema.String
+
+const LegacyRows = Schema.Array(Schema.Struct({ alias: Text, key_id: Text, iv: Text, ciphertext: Text, tag: Text }))
+const KeyRows = Schema.Array(Schema.Struct({ alias: Text, key_id: Text, data_key: Text }))
+const Counts = Schema.Array(Schema.Struct({ key_id: Text, n: Schema.Union(Schema.Number, Schema.NumberFromString) }))
+
+const malformed = (cause: unknown) => new SqlError({ cause, message: "A vault row read for upkeep is malformed." })
+
+const decode =
+  <A, I>(schema: Schema.Schema<A, I>) =>
+  (rows: ReadonlyArray<unknown>) =>
+    Effect.mapError(Schema.decodeUnknown(schema)(rows), malformed)
+
+// Rows taken on PostgreSQL are locked and skipped by a second instance doing the same, which takes the next ones.
+const skipLocked = (sql: SqlClient) =>
+  sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
+
+const putKey = (sql: SqlClient, alias: string, wrapped: cipher.Wrapped) =>
+  sql`INSERT INTO vault_keys (alias, key_id, data_key) VALUES (${alias}, ${wrapped.keyId}, ${wrapped.wrapped})
+    ON CONFLICT (alias) DO UPDATE SET key_id = excluded.key_id, data_key = excluded.data_key`
+
+/**
+ * Gives every identity sealed with a vault key itself (before data keys) a data key of its own: opened, sealed again
+ * with a new data key, which is wrapped with the current vault key. A row that does not open (its key is not
+ * configured, or it was altered) stays as it is and is still read as before. Answers how many were sealed again.
+ *
+ * @internal
+ */
+export const upgrade = (sql: SqlClient, ring: cipher.Keyring): Effect.Effect<number, SqlError> => {
+  const chunk = (after: string) =>
+    sql.withTransaction(
+      Effect.gen(function* () {
+        const rows = yield* Effect.flatMap(
+          sql`SELECT alias, key_id, iv, ciphertext, tag FROM vault
+            WHERE key_id IS NOT NULL AND alias > ${after} ORDER BY alias LIMIT ${CHUNK}${skipLocked(sql)}`,
+          decode(LegacyRows)
+        )
+        let done = 0
+        for (const row of rows) {
+          const sealed = { keyId: row.key_id, iv: row.iv, ciphertext: row.ciphertext, tag: row.tag }
+          const opened = cipher.open(ring, row.alias, sealed)
+          if (Either.isLeft(opened)) continue
+          const dataKey = cipher.newDataKey()
+          const resealed = cipher.sealWith(dataKey, row.alias, opened.right)
+          const wrapped = cipher.wrap(ring, row.alias, dataKey)
+          dataKey.fill(0)
+          // Only while the row is still as read: on SQLite nothing else writes, on PostgreSQL the row is locked.
+          const changed = yield* sql`UPDATE vault SET key_id = NULL, iv = ${resealed.iv},
+            ciphertext = ${resealed.ciphertext}, tag = ${resealed.tag}
+            WHERE alias = ${row.alias} AND key_id = ${row.key_id} AND forgotten = 0 RETURNING alias`
+          if (changed.length === 0) continue
+          yield* putKey(sql, row.alias, wrapped)
+          done++
+        }
+        return { done, last: rows.at(-1)?.alias }
+      })
+    )
+  const loop = (after: string, total: number): Effect.Effect<number, SqlError> =>
+    Effect.flatMap(chunk(after), ({ done, last }) =>
+      last === undefined ? Effect.succeed(total + done) : loop(last, total + done)
+    )
+  return loop("", 0)
+}
+
+/**
+ * Wraps every data key that is under another vault key with the current one, after {@link upgrade}.
+ *
+ * @internal
+ */
+export const rewrap = (sql: SqlClient, ring: cipher.Keyring): Effect.Effect<Rewrapped, SqlError> => {
+  const chunk = (after: string) =>
+    sql.withTransaction(
+      Effect.gen(function* () {
+        const rows = yield* Effect.flatMap(
+          sql`SELECT alias, key_id, data_key FROM vault_keys
+            WHERE key_id <> ${ring.current} AND alias > ${after} ORDER BY alias LIMIT ${CHUNK}${skipLocked(sql)}`,
+          decode(KeyRows)
+        )
+        let done = 0
+        for (const row of rows) {
+          const dataKey = cipher.unwrap(ring, row.alias, { keyId: row.key_id, wrapped: row.data_key })
+          if (Either.isLeft(dataKey)) continue
+          yield* putKey(sql, row.alias, cipher.wrap(ring, row.alias, dataKey.right))
+          dataKey.right.fill(0)
+          done++
+        }
+        return { done, last: rows.at(-1)?.alias }
+      })
+    )
+  const loop = (after: string, total: number): Effect.Effect<number, SqlError> =>
+    Effect.flatMap(chunk(after), ({ done, last }) =>
+      last === undefined ? Effect.succeed(total + done) : loop(last, total + done)
+    )
+  const left = Effect.flatMap(
+    sql`SELECT key_id, count(*) AS n FROM vault_keys WHERE key_id <> ${ring.current} GROUP BY key_id
+      UNION ALL SELECT key_id, count(*) AS n FROM vault WHERE key_id IS NOT NULL AND key_id <> ${ring.current}
+      GROUP BY key_id`,
+    decode(Counts)
+  )
+  return Effect.gen(function* () {
+    yield* upgrade(sql, ring)
+    const rewrapped = yield* loop("", 0)
+    const counts: Record<string, number> = {}
+    for (const { key_id, n } of yield* left) counts[key_id] = (counts[key_id] ?? 0) + Number(n)
+    return { rewrapped, left: counts }
+  })
+}
+
+const Checkpoint = Schema.Array(Schema.Struct({ busy: Schema.Number }))
+
+/**
+ * Removes from the database files what `forget` erased: on SQLite, whose `secure_delete` zeroed it in the pages,
+ * the write-ahead log that still holds the pages as they were is checkpointed and emptied; on PostgreSQL, where an
+ * erased row stays in the table's file (a plain `VACUUM` frees its space but does not clear it), the data keys'
+ * table is rewritten. With `full`, what older versions left behind goes too: the whole SQLite file is rebuilt, and
+ * on PostgreSQL the `vault` table is rewritten as well. Answers `false` when SQLite could not empty the log because
+ * another connection was reading.
+ *
+ * @internal
+ */
+export const shred = (sql: SqlClient, full: boolean): Effect.Effect<boolean, SqlError> =>
+  sql.onDialectOrElse({
+    pg: () =>
+      Effect.gen(function* () {
+        yield* sql.unsafe("VACUUM FULL vault_keys")
+        if (full) yield* sql.unsafe("VACUUM FULL vault")
+        return true
+      }),
+    orElse: () =>
+      Effect.gen(function* () {
+        if (full) yield* sql.unsafe("VACUUM")
+        const result = yield* Effect.flatMap(sql.unsafe("PRAGMA wal_checkpoint(TRUNCATE)"), decode(Checkpoint))
+        return result[0]?.busy === 0
+      })
+  })
