@@ -77,7 +77,6 @@ const reveal = (alias: IdentityVault.AliasId) =>
 const forget = (alias: IdentityVault.AliasId) => Effect.flatMap(vault, (v) => v.forget(alias))
 
 interface Db {
-  readonly name: string
   /** Storage on the database. */
   readonly open: (keys: Keys, current?: string) => ReturnType<typeof SqlStorage.layerSqlite>
   /** A bare client on it, without migrating. */
@@ -95,7 +94,6 @@ let made = 0
 const sqlite = (): Db => {
   const filename = join(dir, `vault-${++made}.db`)
   return {
-    name: "sqlite",
     open: (keys, current = "k1") => SqlStorage.layerSqlite({ filename, ...vaultConfig(keys, current) }),
     client: SqliteClient.layer({ filename }),
     files: Effect.sync(() => sqliteFiles(filename)),
@@ -112,7 +110,6 @@ const pg = (): Db => {
   const created = Effect.promise(() => createSchema(schema)).pipe(Effect.cached, Effect.runSync)
   const url = inSchema(schema)
   return {
-    name: "postgresql",
     open: (keys, current = "k1") =>
       Layer.unwrapEffect(Effect.as(created, SqlStorage.layerPg({ url, ...vaultConfig(keys, current) }))),
     client: Layer.unwrapEffect(Effect.as(created, PgClient.layer({ url: Redacted.make(url) }))),
@@ -121,7 +118,12 @@ const pg = (): Db => {
   }
 }
 
-const databases: ReadonlyArray<() => Db> = pgCheck.reachable ? [sqlite, pg] : [sqlite]
+const databases: ReadonlyArray<readonly [string, () => Db]> = pgCheck.reachable
+  ? [
+      ["SQLite", sqlite],
+      ["PostgreSQL", pg]
+    ]
+  : [["SQLite", sqlite]]
 
 // An alias as the vault makes them: "AL-" and 16 characters of Crockford's base32.
 const freshAlias = () =>
@@ -154,8 +156,8 @@ const writeAsRelease01 = (keys: Keys, sealed: ReadonlyArray<IdentityVault.Identi
     return { aliases, gone }
   })
 
-for (const database of databases) {
-  describe(`the identity vault on ${database().name}: forget erases`, () => {
+for (const [name, database] of databases) {
+  describe(`the identity vault on ${name}: forget erases`, () => {
     it.effect(
       "after forget, the raw files recover nothing of the forgotten with the vault key, and the others still",
       () =>
