@@ -71,12 +71,14 @@ describe("IdentityVault", () => {
     })
   )
 
-  it.effect("refuses a key shorter than 16 bytes", () =>
+  it.effect("refuses a key shorter than 32 bytes, or 16 identical bytes, and never quotes it", () =>
     Effect.gen(function* () {
-      const error = yield* Effect.flip(Layer.build(IdentityVault.layerMemoryWithKey("short")).pipe(Effect.scoped))
-      expect(error.reason).toBe("unavailable")
-      expect(error.message).toContain("at least 16")
-      expect(error.message).not.toContain("short")
+      for (const key of ["short", "0123456789abcdef", Redacted.make(new Uint8Array(16).fill(0x41))]) {
+        const error = yield* Effect.flip(Layer.build(IdentityVault.layerMemoryWithKey(key)).pipe(Effect.scoped))
+        expect(error.reason).toBe("key_refused")
+        expect(error.message).toContain("at least 32")
+        expect(error.message).not.toContain(typeof key === "string" ? key : "AAAA")
+      }
     })
   )
 

@@ -1,18 +1,20 @@
 // What the SQL tests share: vault keys, and probes that read the tables directly, bypassing the adapters.
-import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
-import type { IntakeLedger, Tip } from "@tinbao/core"
+import { type IntakeLedger, type Tip, VaultKey } from "@tinbao/core"
 import type { SqlStorage } from "@tinbao/sql"
 import type { StorageSuite } from "@tinbao/testkit/vitest"
 import { Effect, Redacted } from "effect"
 
-export const randomKey = (): Redacted.Redacted<string> => Redacted.make(randomBytes(32).toString("base64"))
+export const randomKey = (): Redacted.Redacted<string> => VaultKey.generate()
+
+// One fingerprint key for the whole run, so that a database opened again gives the same fingerprints.
+const fingerprintKey = VaultKey.generate()
 
 export const vaultConfig = (
   keys: Record<string, Redacted.Redacted<string>> = { k1: randomKey() },
   currentKeyId = "k1"
 ): SqlStorage.Config => ({
-  vault: { keys, currentKeyId, fingerprintKey: Redacted.make("sql-suite-fingerprint-key-32-bytes") }
+  vault: { keys, currentKeyId, fingerprintKey }
 })
 
 /** The rows a table holds. */
