@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import { type IntakeLedger, type Tip, VaultKey } from "@tinbao/core"
 import type { SqlStorage } from "@tinbao/sql"
 import type { StorageSuite } from "@tinbao/testkit/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, type Redacted } from "effect"
 
 export const randomKey = (): Redacted.Redacted<string> => VaultKey.generate()
 

@@ -43,10 +43,7 @@ StorageSuite.suite(
   Layer.mergeAll(
     Layer.succeed(TipStore.TipStore, TipStore.makeEncoded(events)),
     Register.layerMemory,
-    Layer.effect(
-      IdentityVault.IdentityVault,
-      IdentityVault.make({ key: VaultKey.generate(), store: vaultStore })
-    ),
+    Layer.effect(IdentityVault.IdentityVault, IdentityVault.make({ key: VaultKey.generate(), store: vaultStore })),
     UnitDirectory.layerMemory
   ),
   {
