@@ -9,7 +9,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IdentityVault } from "@tinbao/core"
-import { Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import { withGathering } from "./internal/later.js"
 import { prepareInsert } from "./internal/prepared.js"
 import * as cipher from "./internal/vaultCipher.js"
@@ -237,28 +237,32 @@ export const rewrap = (
   })
 
 /**
- * Removes from the database files what `forget` erased, at once rather than when the database gets round to it.
- * On SQLite (whose `secure_delete` already zeroed the erased rows in their pages) it checkpoints the write-ahead
- * log and empties it; it fails with "unavailable" when another connection was reading and the log could not be
- * emptied (try again). On PostgreSQL it rewrites `vault_keys` (`VACUUM FULL`), which locks the vault for as long as
- * that takes: an erased row stays in a table's file until the table is rewritten, and a plain `VACUUM` does not
- * clear the space it frees. With `full`, it also removes what older versions and the upgrade to data keys left: on
- * SQLite the whole file is rebuilt (`VACUUM`), on PostgreSQL `vault` is rewritten too; run that once after
- * upgrading from 0.1. Not in a transaction. What it cannot reach: docs/storage.md, "The identity vault".
+ * Removes from the database files what `forget` erased before it was called, at once rather than when the database
+ * gets round to it. On SQLite (whose `secure_delete` already zeroed the erased rows in their pages) it checkpoints
+ * the write-ahead log and empties it. On PostgreSQL it rewrites `vault_keys` (`VACUUM FULL`), which locks the
+ * vault while it runs: an erased row stays in a table's file until the table is rewritten, and a plain `VACUUM`
+ * does not clear the space it frees. PostgreSQL keeps an erased row, through any rewrite, while a transaction that
+ * could still see it is open, so it first waits, at most `wait` (default 30 seconds), for the transactions of the
+ * database (those its role may see) and replication slots that began before it. With `full`, it also removes what
+ * older versions and the upgrade to data keys left: on SQLite the whole file is rebuilt (`VACUUM`), on PostgreSQL
+ * `vault` is rewritten too; run that once after upgrading from 0.1. Not in a transaction. It fails with
+ * "unavailable" when it could not (another SQLite connection was reading; PostgreSQL transactions outlasted
+ * `wait`), and then nothing was left half done: try again. What it cannot reach: docs/storage.md, "The identity
+ * vault".
  *
  * @since 0.2.0
  * @category upkeep
  */
 export const shred = (options?: {
   readonly full?: boolean
+  readonly wait?: Duration.DurationInput
 }): Effect.Effect<void, IdentityVault.IdentityVaultError, SqlClient> =>
   Effect.gen(function* () {
     const sql = yield* SqlClient
-    const emptied = yield* upkeep.shred(sql, options?.full === true).pipe(Effect.catchTag("SqlError", unavailable))
-    if (!emptied) {
-      return yield* new IdentityVault.IdentityVaultError({
-        reason: "unavailable",
-        message: "Another connection was reading the SQLite database, so its log could not be emptied; try again."
-      })
+    const why = yield* upkeep
+      .shred(sql, options?.full === true, Duration.decode(options?.wait ?? "30 seconds"))
+      .pipe(Effect.catchTag("SqlError", unavailable))
+    if (Option.isSome(why)) {
+      return yield* new IdentityVault.IdentityVaultError({ reason: "unavailable", message: why.value })
     }
   })

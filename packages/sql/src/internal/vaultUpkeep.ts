@@ -7,7 +7,7 @@
  */
 import type { SqlClient } from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
-import { Effect, Either, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Option, Schema } from "effect"
 import type { Rewrapped } from "../SqlIdentityVault.js"
 import * as cipher from "./vaultCipher.js"
 
@@ -124,29 +124,68 @@ export const rewrap = (sql: SqlClient, ring: cipher.Keyring): Effect.Effect<Rewr
 }
 
 const Checkpoint = Schema.Array(Schema.Struct({ busy: Schema.Number }))
+const Xid = Schema.Array(Schema.Struct({ x: Schema.String }))
+const Held = Schema.Array(Schema.Struct({ n: Schema.Union(Schema.Number, Schema.NumberFromString) }))
+
+// How many transactions of this database (that this role may see), and replication slots, could still see a row
+// deleted before transaction `x`: PostgreSQL keeps such a row, even through `VACUUM FULL`, for as long as they last.
+const stillHeld = (sql: SqlClient, x: string) =>
+  Effect.flatMap(
+    sql`SELECT count(*) AS n FROM (
+        SELECT backend_xmin AS xmin FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+        UNION ALL SELECT backend_xid FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+        UNION ALL SELECT xmin FROM pg_replication_slots
+          WHERE xmin IS NOT NULL AND (database IS NULL OR database = current_database())
+      ) held WHERE age(held.xmin) > age(${x}::xid8::xid)`,
+    decode(Held)
+  ).pipe(Effect.map((rows) => Number(rows[0]?.n ?? 0)))
 
 /**
- * Removes from the database files what `forget` erased: on SQLite, whose `secure_delete` zeroed it in the pages,
- * the write-ahead log that still holds the pages as they were is checkpointed and emptied; on PostgreSQL, where an
- * erased row stays in the table's file (a plain `VACUUM` frees its space but does not clear it), the data keys'
- * table is rewritten. With `full`, what older versions left behind goes too: the whole SQLite file is rebuilt, and
- * on PostgreSQL the `vault` table is rewritten as well. Answers `false` when SQLite could not empty the log because
- * another connection was reading.
+ * Removes from the database files what `forget` erased before it started: on SQLite, whose `secure_delete` zeroed
+ * it in the pages, the write-ahead log that still holds the pages as they were is checkpointed and emptied; on
+ * PostgreSQL, where an erased row stays in the table's file (a plain `VACUUM` frees its space but does not clear
+ * it), the data keys' table is rewritten, once no transaction that could still see an erased row is open (waiting
+ * at most `wait`). With `full`, what older versions left behind goes too: the whole SQLite file is rebuilt, and on
+ * PostgreSQL the `vault` table is rewritten as well. Answers why it could not, if it could not.
  *
  * @internal
  */
-export const shred = (sql: SqlClient, full: boolean): Effect.Effect<boolean, SqlError> =>
+export const shred = (
+  sql: SqlClient,
+  full: boolean,
+  wait: Duration.Duration
+): Effect.Effect<Option.Option<string>, SqlError> =>
   sql.onDialectOrElse({
     pg: () =>
       Effect.gen(function* () {
+        const xid = yield* Effect.flatMap(sql`SELECT pg_current_xact_id()::text AS x`, decode(Xid))
+        const x = xid[0]!.x
+        const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(wait)
+        let held = yield* stillHeld(sql, x)
+        while (held > 0 && (yield* Clock.currentTimeMillis) < deadline) {
+          yield* Effect.sleep("100 millis")
+          held = yield* stillHeld(sql, x)
+        }
+        if (held > 0) {
+          return Option.some(
+            `PostgreSQL keeps the erased rows while ${held} transaction(s) or replication slot(s) that began before ` +
+              "shred may still see them; nothing was rewritten: try again once they have ended."
+          )
+        }
         yield* sql.unsafe("VACUUM FULL vault_keys")
         if (full) yield* sql.unsafe("VACUUM FULL vault")
-        return true
+        return Option.none()
       }),
     orElse: () =>
       Effect.gen(function* () {
         if (full) yield* sql.unsafe("VACUUM")
         const result = yield* Effect.flatMap(sql.unsafe("PRAGMA wal_checkpoint(TRUNCATE)"), decode(Checkpoint))
         return result[0]?.busy === 0
+          ? Option.none()
+          : Option.some(
+              "Another connection was reading the SQLite database, so its log could not be emptied; try again."
+            )
       })
   })
