@@ -83,38 +83,40 @@ for (const backend of backends()) {
       })
     )
 
-    it.effect("refuses keys that are not 32 bytes or not random, naming the key and the rule, never the key", () =>
-      Effect.gen(function* () {
-        const refused = (key: string) =>
-          Effect.map(
-            Effect.flip(Effect.provide(seal, backend.fresh()(vaultConfig({ k1: Redacted.make(key) })))),
-            (e) => {
+    it.effect(
+      "refuses keys that are not 32 bytes or not random, naming the key and the rule, never the key",
+      () =>
+        Effect.gen(function* () {
+          // One database for every case: the key is checked as the vault starts, after migrating.
+          const open = backend.fresh()
+          const refused = (key: string) =>
+            Effect.map(Effect.flip(Effect.provide(seal, open(vaultConfig({ k1: Redacted.make(key) })))), (e) => {
               expect(e._tag === "IdentityVaultError" && e.reason).toBe("key_refused")
               expect(e.message).not.toContain(key)
               return e.message
-            }
+            })
+          const hexOf = (bytes: Array<number>) => Buffer.from(bytes).toString("hex")
+          const random16 = Array.from(randomBytes(16))
+          expect(yield* refused("c2hvcnQ=")).toBe(
+            `vault key "k1" is refused by the rule "length": it is 5 bytes long, and it must be exactly 32. Make a key with \`npx tinbao keys generate\`.`
           )
-        const hexOf = (bytes: Array<number>) => Buffer.from(bytes).toString("hex")
-        const random16 = Array.from(randomBytes(16))
-        expect(yield* refused("c2hvcnQ=")).toBe(
-          `vault key "k1" is refused by the rule "length": it is 5 bytes long, and it must be exactly 32. Make a key with \`npx tinbao keys generate\`.`
-        )
-        expect(yield* refused("not a key at all")).toContain(`vault key "k1" is refused by the rule "encoding"`)
-        expect(yield* refused("ab".repeat(32))).toContain(`rule "few_distinct_bytes": it has 1 distinct byte values`)
-        expect(yield* refused(Buffer.alloc(32, 0x41).toString("base64"))).toContain(`rule "few_distinct_bytes"`)
-        expect(yield* refused(hexOf([...random16, ...random16]))).toContain(
-          `rule "repeating": it repeats a block of 16`
-        )
-        expect(yield* refused(hexOf(Array.from({ length: 32 }, (_, i) => i)))).toContain(`rule "steps"`)
-        const absent = yield* Effect.flip(Effect.provide(seal, backend.fresh()(vaultConfig({ k1: randomKey() }, "k9"))))
-        expect([absent.reason, absent.message]).toEqual([
-          "unavailable",
-          `the current vault key id "k9" is not among the keys given`
-        ])
-        const hex = Redacted.make(randomBytes(32).toString("hex"))
-        const alias = yield* Effect.provide(seal, backend.fresh()(vaultConfig({ k1: hex })))
-        expect(alias).toMatch(/^AL-/)
-      })
+          expect(yield* refused("not a key at all")).toContain(`vault key "k1" is refused by the rule "encoding"`)
+          expect(yield* refused("ab".repeat(32))).toContain(`rule "few_distinct_bytes": it has 1 distinct byte values`)
+          expect(yield* refused(Buffer.alloc(32, 0x41).toString("base64"))).toContain(`rule "few_distinct_bytes"`)
+          expect(yield* refused(hexOf([...random16, ...random16]))).toContain(
+            `rule "repeating": it repeats a block of 16`
+          )
+          expect(yield* refused(hexOf(Array.from({ length: 32 }, (_, i) => i)))).toContain(`rule "steps"`)
+          const absent = yield* Effect.flip(Effect.provide(seal, open(vaultConfig({ k1: randomKey() }, "k9"))))
+          expect([absent.reason, absent.message]).toEqual([
+            "unavailable",
+            `the current vault key id "k9" is not among the keys given`
+          ])
+          const hex = Redacted.make(randomBytes(32).toString("hex"))
+          const alias = yield* Effect.provide(seal, open(vaultConfig({ k1: hex })))
+          expect(alias).toMatch(/^AL-/)
+        }),
+      30_000
     )
 
     it.effect("refuses a new tip whose id is taken, and leaves its rows as they were", () =>
@@ -226,16 +228,20 @@ describe("SqlStorage.layerConfig", () => {
 })
 
 describe("SqlStorage.layerSqlite", () => {
-  it.effect("opens the file in WAL mode, synchronous FULL unless told otherwise, checkpointed every 10,000 pages", () =>
-    Effect.gen(function* () {
-      const sql = yield* SqlClient
-      const pragma = (name: string) =>
-        Effect.map(sql.unsafe<Record<string, unknown>>(`PRAGMA ${name}`), (rows) => Object.values(rows[0]!)[0])
-      expect(yield* pragma("journal_mode")).toBe("wal")
-      // 2 is FULL.
-      expect(yield* pragma("synchronous")).toBe(2)
-      expect(yield* pragma("wal_autocheckpoint")).toBe(10_000)
-      expect(yield* pragma("busy_timeout")).toBe(5000)
-    }).pipe(Effect.provide(backends()[0]!.fresh()(vaultConfig())))
+  it.effect(
+    "opens the file in WAL mode, synchronous FULL unless told otherwise, checkpointed every 10,000 pages, with secure_delete",
+    () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const pragma = (name: string) =>
+          Effect.map(sql.unsafe<Record<string, unknown>>(`PRAGMA ${name}`), (rows) => Object.values(rows[0]!)[0])
+        expect(yield* pragma("journal_mode")).toBe("wal")
+        // 2 is FULL.
+        expect(yield* pragma("synchronous")).toBe(2)
+        expect(yield* pragma("wal_autocheckpoint")).toBe(10_000)
+        expect(yield* pragma("busy_timeout")).toBe(5000)
+        // What a delete or an update frees is zeroed, so that an erased identity's key does not stay in the file.
+        expect(yield* pragma("secure_delete")).toBe(1)
+      }).pipe(Effect.provide(backends()[0]!.fresh()(vaultConfig())))
   )
 })
