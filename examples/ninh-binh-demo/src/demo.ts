@@ -6,6 +6,7 @@ import {
   Dispatcher,
   Evidence,
   type IdentityVault,
+  Inbox,
   Intake,
   type IntakeLedger,
   LocalDate,
@@ -20,7 +21,8 @@ import {
   type Transaction,
   type Unit,
   UnitDirectory,
-  type UnitHierarchy
+  type UnitHierarchy,
+  Webhook
 } from "@tinbao/core"
 import { WebFormChannel } from "@tinbao/web"
 import { DateTime, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
@@ -53,6 +55,7 @@ export type StorageServices =
   | IdentityVault.IdentityVault
   | UnitDirectory.UnitDirectory
   | Outbox.Outbox
+  | Inbox.Inbox
   | IntakeLedger.IntakeLedger
   | Binding.Bindings
   | ConversationActivity.ConversationActivity
@@ -69,7 +72,7 @@ export interface Ran {
 
 // Memory provides every storage port too (and an intake and tips service the demo builds anew over them).
 const memory: Layer.Layer<StorageServices> = Statistics.layerMemory().pipe(
-  Layer.provideMerge(Layer.merge(Intake.layerMemory(), MediaStore.layerMemory))
+  Layer.provideMerge(Layer.mergeAll(Intake.layerMemory(), MediaStore.layerMemory, Inbox.layerMemory))
 )
 
 /** Intake and the tips service over a storage layer. */
@@ -126,25 +129,39 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       onSettled: intake.evidenceSettled,
       retrieval: { allowUrl: (url) => url.host === siteHost }
     }).pipe(Logger.withMinimumLogLevel(LogLevel.Error))
-    const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0 }
+    const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
+    let last: Intake.Outcome = { _tag: "Ignored", reason: "empty" }
+    // The webhook as a server runs it, its worker's rounds run by the steps: verified and kept in the inbox (sealed,
+    // on SQL storage), then decoded and taken in by intake.
+    const webhook = yield* Webhook.make({
+      worker: false,
+      process: (messages) =>
+        Effect.forEach(
+          messages,
+          (message) =>
+            Effect.map(intake.handle(message, byId.get(message.channel)!.platform.id), (outcome) => {
+              last = outcome
+              if (outcome._tag === "Created") counts.created++
+              else if (outcome._tag === "Duplicate") counts.duplicates++
+              else if (outcome._tag === "Appended") counts.appended++
+            }),
+          { discard: true }
+        )
+    }).pipe(Effect.provideService(Channels.Channels, channels))
+    const inbox = yield* Inbox.Inbox
     const env: Env = {
       tips,
       deliver: (unit: Unit.UnitId, event: WebEvent) =>
         Effect.gen(function* () {
           const now = DateTime.toEpochMillis(yield* DateTime.now)
           const delivery = WebFormChannel.delivery(secret, { events: [event] }, { timestamp: Math.floor(now / 1000) })
-          // Both steps of the contract in one breath: the demo has no inbox between them.
-          const adapter = byId.get(channelOf(unit))!
-          yield* adapter.verify(delivery)
-          const { messages } = yield* adapter.decode(delivery)
-          counts.deliveries++
-          let last: Intake.Outcome = { _tag: "Ignored", reason: "empty" }
-          for (const message of messages) {
-            last = yield* intake.handle(message, adapter.platform.id)
-            if (last._tag === "Created") counts.created++
-            else if (last._tag === "Duplicate") counts.duplicates++
-            else if (last._tag === "Appended") counts.appended++
+          const answer = yield* webhook.accept(channelOf(unit), delivery)
+          last = { _tag: "Ignored", reason: "empty" }
+          const round = yield* webhook.drain
+          if (answer.status !== 200 || round.done !== 1) {
+            return yield* Effect.fail(`the web form's delivery was not taken in (${answer.status}: ${answer.body})`)
           }
+          counts.deliveries++
           return last
         }),
       dispatch: Dispatcher.runOnce({
@@ -158,8 +175,14 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       }).pipe(
         Effect.provideService(Channels.Channels, channels),
         Effect.zipRight(evidence),
-        Effect.asVoid,
-        Effect.provide(ports)
+        // The inbox's retention: what intake took in is purged 7 days after it arrived.
+        Effect.zipRight(
+          Effect.map(Inbox.purgeExpired(), (purged) => {
+            counts.purged += purged.done + purged.dead
+          })
+        ),
+        Effect.provide(ports),
+        Effect.provideService(Inbox.Inbox, inbox)
       ),
       photo: site.photo
     }

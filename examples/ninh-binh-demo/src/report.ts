@@ -17,6 +17,8 @@ export interface IntakeCounts {
   created: number
   duplicates: number
   appended: number
+  /** The raw deliveries the inbox's retention purged (7 days after they arrived). */
+  purged: number
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
@@ -167,7 +169,8 @@ export const report = (
       ),
       `Qua cổng thông tin (kênh tham chiếu) / through the web forms (the reference channel adapter): ${options.intake.deliveries} deliveries,`,
       `  ${options.intake.created} new tips, ${options.intake.duplicates} redeliveries absorbed, ${options.intake.appended} follow-up messages joined to their tip;`,
-      `  every new tip acknowledged by the outbox in the reporter's conversation, with its code.`,
+      `  every new tip acknowledged by the outbox in the reporter's conversation, with its code;`,
+      `  ${options.intake.purged} raw deliveries purged from the inbox 7 days after they arrived (sealed while kept).`,
       `  Ảnh kèm theo / photos attached: ${evidence.stored} đã lưu / kept, each under its SHA-256 hash; ` +
         `${evidence.notRetrieved} không lấy được / not retrieved (the link had expired)` +
         `${evidence.pending > 0 ? `; ${evidence.pending} đang chờ / still being fetched` : ""}.`,

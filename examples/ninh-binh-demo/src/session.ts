@@ -12,7 +12,9 @@ const Counts = Schema.Struct({
   deliveries: Schema.Number,
   created: Schema.Number,
   duplicates: Schema.Number,
-  appended: Schema.Number
+  appended: Schema.Number,
+  // Runs recorded before the demo had an inbox purged nothing.
+  purged: Schema.optionalWith(Schema.Number, { default: () => 0 })
 })
 const RunRow = Schema.Struct({
   seed: Schema.Union(Schema.Number, Schema.NumberFromString),

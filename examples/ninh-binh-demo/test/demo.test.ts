@@ -6,7 +6,7 @@ import * as Units from "../src/units.js"
 
 describe("ninh-binh-demo", () => {
   it.live(
-    "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web tips go through intake",
+    "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web tips go through the inbox and intake",
     () =>
       Effect.gen(function* () {
         const options = { seed: 2023, year: 2023, units: yield* Units.load() }
@@ -37,6 +37,11 @@ describe("ninh-binh-demo", () => {
         expect(Number(created)).toBeGreaterThan(20)
         expect(Number(absorbed)).toBe(Number(created))
         expect(Number(joined)).toBeGreaterThan(0)
+        // The web forms' deliveries went through the inbox, whose retention purged those older than 7 days.
+        const [, deliveries] = /(\d+) deliveries,/.exec(text)!
+        const [, purged] = /(\d+) raw deliveries purged from the inbox 7 days after they arrived/.exec(text)!
+        expect(Number(purged)).toBeGreaterThan(0)
+        expect(Number(purged)).toBeLessThan(Number(deliveries))
         // The web tips' photos: kept from the site, or not retrieved where the link had expired (one in four).
         const [, kept, lost] = /photos attached: (\d+) đã lưu \/ kept, .*; (\d+) không lấy được/.exec(text)!
         expect(Number(kept)).toBeGreaterThan(0)

@@ -4,8 +4,9 @@
  * (`verify`), stored in the {@link Inbox} and answered; a worker fiber then decodes the stored deliveries
  * (`decode`, never `verify` again: a delivery that waited through an outage is not refused for its age) and
  * hands their messages to a processor (intake). A processing failure leaves the delivery pending, to be
- * retried; a delivery with events no adapter understands is answered 200 and kept as a dead letter, since a
- * 4xx would only make the platform send it again and again.
+ * retried up to `retry.maxAttempts` times, then kept as a dead letter; a delivery with events no adapter
+ * understands is answered 200 and kept as a dead letter, since a 4xx would only make the platform send it again
+ * and again.
  *
  * Offered as an `@effect/platform` router (`POST` and `GET /webhooks/:channel`), as an `HttpApp`, and as a
  * fetch-style `(request: Request) => Promise<Response>` handler that any Node framework can mount.
@@ -31,7 +32,8 @@ export { defaultMaxBodyBytes, WebhookError } from "./internal/webhook/accept.js"
  */
 export interface Options<E, R> {
   /**
-   * Handles a delivery's messages. Failing leaves the delivery pending, to be retried; succeeding with
+   * Handles a delivery's messages. Failing leaves the delivery pending, to be retried (up to
+   * `retry.maxAttempts` times, then it is a dead letter); succeeding with
    * `{ deadLetter: reason }` keeps it as a dead letter instead (e.g. a message from an unbound channel, which
    * no retry can route).
    */
@@ -52,11 +54,15 @@ export interface Options<E, R> {
   readonly leaseMillis?: number
   /** The worker's pause when there is nothing to do and nothing arrives (default 1 s). */
   readonly pollMillis?: number
-  /** The backoff between processing attempts (default 1 s, doubling, at most 5 minutes, 20% jitter). */
+  /**
+   * The backoff between processing attempts (default 1 s, doubling, at most 5 minutes, 20% jitter), and how many
+   * attempts a delivery gets before it becomes a dead letter with its last error (default 20, about an hour).
+   */
   readonly retry?: {
     readonly baseMillis?: number
     readonly factor?: number
     readonly maxDelayMillis?: number
+    readonly maxAttempts?: number
     readonly jitter?: number
   }
 }

@@ -74,6 +74,94 @@ describe("Webhook worker", () => {
     }).pipe(Effect.provide(layer))
   )
 
+  it.scoped("gives up on a delivery after 20 failed attempts: a dead letter with its last error", () =>
+    Effect.gen(function* () {
+      lines.length = 0
+      const webhook = yield* Webhook.make({
+        worker: false,
+        retry: { jitter: 0 },
+        process: () => Effect.fail(new IntakeDown({ reason: "unavailable", message: `could not seal ${USER}` }))
+      })
+      const inbox = yield* Inbox.Inbox
+      const id = yield* inbox.store(ID, yield* delivery("message:1"), yield* DateTime.now)
+      for (let attempt = 1; attempt < 20; attempt++) {
+        expect(yield* webhook.drain).toMatchObject({ claimed: 1, retried: 1, dead: 0 })
+        yield* TestClock.adjust("5 minutes")
+      }
+      expect(yield* inbox.get(id)).toMatchObject({ status: "pending", attempts: 19 })
+      expect(yield* webhook.drain).toMatchObject({ claimed: 1, retried: 0, dead: 1 })
+      expect(yield* inbox.get(id)).toMatchObject({
+        status: "dead",
+        attempts: 20,
+        deadReason: "processing failed 20 times, the last with IntakeDown (unavailable)",
+        lastError: "IntakeDown (unavailable)"
+      })
+      yield* TestClock.adjust("1 day")
+      expect(yield* webhook.drain).toMatchObject({ claimed: 0 })
+      expect(lines.join("\n")).toContain("dead_letter")
+      expect(lines.join("\n")).not.toContain(USER)
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.scoped(
+    "takes its number of attempts from retry.maxAttempts, and gives a replayed delivery all of them again",
+    () =>
+      Effect.gen(function* () {
+        let failures = 3
+        const webhook = yield* Webhook.make({
+          worker: false,
+          retry: { baseMillis: 1000, jitter: 0, maxAttempts: 2 },
+          process: () =>
+            failures-- > 0 ? Effect.fail(new IntakeDown({ reason: "transient", message: "down" })) : Effect.void
+        })
+        const inbox = yield* Inbox.Inbox
+        const id = yield* inbox.store(ID, yield* delivery("message:1"), yield* DateTime.now)
+        expect(yield* webhook.drain).toMatchObject({ retried: 1 })
+        yield* TestClock.adjust("1 second")
+        expect(yield* webhook.drain).toMatchObject({ dead: 1 })
+        expect((yield* inbox.get(id))?.deadReason).toBe(
+          "processing failed 2 times, the last with IntakeDown (transient)"
+        )
+        yield* inbox.replay(id)
+        expect(yield* webhook.drain).toMatchObject({ retried: 1 })
+        yield* TestClock.adjust("1 second")
+        expect(yield* webhook.drain).toMatchObject({ done: 1 })
+        expect(yield* inbox.get(id)).toMatchObject({ status: "done", attempts: 2 })
+        for (const maxAttempts of [0, 1.5]) {
+          const error = yield* Effect.flip(
+            Webhook.make({ worker: false, retry: { maxAttempts }, process: () => Effect.void })
+          )
+          expect(error).toMatchObject({ _tag: "WebhookError", reason: "invalid" })
+        }
+      }).pipe(Effect.provide(layer))
+  )
+
+  it.scoped("gives up on a delivery whose worker stopped on it every time, without processing it again", () =>
+    Effect.gen(function* () {
+      let processed = 0
+      const webhook = yield* Webhook.make({
+        worker: false,
+        retry: { maxAttempts: 3 },
+        leaseMillis: 1000,
+        process: () => Effect.sync(() => void processed++)
+      })
+      const inbox = yield* Inbox.Inbox
+      const id = yield* inbox.store(ID, yield* delivery("message:1"), yield* DateTime.now)
+      // Three workers claim it and stop before they settle it (a crash on this delivery): each lease runs out.
+      for (let i = 0; i < 3; i++) {
+        expect(yield* inbox.claim(yield* DateTime.now, 1, 1000)).toHaveLength(1)
+        yield* TestClock.adjust("1 second")
+      }
+      expect(yield* webhook.drain).toMatchObject({ claimed: 1, dead: 1, done: 0 })
+      expect(processed).toBe(0)
+      expect(yield* inbox.get(id)).toMatchObject({
+        status: "dead",
+        attempts: 4,
+        deadReason: "processing did not finish in 3 attempts: the worker stopped or lost its lease each time"
+      })
+    }).pipe(Effect.provide(layer))
+  )
+
   it.scoped("processes in the background as soon as a delivery is stored", () =>
     Effect.gen(function* () {
       const got = yield* Deferred.make<ReadonlyArray<string>>()

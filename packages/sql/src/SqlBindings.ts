@@ -10,7 +10,7 @@ import { Binding } from "@tinbao/core"
 import { Duration, Effect, Layer, Option, Schema } from "effect"
 import { prepare } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
-import { makeWriter } from "./internal/sqlErrors.js"
+import { makeWriter, sqlFailure } from "./internal/sqlErrors.js"
 
 const WHOLE_CHANNEL = ""
 
@@ -34,8 +34,9 @@ const decodeRows = rowDecoder(
   (message) => new Binding.BindingError({ reason: "corrupt", message })
 )
 
+// The port's error has no reason for bad input: text the database cannot store is "corrupt".
 const unavailable = (cause: SqlError) =>
-  new Binding.BindingError({ reason: "unavailable", message: "The bindings' database cannot be reached.", cause })
+  new Binding.BindingError(sqlFailure(cause, "corrupt", "The bindings' database cannot be reached."))
 
 /**
  * Options of {@link makeWith}. `recheck`: how long a channel's bindings, once read, are used without reading them

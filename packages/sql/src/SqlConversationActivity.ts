@@ -11,7 +11,7 @@ import { ConversationActivity } from "@tinbao/core"
 import { DateTime, Effect, Layer, Schema } from "effect"
 import { prepareAhead } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
-import { Int, makeWriter } from "./internal/sqlErrors.js"
+import { Int, makeWriter, sqlFailure } from "./internal/sqlErrors.js"
 
 const Columns = Schema.Struct({
   last_inbound: Schema.compose(Int, Schema.DateTimeUtcFromNumber),
@@ -24,12 +24,11 @@ const decodeRows = rowDecoder(
   (message) => new ConversationActivity.ConversationActivityError({ reason: "corrupt", message })
 )
 
+// The port's error has no reason for bad input: text the database cannot store is "corrupt".
 const unavailable = (cause: SqlError) =>
-  new ConversationActivity.ConversationActivityError({
-    reason: "unavailable",
-    message: "The conversation activity's database cannot be reached.",
-    cause
-  })
+  new ConversationActivity.ConversationActivityError(
+    sqlFailure(cause, "corrupt", "The conversation activity's database cannot be reached.")
+  )
 
 /**
  * Conversation activity over the `SqlClient` in context; run the migrations first.

@@ -16,7 +16,7 @@ import { Evidence } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
 import { prepareInsertOnce } from "./internal/later.js"
 import { Flag, NullableText, rowReader } from "./internal/rowDecoding.js"
-import { Int, makeWriter } from "./internal/sqlErrors.js"
+import { Int, makeWriter, sqlFailure } from "./internal/sqlErrors.js"
 
 const Columns = Schema.Struct({
   id: Schema.String,
@@ -95,11 +95,7 @@ const { rows, one } = rowReader(
 const byDue = (a: Evidence.Row, b: Evidence.Row) => a.nextAttemptAt - b.nextAttemptAt || a.requestedAt - b.requestedAt
 
 const unavailable = (cause: SqlError) =>
-  new Evidence.EvidenceError({
-    reason: "unavailable",
-    message: "The evidence records' database cannot be reached.",
-    cause
-  })
+  new Evidence.EvidenceError(sqlFailure(cause, "invalid", "The evidence records' database cannot be reached."))
 
 /**
  * The evidence records' rows over the `SqlClient` in context; run the migrations first.

@@ -11,7 +11,7 @@ import { Effect, Either, Layer, Option, Schema } from "effect"
 import { upsertLaterOr, withGathering } from "./internal/later.js"
 import { prepareByCount, prepareInsert, repeated } from "./internal/prepared.js"
 import { rowDecoder } from "./internal/rowDecoding.js"
-import { makeWriter } from "./internal/sqlErrors.js"
+import { makeWriter, sqlFailure } from "./internal/sqlErrors.js"
 
 const Json = Schema.parseJson(IntakeLedger.Entry)
 const Columns = Schema.Struct({ key: Schema.String, entry: Json })
@@ -21,12 +21,9 @@ const error = (reason: IntakeLedger.IntakeLedgerError["reason"], message: string
 
 const decodeRows = rowDecoder(Columns, "intake_ledger", (message) => error("corrupt", message))
 
+// The ledger's error has no reason for bad input: text the database cannot store is "corrupt".
 const unavailable = (cause: SqlError) =>
-  new IntakeLedger.IntakeLedgerError({
-    reason: "unavailable",
-    message: "The intake ledger's database cannot be reached.",
-    cause
-  })
+  new IntakeLedger.IntakeLedgerError(sqlFailure(cause, "corrupt", "The intake ledger's database cannot be reached."))
 
 /**
  * The intake ledger over the `SqlClient` in context; run the migrations first.

@@ -129,6 +129,13 @@ const evidence = Effect.gen(function* () {
   ])
 })
 
+// The inbox's deliveries sealed with the vault's keys: `key_id` names the key of the row's sealed URL, headers and
+// body, NULL for a row stored before (plain). The migrator has no keys: `SqlInbox` seals those rows when it starts.
+const inboxSealed = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, ["ALTER TABLE inbox ADD COLUMN key_id TEXT"])
+})
+
 // Each identity's data key, wrapped with a vault key (`SqlIdentityVault`): `forget` deletes the row, and without it
 // no copy of the identity's ciphertext opens. Identities sealed before keep their vault key's id in `vault.key_id`
 // until the vault gives them a data key as it starts; the partial index finds them, and holds nothing after.
@@ -151,6 +158,7 @@ export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, Sq
   "2_messaging": messaging,
   "3_statistics": statistics,
   "4_evidence": evidence,
+  "5_inbox_sealed": inboxSealed,
   "6_vault_data_keys": vaultDataKeys
 }
 

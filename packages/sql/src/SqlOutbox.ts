@@ -13,7 +13,7 @@ import { Outbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
 import { prepareInsertOnce } from "./internal/later.js"
 import { Flag, NullableText, rowReader } from "./internal/rowDecoding.js"
-import { Int, makeWriter } from "./internal/sqlErrors.js"
+import { Int, makeWriter, sqlFailure } from "./internal/sqlErrors.js"
 
 const Columns = Schema.Struct({
   key: Schema.String,
@@ -85,7 +85,7 @@ const { rows, one } = rowReader(
 const byDue = (a: Outbox.Row, b: Outbox.Row) => a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt
 
 const unavailable = (cause: SqlError) =>
-  new Outbox.OutboxError({ reason: "unavailable", message: "The outbox's database cannot be reached.", cause })
+  new Outbox.OutboxError(sqlFailure(cause, "invalid", "The outbox's database cannot be reached."))
 
 /**
  * The outbox's rows over the `SqlClient` in context; run the migrations first.

@@ -13,19 +13,17 @@ import { withServiceOption } from "./internal/context.js"
 import { leaveOr, withGathering } from "./internal/later.js"
 import { prepare, prepareInsert } from "./internal/prepared.js"
 import { Counter, columns, entriesOf, writtenEntry } from "./internal/registerRows.js"
-import { isContention } from "./internal/sqlErrors.js"
+import { isContention, sqlFailure } from "./internal/sqlErrors.js"
+import { makeTransaction } from "./internal/transaction.js"
 
 const conflict = (message: string) => new Register.RegisterError({ reason: "conflict", message })
 
 const boundary = <A>(effect: Effect.Effect<A, SqlError | ParseResult.ParseError | Register.RegisterError>) =>
   effect.pipe(
     Effect.catchTags({
+      // The register's error has no reason for bad input: text the database cannot store is "corrupt".
       SqlError: (cause) =>
-        new Register.RegisterError({
-          reason: "unavailable",
-          message: "The register's database cannot be reached.",
-          cause
-        }),
+        new Register.RegisterError(sqlFailure(cause, "corrupt", "The register's database cannot be reached.")),
       ParseError: (cause) =>
         new Register.RegisterError({ reason: "corrupt", message: "A stored register entry is not valid.", cause })
     })
@@ -44,6 +42,7 @@ const first = <A>(entries: ReadonlyArray<A>): Option.Option<A> => Option.fromNul
  */
 export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
+  const transaction = makeTransaction(sql)
   const takeNumber = prepare(
     sql,
     `INSERT INTO register_counters (unit, year, last) VALUES (?, ?, 1)
@@ -172,7 +171,7 @@ export const make: Effect.Effect<Register.Register["Type"], never, SqlClient> = 
       withServiceOption(TransactionConnection, (inside) =>
         Option.isSome(inside)
           ? attemptUpTo(input, 5)
-          : sql.withTransaction(attemptUpTo(input, 5)).pipe(
+          : transaction(attemptUpTo(input, 5)).pipe(
               Effect.retry({
                 while: (error) => error._tag === "SqlError" && isContention(error),
                 schedule: Schedule.recurs(5)

@@ -83,18 +83,20 @@ export interface Config {
 
 /**
  * The messaging ports over the `SqlClient` in context, without migrating: for an app that runs the migrations
- * itself ({@link layer}, {@link layerSqlite} and {@link layerPg} already include these ports).
+ * itself ({@link layer}, {@link layerSqlite} and {@link layerPg} already include these ports). The inbox seals
+ * its deliveries with the vault's keys.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerMessaging: Layer.Layer<Messaging, never, SqlClient> = Layer.mergeAll(
-  SqlOutbox.layer,
-  SqlInbox.layer,
-  SqlIntakeLedger.layer,
-  SqlBindings.layer,
-  SqlConversationActivity.layer
-)
+export const layerMessaging = (config: Pick<Config, "vault">): Layer.Layer<Messaging, Inbox.InboxError, SqlClient> =>
+  Layer.mergeAll(
+    SqlOutbox.layer,
+    SqlInbox.layer(config.vault),
+    SqlIntakeLedger.layer,
+    SqlBindings.layer,
+    SqlConversationActivity.layer
+  )
 
 /**
  * Every storage service over the `SqlClient` in context, after migrating the database.
@@ -106,7 +108,7 @@ export const layer = (
   config: Config
 ): Layer.Layer<
   Services,
-  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError,
+  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Inbox.InboxError | Statistics.StatisticsError,
   SqlClient
 > =>
   Layer.mergeAll(
@@ -115,7 +117,7 @@ export const layer = (
     SqlIdentityVault.layer(config.vault),
     SqlStatistics.layer(config.statistics).pipe(Layer.provideMerge(SqlUnitDirectory.layer)),
     SqlTransaction.layer(config.groupCommit),
-    layerMessaging,
+    layerMessaging(config),
     SqlEvidence.layer
   ).pipe(Layer.provide(SqlMigrations.layer))
 
@@ -131,6 +133,7 @@ export const layerConfig = (
   Services,
   | SqlMigrations.SqlStorageError
   | IdentityVault.IdentityVaultError
+  | Inbox.InboxError
   | Statistics.StatisticsError
   | ConfigError.ConfigError,
   SqlClient
@@ -190,7 +193,7 @@ export const layerSqlite = (
   options: SqliteOptions
 ): Layer.Layer<
   Services | SqlClient,
-  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError
+  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Inbox.InboxError | Statistics.StatisticsError
 > =>
   withDriver(
     () => import("@effect/sql-sqlite-node/SqliteClient"),
@@ -235,7 +238,7 @@ export const layerPg = (
   options: PgOptions
 ): Layer.Layer<
   Services | SqlClient,
-  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Statistics.StatisticsError
+  SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Inbox.InboxError | Statistics.StatisticsError
 > =>
   withDriver(
     () => import("@effect/sql-pg/PgClient"),

@@ -12,7 +12,14 @@ import { StatisticsPlan, TipStore } from "@tinbao/core"
 import { Effect, Layer, type ParseResult, Schema } from "effect"
 import { type Gathering, withGathering } from "./internal/later.js"
 import { prepare, prepareInsert, type Row } from "./internal/prepared.js"
-import { Int, isContention, isUniqueViolation, makeGuardedWriter, makeWriter } from "./internal/sqlErrors.js"
+import {
+  Int,
+  isContention,
+  isUniqueViolation,
+  makeGuardedWriter,
+  makeWriter,
+  sqlFailure
+} from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
 import { Basis } from "./SqlStatistics.js"
 
@@ -25,7 +32,7 @@ const Page = Schema.Array(Schema.Struct({ position: Int, tip: Schema.String, ver
 type Appended = Parameters<TipStore.Encoded["append"]>[0][number]
 
 const unavailable = (cause: SqlError) =>
-  new TipStore.TipStoreError({ reason: "unavailable", message: "The tip store's database cannot be reached.", cause })
+  new TipStore.TipStoreError(sqlFailure(cause, "invalid", "The tip store's database cannot be reached."))
 
 const corrupt = (cause: ParseResult.ParseError) =>
   new TipStore.TipStoreError({ reason: "corrupt", message: "A stored event row is not valid JSON.", cause })

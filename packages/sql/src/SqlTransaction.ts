@@ -27,10 +27,11 @@ import {
   type Scope
 } from "effect"
 import { currentServices, type DefaultServices } from "effect/DefaultServices"
-import { AheadConnection, withAheadTransaction } from "./internal/ahead.js"
+import { AheadConnection } from "./internal/ahead.js"
 import { withServiceOption } from "./internal/context.js"
 import { Batch, gather } from "./internal/later.js"
 import { isContention } from "./internal/sqlErrors.js"
+import { makeBatchTransaction } from "./internal/transaction.js"
 
 /**
  * How blocks are grouped. `maxBatch`: the most blocks in one database transaction (default 128).
@@ -137,10 +138,9 @@ export const make = (
     const rollback = ["ROLLBACK TO SAVEPOINT tinbao_block"]
 
     // On PostgreSQL a batch run without savepoints sends its BEGIN with its first statement, and its blocks' writes
-    // that nothing waits for with their next statement (`ahead.ts`).
-    const aheadTransaction = sql.onDialectOrElse({ pg: () => withAheadTransaction(sql), orElse: () => undefined })
-    const transaction = (careful: boolean) =>
-      careful || aheadTransaction === undefined ? sql.withTransaction : aheadTransaction
+    // that nothing waits for with their next statement (`ahead.ts`). A failed COMMIT fails the transaction with its
+    // `SqlError`, rather than dying as in `sql.withTransaction` (`transaction.ts`).
+    const transaction = makeBatchTransaction(sql)
 
     // One transaction: every block (each in its savepoint when `careful`), then COMMIT. Returns each block's exit.
     const attempt = (batch: ReadonlyArray<Job>, careful: boolean) =>
@@ -205,7 +205,8 @@ export const make = (
         ? Effect.asVoid(again(job))
         : Effect.asVoid(Deferred.done(job.done, exit))
 
-    // When the COMMIT itself loses (a busy file, a serialisation failure), the whole batch runs again.
+    // When the COMMIT itself loses (a busy file, a serialisation failure), the whole batch runs again: the database
+    // rolled all of it back. Any other failure of the COMMIT (a deferred constraint, a lost connection) is final.
     const commit = (jobs: ReadonlyArray<Job>) =>
       Effect.gen(function* () {
         let batch = jobs

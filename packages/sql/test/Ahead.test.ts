@@ -2,9 +2,10 @@ import { createRequire } from "node:module"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { ConversationActivity, IntakeLedger, Transaction } from "@tinbao/core"
-import { Data, DateTime, Effect, Option } from "effect"
+import { SqlStorage } from "@tinbao/sql"
+import { Cause, Data, DateTime, Effect, Exit, Layer, Option } from "effect"
 import { inline } from "../src/internal/ahead.js"
-import { backends } from "./backends.js"
+import { backends, createSchema, dropSchema, freshSchemaName, host, pgReachable, port } from "./backends.js"
 import { count, entry, vaultConfig } from "./fixtures.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
@@ -48,6 +49,16 @@ const pgQueries = (() => {
 })()
 
 const at = (millis: number) => DateTime.unsafeMake(millis)
+
+// A batch that sends a write ahead with a read: afterwards the connection's session is known (pg's pool hands the
+// connection released last to the next batch that runs alone).
+const warmUp = Effect.gen(function* () {
+  const activity = yield* ConversationActivity.ConversationActivity
+  const ledger = yield* IntakeLedger.IntakeLedger
+  yield* Transaction.atomically(
+    Effect.zipRight(activity.recordInbound("web:warm", { kind: "group", id: "warm" }, at(1)), ledger.getAll(["warm"]))
+  )
+})
 
 describe("inline", () => {
   it("writes values in as literals that PostgreSQL reads back as they were", () => {
@@ -125,7 +136,7 @@ for (const backend of backends()) {
       Effect.gen(function* () {
         const activity = yield* ConversationActivity.ConversationActivity
         const ledger = yield* IntakeLedger.IntakeLedger
-        // PostgreSQL refuses a NUL character in text; SQLite stores it.
+        // PostgreSQL refuses a NUL character in text; SQLite would store it, and is refused it the same way.
         const ids = ["fine-1", "bad\u0000id", "fine-2"]
         const exits = yield* Effect.forEach(
           ids,
@@ -138,10 +149,14 @@ for (const backend of backends()) {
             ).pipe(Effect.exit),
           { concurrency: "unbounded" }
         )
-        const failed = backend.name === "postgresql" ? [1] : []
-        expect(exits.flatMap((exit, n) => (exit._tag === "Failure" ? [n] : []))).toEqual(failed)
-        for (const n of failed) expect(String(exits[n])).toContain("ConversationActivityError")
+        expect(exits.flatMap((exit, n) => (exit._tag === "Failure" ? [n] : []))).toEqual([1])
+        // Bad input, not an outage: the port has no reason for it but "corrupt", and nothing retries that.
+        const error = Exit.isFailure(exits[1]!) ? Cause.failureOption(exits[1].cause) : Option.none()
+        expect(Option.map(error, (e) => [e._tag, e.reason])).toEqual(
+          Option.some(["ConversationActivityError", "corrupt"])
+        )
         for (const n of [0, 2]) expect((yield* ledger.get(`k:${n}`))._tag).toBe("Some")
+        expect((yield* ledger.get("k:1"))._tag).toBe("None")
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
 
@@ -150,6 +165,9 @@ for (const backend of backends()) {
         Effect.gen(function* () {
           const activity = yield* ConversationActivity.ConversationActivity
           const ledger = yield* IntakeLedger.IntakeLedger
+          // The session's encoding is asked once, the first time a connection has something to send ahead.
+          const [, asked] = yield* pgQueries.during(warmUp)
+          expect(asked).toContain("SELECT current_setting('client_encoding') AS encoding")
           for (const [n, id] of hostile.entries()) {
             const [found, texts] = yield* pgQueries.during(
               Transaction.atomically(
@@ -212,5 +230,67 @@ for (const backend of backends()) {
         }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
       )
     }
+  })
+}
+
+// A crafted id for a session in GBK with `backslash_quote = on`: "中" ends in the byte 0xAD, which GBK reads with the
+// next byte, the backslash doubled before the quote, as one character. Written in as a literal, the escaped quote
+// then closes the literal, and the rest runs as SQL: a table made, a row of the attacker's, and the statement's own
+// remainder taken up by a comment and by the injected upsert (the statement goes on over three more lines).
+const crafted =
+  "中\\', 1, 0); CREATE TABLE pwned (x int); " +
+  "INSERT INTO conversation_activity (channel, conversation_kind, conversation_id, last_inbound, replies) " +
+  "VALUES ($$web:x$$, $$direct$$, $$planted$$, 1, 0) ON CONFLICT (channel, conversation_kind, conversation_id) --"
+
+// BEGIN, the write and the read in one message.
+const sentAhead = (text: string) => /^BEGIN;\n.*INSERT INTO conversation_activity.*FROM intake_ledger/s.test(text)
+
+if (pgReachable) {
+  describe("writes sent ahead on a PostgreSQL session that is not UTF-8", () => {
+    // One connection, so that a session setting made through the client is the transactions' own.
+    const schema = freshSchemaName()
+    const options = encodeURIComponent(`-c search_path=${schema} -c backslash_quote=on`)
+    const storage = Layer.unwrapEffect(
+      Effect.as(
+        Effect.promise(() => createSchema(schema)),
+        SqlStorage.layerPg({
+          url: `postgres://postgres@${host}:${port}/test?options=${options}`,
+          maxConnections: 1,
+          ...vaultConfig()
+        })
+      )
+    )
+
+    it.live("go one by one with parameters, so that a crafted id is stored as it is and runs nothing", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const activity = yield* ConversationActivity.ConversationActivity
+        const ledger = yield* IntakeLedger.IntakeLedger
+        const block = (id: string, n: number) =>
+          Transaction.atomically(
+            Effect.zipRight(activity.recordInbound("web:x", { kind: "direct", id }, at(n)), ledger.getAll([`m:${n}`]))
+          )
+        // On UTF-8, the write goes ahead with the read and BEGIN.
+        const [, utf8] = yield* pgQueries.during(block("plain", 1))
+        expect(utf8.some(sentAhead)).toBe(true)
+
+        yield* sql`SET client_encoding = 'GBK'`
+        const [, gbk] = yield* pgQueries.during(block(crafted, 2))
+        const [table] = yield* sql<{ readonly found: string | null }>`SELECT to_regclass('pwned')::text AS found`
+        expect(table?.found).toBeNull()
+        expect(yield* activity.get("web:x", { kind: "direct", id: "planted" })).toBeUndefined()
+        // Read back through the same session, the id is the one given.
+        expect((yield* activity.get("web:x", { kind: "direct", id: crafted }))?.lastInboundAt).toEqual(at(2))
+        // BEGIN alone, then each statement with its values as parameters: none is written into a text.
+        expect(gbk[0]).toBe("BEGIN")
+        expect(gbk.some(sentAhead)).toBe(false)
+        expect(gbk.some((text) => text.includes("pwned"))).toBe(false)
+
+        // Back on UTF-8 (the session reports it), writes go ahead again.
+        yield* sql`SET client_encoding = 'UTF8'`
+        const [, again] = yield* pgQueries.during(block("plain-again", 3))
+        expect(again.some(sentAhead)).toBe(true)
+      }).pipe(Effect.provide(storage), Effect.ensuring(Effect.promise(() => dropSchema(schema))))
+    )
   })
 }

@@ -103,17 +103,22 @@ Postgres.describe(pgCheck, "Outage: PostgreSQL goes away mid-run", () => {
 
         const calls: Array<Call> = []
         let stopped = false
-        const marks = { cut: 0, restored: 0 }
+        // Steps of one counter, not clock readings: two events in the same millisecond still have an order. Each
+        // change of the proxy is marked before and after it, and a call is put in a phase only when it lies wholly
+        // inside it.
+        let step = 0
+        const stamp = () => ++step
+        const marks = { cutting: 0, cut: 0, restoring: 0, restored: 0 }
 
         const run = Effect.gen(function* () {
           const intake = yield* Intake.Intake
           const take = (fiber: number, n: number) =>
             Effect.gen(function* () {
               const m = message("outage", fiber, n)
-              const started = Date.now()
+              const started = stamp()
               // A hang would show as a timeout: the pool must fail a call fast when the server is gone.
               const exit = yield* Effect.exit(Effect.timeout(intake.handle(m, "zalo"), "15 seconds"))
-              calls.push({ message: m, started, ended: Date.now(), exit })
+              calls.push({ message: m, started, ended: stamp(), exit })
               return exit
             })
           // Four senders, each sending its next message once the last one was answered; after a failure they
@@ -131,11 +136,13 @@ Postgres.describe(pgCheck, "Outage: PostgreSQL goes away mid-run", () => {
           // Each phase lasts until it has seen what it is there to see, not for a fixed time: a loaded machine
           // may take longer than any fixed time to answer the first call.
           yield* until(() => calls.some((c) => Exit.isSuccess(c.exit)))
-          marks.cut = Date.now()
+          marks.cutting = stamp()
           yield* between.cut
+          marks.cut = stamp()
           yield* until(() => calls.some((c) => c.started > marks.cut && Exit.isFailure(c.exit)))
+          marks.restoring = stamp()
           yield* between.restore
-          marks.restored = Date.now()
+          marks.restored = stamp()
           yield* until(() => calls.some((c) => c.started > marks.restored && Exit.isSuccess(c.exit)))
           stopped = true
           yield* senders.await
@@ -146,8 +153,8 @@ Postgres.describe(pgCheck, "Outage: PostgreSQL goes away mid-run", () => {
         }).pipe(Effect.provide(services(storage({ _tag: "pg", url: viaProxy.toString() }, keys))))
         const redelivered = yield* run
 
-        const before = calls.filter((c) => c.ended < marks.cut)
-        const during = calls.filter((c) => c.started > marks.cut && c.ended < marks.restored)
+        const before = calls.filter((c) => c.ended < marks.cutting)
+        const during = calls.filter((c) => c.started > marks.cut && c.ended < marks.restoring)
         const after = calls.filter((c) => c.started > marks.restored)
         const stored = yield* Effect.provide(audit, clientOf(target))
         const across = calls.filter((c) => !before.includes(c) && !during.includes(c) && !after.includes(c))

@@ -1,6 +1,6 @@
 // What only the SQL inbox does; its behaviour is checked by the messaging conformance suite in
-// SqlMessaging.test.ts. Here: two app instances (two connection pools) on one database, and the wording of a
-// row whose headers column is not JSON.
+// SqlMessaging.test.ts, and its sealing in SqlInboxSealed.test.ts. Here: two app instances (two connection pools)
+// on one database, and the wording of a plain row whose headers column is not JSON.
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { type Channel, Inbox } from "@tinbao/core"
@@ -26,7 +26,8 @@ for (const backend of backends()) {
       Effect.gen(function* () {
         const inbox = yield* Inbox.Inbox
         const id = yield* inbox.store(CHANNEL, delivery, yield* DateTime.now)
-        yield* exec(`UPDATE inbox SET headers = 'Bearer secret-token' WHERE id = '${id}'`)
+        // A plain row, as the release before the sealed inbox stored them.
+        yield* exec(`UPDATE inbox SET headers = 'Bearer secret-token', key_id = NULL WHERE id = '${id}'`)
         const headers = yield* Effect.flip(inbox.get(id))
         expect([headers.reason, headers.message]).toEqual([
           "corrupt",
@@ -38,7 +39,8 @@ for (const backend of backends()) {
     it.effect("gives two instances claiming in parallel each delivery once", () =>
       Effect.gen(function* () {
         const open = backend.fresh()
-        const [one, two] = [open(vaultConfig()), open(vaultConfig())]
+        const config = vaultConfig()
+        const [one, two] = [open(config), open(config)]
         const now = yield* DateTime.now
         const ids = yield* Effect.provide(
           Effect.flatMap(Inbox.Inbox, (inbox) =>

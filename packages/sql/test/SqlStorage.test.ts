@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Actor, Category, IdentityVault, Register, Tip, TipEvent, TipStore, Unit, UnitDirectory } from "@tinbao/core"
+import { IdentityVault, Register, Tip, TipStore, Unit, UnitDirectory } from "@tinbao/core"
 import { SqlMigrations, SqlStorage } from "@tinbao/sql"
 import { NinhBinh } from "@tinbao/testkit"
-import { Config, ConfigProvider, DateTime, Effect, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { backends } from "./backends.js"
-import { randomKey, vaultConfig } from "./fixtures.js"
+import { randomKey, received, receivedAt, vaultConfig } from "./fixtures.js"
 
 const reporter: IdentityVault.Identity = {
   channel: "zalo-oa:4318097521",
@@ -26,26 +26,6 @@ const keyIdOf = (alias: IdentityVault.AliasId) =>
     SqlClient,
     (sql) => sql<{ key_id: string }>`SELECT key_id FROM vault_keys WHERE alias = ${alias}`
   ).pipe(Effect.map((rows) => rows[0]?.key_id))
-
-const receivedAt = DateTime.unsafeMake("2025-04-02T02:00:00Z")
-
-// A tip received in a Nam Thành police unit's register on 2 April 2025.
-const received = (tip: Tip.TipId, unit: Unit.UnitId, summary: string) =>
-  new TipEvent.TipReceived({
-    tip,
-    at: receivedAt,
-    by: Actor.ActorId.make("sql-test"),
-    unit,
-    code: "NAMTHANH-2025-0001",
-    registerNumber: 1,
-    registerYear: 2025,
-    channel: "zalo",
-    reporterKind: "individual",
-    alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
-    legalType: "to_giac",
-    category: Category.CategoryId.make("crime"),
-    summary
-  })
 
 for (const backend of backends()) {
   describe(`SqlStorage on ${backend.name}`, () => {

@@ -1,9 +1,18 @@
 // What the SQL tests share: vault keys, and probes that read the tables directly, bypassing the adapters.
 import { SqlClient } from "@effect/sql/SqlClient"
-import { type IntakeLedger, type Tip, VaultKey } from "@tinbao/core"
+import {
+  Actor,
+  Category,
+  IdentityVault,
+  type IntakeLedger,
+  type Tip,
+  TipEvent,
+  type Unit,
+  VaultKey
+} from "@tinbao/core"
 import type { SqlStorage } from "@tinbao/sql"
 import type { StorageSuite } from "@tinbao/testkit/vitest"
-import { Effect, type Redacted } from "effect"
+import { DateTime, Effect, type Redacted } from "effect"
 
 export const randomKey = (): Redacted.Redacted<string> => VaultKey.generate()
 
@@ -16,6 +25,26 @@ export const vaultConfig = (
 ): SqlStorage.Config => ({
   vault: { keys, currentKeyId, fingerprintKey }
 })
+
+export const receivedAt: DateTime.Utc = DateTime.unsafeMake("2025-04-02T02:00:00Z")
+
+/** A tip received in a Nam Thành police unit's register on 2 April 2025. */
+export const received = (tip: Tip.TipId, unit: Unit.UnitId, summary: string): TipEvent.TipReceived =>
+  new TipEvent.TipReceived({
+    tip,
+    at: receivedAt,
+    by: Actor.ActorId.make("sql-test"),
+    unit,
+    code: "NAMTHANH-2025-0001",
+    registerNumber: 1,
+    registerYear: 2025,
+    channel: "zalo",
+    reporterKind: "individual",
+    alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
+    legalType: "to_giac",
+    category: Category.CategoryId.make("crime"),
+    summary
+  })
 
 /** The rows a table holds. */
 export const count = (table: string): Effect.Effect<number, unknown, SqlClient> =>

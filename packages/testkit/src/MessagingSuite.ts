@@ -27,6 +27,7 @@ import { describe, it } from "@effect/vitest"
 import type { Binding, ConversationActivity, Inbox, IntakeLedger, Outbox } from "@tinbao/core"
 import { Duration, type Effect, type Layer, Option, Schema } from "effect"
 import { inboxTests } from "./internal/messagingInbox.js"
+import { inboxRetentionTests } from "./internal/messagingInboxRetention.js"
 import { intakeTests } from "./internal/messagingIntake.js"
 import { outboxTests } from "./internal/messagingOutbox.js"
 import { outboxClaimTests } from "./internal/messagingOutboxClaims.js"
@@ -142,7 +143,10 @@ export const suite = <E, R = never>(
       outboxTests(ctx)
       outboxClaimTests(ctx)
     })
-    describe("Inbox", () => inboxTests(ctx))
+    describe("Inbox", () => {
+      inboxTests(ctx)
+      inboxRetentionTests(ctx)
+    })
     describe("IntakeLedger, Bindings, ConversationActivity", () => intakeTests(ctx))
   })
 }

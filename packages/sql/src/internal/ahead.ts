@@ -1,15 +1,15 @@
 /**
  * On PostgreSQL, a write whose result nobody waits for goes with the block's next statement, in one round trip
- * (the simple-query protocol, values written in as literals by {@link inline}). Why it is safe and what it saves:
- * docs/storage.md, "Transactions and group commit".
+ * (the simple-query protocol, values written in as literals by {@link inline}), when the session's
+ * `client_encoding` is UTF-8. Why it is safe and what it saves: docs/storage.md, "Transactions and group commit".
  *
  * @internal
  */
-import { makeWithTransaction, type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Scope, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { runCarefully } from "./careful.js"
+import { holdsNul, textRefused } from "./text.js"
 
 /**
  * A value a statement takes: what both drivers accept as is.
@@ -31,7 +31,9 @@ export interface Statement {
 }
 
 // Quoted even for numbers: an untyped literal, which PostgreSQL casts to the column's type as it does a parameter.
-// E'' strings read backslashes the same way whatever `standard_conforming_strings` says.
+// E'' strings read backslashes the same way whatever `standard_conforming_strings` says, and quotes are doubled,
+// never `\'`, so `backslash_quote` does not matter either. Safe only in an encoding where no character's bytes hold
+// a quote or a backslash, as in UTF-8 (see `Session`).
 const literal = (value: Param): string | undefined => {
   if (value === null) return "NULL"
   if (typeof value === "number") return Number.isFinite(value) ? `'${value}'` : undefined
@@ -61,7 +63,83 @@ const statement = (text: string): Statement => ({ text, compiled: text, params: 
 const begin = statement("BEGIN")
 
 /**
+ * What a pooled PostgreSQL session's `client_encoding` is: whether values may be written into a message as
+ * literals (`utf8`), `undefined` until read. In another encoding a multibyte character may end in the byte of a
+ * backslash and swallow it, and a crafted value would then close its literal early (CVE-2006-2313's pattern).
+ *
+ * @internal
+ */
+export interface Session {
+  utf8: boolean | undefined
+}
+
+// What the pg driver's connection under @effect/sql-pg's reserved one offers: every change of a reported setting,
+// `client_encoding` among them, arrives as a ParameterStatus message, whoever made it (a `SET`, a `RESET`, a
+// rolled-back `SET LOCAL`).
+interface Reports {
+  readonly on: (
+    event: "parameterStatus",
+    listener: (message: { readonly parameterName: string; readonly parameterValue: string }) => void
+  ) => unknown
+}
+
+const reportsOf = (connection: Connection): Reports | undefined => {
+  const driver = (connection as { readonly pg?: { readonly connection?: Partial<Reports> } }).pg?.connection
+  return typeof driver?.on === "function" ? (driver as Reports) : undefined
+}
+
+const sessions = new WeakMap<Reports, Session>()
+// A connection whose driver reports nothing: never written into as literals.
+const silent: Session = { utf8: false }
+
+/**
+ * The session of a reserved connection, followed through the driver's reports from the first time it is seen: no
+ * statement asks for its encoding, save one the first time something is to be written into a message as literals.
+ *
+ * @internal
+ */
+export const sessionOf = (connection: Connection): Session => {
+  const reports = reportsOf(connection)
+  if (reports === undefined) return silent
+  let session = sessions.get(reports)
+  if (session === undefined) {
+    const fresh: Session = { utf8: undefined }
+    reports.on("parameterStatus", (message) => {
+      if (message.parameterName === "client_encoding") fresh.utf8 = message.parameterValue === "UTF8"
+    })
+    sessions.set(reports, fresh)
+    session = fresh
+  }
+  return session
+}
+
+// Whether the session is UTF-8, read from the database when it is not known yet. Never fails: a session that could
+// not be read is taken as not UTF-8 this time, and read again next time.
+const isUtf8 = (session: Session, connection: Connection): Effect.Effect<boolean> =>
+  session.utf8 !== undefined
+    ? Effect.succeed(session.utf8)
+    : connection.executeUnprepared("SELECT current_setting('client_encoding') AS encoding", [], undefined).pipe(
+        Effect.map((rows) => {
+          session.utf8 = (rows[0] as { readonly encoding?: unknown } | undefined)?.encoding === "UTF8"
+          return session.utf8
+        }),
+        Effect.orElseSucceed(() => false)
+      )
+
+/**
+ * COMMIT; when it fails, ROLLBACK too (its own failure ignored), so that the connection goes back clean: SQLite
+ * keeps a transaction whose COMMIT failed open, and PostgreSQL has ended it already (the ROLLBACK only warns).
+ *
+ * @internal
+ */
+export const commitOrRollBack = (connection: Connection): Effect.Effect<void, SqlError> =>
+  Effect.catchAll(Effect.asVoid(connection.executeUnprepared("COMMIT", [], undefined)), (error) =>
+    Effect.zipRight(Effect.ignore(connection.executeUnprepared("ROLLBACK", [], undefined)), Effect.fail(error))
+  )
+
+/**
  * The connection a batch's blocks get on PostgreSQL: writes may be left on it to wait for the next statement.
+ * Values holding a NUL character are refused before they are sent (`text.ts`).
  *
  * @internal
  */
@@ -70,7 +148,10 @@ export class AheadConnection implements Connection {
   /** Whether writes sent together failed, so that the batch must run again carefully. */
   asked = false
 
-  constructor(readonly inner: Connection) {}
+  constructor(
+    readonly inner: Connection,
+    private readonly session: Session
+  ) {}
 
   // Made once, not at every message.
   private readonly carefully = (): Effect.Effect<never, SqlError> => {
@@ -78,12 +159,17 @@ export class AheadConnection implements Connection {
     return Effect.fail(runCarefully())
   }
 
+  /** Leaves BEGIN to go with the transaction's first statement. */
+  begin(): void {
+    this.waiting.push(begin)
+  }
+
   /** Leaves a write to go with the next statement. */
   leave(statement: Statement): void {
     this.waiting.push(statement)
   }
 
-  /** The statement, after what waits (in one message when they can be): its own rows. */
+  /** The statement, after what waits (in one message when they can be): its own rows. (`prepare` checked it.) */
   withNext(next: Statement): Effect.Effect<ReadonlyArray<unknown>, SqlError> {
     return Effect.suspend(() =>
       this.waiting.length === 0
@@ -92,20 +178,23 @@ export class AheadConnection implements Connection {
     )
   }
 
-  // Statements one after another, in one message when they can be: the last one's rows.
+  // Statements one after another, in one message when they can be: the last one's rows. The session is asked as
+  // each message goes, since its encoding may change between two.
   private send(statements: ReadonlyArray<Statement>): Effect.Effect<ReadonlyArray<unknown>, SqlError> {
-    const texts = statements.map((s) => inline(s.text, s.params))
-    if (statements.length === 1 || texts.some((t) => t === undefined)) {
-      return Effect.map(
-        Effect.forEach(statements, (s) => this.inner.execute(s.compiled, s.params, undefined)),
-        (results) => results.at(-1)!
-      )
-    }
-    // Several statements in one simple query answer with a list of rows each.
-    return Effect.map(
-      this.inner.executeUnprepared(texts.join(";\n"), [], undefined),
-      (results) => results.at(-1) as ReadonlyArray<unknown>
+    const oneByOne = Effect.map(
+      Effect.forEach(statements, (s) => this.inner.execute(s.compiled, s.params, undefined)),
+      (results) => results.at(-1)!
     )
+    if (statements.length === 1) return oneByOne
+    return Effect.flatMap(isUtf8(this.session, this.inner), (literals) => {
+      const texts = literals ? statements.map((s) => inline(s.text, s.params)) : []
+      if (!literals || texts.some((t) => t === undefined)) return oneByOne
+      // Several statements in one simple query answer with a list of rows each.
+      return Effect.map(
+        this.inner.executeUnprepared(texts.join(";\n"), [], undefined),
+        (results) => results.at(-1) as ReadonlyArray<unknown>
+      )
+    })
   }
 
   /**
@@ -120,14 +209,15 @@ export class AheadConnection implements Connection {
 
   /**
    * COMMIT, after anything still waiting (nothing does: the committer drains the connection before it returns).
-   * Should what waits fail, the transaction is rolled back here, so the connection goes back to the pool clean.
+   * Should what waits or the COMMIT fail, the transaction is rolled back here, so the connection goes back to the
+   * pool clean.
    */
   readonly commit: Effect.Effect<void, SqlError> = Effect.suspend(() =>
     Effect.zipRight(
       Effect.catchAll(this.drain, (error) =>
         Effect.zipRight(Effect.ignore(this.inner.executeUnprepared("ROLLBACK", [], undefined)), Effect.fail(error))
       ),
-      Effect.asVoid(this.inner.executeUnprepared("COMMIT", [], undefined))
+      commitOrRollBack(this.inner)
     )
   )
 
@@ -139,43 +229,40 @@ export class AheadConnection implements Connection {
   )
 
   readonly execute: Connection["execute"] = (sql, params, transformRows) =>
-    Effect.zipRight(this.drain, this.inner.execute(sql, params, transformRows))
+    holdsNul(params)
+      ? Effect.fail(textRefused())
+      : Effect.zipRight(this.drain, this.inner.execute(sql, params, transformRows))
   readonly executeRaw: Connection["executeRaw"] = (sql, params) =>
-    Effect.zipRight(this.drain, this.inner.executeRaw(sql, params))
+    holdsNul(params) ? Effect.fail(textRefused()) : Effect.zipRight(this.drain, this.inner.executeRaw(sql, params))
   readonly executeStream: Connection["executeStream"] = (sql, params, transformRows) =>
-    Stream.unwrap(Effect.as(this.drain, this.inner.executeStream(sql, params, transformRows)))
+    holdsNul(params)
+      ? Stream.fail(textRefused())
+      : Stream.unwrap(Effect.as(this.drain, this.inner.executeStream(sql, params, transformRows)))
   readonly executeValues: Connection["executeValues"] = (sql, params) =>
-    Effect.zipRight(this.drain, this.inner.executeValues(sql, params))
+    holdsNul(params) ? Effect.fail(textRefused()) : Effect.zipRight(this.drain, this.inner.executeValues(sql, params))
   readonly executeUnprepared: Connection["executeUnprepared"] = (sql, params, transformRows) =>
-    Effect.zipRight(this.drain, this.inner.executeUnprepared(sql, params, transformRows))
-}
-
-const aheadOf = (connection: Connection): AheadConnection => {
-  if (connection instanceof AheadConnection) return connection
-  throw new Error("a batch's transaction runs on an AheadConnection")
+    holdsNul(params)
+      ? Effect.fail(textRefused())
+      : Effect.zipRight(this.drain, this.inner.executeUnprepared(sql, params, transformRows))
 }
 
 /**
- * `sql.withTransaction` for a batch on PostgreSQL whose BEGIN waits for the batch's first statement and goes with
- * it: a round trip a batch fewer. The blocks get the `AheadConnection`. (The batch's rows could go with COMMIT the
- * same way, but written in as literals a few hundred values cost both sides more than the round trip: measured.)
+ * A reserved connection as the SQL adapters' transactions give it to their statements: values holding a NUL
+ * character are refused before they reach the database (`text.ts`), on SQLite as on PostgreSQL.
  *
  * @internal
  */
-export const withAheadTransaction = (sql: SqlClient) =>
-  makeWithTransaction<TransactionConnection, Connection>({
-    transactionTag: TransactionConnection,
-    spanAttributes: [],
-    acquireConnection: Effect.flatMap(Scope.make(), (scope) =>
-      Effect.map(Scope.extend(sql.reserve, scope), (connection) => [scope, new AheadConnection(connection)] as const)
-    ),
-    begin: (connection) =>
-      Effect.sync(() => {
-        aheadOf(connection).leave(begin)
-      }),
-    savepoint: (connection, id) => connection.executeUnprepared(`SAVEPOINT effect_sql_${id}`, [], undefined),
-    commit: (connection) => aheadOf(connection).commit,
-    rollback: (connection) => aheadOf(connection).rollback,
-    rollbackSavepoint: (connection, id) =>
-      connection.executeUnprepared(`ROLLBACK TO SAVEPOINT effect_sql_${id}`, [], undefined)
-  })
+export class CheckedConnection implements Connection {
+  constructor(readonly inner: Connection) {}
+
+  readonly execute: Connection["execute"] = (sql, params, transformRows) =>
+    holdsNul(params) ? Effect.fail(textRefused()) : this.inner.execute(sql, params, transformRows)
+  readonly executeRaw: Connection["executeRaw"] = (sql, params) =>
+    holdsNul(params) ? Effect.fail(textRefused()) : this.inner.executeRaw(sql, params)
+  readonly executeStream: Connection["executeStream"] = (sql, params, transformRows) =>
+    holdsNul(params) ? Stream.fail(textRefused()) : this.inner.executeStream(sql, params, transformRows)
+  readonly executeValues: Connection["executeValues"] = (sql, params) =>
+    holdsNul(params) ? Effect.fail(textRefused()) : this.inner.executeValues(sql, params)
+  readonly executeUnprepared: Connection["executeUnprepared"] = (sql, params, transformRows) =>
+    holdsNul(params) ? Effect.fail(textRefused()) : this.inner.executeUnprepared(sql, params, transformRows)
+}

@@ -11,6 +11,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option } from "effect"
 import { AheadConnection, type Param } from "./ahead.js"
 import { withServiceOption } from "./context.js"
+import { holdsNul, textRefused } from "./text.js"
 
 export type { Param } from "./ahead.js"
 
@@ -31,7 +32,7 @@ const compile = (sql: SqlClient, text: string) => sql.onDialectOrElse({ pg: () =
 
 /**
  * The statement `text` for the client's dialect. In a batch on PostgreSQL it goes with the writes left waiting for
- * it (`ahead.ts`).
+ * it (`ahead.ts`). Values holding a NUL character are refused, on every path (`text.ts`).
  *
  * @internal
  */
@@ -40,13 +41,15 @@ export const prepare = (sql: SqlClient, text: string): Prepared => {
   // Rows come back with the columns' own names either way, as on the connection.
   const client = sql.withoutTransforms()
   return (params) =>
-    withServiceOption(TransactionConnection, (inside) => {
-      if (Option.isNone(inside)) return client.unsafe<Record<string, unknown>>(compiled, params)
-      const [connection] = inside.value
-      return connection instanceof AheadConnection
-        ? connection.withNext({ text, compiled, params })
-        : connection.execute(compiled, params, undefined)
-    })
+    holdsNul(params)
+      ? Effect.fail(textRefused())
+      : withServiceOption(TransactionConnection, (inside) => {
+          if (Option.isNone(inside)) return client.unsafe<Record<string, unknown>>(compiled, params)
+          const [connection] = inside.value
+          return connection instanceof AheadConnection
+            ? connection.withNext({ text, compiled, params })
+            : connection.execute(compiled, params, undefined)
+        })
 }
 
 /**
@@ -64,6 +67,8 @@ export const prepareAhead = (
   return (params) =>
     withServiceOption(TransactionConnection, (inside) => {
       if (Option.isNone(inside) || !(inside.value[0] instanceof AheadConnection)) return Effect.asVoid(now(params))
+      // Refused now, by its own block, rather than in a message with the next statement.
+      if (holdsNul(params)) return Effect.fail(textRefused())
       inside.value[0].leave({ text, compiled, params })
       return Effect.void
     })

@@ -1,6 +1,6 @@
 /**
- * Driver failures, read at the boundary: which ones mean another writer got there first, and the numbers
- * that PostgreSQL returns as strings.
+ * Driver failures, read at the boundary: which ones mean another writer got there first, which ones bad text, and
+ * the numbers that PostgreSQL returns as strings.
  *
  * @internal
  */
@@ -8,6 +8,8 @@ import { type SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option, Schema } from "effect"
 import { withServiceOption } from "./context.js"
+import { TextRefused } from "./text.js"
+import { makeTransaction } from "./transaction.js"
 
 const codeOf = (error: unknown): string | undefined => {
   let current: unknown = error
@@ -42,6 +44,36 @@ export const isContention = (error: unknown): boolean => {
   return code === "40P01" || code === "40001" || code?.startsWith("SQLITE_BUSY") === true || code === "SQLITE_LOCKED"
 }
 
+const refusedCode = new TextRefused().code
+
+/**
+ * The database cannot take the text given: PostgreSQL's 22021 (a NUL character, or bytes that are not text in the
+ * encoding) and 22P05 (a character the database's encoding lacks), or a NUL character refused before the
+ * statement ran (`text.ts`). Bad input: running it again cannot succeed.
+ *
+ * @internal
+ */
+export const isInvalidText = (error: unknown): boolean => {
+  const code = codeOf(error)
+  return code === "22021" || code === "22P05" || code === refusedCode
+}
+
+/**
+ * The fields of a port's error for a failed statement: `refusedAs` (the port's reason for bad input) when the
+ * database cannot take the text given, else "unavailable" with the message `unreachable`. The messages name no
+ * value.
+ *
+ * @internal
+ */
+export const sqlFailure = <R extends string>(cause: SqlError, refusedAs: R, unreachable: string) =>
+  isInvalidText(cause)
+    ? {
+        reason: refusedAs,
+        message: "A value holds text the database cannot store (a NUL character, or one its encoding lacks).",
+        cause
+      }
+    : { reason: "unavailable" as const, message: unreachable, cause }
+
 /**
  * An integer column: PostgreSQL returns `bigint` and `count(*)` as strings.
  *
@@ -49,16 +81,18 @@ export const isContention = (error: unknown): boolean => {
  */
 export const Int = Schema.Union(Schema.Int, Schema.compose(Schema.NumberFromString, Schema.Int))
 
-const inline =
-  (sql: SqlClient) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
-    withServiceOption(TransactionConnection, (inside) => (Option.isSome(inside) ? effect : sql.withTransaction(effect)))
+const inline = (sql: SqlClient) => {
+  const transaction = makeTransaction(sql)
+  return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+    withServiceOption(TransactionConnection, (inside) => (Option.isSome(inside) ? effect : transaction(effect)))
+}
 
 /**
  * Runs a write in a transaction of its own, or as part of the transaction it is already in (a
  * `Transaction.atomically` block). For writes whose failure nobody catches to go on (upserts, inserts of fresh
  * keys): inside a block such a failure fails the whole block, which is rolled back to its own savepoint, so a
- * savepoint per write would only add two statements (two round trips on PostgreSQL) for nothing. Writers are not
+ * savepoint per write would only add two statements (two round trips on PostgreSQL) for nothing. A transaction of
+ * its own is `transaction.ts`'s: its failed COMMIT is a failure, and its statements refuse NUL. Writers are not
  * serialised here: the SQLite client already gives a transaction its one connection alone, and PostgreSQL relies
  * on its constraints and row locks (a lock here would deadlock against a group commit that holds the connection
  * while waiting for it).
@@ -76,12 +110,4 @@ export const makeWriter = (sql: SqlClient) => Effect.succeed(inline(sql))
  * @internal
  */
 export const makeGuardedWriter = (sql: SqlClient) =>
-  Effect.succeed(
-    sql.onDialectOrElse({
-      sqlite: () => inline(sql),
-      orElse:
-        () =>
-        <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
-          sql.withTransaction(effect)
-    })
-  )
+  Effect.succeed(sql.onDialectOrElse({ sqlite: () => inline(sql), orElse: () => makeTransaction(sql) }))

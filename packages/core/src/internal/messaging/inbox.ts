@@ -46,8 +46,8 @@ export const Delivery = Schema.Struct({
 }).annotations({ identifier: "Delivery" })
 
 /**
- * A stored delivery. `deadReason` says why it is a dead letter, or was one before it was replayed; `lastError`
- * why its last processing failed.
+ * A stored delivery. `attempts` counts its claims since it was stored or last replayed; `deadReason` says why it is
+ * a dead letter, or was one before it was replayed; `lastError` why its last processing failed.
  *
  * @since 0.1.0
  * @category models
@@ -67,7 +67,8 @@ export class Entry extends Schema.Class<Entry>("@tinbao/core/InboxEntry")({
 
 /**
  * The one error of the inbox. `conflict`: the entry is not in a state that allows the change (e.g. replaying
- * an entry that is not a dead letter).
+ * an entry that is not a dead letter); `corrupt`: a stored delivery cannot be read back, or cannot be opened
+ * (altered, or sealed with a key that is not configured).
  *
  * @since 0.1.0
  * @category errors
@@ -104,14 +105,27 @@ export class Inbox extends Context.Tag("@tinbao/core/Inbox")<
     readonly done: (id: InboxId) => Effect.Effect<void, InboxError>
     /** A claimed delivery's processing failed: it goes back to pending, due at `at`. */
     readonly retryAt: (id: InboxId, at: DateTime.Utc, error: string) => Effect.Effect<void, InboxError>
-    /** Makes a pending or claimed delivery a dead letter. */
-    readonly deadLetter: (id: InboxId, reason: string) => Effect.Effect<void, InboxError>
+    /**
+     * Makes a pending or claimed delivery a dead letter, with `lastError` when given (e.g. the last failure of a
+     * delivery that failed too often).
+     */
+    readonly deadLetter: (id: InboxId, reason: string, lastError?: string) => Effect.Effect<void, InboxError>
     /** The dead letters, oldest first. */
     readonly deadLetters: () => Effect.Effect<ReadonlyArray<Entry>, InboxError>
-    /** Puts a dead letter back to pending, due now; its `deadReason` stays, as its history. */
+    /**
+     * Puts a dead letter back to pending, due now, with its attempts counted from 0 again; its `deadReason` stays,
+     * as its history.
+     */
     readonly replay: (id: InboxId) => Effect.Effect<void, InboxError>
+    /**
+     * Deletes a dead letter for good. Fails with `not_found` when there is no such delivery, and `conflict` when it
+     * is not a dead letter (a delivery in flight is not deleted under its worker).
+     */
+    readonly deleteDeadLetter: (id: InboxId) => Effect.Effect<void, InboxError>
     readonly get: (id: InboxId) => Effect.Effect<Entry | undefined, InboxError>
     /** Deletes the done deliveries received before `before`; returns how many. */
     readonly purge: (before: DateTime.Utc) => Effect.Effect<number, InboxError>
+    /** Deletes the dead letters received before `before`; returns how many. */
+    readonly purgeDeadLetters: (before: DateTime.Utc) => Effect.Effect<number, InboxError>
   }
 >() {}

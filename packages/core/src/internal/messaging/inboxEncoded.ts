@@ -71,8 +71,8 @@ export const makeEncoded = (store: Encoded): Inbox["Type"] => {
     next: Parameters<Encoded["update"]>[2],
     action: string
   ): Effect.Effect<void, InboxError> =>
-    Effect.flatMap(store.update(id, from, next), (row) =>
-      row !== undefined
+    Effect.flatMap(store.update(id, from, next), (updated) =>
+      updated
         ? Effect.void
         : Effect.flatMap(store.get(id), (current) =>
             current === undefined
@@ -116,14 +116,31 @@ export const makeEncoded = (store: Encoded): Inbox["Type"] => {
     done: (id) => change(id, ["processing"], { status: "done", lastError: null }, "marked done"),
     retryAt: (id, at, error) =>
       change(id, ["processing"], { status: "pending", nextAttemptAt: millis(at), lastError: error }, "retried"),
-    deadLetter: (id, reason) =>
-      change(id, ["pending", "processing", "dead"], { status: "dead", deadReason: reason }, "made a dead letter"),
+    deadLetter: (id, reason, lastError) =>
+      change(
+        id,
+        ["pending", "processing", "dead"],
+        { status: "dead", deadReason: reason, ...(lastError !== undefined ? { lastError } : {}) },
+        "made a dead letter"
+      ),
     deadLetters: () => Effect.flatMap(store.list("dead"), (rows) => Effect.forEach(rows, fromRow)),
     replay: (id) =>
       Effect.flatMap(DateTime.now, (now) =>
-        change(id, ["dead"], { status: "pending", nextAttemptAt: millis(now) }, "replayed")
+        change(id, ["dead"], { status: "pending", nextAttemptAt: millis(now), attempts: 0 }, "replayed")
+      ),
+    // Only a dead letter: a delivery in flight belongs to its worker, and a done one to retention.
+    deleteDeadLetter: (id) =>
+      Effect.flatMap(store.remove(id, ["dead"]), (removed) =>
+        removed
+          ? Effect.void
+          : Effect.flatMap(store.get(id), (current) =>
+              current === undefined
+                ? fail("not_found", `No stored delivery has the id ${id}.`)
+                : fail("conflict", `Delivery ${id} is ${current.status}, not a dead letter: it cannot be deleted.`)
+            )
       ),
     get: (id) => Effect.flatMap(store.get(id), (row) => (row === undefined ? Effect.succeed(undefined) : fromRow(row))),
-    purge: (before) => store.purge("done", millis(before))
+    purge: (before) => store.purge("done", millis(before)),
+    purgeDeadLetters: (before) => store.purge("dead", millis(before))
   }
 }

@@ -39,17 +39,18 @@ export const makeMemoryEncoded = (): Encoded => {
     update: (id, from, change) =>
       Effect.sync(() => {
         const row = rows.get(id)
-        if (row === undefined || !from.includes(row.status)) return undefined
+        if (row === undefined || !from.includes(row.status)) return false
         const updated: Row = {
           ...row,
           status: change.status,
           leaseUntil: null,
           ...(change.nextAttemptAt !== undefined ? { nextAttemptAt: change.nextAttemptAt } : {}),
+          ...(change.attempts !== undefined ? { attempts: change.attempts } : {}),
           ...(change.deadReason !== undefined ? { deadReason: change.deadReason } : {}),
           ...(change.lastError !== undefined ? { lastError: change.lastError } : {})
         }
         rows.set(id, updated)
-        return updated
+        return true
       }),
     list: (status) => Effect.sync(() => ordered().filter((row) => row.status === status)),
     purge: (status, before) =>
@@ -62,6 +63,11 @@ export const makeMemoryEncoded = (): Encoded => {
           }
         }
         return purged
+      }),
+    remove: (id, from) =>
+      Effect.sync(() => {
+        const row = rows.get(id)
+        return row !== undefined && from.includes(row.status) && rows.delete(id)
       })
   }
 }

@@ -21,7 +21,7 @@ const settingsSchema = Schema.Struct({
     baseMillis: positive,
     factor: Schema.Number.pipe(Schema.greaterThanOrEqualTo(1)),
     maxDelayMillis: positive,
-    maxAttempts: Schema.Literal(Number.MAX_SAFE_INTEGER),
+    maxAttempts: positive,
     jitter: Schema.Number.pipe(Schema.between(0, 1))
   })
 })
@@ -34,14 +34,14 @@ const settings = <E, R>(options: Options<E, R>) =>
       leaseMillis: options.leaseMillis ?? 60_000,
       pollMillis: options.pollMillis ?? 1_000,
       path: options.path ?? "/webhooks/:channel",
-      // Processing is retried for as long as it takes: a delivery is never dropped for failing too often.
+      // 20 attempts are about an hour of failures with the inbox reachable (docs/webhooks.md, "Processing").
       retry: {
         baseMillis: 1_000,
         factor: 2,
         maxDelayMillis: 300_000,
+        maxAttempts: 20,
         jitter: 0.2,
-        ...options.retry,
-        maxAttempts: Number.MAX_SAFE_INTEGER
+        ...options.retry
       }
     }),
     (error) =>

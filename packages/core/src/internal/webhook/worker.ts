@@ -30,9 +30,9 @@ const describe = (cause: Cause.Cause<unknown>) => {
   return tag === undefined ? "an error" : reason === undefined ? tag : `${tag} (${reason})`
 }
 
-const kill = (worker: Worker, entry: Entry, reason: string) =>
+const kill = (worker: Worker, entry: Entry, reason: string, lastError?: string) =>
   Effect.zipRight(
-    worker.env.inbox.deadLetter(entry.id, reason),
+    worker.env.inbox.deadLetter(entry.id, reason, lastError),
     Effect.as(
       log(new WebhookError({ reason: "dead_letter", channel: entry.channel, message: reason })),
       "dead" as const
@@ -41,6 +41,15 @@ const kill = (worker: Worker, entry: Entry, reason: string) =>
 
 const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError> =>
   Effect.gen(function* () {
+    // Claimed once more than it may be tried: its earlier attempts never settled, so a worker stopped (or lost its
+    // lease) each time; a delivery that crashes its worker must not do so forever.
+    if (entry.attempts > worker.retry.maxAttempts) {
+      return yield* kill(
+        worker,
+        entry,
+        `processing did not finish in ${entry.attempts - 1} attempts: the worker stopped or lost its lease each time`
+      )
+    }
     const adapter = Option.getOrUndefined(worker.env.channels.get(entry.channel))
     if (adapter === undefined)
       return yield* kill(worker, entry, `no adapter is configured for channel ${entry.channel}`)
@@ -59,8 +68,12 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
     const exit = messages.length === 0 ? undefined : yield* Effect.exit(worker.process(messages))
     if (exit !== undefined && exit._tag === "Failure") {
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-      const wait = delay(worker.retry, entry.attempts, yield* Random.next)
       const what = describe(exit.cause)
+      // A delivery that fails every time (a poison message) stops here, kept to look at and replay.
+      if (entry.attempts >= worker.retry.maxAttempts) {
+        return yield* kill(worker, entry, `processing failed ${entry.attempts} times, the last with ${what}`, what)
+      }
+      const wait = delay(worker.retry, entry.attempts, yield* Random.next)
       yield* worker.env.inbox.retryAt(entry.id, DateTime.add(yield* DateTime.now, { millis: wait }), what)
       yield* log(
         new WebhookError({
