@@ -32,6 +32,18 @@ const decode =
 const skipLocked = (sql: SqlClient) =>
   sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
 
+// Runs `chunk` from the first alias on, each time after the last alias the one before read, until one reads
+// nothing; answers the sum of what they did.
+const inChunks = (
+  chunk: (after: string) => Effect.Effect<{ readonly done: number; readonly last: string | undefined }, SqlError>
+): Effect.Effect<number, SqlError> => {
+  const from = (after: string, total: number): Effect.Effect<number, SqlError> =>
+    Effect.flatMap(chunk(after), ({ done, last }) =>
+      last === undefined ? Effect.succeed(total + done) : from(last, total + done)
+    )
+  return from("", 0)
+}
+
 const putKey = (sql: SqlClient, alias: string, wrapped: cipher.Wrapped) =>
   sql`INSERT INTO vault_keys (alias, key_id, data_key) VALUES (${alias}, ${wrapped.keyId}, ${wrapped.wrapped})
     ON CONFLICT (alias) DO UPDATE SET key_id = excluded.key_id, data_key = excluded.data_key`
@@ -72,11 +84,7 @@ export const upgrade = (sql: SqlClient, ring: cipher.Keyring): Effect.Effect<num
         return { done, last: rows.at(-1)?.alias }
       })
     )
-  const loop = (after: string, total: number): Effect.Effect<number, SqlError> =>
-    Effect.flatMap(chunk(after), ({ done, last }) =>
-      last === undefined ? Effect.succeed(total + done) : loop(last, total + done)
-    )
-  return loop("", 0)
+  return inChunks(chunk)
 }
 
 /**
@@ -104,10 +112,6 @@ export const rewrap = (sql: SqlClient, ring: cipher.Keyring): Effect.Effect<Rewr
         return { done, last: rows.at(-1)?.alias }
       })
     )
-  const loop = (after: string, total: number): Effect.Effect<number, SqlError> =>
-    Effect.flatMap(chunk(after), ({ done, last }) =>
-      last === undefined ? Effect.succeed(total + done) : loop(last, total + done)
-    )
   const left = Effect.flatMap(
     sql`SELECT key_id, count(*) AS n FROM vault_keys WHERE key_id <> ${ring.current} GROUP BY key_id
       UNION ALL SELECT key_id, count(*) AS n FROM vault WHERE key_id IS NOT NULL AND key_id <> ${ring.current}
@@ -116,7 +120,7 @@ export const rewrap = (sql: SqlClient, ring: cipher.Keyring): Effect.Effect<Rewr
   )
   return Effect.gen(function* () {
     yield* upgrade(sql, ring)
-    const rewrapped = yield* loop("", 0)
+    const rewrapped = yield* inChunks(chunk)
     const counts: Record<string, number> = {}
     for (const { key_id, n } of yield* left) counts[key_id] = (counts[key_id] ?? 0) + Number(n)
     return { rewrapped, left: counts }
