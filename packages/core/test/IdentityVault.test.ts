@@ -133,19 +133,23 @@ describe("IdentityVault", () => {
   it.effect("reports a store's broken or missing data as corrupt or unavailable", () =>
     Effect.gen(function* () {
       const alias = AliasId.make("AL-K7Q2000000000000")
+      const erased: Array<string> = []
       const broken = yield* IdentityVault.make({
         key: KEY,
         store: {
           put: () => Effect.void,
           get: () =>
             Effect.succeed(Option.some({ _tag: "Sealed", identity: Redacted.make('{"phone":"0912345678"') } as const)),
-          erase: () => Effect.void
+          erase: (alias) => Effect.sync(() => void erased.push(alias))
         }
       })
       const corrupt = yield* Effect.flip(broken.reveal(alias))
       expect(corrupt.reason).toBe("corrupt")
       expect(corrupt.message).toContain(alias)
       expect(corrupt.message).not.toContain("0912345678")
+      // What does not open is erased all the same: erasing needs no key.
+      yield* broken.forget(alias)
+      expect(erased).toEqual([alias])
       const down = new IdentityVaultError({ reason: "unavailable", message: "the vault database is unreachable" })
       const offline = yield* IdentityVault.make({
         key: KEY,

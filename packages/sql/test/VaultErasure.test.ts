@@ -247,6 +247,9 @@ for (const [name, database] of databases) {
             expect(yield* reveal(first[0]!)).toEqual(people[0])
             expect(yield* reveal(third)).toEqual(people[3])
             expect((yield* Effect.flip(reveal(lost))).reason).toBe("corrupt")
+            // No key opens it, and it is erased all the same.
+            yield* forget(lost)
+            expect((yield* Effect.flip(reveal(lost))).reason).toBe("forgotten")
             const now = yield* db.files
             expectErased(now, { k2 }, [...first, third], [people[1]!], [people[0]!, people[3]!])
             // The copy taken before, with k1 destroyed: nothing opens, the forgotten reporter included.

@@ -180,8 +180,16 @@ const fromKey = (key: KeyObject, store: Store): Context.Tag.Service<IdentityVaul
       Effect.map(open(openIdentity(identity)), (opened) =>
         key_.fingerprintOf(key, opened.channel, opened.platformUserId)
       ),
+    // An identity that does not open (its key is not configured, its row is damaged) is erased all the same:
+    // erasing needs no key, and a data-subject request must not wait for one.
     forget: (alias) =>
-      Effect.flatMap(lookup(alias), (cell) => (cell._tag === "Forgotten" ? Effect.void : store.erase(alias)))
+      lookup(alias).pipe(
+        Effect.catchIf(
+          (error) => error.reason === "corrupt",
+          () => Effect.succeed(undefined)
+        ),
+        Effect.flatMap((cell) => (cell?._tag === "Forgotten" ? Effect.void : store.erase(alias)))
+      )
   })
 }
 
