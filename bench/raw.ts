@@ -2,7 +2,8 @@
 // writes (bench/sqlIntake.ts checks, table by table, that they leave the same row counts):
 //
 //   conversation_activity  the reporter wrote (upsert on channel, kind, conversation)
-//   vault                  the sealed identity (AES-256-GCM, as SqlIdentityVault stores it)
+//   vault                  the sealed identity (AES-256-GCM with its own data key, as SqlIdentityVault stores it)
+//   vault_keys             the identity's data key, wrapped with the vault key
 //   register_counters      the unit's counter for the year, moved on (upsert … RETURNING last)
 //   register_entries       the numbered entry (sổ tiếp nhận)
 //   tip_events             the TipReceived event as JSON, version 1
@@ -28,7 +29,7 @@ export interface RawTip {
   readonly messageId: string
   readonly fingerprint: string
   readonly alias: string
-  readonly sealed: { readonly iv: string; readonly ciphertext: string; readonly tag: string }
+  readonly sealed: { readonly iv: string; readonly ciphertext: string; readonly tag: string; readonly wrapped: string }
   readonly text: string
   readonly at: number
   /** The `stat_tips` row, column by column. */
@@ -133,13 +134,18 @@ export const rawTips = (
     const user = `u-${i}`
     const fingerprint = createHmac("sha256", fingerprintKey).update(`${unit.channel}\u0000${user}`).digest("hex")
     const alias = aliasOf()
+    const dataKey = randomBytes(32)
     const iv = randomBytes(12)
-    const cipher = createCipheriv("aes-256-gcm", key, iv)
+    const cipher = createCipheriv("aes-256-gcm", dataKey, iv)
     cipher.setAAD(Buffer.from(alias, "utf8"))
     const ciphertext = Buffer.concat([
       cipher.update(JSON.stringify({ channel: unit.channel, platformUserId: user }), "utf8"),
       cipher.final()
     ])
+    const wrapIv = randomBytes(12)
+    const wrap = createCipheriv("aes-256-gcm", key, wrapIv)
+    wrap.setAAD(Buffer.from(`tinbao/vault-data-key/v1\u0000${alias}`, "utf8"))
+    const wrapped = Buffer.concat([wrapIv, wrap.update(dataKey), wrap.final(), wrap.getAuthTag()])
     const tip = {
       // Made as intake makes them, so that the rows go where ours go in every index keyed by the tip.
       tip: Tip.makeId(),
@@ -153,7 +159,8 @@ export const rawTips = (
       sealed: {
         iv: iv.toString("base64"),
         ciphertext: ciphertext.toString("base64"),
-        tag: cipher.getAuthTag().toString("base64")
+        tag: cipher.getAuthTag().toString("base64"),
+        wrapped: wrapped.toString("base64")
       },
       text: `Tin báo số ${i}: mất trộm xe máy`,
       at
@@ -215,7 +222,8 @@ const sql = {
     VALUES ($1, 'direct', $2, $3, 0) ON CONFLICT (channel, conversation_kind, conversation_id)
     DO UPDATE SET last_inbound = excluded.last_inbound, replies = 0
     WHERE conversation_activity.last_inbound < excluded.last_inbound`,
-  vault: "INSERT INTO vault (alias, key_id, iv, ciphertext, tag, forgotten) VALUES ($1, 'bench', $2, $3, $4, 0)",
+  vault: "INSERT INTO vault (alias, key_id, iv, ciphertext, tag, forgotten) VALUES ($1, NULL, $2, $3, $4, 0)",
+  vaultKey: "INSERT INTO vault_keys (alias, key_id, data_key) VALUES ($1, 'bench', $2)",
   counter: `INSERT INTO register_counters (unit, year, last) VALUES ($1, $2, $3)
     ON CONFLICT (unit, year) DO UPDATE SET last = register_counters.last + excluded.last RETURNING last`,
   entry: `INSERT INTO register_entries (unit, year, number, tip, code, received_at)
@@ -270,6 +278,7 @@ export const sqliteWriter = (db: SqliteDatabase) => {
     tips.forEach((t, k) => {
       const r = rowsOf(t, numbers[k]!)
       s.activity.run(t.channel, t.fingerprint, t.at)
+      s.vaultKey.run(t.alias, t.sealed.wrapped)
       s.vault.run(t.alias, t.sealed.iv, t.sealed.ciphertext, t.sealed.tag)
       s.entry.run(t.unit, year, numbers[k]!, t.tip, r.code, t.at)
       s.event.run(t.tip, r.event)
@@ -298,6 +307,7 @@ export const pgOnePerTip = async (pool: PgPool, tips: ReadonlyArray<RawTip>, con
       try {
         await client.query("BEGIN")
         await client.query(sql.activity, [t.channel, t.fingerprint, t.at])
+        await client.query(sql.vaultKey, [t.alias, t.sealed.wrapped])
         await client.query(sql.vault, [t.alias, t.sealed.iv, t.sealed.ciphertext, t.sealed.tag])
         const counter = await client.query(sql.counter, [t.unit, year, 1])
         const number = Number(counter.rows[0]!.last)
@@ -348,8 +358,13 @@ export const pgBatched = async (pool: PgPool, tips: ReadonlyArray<RawTip>, perTr
         [col((t) => t.channel), col((t) => t.fingerprint), col((t) => t.at)]
       )
       await client.query(
+        `INSERT INTO vault_keys (alias, key_id, data_key)
+          SELECT a, 'bench', w FROM unnest($1::text[], $2::text[]) AS x(a, w)`,
+        [col((t) => t.alias), col((t) => t.sealed.wrapped)]
+      )
+      await client.query(
         `INSERT INTO vault (alias, key_id, iv, ciphertext, tag, forgotten)
-          SELECT a, 'bench', i, c, t, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(a, i, c, t)`,
+          SELECT a, NULL, i, c, t, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(a, i, c, t)`,
         [col((t) => t.alias), col((t) => t.sealed.iv), col((t) => t.sealed.ciphertext), col((t) => t.sealed.tag)]
       )
       await client.query(

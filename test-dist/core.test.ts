@@ -83,6 +83,15 @@ describe("plain Node, as a user's program", () => {
     expect(result.keys.sort()).toEqual([...sourceNamespaces].sort())
   })
 
+  it("runs the package's tinbao command: `tinbao keys generate` prints a key the vault accepts", async () => {
+    const manifest = JSON.parse(readFileSync(`${coreDir}package.json`, "utf8"))
+    const { stdout } = await run(process.execPath, [`${coreDir}${manifest.bin.tinbao}`, "keys", "generate"], {
+      cwd: repo
+    })
+    expect(stdout).toMatch(/^[A-Za-z0-9+/]{43}=\n$/)
+    expect(Core.VaultKey.weakness(Buffer.from(stdout.trim(), "base64"), { exactly: 32 })).toBeUndefined()
+  })
+
   it("rejects @tinbao/core/internal/* with ERR_PACKAGE_PATH_NOT_EXPORTED", async () => {
     const result = await node<string>(`
       const outcome = await import("@tinbao/core/internal/anything").then(() => "loaded", (e) => e.code) // check-boundaries: allow (refused, as this test shows)

@@ -19,7 +19,7 @@ const usage =
   "Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>] [--fresh]\n" +
   "  --fresh  drops the demo's data (the SQLite file, or the PostgreSQL schema tinbao_demo) and runs the year anew\n" +
   "  DATABASE_URL=postgres://…  keeps the data in PostgreSQL instead of data/tinbao.sqlite\n" +
-  "  TINBAO_VAULT_KEY=<32 bytes, base64>  the vault's key instead of data/demo-keys.json"
+  "  TINBAO_VAULT_KEY=<32 bytes, base64>  the vault's key instead of data/demo-keys.json (npx tinbao keys generate)"
 
 const parsed = (() => {
   try {

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import { MediaStore } from "@tinbao/core"
+import { MediaStore, VaultKey } from "@tinbao/core"
 import { SqlStorage } from "@tinbao/sql"
 import { Data, Effect, Layer, Redacted } from "effect"
 
@@ -93,9 +92,17 @@ export type VaultConfig = SqlStorage.Config["vault"]
 
 const decodeKey = (what: string, base64: string): Effect.Effect<string, StorageSetupError> => {
   const bytes = Buffer.from(base64, "base64")
-  return bytes.length === 32 && bytes.toString("base64") === base64.trim()
+  if (bytes.length !== 32 || bytes.toString("base64") !== base64.trim()) {
+    return Effect.fail(
+      new StorageSetupError({
+        message: `${what} must be 32 bytes written in base64 (44 characters): make one with \`npx tinbao keys generate\`.`
+      })
+    )
+  }
+  const weak = VaultKey.weakness(bytes, { exactly: VaultKey.keyBytes })
+  return weak === undefined
     ? Effect.succeed(base64.trim())
-    : Effect.fail(new StorageSetupError({ message: `${what} must be 32 bytes written in base64 (44 characters).` }))
+    : Effect.fail(new StorageSetupError({ message: VaultKey.refusal(what, weak) }))
 }
 
 /**
@@ -123,8 +130,8 @@ export const vaultKeys = (env: NodeJS.ProcessEnv, dataDir: string): Effect.Effec
           mkdirSync(dataDir, { recursive: true })
           const made = {
             keyId: "demo-1",
-            key: randomBytes(32).toString("base64"),
-            fingerprintKey: randomBytes(32).toString("base64")
+            key: Redacted.value(VaultKey.generate()),
+            fingerprintKey: Redacted.value(VaultKey.generate())
           }
           writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 })
         }

@@ -48,6 +48,10 @@ describe("the demo on durable storage", () => {
     Effect.gen(function* () {
       const bad = yield* Effect.flip(Storage.vaultKeys({ TINBAO_VAULT_KEY: "c2hvcnQ=" }, dir))
       expect(bad.message).toContain("32 bytes")
+      const weak = Buffer.alloc(32, 7).toString("base64")
+      const refused = yield* Effect.flip(Storage.vaultKeys({ TINBAO_VAULT_KEY: weak }, dir))
+      expect(refused.message).toContain(`TINBAO_VAULT_KEY is refused by the rule "few_distinct_bytes"`)
+      expect(refused.message).not.toContain(weak)
       const good = yield* Storage.vaultKeys({ TINBAO_VAULT_KEY: randomBytes(32).toString("base64") }, dir)
       expect(good.currentKeyId).toBe("env")
       const pg = Storage.choose({ DATABASE_URL: "postgres://officer:s3cret@db.local:5432/tinbao" }, dir)

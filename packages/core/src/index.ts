@@ -87,5 +87,7 @@ export * as UnitChange from "./UnitChange.js"
 export * as UnitDirectory from "./UnitDirectory.js"
 /** @since 0.1.0 */
 export * as UnitHierarchy from "./UnitHierarchy.js"
+/** @since 0.2.0 */
+export * as VaultKey from "./VaultKey.js"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.js"

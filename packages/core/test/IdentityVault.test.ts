@@ -71,12 +71,14 @@ describe("IdentityVault", () => {
     })
   )
 
-  it.effect("refuses a key shorter than 16 bytes", () =>
+  it.effect("refuses a key shorter than 32 bytes, or 16 identical bytes, and never quotes it", () =>
     Effect.gen(function* () {
-      const error = yield* Effect.flip(Layer.build(IdentityVault.layerMemoryWithKey("short")).pipe(Effect.scoped))
-      expect(error.reason).toBe("unavailable")
-      expect(error.message).toContain("at least 16")
-      expect(error.message).not.toContain("short")
+      for (const key of ["short", "0123456789abcdef", Redacted.make(new Uint8Array(16).fill(0x41))]) {
+        const error = yield* Effect.flip(Layer.build(IdentityVault.layerMemoryWithKey(key)).pipe(Effect.scoped))
+        expect(error.reason).toBe("key_refused")
+        expect(error.message).toContain("at least 32")
+        expect(error.message).not.toContain(typeof key === "string" ? key : "AAAA")
+      }
     })
   )
 
@@ -131,19 +133,23 @@ describe("IdentityVault", () => {
   it.effect("reports a store's broken or missing data as corrupt or unavailable", () =>
     Effect.gen(function* () {
       const alias = AliasId.make("AL-K7Q2000000000000")
+      const erased: Array<string> = []
       const broken = yield* IdentityVault.make({
         key: KEY,
         store: {
           put: () => Effect.void,
           get: () =>
             Effect.succeed(Option.some({ _tag: "Sealed", identity: Redacted.make('{"phone":"0912345678"') } as const)),
-          erase: () => Effect.void
+          erase: (alias) => Effect.sync(() => void erased.push(alias))
         }
       })
       const corrupt = yield* Effect.flip(broken.reveal(alias))
       expect(corrupt.reason).toBe("corrupt")
       expect(corrupt.message).toContain(alias)
       expect(corrupt.message).not.toContain("0912345678")
+      // What does not open is erased all the same: erasing needs no key.
+      yield* broken.forget(alias)
+      expect(erased).toEqual([alias])
       const down = new IdentityVaultError({ reason: "unavailable", message: "the vault database is unreachable" })
       const offline = yield* IdentityVault.make({
         key: KEY,

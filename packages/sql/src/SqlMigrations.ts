@@ -136,6 +136,17 @@ const inboxSealed = Effect.gen(function* () {
   yield* run(sql, ["ALTER TABLE inbox ADD COLUMN key_id TEXT"])
 })
 
+// Each identity's data key, wrapped with a vault key (`SqlIdentityVault`): `forget` deletes the row, and without it
+// no copy of the identity's ciphertext opens. Identities sealed before keep their vault key's id in `vault.key_id`
+// until the vault gives them a data key as it starts; the partial index finds them, and holds nothing after.
+const vaultDataKeys = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, [
+    "CREATE TABLE vault_keys (alias TEXT PRIMARY KEY, key_id TEXT NOT NULL, data_key TEXT NOT NULL)",
+    "CREATE INDEX vault_sealed_by_vault_key ON vault (alias) WHERE key_id IS NOT NULL"
+  ])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -147,7 +158,8 @@ export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, Sq
   "2_messaging": messaging,
   "3_statistics": statistics,
   "4_evidence": evidence,
-  "5_inbox_sealed": inboxSealed
+  "5_inbox_sealed": inboxSealed,
+  "6_vault_data_keys": vaultDataKeys
 }
 
 /**

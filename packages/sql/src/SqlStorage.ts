@@ -155,6 +155,7 @@ const unreachable = (what: string) => (cause: unknown) =>
 
 // `busy_timeout` waits for another process's write instead of failing at once; `FULL` lets a stored tip survive a
 // power cut. The log is checkpointed every 10,000 pages rather than 1,000 (why: docs/storage.md, "SQLite").
+// `secure_delete` zeroes what a delete or an update frees, so an erased identity's key is not left in the file.
 const sqlitePragmas = (synchronous: "full" | "normal") =>
   Layer.effectDiscard(
     Effect.flatMap(SqlClient_.SqlClient, (sql) =>
@@ -162,7 +163,8 @@ const sqlitePragmas = (synchronous: "full" | "normal") =>
         sql`PRAGMA busy_timeout = 5000`,
         sql.unsafe(`PRAGMA synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`),
         sql`PRAGMA foreign_keys = ON`,
-        sql`PRAGMA wal_autocheckpoint = 10000`
+        sql`PRAGMA wal_autocheckpoint = 10000`,
+        sql`PRAGMA secure_delete = ON`
       ])
     ).pipe(Effect.mapError(unreachable("The SQLite database")))
   )
@@ -182,7 +184,7 @@ export interface SqliteOptions extends Config {
 
 /**
  * Storage in an SQLite file (WAL, checkpointed every 10,000 pages; `synchronous = FULL` unless told otherwise;
- * a 5-second busy timeout), through `@effect/sql-sqlite-node`. The `SqlClient` is provided too.
+ * a 5-second busy timeout; `secure_delete`), through `@effect/sql-sqlite-node`. The `SqlClient` is provided too.
  *
  * @since 0.1.0
  * @category layers

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { describe, expect, it } from "@effect/vitest"
@@ -19,10 +20,12 @@ const seal = Effect.flatMap(IdentityVault.IdentityVault, (vault) => vault.seal(R
 const reveal = (alias: IdentityVault.AliasId) =>
   Effect.flatMap(IdentityVault.IdentityVault, (vault) => vault.reveal(alias))
 
+// The vault key that wrapped the alias's data key.
 const keyIdOf = (alias: IdentityVault.AliasId) =>
-  Effect.flatMap(SqlClient, (sql) => sql<{ key_id: string }>`SELECT key_id FROM vault WHERE alias = ${alias}`).pipe(
-    Effect.map((rows) => rows[0]?.key_id)
-  )
+  Effect.flatMap(
+    SqlClient,
+    (sql) => sql<{ key_id: string }>`SELECT key_id FROM vault_keys WHERE alias = ${alias}`
+  ).pipe(Effect.map((rows) => rows[0]?.key_id))
 
 for (const backend of backends()) {
   describe(`SqlStorage on ${backend.name}`, () => {
@@ -39,7 +42,7 @@ for (const backend of backends()) {
         const missing = yield* Effect.flip(Effect.provide(reveal(alias), open(vaultConfig({ k2: k1 }, "k2"))))
         expect([missing.reason, missing.message]).toEqual([
           "corrupt",
-          `the sealed identity under ${alias} cannot be opened: it was sealed with vault key "k1", which is not configured`
+          `the sealed identity under ${alias} cannot be opened: its data key was wrapped with vault key "k1", which is not configured`
         ])
       })
     )
@@ -60,21 +63,40 @@ for (const backend of backends()) {
       })
     )
 
-    it.effect("refuses keys that are not 32 bytes, and a current key id that is not given", () =>
-      Effect.gen(function* () {
-        const short = yield* Effect.flip(
-          Effect.provide(seal, backend.fresh()(vaultConfig({ k1: Redacted.make("c2hvcnQ=") })))
-        )
-        expect(short._tag === "IdentityVaultError" && [short.reason, short.message]).toEqual([
-          "unavailable",
-          `vault key "k1" is not 32 bytes written as 64 hex digits or as base64`
-        ])
-        const absent = yield* Effect.flip(Effect.provide(seal, backend.fresh()(vaultConfig({ k1: randomKey() }, "k9"))))
-        expect(absent.message).toBe(`the current vault key id "k9" is not among the keys given`)
-        const hex = "ab".repeat(32)
-        const alias = yield* Effect.provide(seal, backend.fresh()(vaultConfig({ k1: Redacted.make(hex) })))
-        expect(alias).toMatch(/^AL-/)
-      })
+    it.effect(
+      "refuses keys that are not 32 bytes or not random, naming the key and the rule, never the key",
+      () =>
+        Effect.gen(function* () {
+          // One database for every case: the key is checked as the vault starts, after migrating.
+          const open = backend.fresh()
+          const refused = (key: string) =>
+            Effect.map(Effect.flip(Effect.provide(seal, open(vaultConfig({ k1: Redacted.make(key) })))), (e) => {
+              expect(e._tag === "IdentityVaultError" && e.reason).toBe("key_refused")
+              expect(e.message).not.toContain(key)
+              return e.message
+            })
+          const hexOf = (bytes: Array<number>) => Buffer.from(bytes).toString("hex")
+          const random16 = Array.from(randomBytes(16))
+          expect(yield* refused("c2hvcnQ=")).toBe(
+            `vault key "k1" is refused by the rule "length": it is 5 bytes long, and it must be exactly 32. Make a key with \`npx tinbao keys generate\`.`
+          )
+          expect(yield* refused("not a key at all")).toContain(`vault key "k1" is refused by the rule "encoding"`)
+          expect(yield* refused("ab".repeat(32))).toContain(`rule "few_distinct_bytes": it has 1 distinct byte values`)
+          expect(yield* refused(Buffer.alloc(32, 0x41).toString("base64"))).toContain(`rule "few_distinct_bytes"`)
+          expect(yield* refused(hexOf([...random16, ...random16]))).toContain(
+            `rule "repeating": it repeats a block of 16`
+          )
+          expect(yield* refused(hexOf(Array.from({ length: 32 }, (_, i) => i)))).toContain(`rule "steps"`)
+          const absent = yield* Effect.flip(Effect.provide(seal, open(vaultConfig({ k1: randomKey() }, "k9"))))
+          expect([absent.reason, absent.message]).toEqual([
+            "unavailable",
+            `the current vault key id "k9" is not among the keys given`
+          ])
+          const hex = Redacted.make(randomBytes(32).toString("hex"))
+          const alias = yield* Effect.provide(seal, open(vaultConfig({ k1: hex })))
+          expect(alias).toMatch(/^AL-/)
+        }),
+      30_000
     )
 
     it.effect("refuses a new tip whose id is taken, and leaves its rows as they were", () =>
@@ -172,7 +194,7 @@ describe("SqlStorage.layerConfig", () => {
           env([
             ["VAULT_KEY_K1", key],
             ["VAULT_CURRENT_KEY_ID", "k1"],
-            ["FINGERPRINT_KEY", "a-fingerprint-key-of-32-bytes-!!"]
+            ["FINGERPRINT_KEY", Redacted.value(randomKey())]
           ])
         )
       )
@@ -186,16 +208,20 @@ describe("SqlStorage.layerConfig", () => {
 })
 
 describe("SqlStorage.layerSqlite", () => {
-  it.effect("opens the file in WAL mode, synchronous FULL unless told otherwise, checkpointed every 10,000 pages", () =>
-    Effect.gen(function* () {
-      const sql = yield* SqlClient
-      const pragma = (name: string) =>
-        Effect.map(sql.unsafe<Record<string, unknown>>(`PRAGMA ${name}`), (rows) => Object.values(rows[0]!)[0])
-      expect(yield* pragma("journal_mode")).toBe("wal")
-      // 2 is FULL.
-      expect(yield* pragma("synchronous")).toBe(2)
-      expect(yield* pragma("wal_autocheckpoint")).toBe(10_000)
-      expect(yield* pragma("busy_timeout")).toBe(5000)
-    }).pipe(Effect.provide(backends()[0]!.fresh()(vaultConfig())))
+  it.effect(
+    "opens the file in WAL mode, synchronous FULL unless told otherwise, checkpointed every 10,000 pages, with secure_delete",
+    () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient
+        const pragma = (name: string) =>
+          Effect.map(sql.unsafe<Record<string, unknown>>(`PRAGMA ${name}`), (rows) => Object.values(rows[0]!)[0])
+        expect(yield* pragma("journal_mode")).toBe("wal")
+        // 2 is FULL.
+        expect(yield* pragma("synchronous")).toBe(2)
+        expect(yield* pragma("wal_autocheckpoint")).toBe(10_000)
+        expect(yield* pragma("busy_timeout")).toBe(5000)
+        // What a delete or an update frees is zeroed, so that an erased identity's key does not stay in the file.
+        expect(yield* pragma("secure_delete")).toBe(1)
+      }).pipe(Effect.provide(backends()[0]!.fresh()(vaultConfig())))
   )
 })

@@ -1,18 +1,29 @@
 // What the SQL tests share: vault keys, and probes that read the tables directly, bypassing the adapters.
-import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Actor, Category, IdentityVault, type IntakeLedger, type Tip, TipEvent, type Unit } from "@tinbao/core"
+import {
+  Actor,
+  Category,
+  IdentityVault,
+  type IntakeLedger,
+  type Tip,
+  TipEvent,
+  type Unit,
+  VaultKey
+} from "@tinbao/core"
 import type { SqlStorage } from "@tinbao/sql"
 import type { StorageSuite } from "@tinbao/testkit/vitest"
-import { DateTime, Effect, Redacted } from "effect"
+import { DateTime, Effect, type Redacted } from "effect"
 
-export const randomKey = (): Redacted.Redacted<string> => Redacted.make(randomBytes(32).toString("base64"))
+export const randomKey = (): Redacted.Redacted<string> => VaultKey.generate()
+
+// One fingerprint key for the whole run, so that a database opened again gives the same fingerprints.
+const fingerprintKey = VaultKey.generate()
 
 export const vaultConfig = (
   keys: Record<string, Redacted.Redacted<string>> = { k1: randomKey() },
   currentKeyId = "k1"
 ): SqlStorage.Config => ({
-  vault: { keys, currentKeyId, fingerprintKey: Redacted.make("sql-suite-fingerprint-key-32-bytes") }
+  vault: { keys, currentKeyId, fingerprintKey }
 })
 
 export const receivedAt: DateTime.Utc = DateTime.unsafeMake("2025-04-02T02:00:00Z")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { IdentityVault, Register, TipStore, UnitDirectory } from "@tinbao/core"
+import { IdentityVault, Register, TipStore, UnitDirectory, VaultKey } from "@tinbao/core"
 import { StorageSuite } from "@tinbao/testkit/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 
@@ -43,10 +43,7 @@ StorageSuite.suite(
   Layer.mergeAll(
     Layer.succeed(TipStore.TipStore, TipStore.makeEncoded(events)),
     Register.layerMemory,
-    Layer.effect(
-      IdentityVault.IdentityVault,
-      IdentityVault.make({ key: "storage-suite-test-key-32-bytes!", store: vaultStore })
-    ),
+    Layer.effect(IdentityVault.IdentityVault, IdentityVault.make({ key: VaultKey.generate(), store: vaultStore })),
     UnitDirectory.layerMemory
   ),
   {

@@ -6,6 +6,7 @@ import * as alias_ from "./alias.js"
 import * as codec from "./codec.js"
 import * as key_ from "./key.js"
 import { makeMemoryStore } from "./memory.js"
+import * as strength from "./strength.js"
 
 /**
  * Who a reporter is on a channel: the channel's id (e.g. a Zalo OA id), the platform's id for the user, and what
@@ -66,7 +67,9 @@ export const aliasLabel = (alias: AliasId): Label => ({
 })
 
 /**
- * The vault's one error. Its message names aliases and fields, never a value of an identity.
+ * The vault's one error. Its message names aliases and fields, never a value of an identity nor a key.
+ * `key_refused`: a key given to the vault breaks one of `VaultKey`'s rules; the message names the key (its id, or
+ * "the fingerprint key") and the rule.
  *
  * @since 0.1.0
  * @category errors
@@ -74,7 +77,7 @@ export const aliasLabel = (alias: AliasId): Label => ({
 export class IdentityVaultError extends Schema.TaggedError<IdentityVaultError>("@tinbao/core/IdentityVaultError")(
   "IdentityVaultError",
   {
-    reason: Schema.Literal("not_found", "forgotten", "unavailable", "corrupt"),
+    reason: Schema.Literal("not_found", "forgotten", "unavailable", "corrupt", "key_refused"),
     message: Schema.String,
     cause: Schema.optional(Schema.Defect)
   }
@@ -125,8 +128,9 @@ export interface Store {
 }
 
 /**
- * The secret behind fingerprints, at least 16 bytes; a string is read as UTF-8. Keep it: with another key the
- * same reporter gets another fingerprint.
+ * The secret behind fingerprints: at least 32 bytes that pass `VaultKey`'s rules (`npx tinbao keys generate`
+ * makes one). A string is used as its UTF-8 bytes, so a generated key is used as it is written. Keep it: with
+ * another key the same reporter gets another fingerprint.
  *
  * @since 0.1.0
  * @category models
@@ -178,13 +182,21 @@ const fromKey = (key: KeyObject, store: Store): Context.Tag.Service<IdentityVaul
       Effect.map(open(openIdentity(identity)), (opened) =>
         key_.fingerprintOf(key, opened.channel, opened.platformUserId)
       ),
+    // An identity that does not open (its key is not configured, its row is damaged) is erased all the same:
+    // erasing needs no key, and a data-subject request must not wait for one.
     forget: (alias) =>
-      Effect.flatMap(lookup(alias), (cell) => (cell._tag === "Forgotten" ? Effect.void : store.erase(alias)))
+      lookup(alias).pipe(
+        Effect.catchIf(
+          (error) => error.reason === "corrupt",
+          () => Effect.succeed(undefined)
+        ),
+        Effect.flatMap((cell) => (cell?._tag === "Forgotten" ? Effect.void : store.erase(alias)))
+      )
   })
 }
 
 /**
- * A vault over a {@link Store}. Fails with "unavailable" when the key is shorter than 16 bytes.
+ * A vault over a {@link Store}. Fails with "key_refused" when the fingerprint key breaks one of `VaultKey`'s rules.
  *
  * @since 0.1.0
  * @category constructors
@@ -197,10 +209,7 @@ export const make = (options: {
     const imported = key_.importKey(options.key)
     return "key" in imported
       ? Effect.succeed(fromKey(imported.key, options.store))
-      : fail(
-          "unavailable",
-          `the fingerprint key holds ${imported.tooShort} bytes; it needs at least ${key_.minKeyBytes}`
-        )
+      : fail("key_refused", strength.refusal("the fingerprint key", imported.refused))
   })
 
 /**

@@ -5,30 +5,25 @@
  */
 import { createHmac, createSecretKey, type KeyObject, randomBytes } from "node:crypto"
 import { Redacted } from "effect"
-
-/**
- * Below 16 bytes a key could be searched, and with it every platform user id behind a fingerprint.
- *
- * @internal
- */
-export const minKeyBytes = 16
+import { keyBytes, type Weakness, weakness } from "./strength.js"
 
 /** @internal */
 export type KeyInput = Redacted.Redacted<Uint8Array> | Redacted.Redacted<string> | string
 
 /**
- * The key as a `KeyObject`, which keeps the bytes out of `inspect` and JSON; `undefined` when it is too short.
- * The bytes are copied, so a caller that later reuses its buffer cannot change the key.
+ * The fingerprint key as a `KeyObject`, which keeps the bytes out of `inspect` and JSON, or why it is refused.
+ * A string is used as its UTF-8 bytes, as it always was, so that fingerprints made with it stay the same. The bytes
+ * are copied, so a caller that later reuses its buffer cannot change the key.
  *
  * @internal
  */
-export const importKey = (input: KeyInput): { readonly key: KeyObject } | { readonly tooShort: number } => {
+export const importKey = (input: KeyInput): { readonly key: KeyObject } | { readonly refused: Weakness } => {
   const raw: Uint8Array | string = Redacted.isRedacted(input) ? Redacted.value<Uint8Array | string>(input) : input
   const bytes = typeof raw === "string" ? Buffer.from(raw, "utf8") : Buffer.from(raw)
-  if (bytes.length < minKeyBytes) {
-    const length = bytes.length
+  const weak = weakness(bytes, { atLeast: keyBytes })
+  if (weak !== undefined) {
     bytes.fill(0)
-    return { tooShort: length }
+    return { refused: weak }
   }
   const key = createSecretKey(bytes)
   bytes.fill(0)
@@ -36,7 +31,7 @@ export const importKey = (input: KeyInput): { readonly key: KeyObject } | { read
 }
 
 /** @internal */
-export const randomKey = (): KeyObject => createSecretKey(randomBytes(32))
+export const randomKey = (): KeyObject => createSecretKey(randomBytes(keyBytes))
 
 /**
  * HMAC-SHA256 of the channel and the platform user id, hex. A reporter is the same person on the same channel
