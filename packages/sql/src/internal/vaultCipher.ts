@@ -215,14 +215,40 @@ export interface Wrapped {
 const wrapAad = (alias: string) => `tinbao/vault-data-key/v1\u0000${alias}`
 
 /**
+ * `bytes` sealed with `key` in one base64 text: the nonce, the ciphertext and the tag, one after the other.
+ *
+ * @internal
+ */
+export const sealJoined = (key: Key, aad: string, bytes: Uint8Array): string => {
+  const { iv, ciphertext, tag } = box(key, aad, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  return Buffer.concat([iv, ciphertext, tag]).toString("base64")
+}
+
+/**
+ * The bytes of a text made by {@link sealJoined}. Throws when the key is wrong, the text was altered or it is too
+ * short; the callers turn that into a reason.
+ *
+ * @internal
+ */
+export const openJoined = (key: Key, aad: string, sealed: string): Buffer => {
+  const bytes = Buffer.from(sealed, "base64")
+  if (bytes.length < 12 + 16) throw new RangeError("too short to be sealed")
+  return unbox(key, aad, {
+    iv: bytes.subarray(0, 12),
+    ciphertext: bytes.subarray(12, bytes.length - 16),
+    tag: bytes.subarray(bytes.length - 16)
+  })
+}
+
+/**
  * Wraps an identity's data key with the current vault key.
  *
  * @internal
  */
-export const wrap = (ring: Keyring, alias: string, dataKey: Buffer): Wrapped => {
-  const { iv, ciphertext, tag } = box(ring.keys.get(ring.current)!, wrapAad(alias), dataKey)
-  return { keyId: ring.current, wrapped: Buffer.concat([iv, ciphertext, tag]).toString("base64") }
-}
+export const wrap = (ring: Keyring, alias: string, dataKey: Buffer): Wrapped => ({
+  keyId: ring.current,
+  wrapped: sealJoined(ring.keys.get(ring.current)!, wrapAad(alias), dataKey)
+})
 
 /**
  * The data key in a wrapped key, or a plain reason it cannot be had.
@@ -234,16 +260,10 @@ export const unwrap = (ring: Keyring, alias: string, wrapped: Wrapped): Either.E
   if (key === undefined) {
     return Either.left(`its data key was wrapped with vault key "${wrapped.keyId}", which is not configured`)
   }
-  const bytes = Buffer.from(wrapped.wrapped, "base64")
   try {
-    if (bytes.length !== 60) throw new Error("not a wrapped key")
-    return Either.right(
-      unbox(key, wrapAad(alias), {
-        iv: bytes.subarray(0, 12),
-        ciphertext: bytes.subarray(12, 44),
-        tag: bytes.subarray(44)
-      })
-    )
+    const dataKey = openJoined(key, wrapAad(alias), wrapped.wrapped)
+    if (dataKey.length !== 32) throw new RangeError("not a data key")
+    return Either.right(dataKey)
   } catch {
     return Either.left(
       `its data key does not open with vault key "${wrapped.keyId}": the key is wrong or the row was altered`
