@@ -28,23 +28,29 @@ export const vaultConfig = (
 
 export const receivedAt: DateTime.Utc = DateTime.unsafeMake("2025-04-02T02:00:00Z")
 
-/** A tip received in a Nam Thành police unit's register on 2 April 2025. */
-export const received = (tip: Tip.TipId, unit: Unit.UnitId, summary: string): TipEvent.TipReceived =>
-  new TipEvent.TipReceived({
-    tip,
-    at: receivedAt,
-    by: Actor.ActorId.make("sql-test"),
-    unit,
-    code: "NAMTHANH-2025-0001",
-    registerNumber: 1,
-    registerYear: 2025,
-    channel: "zalo",
-    reporterKind: "individual",
-    alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
-    legalType: "to_giac",
-    category: Category.CategoryId.make("crime"),
-    summary
-  })
+/**
+ * A tip received in a Nam Thành police unit's register on 2 April 2025. `unchecked` skips the event's own
+ * validation, for tests of what storage does with a value the core would refuse.
+ */
+export const received = (tip: Tip.TipId, unit: Unit.UnitId, summary: string, unchecked = false): TipEvent.TipReceived =>
+  new TipEvent.TipReceived(
+    {
+      tip,
+      at: receivedAt,
+      by: Actor.ActorId.make("sql-test"),
+      unit,
+      code: "NAMTHANH-2025-0001",
+      registerNumber: 1,
+      registerYear: 2025,
+      channel: "zalo",
+      reporterKind: "individual",
+      alias: IdentityVault.AliasId.make("AL-0123456789ABCDEF"),
+      legalType: "to_giac",
+      category: Category.CategoryId.make("crime"),
+      summary
+    },
+    unchecked
+  )
 
 /** The rows a table holds. */
 export const count = (table: string): Effect.Effect<number, unknown, SqlClient> =>

@@ -3,6 +3,7 @@ import * as DateTime from "effect/DateTime"
 import type { Append, Encoded, Query, StoredEvent } from "../../TipStore.js"
 import { fold, isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
 import { TipEvent } from "../lifecycle/tipEvent.js"
+import { problems, withhold } from "../shared/withheld.js"
 
 /**
  * The one error of the tip store. `conflict`: the tip's version was not the one expected (someone else
@@ -87,7 +88,11 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
           const encoded = yield* Effect.mapError(
             encodeEvents(a.events),
             (cause) =>
-              new TipStoreError({ reason: "invalid", message: `An event for tip ${a.tip} is malformed.`, cause })
+              new TipStoreError({
+                reason: "invalid",
+                message: `An event to append is malformed: ${problems(cause.issue)}.`,
+                cause: withhold(cause)
+              })
           )
           const index = { unit: state.unit, receivedAt: DateTime.toEpochMillis(state.receivedAt), open: isOpen(state) }
           return { row: { tip: a.tip, expectedVersion: a.expectedVersion, events: encoded, index, log, state }, state }
