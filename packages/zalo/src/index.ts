@@ -8,7 +8,7 @@
  */
 
 /** @since 0.1.0 */
-// bot
+export * as ZaloBot from "./ZaloBot.js"
 /** @since 0.1.0 */
 export * as ZaloConnect from "./ZaloConnect.js"
 /** @since 0.1.0 */
