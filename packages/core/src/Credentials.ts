@@ -45,9 +45,9 @@ export interface Row {
 }
 
 /**
- * What a storage adapter implements. `exclusive` runs an effect holding the account's lock against every other
- * caller, in this process and in others sharing the store (on PostgreSQL, a transaction holding the row's lock),
- * and the `put` it makes commits with it.
+ * What a storage adapter implements. `exclusive` runs an effect holding the account's lock against other
+ * processes sharing the store (on PostgreSQL, a transaction holding the row's lock), and the `put` it makes commits
+ * with it; {@link makeEncoded} already makes the callers of one process wait for each other per account.
  *
  * @since 0.2.0
  * @category models
@@ -77,7 +77,7 @@ export const defaultEarlyMillis: number = internal.defaultEarlyMillis
 export const makeEncoded: (encoded: Encoded) => Credentials["Type"] = internal.makeEncoded
 
 /**
- * An in-memory {@link Encoded} store; its locks hold within this process only.
+ * An in-memory {@link Encoded} store, for one process.
  *
  * @since 0.2.0
  * @category constructors

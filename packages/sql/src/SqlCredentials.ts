@@ -4,9 +4,9 @@
  * the database alone never gives a token away; expiry times and the status stay in the clear, to list the accounts
  * that need reconnecting.
  *
- * One refresh at a time per account: within a process, a lock per account; across processes on PostgreSQL, a
- * transaction that holds the account's row lock (`SELECT … FOR UPDATE`) while the platform is asked for the new
- * pair and the pair is written. On SQLite the lock is the process's alone: an SQLite file is used by one process,
+ * One refresh at a time per account: within a process, the core's lock per account; across processes on
+ * PostgreSQL, a transaction that holds the account's row lock (`SELECT … FOR UPDATE`) while the platform is asked
+ * for the new pair and the pair is written. On SQLite the lock is the process's alone: an SQLite file is used by one process,
  * and a transaction held across the platform's answer would stop every other write.
  *
  * @since 0.2.0
@@ -106,15 +106,6 @@ export const makeEncoded = (
         Effect.catchTag("SqlError", unavailable(account)),
         Effect.flatMap(decodeRows)
       )
-    const locks = new Map<string, Effect.Semaphore>()
-    const lockOf = (account: string) => {
-      let lock = locks.get(account)
-      if (lock === undefined) {
-        lock = Effect.unsafeMakeSemaphore(1)
-        locks.set(account, lock)
-      }
-      return lock
-    }
     const acrossProcesses = sql.onDialectOrElse({
       pg: () => true,
       orElse: () => false
@@ -152,15 +143,14 @@ export const makeEncoded = (
           Effect.map((rows) => rows.length > 0),
           Effect.catchTag("SqlError", unavailable(account))
         ),
+      // The core makes this process's callers wait for each other; on PostgreSQL the row lock holds off the others.
       exclusive: (account, effect) =>
-        lockOf(account).withPermits(1)(
-          acrossProcesses
-            ? sql.withTransaction(Effect.zipRight(select(account, true), Effect.either(effect))).pipe(
-                Effect.catchTag("SqlError", unavailable(account)),
-                Effect.flatMap((result) => result)
-              )
-            : effect
-        )
+        acrossProcesses
+          ? sql.withTransaction(Effect.zipRight(select(account, true), Effect.either(effect))).pipe(
+              Effect.catchTag("SqlError", unavailable(account)),
+              Effect.flatMap((result) => result)
+            )
+          : effect
     } satisfies Credentials.Encoded
   })
 

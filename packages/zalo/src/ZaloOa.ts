@@ -25,12 +25,12 @@
  * @since 0.1.0
  */
 import { HttpClient } from "@effect/platform"
-import { Channel, Credentials } from "@tinbao/core"
+import { Channel, Credentials, type InboundMessage } from "@tinbao/core"
 import { Duration, Effect, Either, type Redacted, Schema } from "effect"
 import { defaultCodes } from "./internal/oa/errors.js"
 import type { GroupIdFrom } from "./internal/oa/events.js"
 import { decode, verify } from "./internal/oa/inbound.js"
-import { makeSender, paths, type ReplyReference, type Target, type Upload } from "./internal/oa/send.js"
+import { makeSender, paths, type ReplyReference } from "./internal/oa/send.js"
 import * as signature from "./internal/oa/signature.js"
 import { failure } from "./internal/shared/http.js"
 import { where } from "./internal/shared/read.js"
@@ -184,7 +184,11 @@ export const capabilitiesOf = (
  * @since 0.1.0
  * @category models
  */
-export type File = Upload
+export interface File {
+  readonly bytes: Uint8Array
+  readonly filename: string
+  readonly contentType: string
+}
 
 /**
  * Where an image or a file goes: a conversation (a direct one's id is the user's, redacted) and the user's
@@ -193,7 +197,10 @@ export type File = Upload
  * @since 0.1.0
  * @category models
  */
-export type Destination = Target
+export interface Destination {
+  readonly conversation: InboundMessage.Conversation
+  readonly replyTo?: string | undefined
+}
 
 /**
  * A Zalo OA adapter: the channel contract, and images and files sent outside the outbox (they do not count
@@ -289,7 +296,10 @@ export const make = (
  * @since 0.1.0
  * @category models
  */
-export type DeliveryOptions = signature.DeliveryOptions
+export interface DeliveryOptions {
+  readonly url?: string
+  readonly headers?: Readonly<Record<string, string>>
+}
 
 /**
  * A POST delivery of an event signed as Zalo signs it with the OA secret key (an object as JSON; a string or bytes

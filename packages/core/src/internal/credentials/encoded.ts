@@ -75,6 +75,17 @@ export const defaultEarlyMillis = 30 * 60_000
 
 /** @internal */
 export const makeEncoded = (store: Encoded): Credentials["Type"] => {
+  // Callers in this process wait for each other here; the store's own lock holds off other processes.
+  const locks = new Map<string, Effect.Semaphore>()
+  const exclusive = <A, E>(account: string, effect: Effect.Effect<A, E>) => {
+    let lock = locks.get(account)
+    if (lock === undefined) {
+      lock = Effect.unsafeMakeSemaphore(1)
+      locks.set(account, lock)
+    }
+    return lock.withPermits(1)(store.exclusive(account, effect))
+  }
+
   const read = (account: string) =>
     Effect.flatMap(store.get(account), (row) =>
       row === undefined
@@ -92,15 +103,13 @@ export const makeEncoded = (store: Encoded): Credentials["Type"] => {
   // A write that follows a refresh the platform has already answered: the old refresh token is spent, so the new
   // pair is worth a few retries before giving up.
   const put = (credential: Credential) =>
-    store
-      .put(toRow(credential))
-      .pipe(
-        Effect.retry({
-          schedule: Schedule.exponential("50 millis"),
-          times: 3,
-          while: (e) => e.reason === "unavailable"
-        })
-      )
+    store.put(toRow(credential)).pipe(
+      Effect.retry({
+        schedule: Schedule.exponential("50 millis"),
+        times: 3,
+        while: (e) => e.reason === "unavailable"
+      })
+    )
 
   const reconnectError = (c: Credential) =>
     failure(
@@ -134,7 +143,7 @@ export const makeEncoded = (store: Encoded): Credentials["Type"] => {
     })
 
   const connect: Credentials["Type"]["connect"] = (account, tokens) =>
-    store.exclusive(
+    exclusive(
       account,
       Effect.gen(function* () {
         const now = yield* DateTime.now
@@ -156,7 +165,7 @@ export const makeEncoded = (store: Encoded): Credentials["Type"] => {
       if (first.status === "reconnect") return yield* reconnectError(first)
       if (usable(first, yield* DateTime.now)) return first
       // Re-read under the lock: another caller, here or in another process, may have refreshed meanwhile.
-      return yield* store.exclusive(
+      return yield* exclusive(
         account,
         Effect.gen(function* () {
           const now = yield* DateTime.now
@@ -205,6 +214,6 @@ export const makeEncoded = (store: Encoded): Credentials["Type"] => {
       Effect.forEach(rows, (row) => Either.match(fromRow(row), { onLeft: Effect.fail, onRight: Effect.succeed }))
     ),
     token,
-    disconnect: (account) => store.exclusive(account, store.remove(account))
+    disconnect: (account) => exclusive(account, store.remove(account))
   }
 }

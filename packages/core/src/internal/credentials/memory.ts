@@ -1,18 +1,9 @@
 import { Effect } from "effect"
 import type { Encoded, Row } from "../../Credentials.js"
 
-/** Rows in a map; each account's lock is a semaphore of this process. @internal */
+/** Rows in a map. One process holds them, and the core already serialises its callers per account. @internal */
 export const makeMemoryEncoded = (): Encoded => {
   const rows = new Map<string, Row>()
-  const locks = new Map<string, Effect.Semaphore>()
-  const lockOf = (account: string) => {
-    let lock = locks.get(account)
-    if (lock === undefined) {
-      lock = Effect.unsafeMakeSemaphore(1)
-      locks.set(account, lock)
-    }
-    return lock
-  }
   return {
     get: (account) => Effect.sync(() => rows.get(account)),
     list: Effect.sync(() =>
@@ -23,6 +14,6 @@ export const makeMemoryEncoded = (): Encoded => {
         rows.set(row.account, { ...row })
       }),
     remove: (account) => Effect.sync(() => rows.delete(account)),
-    exclusive: (account, effect) => lockOf(account).withPermits(1)(effect)
+    exclusive: (_account, effect) => effect
   }
 }

@@ -6,8 +6,9 @@
  * @internal
  */
 import { HttpClientRequest } from "@effect/platform"
-import { Channel, type Credentials, type InboundMessage } from "@tinbao/core"
+import { Channel, type Credentials } from "@tinbao/core"
 import { Effect, Option, Redacted } from "effect"
+import type { Destination, File } from "../../ZaloOa.js"
 import { codeOf, execute, failure, type Http, idOf, reasonOfStatus } from "../shared/http.js"
 import { record } from "../shared/read.js"
 import { describe } from "./errors.js"
@@ -34,18 +35,8 @@ export interface SendConfig extends OAuthConfig {
   readonly codes: Readonly<Record<string, Channel.Reason>>
 }
 
-/** Where a message goes: a conversation, and the user's message it answers. @internal */
-export interface Target {
-  readonly conversation: InboundMessage.Conversation
-  readonly replyTo?: string | undefined
-}
-
-/** A file to upload. @internal */
-export interface Upload {
-  readonly bytes: Uint8Array
-  readonly filename: string
-  readonly contentType: string
-}
+type Target = Destination
+type Upload = File
 
 /** @internal */
 export const paths = {

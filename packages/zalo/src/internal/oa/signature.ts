@@ -6,6 +6,7 @@
  */
 import { type Channel, ChannelCheck } from "@tinbao/core"
 import { Either, Option, Redacted } from "effect"
+import type { DeliveryOptions } from "../../ZaloOa.js"
 import { record } from "../shared/read.js"
 
 /** @internal */
@@ -34,12 +35,6 @@ export const mac = (
   body: Uint8Array | string,
   timestamp: string
 ): string => `mac=${ChannelCheck.sha256Hex(appId, body, timestamp, Redacted.value(secretKey))}`
-
-/** @internal */
-export interface DeliveryOptions {
-  readonly url?: string
-  readonly headers?: Readonly<Record<string, string>>
-}
 
 /**
  * A POST delivery of a body signed as Zalo signs it (an object as JSON; a string or bytes exactly as given).
