@@ -146,10 +146,9 @@ export const makeEncoded = (
       // The core makes this process's callers wait for each other; on PostgreSQL the row lock holds off the others.
       exclusive: (account, effect) =>
         acrossProcesses
-          ? sql.withTransaction(Effect.zipRight(select(account, true), Effect.either(effect))).pipe(
-              Effect.catchTag("SqlError", unavailable(account)),
-              Effect.flatMap((result) => result)
-            )
+          ? sql
+              .withTransaction(Effect.zipRight(select(account, true), Effect.either(effect)))
+              .pipe(Effect.catchTag("SqlError", unavailable(account)), Effect.flatten)
           : effect
     } satisfies Credentials.Encoded
   })

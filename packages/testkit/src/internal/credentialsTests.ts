@@ -75,7 +75,7 @@ export const credentialsTests = <R>(ctx: CredentialsContext<R>): void => {
       expect(first).toMatchObject({ account, generation: 1, status: "active" })
       const back = yield* credentials.get(account)
       expect(back && access(back)).toBe("suite-access-token-1-9f3b7c1d")
-      expect(back && back.refreshToken && Redacted.value(back.refreshToken)).toBe("suite-refresh-token-1-4e8a2f6b")
+      expect(back?.refreshToken && Redacted.value(back.refreshToken)).toBe("suite-refresh-token-1-4e8a2f6b")
       expect(back && DateTime.toEpochMillis(back.expiresAt)).toBe(DateTime.toEpochMillis(first.expiresAt))
       const second = yield* credentials.connect(account, pair(7, yield* now))
       expect(second.generation).toBe(2)
@@ -102,9 +102,7 @@ export const credentialsTests = <R>(ctx: CredentialsContext<R>): void => {
       expect(access(fresh)).toBe("suite-access-token-2-9f3b7c1d")
       const stored = yield* credentials.get(account)
       expect(stored && access(stored)).toBe("suite-access-token-2-9f3b7c1d")
-      expect(stored && stored.refreshToken && Redacted.value(stored.refreshToken)).toBe(
-        "suite-refresh-token-2-4e8a2f6b"
-      )
+      expect(stored?.refreshToken && Redacted.value(stored.refreshToken)).toBe("suite-refresh-token-2-4e8a2f6b")
     }))
 
   test("refreshes once for twenty callers refused at once, never using a refresh token twice", () =>
