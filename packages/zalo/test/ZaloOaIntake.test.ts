@@ -1,18 +1,7 @@
 // A Zalo OA behind the webhook: a 1:1 tip goes to the OA's unit, a residential group's to the unit its group is
 // bound to, and the acknowledgement is queued as a reply naming the reporter's message.
 import { describe, expect, it } from "@effect/vitest"
-import {
-  Actor,
-  Binding,
-  Channels,
-  Credentials,
-  Inbox,
-  Intake,
-  Outbox,
-  Tips,
-  UnitDirectory,
-  Webhook
-} from "@tinbao/core"
+import { Actor, Binding, Channels, Inbox, Intake, Outbox, Tips, UnitDirectory, Webhook } from "@tinbao/core"
 import { NinhBinh } from "@tinbao/testkit"
 import { Effect, Layer, TestClock } from "effect"
 import * as ZaloOa from "../src/ZaloOa.js"
