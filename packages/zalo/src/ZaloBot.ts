@@ -134,7 +134,12 @@ export const make = (config: Config): Effect.Effect<Adapter, Channel.ChannelErro
       partLength: capabilities.partLength!,
       maxTextLength: capabilities.maxTextLength
     }
-    const http = { client: yield* HttpClient.HttpClient, channel: id, timeout: config.timeout ?? Duration.seconds(10) }
+    const http = {
+      client: yield* HttpClient.HttpClient,
+      channel: id,
+      timeout: config.timeout ?? Duration.seconds(10),
+      untraced: true
+    }
     const sender = makeBotSender(botConfig, http)
     const logged = <A>(effect: Effect.Effect<A, Channel.ChannelError>, key: string) =>
       effect.pipe(

@@ -2,7 +2,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { FakePlatform } from "@tinbao/testkit"
 import { ChannelSuite } from "@tinbao/testkit/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Tracer } from "effect"
 import * as ZaloBot from "../src/ZaloBot.js"
 import { botIncomingCases, botOutgoingCases, botToken, botUser, makeBotWith, secretToken } from "./botCases.js"
 
@@ -42,6 +42,26 @@ describe("ZaloBot", () => {
       })
       const decoded = yield* grouped.decode(delivery)
       expect(decoded.messages.map((m) => m.conversation)).toEqual([{ kind: "group", id: "grp-b0t-77" }])
+    })
+  )
+
+  it.scopedLive("records no span, and so no URL holding its token, for its calls", () =>
+    Effect.gen(function* () {
+      const platform = yield* FakePlatform.make
+      yield* platform.respondWith({ status: 200, body: { ok: true, result: { message_id: "bot-traced" } } })
+      const bot = yield* makeBotWith(ZaloBot)(platform.url)
+      const native = yield* Effect.tracer
+      const names: Array<string> = []
+      const tracer = Tracer.make({
+        span: (...args) => {
+          names.push(args[0])
+          return native.span(...args)
+        },
+        context: native.context
+      })
+      const direct = { kind: "direct" as const, id: Redacted.make(botUser) }
+      yield* bot.sendPhoto(direct, "https://f.zalo.example/notice.jpg").pipe(Effect.withTracer(tracer))
+      expect(names.filter((n) => n.startsWith("http.client"))).toEqual([])
     })
   )
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Channel, Credentials, InboundMessage } from "@tinbao/core"
 import { FakePlatform } from "@tinbao/testkit"
 import { ChannelSuite } from "@tinbao/testkit/vitest"
-import { Effect, Redacted, TestClock } from "effect"
+import { Effect, Redacted, TestClock, Tracer } from "effect"
 import * as ZaloOa from "../src/ZaloOa.js"
 import { appId, at, bodies, group, names, oa, user } from "./fixtures.js"
 import {
@@ -176,6 +176,46 @@ describe("ZaloOa", () => {
       expect(texts).toHaveLength(3)
       expect(texts[1]).toBe(texts[2])
       expect(texts[0]).not.toBe(texts[1])
+    })
+  )
+})
+
+describe("ZaloOa and tracing", () => {
+  it.scopedLive("records no token in a tracing span of its calls", () =>
+    Effect.gen(function* () {
+      const platform = yield* FakePlatform.make
+      yield* platform.respondWith(
+        { status: 200, body: { error: -216 } },
+        {
+          status: 200,
+          body: { access_token: "oa-access-token-New9", refresh_token: "oa-refresh-token-New4", expires_in: 90000 }
+        },
+        { status: 200, body: { error: 0, data: { message_id: "traced-1" } } }
+      )
+      const oaAdapter = yield* makeWith(ZaloOa)(platform.url)
+      const native = yield* Effect.tracer
+      const spans: Array<Tracer.Span> = []
+      const tracer = Tracer.make({
+        span: (...args) => {
+          const span = native.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: native.context
+      })
+      const message = new Channel.OutboundMessage({
+        key: "traced",
+        channel: channelId,
+        conversation: InboundMessage.direct(user),
+        text: "Xin chào",
+        replyTo: "b9f1c3a0d8e2"
+      })
+      expect(yield* oaAdapter.send(message).pipe(Effect.withTracer(tracer))).toBe("traced-1")
+      const attributes = spans.flatMap((s) => [...s.attributes.entries()].map(([k, v]) => `${k}=${String(v)}`))
+      expect(attributes.some((a) => a.startsWith("http.request.header.access_token"))).toBe(true)
+      for (const token of [accessToken, refreshToken, "oa-access-token-New9", Redacted.value(appSecret)]) {
+        expect(attributes.join("\n")).not.toContain(token)
+      }
     })
   )
 })

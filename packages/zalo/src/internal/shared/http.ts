@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import type { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Headers, HttpClient, type HttpClientRequest } from "@effect/platform"
 import { Channel, ChannelCheck } from "@tinbao/core"
 import { Duration, Effect, Option } from "effect"
 import { record } from "./read.js"
@@ -15,7 +15,12 @@ export interface Http {
   readonly client: HttpClient.HttpClient
   readonly channel: string
   readonly timeout: Duration.Duration
+  /** No tracing span for these calls: a bot's token is in its URL, which a span records. */
+  readonly untraced?: boolean
 }
+
+// A span records the request's headers, less the names redacted: the OA's token headers are among them.
+const secretHeaders = ["access_token", "secret_key"]
 
 /** The status of a platform's answer and its body as a JSON object (empty when it is none). @internal */
 export interface Answer {
@@ -50,30 +55,33 @@ export const execute = (
   request: HttpClientRequest.HttpClientRequest,
   what: string
 ): Effect.Effect<Answer, Channel.ChannelError> =>
-  http.client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (text) => {
-        const json = parse(text)
-        return { status: response.status, json: Option.getOrElse(json, () => ({})), isJson: Option.isSome(json) }
-      })
-    ),
-    // The client's errors quote the URL: only their kind goes into ours.
-    Effect.catchAll((e) =>
-      Effect.fail(failure(http.channel, "transient", `${what}: the platform could not be reached (${e._tag})`))
-    ),
-    Effect.timeoutFail({
-      duration: http.timeout,
-      onTimeout: () =>
-        failure(
-          http.channel,
-          "transient",
-          `${what}: the platform did not answer within ${Duration.format(http.timeout)}`
-        )
-    }),
-    Effect.catchAllDefect(() =>
-      Effect.fail(failure(http.channel, "transient", `${what}: the call failed unexpectedly`))
+  (http.untraced === true ? HttpClient.withTracerDisabledWhen(http.client, () => true) : http.client)
+    .execute(request)
+    .pipe(
+      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...secretHeaders]),
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (text) => {
+          const json = parse(text)
+          return { status: response.status, json: Option.getOrElse(json, () => ({})), isJson: Option.isSome(json) }
+        })
+      ),
+      // The client's errors quote the URL: only their kind goes into ours.
+      Effect.catchAll((e) =>
+        Effect.fail(failure(http.channel, "transient", `${what}: the platform could not be reached (${e._tag})`))
+      ),
+      Effect.timeoutFail({
+        duration: http.timeout,
+        onTimeout: () =>
+          failure(
+            http.channel,
+            "transient",
+            `${what}: the platform did not answer within ${Duration.format(http.timeout)}`
+          )
+      }),
+      Effect.catchAllDefect(() =>
+        Effect.fail(failure(http.channel, "transient", `${what}: the call failed unexpectedly`))
+      )
     )
-  )
 
 /** The reason of an HTTP status that carries no platform code. @internal */
 export const reasonOfStatus = (status: number): Channel.Reason =>
