@@ -16,6 +16,7 @@ export default defineConfig({
       { resolve: source, ssr, test: { name: "testkit", root: "packages/testkit", include: ["test/**/*.test.ts"] } },
       { resolve: source, ssr, test: { name: "sql", root: "packages/sql", include: ["test/**/*.test.ts"] } },
       { resolve: source, ssr, test: { name: "web", root: "packages/web", include: ["test/**/*.test.ts"] } },
+      { resolve: source, ssr, test: { name: "zalo", root: "packages/zalo", include: ["test/**/*.test.ts"] } },
       {
         resolve: source,
         ssr,

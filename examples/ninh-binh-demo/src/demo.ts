@@ -1,8 +1,11 @@
+import { FetchHttpClient } from "@effect/platform"
 import {
   Binding,
   Calendar,
+  type Channel,
   Channels,
   type ConversationActivity,
+  Credentials,
   Dispatcher,
   Evidence,
   type IdentityVault,
@@ -25,18 +28,26 @@ import {
   Webhook
 } from "@tinbao/core"
 import { WebFormChannel } from "@tinbao/web"
+import { ZaloOa } from "@tinbao/zalo"
 import { DateTime, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as SimClock from "./clock.js"
-import type { Env, WebEvent } from "./plan.js"
+import type { Env, WebEvent, ZaloMessage } from "./plan.js"
 import * as Random from "./random.js"
 import { type IntakeCounts, report } from "./report.js"
 import { run } from "./run.js"
 import { plan } from "./simulate.js"
 import * as Site from "./site.js"
 import type { Units } from "./units.js"
+import * as ZaloStandIn from "./zaloStandIn.js"
 
 const secret = Redacted.make("ninh-binh-demo-web-form-secret")
 const channelOf = (unit: Unit.UnitId) => `web:${unit}`
+
+// Each ward's Zalo OA: one app for the city, an OA per unit, its secret key signing the deliveries as Zalo does.
+const zaloApp = { appId: "3482178216590001", appSecret: "ninh-binh-demo-zalo-app-secret" }
+const zaloSecretKey = Redacted.make("ninh-binh-demo-zalo-oa-secret-key")
+const zaloChannelOf = (unit: Unit.UnitId) => `zalo-oa:${unit}`
+const oaIdOf = (unit: Unit.UnitId) => `oa-${unit}`
 
 /** What a run is made of: the random seed, the police statistical year, and the units (from `units.json`). */
 export interface Options {
@@ -68,6 +79,7 @@ export type StorageServices =
 export interface Ran {
   readonly ids: ReadonlyMap<number, Tip.TipId>
   readonly counts: IntakeCounts
+  readonly zalo: IntakeCounts
 }
 
 // Memory provides every storage port too (and an intake and tips service the demo builds anew over them).
@@ -108,12 +120,38 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
     const adapters = yield* Effect.forEach(units.cityUnitIds, (unit) =>
       WebFormChannel.make({ id: channelOf(unit), secret, endpoint: `${site.url}/replies` })
     )
+    // The Zalo Open API, standing in on 127.0.0.1; each OA connected once, its tokens kept (and refreshed, as the
+    // simulated days pass) by the credentials.
+    const zalo = yield* ZaloStandIn.make(zaloApp.appSecret)
+    const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
+    const oas = yield* Effect.forEach(units.cityUnitIds, (unit) =>
+      Effect.gen(function* () {
+        const pair = zalo.connect(oaIdOf(unit))
+        yield* credentials.connect(zaloChannelOf(unit), {
+          accessToken: Redacted.make(pair.accessToken),
+          refreshToken: Redacted.make(pair.refreshToken),
+          expiresAt: DateTime.add(yield* DateTime.now, { hours: 25 })
+        })
+        return yield* ZaloOa.make({
+          id: zaloChannelOf(unit),
+          oaId: oaIdOf(unit),
+          appId: zaloApp.appId,
+          appSecret: Redacted.make(zaloApp.appSecret),
+          secretKey: zaloSecretKey,
+          apiUrl: zalo.url,
+          oauthUrl: zalo.url
+        })
+      })
+    ).pipe(Effect.provideService(Credentials.Credentials, credentials), Effect.provide(FetchHttpClient.layer))
     const bindings = yield* Binding.Bindings
     yield* Effect.forEach(units.cityUnitIds, (unit) =>
-      bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit }))
+      Effect.zipRight(
+        bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit })),
+        bindings.bind(Binding.Binding.make({ channel: zaloChannelOf(unit), unit }))
+      )
     )
-    const channels = yield* Channels.make(adapters)
-    const byId = new Map(adapters.map((a) => [a.id, a]))
+    const channels = yield* Channels.make([...adapters, ...oas])
+    const byId = new Map<string, Channel.ChannelAdapter>([...adapters, ...oas].map((a) => [a.id, a]))
     const ports = yield* Effect.context<
       | Outbox.Outbox
       | IdentityVault.IdentityVault
@@ -130,6 +168,8 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       retrieval: { allowUrl: (url) => url.host === siteHost }
     }).pipe(Logger.withMinimumLogLevel(LogLevel.Error))
     const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
+    const zaloCounts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
+    const tallyOf = (channel: string) => (byId.get(channel)!.platform.id === "zalo" ? zaloCounts : counts)
     let last: Intake.Outcome = { _tag: "Ignored", reason: "empty" }
     // The webhook as a server runs it, its worker's rounds run by the steps: verified and kept in the inbox (sealed,
     // on SQL storage), then decoded and taken in by intake.
@@ -140,30 +180,55 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
           messages,
           (message) =>
             Effect.map(intake.handle(message, byId.get(message.channel)!.platform.id), (outcome) => {
+              const tally = tallyOf(message.channel)
               last = outcome
-              if (outcome._tag === "Created") counts.created++
-              else if (outcome._tag === "Duplicate") counts.duplicates++
-              else if (outcome._tag === "Appended") counts.appended++
+              if (outcome._tag === "Created") tally.created++
+              else if (outcome._tag === "Duplicate") tally.duplicates++
+              else if (outcome._tag === "Appended") tally.appended++
             }),
           { discard: true }
         )
     }).pipe(Effect.provideService(Channels.Channels, channels))
     const inbox = yield* Inbox.Inbox
+    // A delivery as a platform posts it: accepted (verified, kept), then the worker's round takes it in.
+    const take = (channel: string, delivery: Channel.RawDelivery) =>
+      Effect.gen(function* () {
+        const answer = yield* webhook.accept(channel, delivery)
+        last = { _tag: "Ignored", reason: "empty" }
+        const round = yield* webhook.drain
+        if (answer.status !== 200 || round.done !== 1) {
+          return yield* Effect.fail(`a delivery to ${channel} was not taken in (${answer.status}: ${answer.body})`)
+        }
+        tallyOf(channel).deliveries++
+        return last
+      })
     const env: Env = {
       tips,
       deliver: (unit: Unit.UnitId, event: WebEvent) =>
         Effect.gen(function* () {
           const now = DateTime.toEpochMillis(yield* DateTime.now)
           const delivery = WebFormChannel.delivery(secret, { events: [event] }, { timestamp: Math.floor(now / 1000) })
-          const answer = yield* webhook.accept(channelOf(unit), delivery)
-          last = { _tag: "Ignored", reason: "empty" }
-          const round = yield* webhook.drain
-          if (answer.status !== 200 || round.done !== 1) {
-            return yield* Effect.fail(`the web form's delivery was not taken in (${answer.status}: ${answer.body})`)
-          }
-          counts.deliveries++
-          return last
+          return yield* take(channelOf(unit), delivery)
         }),
+      // The body Zalo posts for a text to the OA, signed with the OA secret key as Zalo signs it; a redelivery is
+      // the same bytes again, with Zalo's retry count in a header.
+      deliverZalo: (unit: Unit.UnitId, message: ZaloMessage, retry: number) =>
+        take(
+          zaloChannelOf(unit),
+          ZaloOa.delivery(
+            zaloSecretKey,
+            {
+              app_id: zaloApp.appId,
+              user_id_by_app: message.user,
+              event_name: "user_send_text",
+              timestamp: String(message.at),
+              sender: { id: message.user },
+              recipient: { id: oaIdOf(unit) },
+              message: { msg_id: message.msgId, text: message.text }
+            },
+            { url: `/webhooks/${zaloChannelOf(unit)}`, headers: retry > 0 ? { num_retry: String(retry) } : {} }
+          )
+        ),
       dispatch: Dispatcher.runOnce({
         onSent: (entry) =>
           intake.delivered({
@@ -193,7 +258,7 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       planned.steps.filter((s) => s.at < yearEnd),
       clock.set
     )
-    return { ids, counts } satisfies Ran
+    return { ids, counts, zalo: { ...zaloCounts, replied: zalo.sent.length } } satisfies Ran
   }).pipe(Effect.scoped)
 
 /** The year's report from what is stored, as of the end of the year. */
@@ -207,7 +272,8 @@ export const reportYear = (options: Options, clock: SimClock.SimClock, ran: Ran)
       unitInYear: options.units.ninhTien,
       highlights: planned.highlights,
       ids: ran.ids,
-      intake: ran.counts
+      intake: ran.counts,
+      zalo: ran.zalo
     })
   })
 

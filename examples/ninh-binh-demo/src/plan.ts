@@ -10,11 +10,28 @@ const DAY = 24 * HOUR
 /** A web-form event, as the site posts it (see `WebFormChannel` in `@tinbao/web`). */
 export type WebEvent = Readonly<Record<string, unknown>>
 
-/** What steps act through: the tips service, a unit's web-form channel, and the background workers. */
+/** A message a citizen sends to a unit's Zalo OA: Zalo's message id, the user's id on the OA, the text, the time. */
+export interface ZaloMessage {
+  readonly msgId: string
+  readonly user: string
+  readonly text: string
+  readonly at: number
+}
+
+/** What steps act through: the tips service, a unit's web-form channel and Zalo OA, and the background workers. */
 export interface Env {
   readonly tips: Tips.Tips["Type"]
   /** Posts an event to the unit's web-form channel and takes its messages in; the last outcome. */
   readonly deliver: (unit: Unit.UnitId, event: WebEvent) => Effect.Effect<Intake.Outcome, unknown>
+  /**
+   * Delivers a message to the unit's Zalo OA as Zalo does (signed, `retry` times redelivered before) and takes it
+   * in; the last outcome.
+   */
+  readonly deliverZalo: (
+    unit: Unit.UnitId,
+    message: ZaloMessage,
+    retry: number
+  ) => Effect.Effect<Intake.Outcome, unknown>
   /** One round of the outbox dispatcher, then one of the evidence worker. */
   readonly dispatch: Effect.Effect<void, unknown>
   /** The link to a photo the site serves for a form's attachment, by its name. */
@@ -90,7 +107,7 @@ export const ordinaryTip = (
   unit: Unit.Unit,
   key: number,
   receivedAt: number,
-  options: { readonly mustResolveBy?: number; readonly viaWeb?: boolean } = {}
+  options: { readonly mustResolveBy?: number; readonly viaWeb?: boolean; readonly zaloThroughOa?: boolean } = {}
 ): ReadonlyArray<Step> => {
   const actor = staff.handler(unit.id)
   const legalType = random.weighted([
@@ -106,32 +123,37 @@ export const ordinaryTip = (
     ["facebook", 30]
   ] as const)
   const summary = random.pick(summaries[category]!)
+  // Zalo tips reach the unit's OA as Zalo delivers them, and go through intake like the web forms' tips.
+  const viaZalo = channel === "zalo" && options.zaloThroughOa === true && !options.viaWeb
+  const viaIntake = options.viaWeb === true || viaZalo
   const steps: Array<Step> = options.viaWeb
     ? [...webReceipt(random, unit, key, receivedAt, summary)]
-    : [
-        {
-          at: receivedAt,
-          key,
-          run: (env) =>
-            env.tips.receive(actor, {
-              unit: unit.id,
-              channel,
-              channelId: `${channel}-${unit.id}`,
-              identity: reporter(random, channel),
-              reporterKind: "individual",
-              legalType,
-              category: Category.CategoryId.make(category),
-              summary
-            })
-        }
-      ]
-  // A web tip is acknowledged by the outbox's message; the others by an officer's notice.
-  const ack = options.viaWeb
+    : viaZalo
+      ? [...zaloReceipt(random, unit, key, receivedAt, summary)]
+      : [
+          {
+            at: receivedAt,
+            key,
+            run: (env) =>
+              env.tips.receive(actor, {
+                unit: unit.id,
+                channel,
+                channelId: `${channel}-${unit.id}`,
+                identity: reporter(random, channel),
+                reporterKind: "individual",
+                legalType,
+                category: Category.CategoryId.make(category),
+                summary
+              })
+          }
+        ]
+  // A tip through intake is acknowledged by the outbox's message; the others by an officer's notice.
+  const ack = viaIntake
     ? receivedAt + 10 * 60 * 1000
     : receivedAt + (random.chance(0.07) ? random.int(4, 7) * DAY : random.int(1, 26) * HOUR)
-  if (!options.viaWeb) steps.push({ at: ack, key, run: command(actor, { _tag: "Acknowledge" }) })
-  // Intake files a web tip as a crime report (tin báo) until an officer classifies it.
-  if (options.viaWeb && legalType !== "tin_bao") {
+  if (!viaIntake) steps.push({ at: ack, key, run: command(actor, { _tag: "Acknowledge" }) })
+  // Intake files a tip as a crime report (tin báo) until an officer classifies it.
+  if (viaIntake && legalType !== "tin_bao") {
     const reason = "Phân loại sau khi tiếp nhận qua cổng thông tin"
     steps.push({ at: ack + 30 * 60 * 1000, key, run: command(actor, { _tag: "Reclassify", to: legalType, reason }) })
   }
@@ -225,6 +247,31 @@ const webReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, te
   }
   steps.push({ at: at + 10 * 60 * 1000, key, run: keep })
   return steps
+}
+
+let zaloSequence = 0
+
+/**
+ * A tip that arrives at the unit's Zalo OA: the message, Zalo delivering it again 30 seconds later (at least once:
+ * absorbed as a duplicate), and the dispatcher sending the acknowledgement, as a reply that names the message,
+ * within Zalo's free-reply quota.
+ */
+const zaloReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, text: string): ReadonlyArray<Step> => {
+  const message: ZaloMessage = {
+    msgId: `zalo-msg-${++zaloSequence}`,
+    user: String(random.int(100_000_000_000, 999_999_999_999)),
+    text,
+    at
+  }
+  return [
+    {
+      at,
+      key,
+      run: (env) => Effect.map(env.deliverZalo(unit.id, message, 0), (o) => (o._tag === "Created" ? o.tip : undefined))
+    },
+    { at: at + 30 * 1000, key, run: (env, tip) => Effect.as(env.deliverZalo(unit.id, message, 1), tip) },
+    { at: at + 10 * 60 * 1000, key, run: (env, tip) => Effect.as(env.dispatch, tip) }
+  ]
 }
 
 const tipOf = (outcome: Intake.Outcome) =>

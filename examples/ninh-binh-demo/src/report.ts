@@ -19,6 +19,8 @@ export interface IntakeCounts {
   appended: number
   /** The raw deliveries the inbox's retention purged (7 days after they arrived). */
   purged: number
+  /** Replies the platform took (the Zalo stand-in's count). */
+  replied?: number | undefined
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
@@ -59,6 +61,7 @@ export const report = (
     readonly highlights: ReadonlyArray<Highlight>
     readonly ids: ReadonlyMap<number, Tip.TipId>
     readonly intake: IntakeCounts
+    readonly zalo: IntakeCounts
   }
 ) =>
   Effect.gen(function* () {
@@ -174,6 +177,9 @@ export const report = (
       `  Ảnh kèm theo / photos attached: ${evidence.stored} đã lưu / kept, each under its SHA-256 hash; ` +
         `${evidence.notRetrieved} không lấy được / not retrieved (the link had expired)` +
         `${evidence.pending > 0 ? `; ${evidence.pending} đang chờ / still being fetched` : ""}.`,
+      `Qua Zalo OA của các phường / through the wards' Zalo OAs: ${options.zalo.deliveries} signed deliveries,`,
+      `  ${options.zalo.created} new tips, ${options.zalo.duplicates} redeliveries absorbed (Zalo delivers at least once);`,
+      `  ${options.zalo.replied ?? 0} acknowledgements taken by Zalo, each a reply naming the reporter's message, within the free-reply quota.`,
       "",
       "Các trường hợp tiêu biểu / cases that show the lifecycle:"
     ]

@@ -8,14 +8,17 @@ import type { Units } from "./units.js"
 /** The database already holds something else than the run asked for: the officer is told what, and `--fresh`. */
 export class UsedDatabase extends Data.TaggedError("UsedDatabase")<{ readonly message: string }> {}
 
-const Counts = Schema.Struct({
+const Tally = Schema.Struct({
   deliveries: Schema.Number,
   created: Schema.Number,
   duplicates: Schema.Number,
   appended: Schema.Number,
   // Runs recorded before the demo had an inbox purged nothing.
-  purged: Schema.optionalWith(Schema.Number, { default: () => 0 })
+  purged: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  replied: Schema.optional(Schema.Number)
 })
+// The web forms' counts, and the Zalo OAs' beside them (absent in a run stored before the demo had Zalo OAs).
+const Counts = Schema.Struct({ ...Tally.fields, zalo: Schema.optional(Tally) })
 const RunRow = Schema.Struct({
   seed: Schema.Union(Schema.Number, Schema.NumberFromString),
   year: Schema.Union(Schema.Number, Schema.NumberFromString),
@@ -82,7 +85,9 @@ export const runOrReuse = <E>(options: Options, storage: Layer.Layer<StorageServ
           message: `The database already holds the demo run for --seed ${row.seed} --year ${row.year}, not for --seed ${options.seed} --year ${options.year}. Run with those, or run again with --fresh to drop the demo's data and start over.`
         })
       }
-      const ran: Ran = { ids: new Map(row.ids), counts: row.counts }
+      const { zalo, ...counts } = row.counts
+      const none = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
+      const ran: Ran = { ids: new Map(row.ids), counts, zalo: zalo ?? none }
       return { source: "stored" as Source, ...(yield* reportYear(options, clock, ran)) }
     }
     const ran = yield* simulateYear(options, clock)
@@ -90,7 +95,7 @@ export const runOrReuse = <E>(options: Options, storage: Layer.Layer<StorageServ
       seed: options.seed,
       year: options.year,
       ids: JSON.stringify([...ran.ids]),
-      counts: JSON.stringify(ran.counts)
+      counts: JSON.stringify({ ...ran.counts, zalo: ran.zalo })
     })}`
     return { source: "simulated" as Source, ...(yield* reportYear(options, clock, ran)) }
   }).pipe(Effect.provide(services<SqlClient, E>(storage)), Effect.withClock(clock.clock))

@@ -47,11 +47,13 @@ export const plan = (
       // Ninh Tiến resolved all 26 of its tips in the year (the seed article): receive them early enough.
       const last = ninhTien ? LocalDate.addDays(range.last, -45) : undefined
       const at = receiptTime(random, range, last)
-      // About a third of the tips come through the unit's web form (the reference channel adapter).
+      // About a third of the tips come through the unit's web form (the reference channel adapter); of the others,
+      // the Zalo ones through the unit's Zalo OA.
       const viaWeb = random.chance(0.3)
       steps.push(
         ...ordinaryTip(random, staff, unit, key++, at, {
           viaWeb,
+          zaloThroughOa: true,
           ...(ninhTien ? { mustResolveBy: yearEnd - DAY } : {})
         })
       )

@@ -6,7 +6,7 @@ import * as Units from "../src/units.js"
 
 describe("ninh-binh-demo", () => {
   it.live(
-    "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web tips go through the inbox and intake",
+    "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web and Zalo tips go through the inbox and intake",
     () =>
       Effect.gen(function* () {
         const options = { seed: 2023, year: 2023, units: yield* Units.load() }
@@ -42,6 +42,14 @@ describe("ninh-binh-demo", () => {
         const [, purged] = /(\d+) raw deliveries purged from the inbox 7 days after they arrived/.exec(text)!
         expect(Number(purged)).toBeGreaterThan(0)
         expect(Number(purged)).toBeLessThan(Number(deliveries))
+        // The Zalo tips came to the wards' OAs as signed deliveries, each redelivered once and absorbed.
+        const [, zaloDeliveries, zaloCreated, zaloAbsorbed] =
+          /Zalo OAs: (\d+) signed deliveries,\n {2}(\d+) new tips, (\d+) redeliveries absorbed/.exec(text)!
+        expect(Number(zaloCreated)).toBeGreaterThan(50)
+        expect(Number(zaloAbsorbed)).toBe(Number(zaloCreated))
+        expect(Number(zaloDeliveries)).toBe(2 * Number(zaloCreated))
+        const [, acknowledged] = /(\d+) acknowledgements taken by Zalo/.exec(text)!
+        expect(Number(acknowledged)).toBe(Number(zaloCreated))
         // The web tips' photos: kept from the site, or not retrieved where the link had expired (one in four).
         const [, kept, lost] = /photos attached: (\d+) đã lưu \/ kept, .*; (\d+) không lấy được/.exec(text)!
         expect(Number(kept)).toBeGreaterThan(0)

@@ -16,6 +16,7 @@
 import type { Effect, Either } from "effect"
 import type { InboundMessage } from "./InboundMessage.js"
 import type { ChannelError, OutboundMessage, Platform } from "./internal/channel/channel.js"
+import * as split from "./internal/channel/split.js"
 
 export { ChannelError, isRetryable, OutboundMessage, Platform, Reason } from "./internal/channel/channel.js"
 export { builtinPlatforms, PlatformId, platformIdPattern, platformIdRule } from "./internal/channel/platform.js"
@@ -97,7 +98,50 @@ export interface Capabilities {
   readonly location: boolean
   readonly replyWindow: ReplyWindow
   readonly maxTextLength: number
+  /**
+   * The window of group conversations when it differs from {@link replyWindow} (which applies to them otherwise).
+   *
+   * @since 0.2.0
+   */
+  readonly groupReplyWindow?: ReplyWindow
+  /**
+   * The longest text of one platform message, when the adapter sends a longer reply (up to `maxTextLength`) as
+   * several messages, cut by {@link splitText}: each of them counts against a reply quota.
+   *
+   * @since 0.2.0
+   */
+  readonly partLength?: number
 }
+
+/**
+ * The messages a reply of `text` goes as on a channel whose messages hold `partLength` characters: cut at a line
+ * break or a space in the last half of each part when there is one, else at the limit. Adapters send them in
+ * order; the dispatcher counts them against a reply quota. Throws a `RangeError` when `partLength` is not an
+ * integer of at least 2.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const splitText: (text: string, partLength: number) => ReadonlyArray<string> = split.splitText
+
+/**
+ * The reply window of a conversation kind on a channel: {@link Capabilities.groupReplyWindow} for groups when it
+ * is declared, else {@link Capabilities.replyWindow}.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const replyWindowOf: (capabilities: Capabilities, kind: "direct" | "group" | "post") => ReplyWindow =
+  split.replyWindowOf
+
+/**
+ * How many platform messages a reply of `text` costs on a channel: the parts {@link splitText} cuts it into when
+ * the channel declares `partLength`, else one.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const messagesFor: (capabilities: Capabilities, text: string) => number = split.messagesFor
 
 /**
  * A channel adapter: one instance per channel (one OA, one page, one bot, one SMS number).

@@ -27,6 +27,8 @@ export * as Channels from "./Channels.js"
 export * as Command from "./Command.js"
 /** @since 0.2.0 */
 export * as ConversationActivity from "./ConversationActivity.js"
+/** @since 0.2.0 */
+export * as Credentials from "./Credentials.js"
 /** @since 0.1.0 */
 export * as Deadline from "./Deadline.js"
 /** @since 0.1.0 */

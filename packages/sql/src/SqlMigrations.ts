@@ -147,6 +147,16 @@ const vaultDataKeys = Effect.gen(function* () {
   ])
 })
 
+// Platform credentials (see `SqlCredentials`): the tokens sealed with the vault's keys, the times in the clear.
+const credentials = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, [
+    `CREATE TABLE credentials (account TEXT PRIMARY KEY, key_id TEXT NOT NULL, iv TEXT NOT NULL,
+      ciphertext TEXT NOT NULL, tag TEXT NOT NULL, expires_at BIGINT NOT NULL, refresh_expires_at BIGINT,
+      generation INTEGER NOT NULL, status TEXT NOT NULL, problem TEXT, updated_at BIGINT NOT NULL)`
+  ])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -159,7 +169,8 @@ export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, Sq
   "3_statistics": statistics,
   "4_evidence": evidence,
   "5_inbox_sealed": inboxSealed,
-  "6_vault_data_keys": vaultDataKeys
+  "6_vault_data_keys": vaultDataKeys,
+  "7_credentials": credentials
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * All of tinbao's storage over `@effect/sql` in one layer: the tip store, the register, the identity vault,
  * the unit directory, the transaction port (with group commit), the statistics engine (counting in SQL), the
- * messaging ports (outbox, inbox, intake ledger, bindings, conversation activity) and the evidence records,
- * with the migrations run first. Bring an `SqlClient`, or use {@link layerSqlite} (the
- * embedded default) or {@link layerPg} (the scale path), whose drivers are optional peer dependencies.
+ * messaging ports (outbox, inbox, intake ledger, bindings, conversation activity), the evidence records and
+ * platform credentials (sealed with the vault's keys), with the migrations run first. Bring an `SqlClient`, or
+ * use {@link layerSqlite} (the embedded default) or {@link layerPg} (the scale path), whose drivers are optional
+ * peer dependencies.
  *
  * @since 0.1.0
  */
@@ -12,8 +13,8 @@ import * as SqlClient_ from "@effect/sql/SqlClient"
 import type {
   Binding,
   ConversationActivity,
+  Credentials,
   Evidence,
-  IdentityVault,
   Inbox,
   IntakeLedger,
   Outbox,
@@ -23,9 +24,11 @@ import type {
   Transaction,
   UnitDirectory
 } from "@tinbao/core"
+import { IdentityVault } from "@tinbao/core"
 import { Cause, type Config as Config_, type ConfigError, type Duration, Effect, Layer, Redacted } from "effect"
 import * as SqlBindings from "./SqlBindings.js"
 import * as SqlConversationActivity from "./SqlConversationActivity.js"
+import * as SqlCredentials from "./SqlCredentials.js"
 import * as SqlEvidence from "./SqlEvidence.js"
 import * as SqlIdentityVault from "./SqlIdentityVault.js"
 import * as SqlInbox from "./SqlInbox.js"
@@ -66,6 +69,7 @@ export type Services =
   | Statistics.StatisticsEngine
   | Messaging
   | Evidence.EvidenceRecords
+  | Credentials.Credentials
 
 /**
  * What storage needs besides a database: the vault's keys.
@@ -118,7 +122,11 @@ export const layer = (
     SqlStatistics.layer(config.statistics).pipe(Layer.provideMerge(SqlUnitDirectory.layer)),
     SqlTransaction.layer(config.groupCommit),
     layerMessaging(config),
-    SqlEvidence.layer
+    SqlEvidence.layer,
+    // Platform tokens, sealed with the vault's keys: unusable keys are the vault's error, as for identities.
+    SqlCredentials.layer(config.vault).pipe(
+      Layer.mapError((e) => new IdentityVault.IdentityVaultError({ reason: "unavailable", message: e.message }))
+    )
   ).pipe(Layer.provide(SqlMigrations.layer))
 
 /**

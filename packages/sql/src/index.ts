@@ -2,7 +2,7 @@
  * `@tinbao/sql`: tinbao's storage over `@effect/sql`, on SQLite (the embedded default) and PostgreSQL (the
  * scale path): migrations, the tip event store, the register, the encrypted identity vault, the unit
  * directory, the transaction port with group commit, the messaging ports (outbox, inbox, intake ledger, bindings,
- * conversation activity) and the evidence records.
+ * conversation activity), the evidence records and platform credentials.
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -12,6 +12,8 @@
 export * as SqlBindings from "./SqlBindings.js"
 /** @since 0.1.0 */
 export * as SqlConversationActivity from "./SqlConversationActivity.js"
+/** @since 0.2.0 */
+export * as SqlCredentials from "./SqlCredentials.js"
 /** @since 0.2.0 */
 export * as SqlEvidence from "./SqlEvidence.js"
 /** @since 0.1.0 */

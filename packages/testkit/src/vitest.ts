@@ -2,7 +2,8 @@
  * `@tinbao/testkit/vitest`: the conformance suites, built on `@effect/vitest`, and the rule for tests that need
  * PostgreSQL. Every adapter runs its suite with one line: `StorageSuite.suite("my store", MyStore.layer(...))`,
  * `MessagingSuite.suite("my store", ...)`, `EvidenceSuite.suite("my store", ...)`,
- * `MediaStoreSuite.suite("my files", ...)`, `ChannelSuite.suite("my channel", ...)`.
+ * `MediaStoreSuite.suite("my files", ...)`, `CredentialsSuite.suite("my tokens", ...)`,
+ * `ChannelSuite.suite("my channel", ...)`.
  *
  * @since 0.1.0
  * @packageDocumentation
@@ -10,6 +11,8 @@
 
 /** @since 0.1.0 */
 export * as ChannelSuite from "./ChannelSuite.js"
+/** @since 0.2.0 */
+export * as CredentialsSuite from "./CredentialsSuite.js"
 /** @since 0.2.0 */
 export * as EvidenceSuite from "./EvidenceSuite.js"
 /** @since 0.2.0 */

@@ -7,13 +7,24 @@ const Text = Schema.String.pipe(withoutNul())
 
 /**
  * What happened: a message or a comment (which can become a tip), a postback (a button press), a follow or
- * unfollow, a delivery or seen receipt, or the echo of a message we sent. Only messages, comments and
- * postbacks reach intake; receipts and echoes never create tips.
+ * unfollow, a delivery or seen receipt, the echo of a message we sent, or `contact` (since 0.2.0): the user shared
+ * their contact details (Zalo's `user_submit_info`), which travel in the redacted sender, never as text. Only
+ * messages, comments and postbacks reach intake; receipts, echoes and contact details never create tips.
  *
  * @since 0.1.0
  * @category models
  */
-export const Kind = Schema.Literal("message", "comment", "postback", "follow", "unfollow", "delivery", "seen", "echo")
+export const Kind = Schema.Literal(
+  "message",
+  "comment",
+  "postback",
+  "follow",
+  "unfollow",
+  "delivery",
+  "seen",
+  "echo",
+  "contact"
+)
 
 /**
  * @since 0.1.0
@@ -73,14 +84,19 @@ export const ConversationKey = Schema.Struct({
 export type ConversationKey = typeof ConversationKey.Type
 
 /**
- * Who sent it, as the platform knows them. An identity: always redacted.
+ * Who sent it, as the platform knows them, with what they shared of themselves (a phone, an address). An
+ * identity: always redacted.
  *
  * @since 0.1.0
  * @category models
  */
 export const Sender = Schema.Struct({
   platformUserId: IdentityId,
-  displayName: Schema.optionalWith(identityText("a display name"), { exact: true })
+  displayName: Schema.optionalWith(identityText("a display name"), { exact: true }),
+  /** A phone number the user shared (since 0.2.0). */
+  phone: Schema.optionalWith(identityText("a phone number"), { exact: true }),
+  /** An address the user shared (since 0.2.0). */
+  address: Schema.optionalWith(identityText("an address"), { exact: true })
 }).annotations({ identifier: "Sender" })
 
 /**

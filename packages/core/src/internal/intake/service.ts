@@ -227,7 +227,8 @@ export const make = (options: Options = {}) =>
           identity: Redacted.make({
             channel: message.channel,
             platformUserId: sender.platformUserId,
-            ...(sender.displayName !== undefined ? { displayName: sender.displayName } : {})
+            ...(sender.displayName !== undefined ? { displayName: sender.displayName } : {}),
+            ...(sender.phone !== undefined ? { phone: sender.phone } : {})
           }),
           reporterKind: "individual",
           legalType,
@@ -370,6 +371,9 @@ export const make = (options: Options = {}) =>
             conversation: record.value.conversation,
             recipient: tip.alias,
             text,
+            // The reporter's message the tip began with: Zalo counts a reply that names it as a reply within its
+            // free quota, not as a paid proactive message.
+            ...(record.value.replyTo !== undefined ? { replyTo: record.value.replyTo } : {}),
             humanAgent: true,
             tip: id
           })

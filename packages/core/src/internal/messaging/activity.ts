@@ -119,8 +119,9 @@ const neverWrote =
 
 /**
  * Whether the platform allows a reply now: `Right` when it does, `Left` with the reason, in words an officer
- * understands, when it does not. Comment threads (`post` conversations) are public replies and have no window;
- * the dispatcher does not ask for them.
+ * understands, when it does not. `messages` is how many platform messages the reply goes as (a long reply cut
+ * into parts, since 0.2.0): each counts against a quota. Comment threads (`post` conversations) are public
+ * replies and have no window; the dispatcher does not ask for them.
  *
  * @since 0.1.0
  * @category predicates
@@ -129,7 +130,8 @@ export const checkWindow = (
   window: ReplyWindow,
   activity: Activity | undefined,
   now: DateTime.Utc,
-  humanAgent: boolean
+  humanAgent: boolean,
+  messages = 1
 ): Either.Either<void, string> => {
   if (window._tag === "None") return Either.void
   if (activity === undefined) return Either.left(neverWrote)
@@ -149,12 +151,15 @@ export const checkWindow = (
         `replies only within ${window.withinHours} hours of that.`
     )
   }
-  return activity.repliesSince < window.replies
-    ? Either.void
-    : Either.left(
-        `The ${window.replies} replies the platform allows after the reporter's last message are used up: ` +
+  if (activity.repliesSince + messages <= window.replies) return Either.void
+  const left = Math.max(0, window.replies - activity.repliesSince)
+  return Either.left(
+    left === 0
+      ? `The ${window.replies} replies the platform allows after the reporter's last message are used up: ` +
           "the next reply is possible when they write again."
-      )
+      : `This reply goes as ${messages} messages, and only ${left} of the ${window.replies} replies the platform ` +
+          "allows after the reporter's last message are left: shorten it, or wait until they write again."
+  )
 }
 
 const keyOf = (channel: string, conversation: ConversationKey) =>

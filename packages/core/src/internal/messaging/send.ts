@@ -3,6 +3,7 @@ import type { ChannelAdapter } from "../../Channel.js"
 import { OutboundMessage } from "../channel/channel.js"
 import type { Channels } from "../channel/channels.js"
 import type { Conversation, ConversationKey } from "../channel/inboundMessage.js"
+import { messagesFor, replyWindowOf } from "../channel/split.js"
 import type { IdentityVault, IdentityVaultError } from "../vault/identityVault.js"
 import type { ConversationActivity } from "./activity.js"
 import { checkWindow } from "./activity.js"
@@ -38,6 +39,8 @@ interface Ready {
   readonly message: OutboundMessage
   /** The conversation as activity keeps it: by fingerprint for direct ones. */
   readonly target: ConversationKey
+  /** How many platform messages the reply goes as. */
+  readonly parts: number
 }
 
 const unavailable = (e: IdentityVaultError) => problem("identity_unavailable", e.message, e.reason === "unavailable")
@@ -79,11 +82,14 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
       return yield* Effect.fail(problem("bad_request", message, false))
     }
     const { conversation, key: activityKey } = yield* addressOf(services, entry)
+    // A reply the adapter cuts into parts costs one reply of a quota per part.
+    const parts = messagesFor(adapter.capabilities, entry.text)
     if (conversation.kind !== "post") {
       const activity = yield* Effect.mapError(services.activity.get(entry.channel, activityKey), (e) =>
         problem("transient", e.message, true)
       )
-      const verdict = checkWindow(adapter.capabilities.replyWindow, activity, yield* DateTime.now, entry.humanAgent)
+      const window = replyWindowOf(adapter.capabilities, conversation.kind)
+      const verdict = checkWindow(window, activity, yield* DateTime.now, entry.humanAgent, parts)
       if (Either.isLeft(verdict)) return yield* Effect.fail(problem("outside_window", verdict.left, false))
     }
     const message = yield* Effect.try({
@@ -98,14 +104,14 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
         }),
       catch: () => problem("bad_request", `Outbox entry ${entry.key} does not make a valid outbound message.`, false)
     })
-    return { adapter, message, target: activityKey }
+    return { adapter, message, target: activityKey, parts }
   })
 
 const attempt = (services: Services, entry: Entry) =>
   Effect.flatMap(prepare(services, entry), (ready) =>
     Effect.map(
       Effect.mapError(sendWithRefresh(ready.adapter, ready.message), (e) => problem(e.reason, e.message, e.retryable)),
-      (id) => ({ id, target: ready.target })
+      (id) => ({ id, target: ready.target, parts: ready.parts })
     )
   ).pipe(
     Effect.timeoutFail({
@@ -135,7 +141,7 @@ const unsettled = (entry: Entry) => (error: OutboxError) =>
 const settle = (
   services: Services,
   entry: Entry,
-  result: Either.Either<{ id: string; target: ConversationKey }, Problem>
+  result: Either.Either<{ id: string; target: ConversationKey; parts: number }, Problem>
 ) =>
   Effect.gen(function* () {
     const { outbox, policy } = services
@@ -148,13 +154,16 @@ const settle = (
         })
       )
       if (result.right.target.kind !== "post") {
-        yield* services.activity
-          .recordReply(entry.channel, result.right.target, yield* DateTime.now)
-          .pipe(
-            Effect.catchAll((e) =>
-              Effect.logWarning(`outbox: the reply was not counted: ${e.message}`).pipe(annotate(entry))
-            )
+        const at = yield* DateTime.now
+        yield* Effect.forEach(
+          Array.from({ length: result.right.parts }),
+          () => services.activity.recordReply(entry.channel, result.right.target, at),
+          { discard: true }
+        ).pipe(
+          Effect.catchAll((e) =>
+            Effect.logWarning(`outbox: the reply was not counted: ${e.message}`).pipe(annotate(entry))
           )
+        )
       }
       if (services.onSent !== undefined) {
         yield* services
