@@ -173,13 +173,13 @@ export const report = (
       `Qua cổng thông tin (kênh tham chiếu) / through the web forms (the reference channel adapter): ${options.intake.deliveries} deliveries,`,
       `  ${options.intake.created} new tips, ${options.intake.duplicates} redeliveries absorbed, ${options.intake.appended} follow-up messages joined to their tip;`,
       `  every new tip acknowledged by the outbox in the reporter's conversation, with its code;`,
-      `  ${options.intake.purged} raw deliveries purged from the inbox 7 days after they arrived (sealed while kept).`,
       `  Ảnh kèm theo / photos attached: ${evidence.stored} đã lưu / kept, each under its SHA-256 hash; ` +
         `${evidence.notRetrieved} không lấy được / not retrieved (the link had expired)` +
         `${evidence.pending > 0 ? `; ${evidence.pending} đang chờ / still being fetched` : ""}.`,
       `Qua Zalo OA của các phường / through the wards' Zalo OAs: ${options.zalo.deliveries} signed deliveries,`,
       `  ${options.zalo.created} new tips, ${options.zalo.duplicates} redeliveries absorbed (Zalo delivers at least once);`,
       `  ${options.zalo.replied ?? 0} acknowledgements taken by Zalo, each a reply naming the reporter's message, within the free-reply quota.`,
+      `Hộp thư đến / the inbox: ${options.intake.purged} raw deliveries (web and Zalo) purged 7 days after they arrived, sealed while kept.`,
       "",
       "Các trường hợp tiêu biểu / cases that show the lifecycle:"
     ]
