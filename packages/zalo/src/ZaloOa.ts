@@ -75,6 +75,8 @@ const ReplyWindow: Schema.Schema<Channel.ReplyWindow> = Schema.Union(
  *   (created, joined, left) are `"ignore"`d (the default) or `"keep"`: recorded as dead letters.
  * - `toleranceSeconds`: refuse deliveries whose `timestamp` is further from now (off by default: Zalo redelivers
  *   the same signed body for hours, and intake drops the repeats).
+ * - `challenge`: answer a GET carrying `hub.challenge` by echoing it (off by default: one unconfirmed source says
+ *   Zalo checks a webhook so; the documented check is the domain verification file). Without it a GET is refused.
  * - `partLength` (2,000) and `maxParts` (3): longer replies go in parts, up to `partLength × maxParts`.
  * - `earlyRefreshMillis`: refresh the access token when it has less left (30 minutes); `timeout` per call (10 s).
  * - `errorCodes`: reasons for Zalo's codes, over {@link defaultErrorCodes}; `maxBodyBytes` (256 KiB).
@@ -100,6 +102,7 @@ export const Config = Schema.Struct({
   groupIdFrom: Schema.optional(Schema.Literal("auto", "recipient.id", "recipient.group_id")),
   groupLifecycle: Schema.optional(Schema.Literal("ignore", "keep")),
   toleranceSeconds: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  challenge: Schema.optional(Schema.Boolean),
   partLength: Schema.optional(Schema.Int.pipe(Schema.between(100, 2000))),
   maxParts: Schema.optional(Schema.Int.pipe(Schema.between(1, 8))),
   earlyRefreshMillis: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
@@ -266,6 +269,7 @@ export const make = (
       secretKey: config.secretKey,
       maxBodyBytes: config.maxBodyBytes ?? 256 * 1024,
       toleranceSeconds: config.toleranceSeconds,
+      challenge: config.challenge ?? false,
       groupIdFrom: (config.groupIdFrom ?? "auto") satisfies GroupIdFrom,
       groupLifecycle: config.groupLifecycle ?? "ignore"
     }

@@ -96,6 +96,28 @@ describe("ZaloOa", () => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("answers a GET hub.challenge only when told, echoing a short token as plain text", () =>
+    Effect.gen(function* () {
+      const get = (query: string): Channel.RawDelivery => ({
+        method: "GET",
+        url: `/webhooks/${channelId}?${query}`,
+        headers: {},
+        body: new Uint8Array()
+      })
+      expect((yield* Effect.flip((yield* adapter()).verify(get("hub.challenge=abc123")))).reason).toBe("bad_request")
+      const answering = yield* adapter(undefined, { challenge: true })
+      expect(yield* answering.verify(get("hub.challenge=abc123"))).toMatchObject({
+        answer: { status: 200, body: "abc123" },
+        keep: false
+      })
+      for (const bad of ["", "hub.challenge=", "hub.challenge=%3Cscript%3E", `hub.challenge=${"x".repeat(129)}`]) {
+        expect((yield* Effect.flip(answering.verify(get(bad)))).reason, bad).toBe("bad_request")
+      }
+      // A POST is still checked as before.
+      expect((yield* answering.verify(ZaloOa.delivery(secretKey, bodies.text()))).keep).toBe(true)
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("refuses a configuration without its URLs or with a short secret, naming the fields only", () =>
     Effect.gen(function* () {
       const made = ZaloOa.make({

@@ -15,10 +15,26 @@ export interface InboundConfig extends EventOptions {
   readonly secretKey: Redacted.Redacted<string>
   readonly maxBodyBytes: number
   readonly toleranceSeconds: number | undefined
+  readonly challenge: boolean
 }
 
 const refuse = (channel: string, reason: Channel.Reason, message: string) =>
   new Channel.ChannelError({ channel, reason, message })
+
+// One unconfirmed source says Zalo checks a webhook with a GET carrying `hub.challenge`, answered by echoing it. Only
+// a short token is echoed, as plain text, so the answer cannot carry markup.
+const challenged = (channel: string, url: string): Effect.Effect<Channel.Verified, Channel.ChannelError> => {
+  const query = URL.canParse(url, "http://localhost") ? new URL(url, "http://localhost").searchParams : undefined
+  const challenge = query?.get("hub.challenge") ?? ""
+  return /^[A-Za-z0-9_-]{1,128}$/.test(challenge)
+    ? Effect.succeed({
+        answer: { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: challenge },
+        keep: false
+      })
+    : Effect.fail(
+        refuse(channel, "bad_request", "a GET must carry a hub.challenge of up to 128 letters, digits, - or _")
+      )
+}
 
 const limits = (config: InboundConfig) => ({ maxBytes: config.maxBodyBytes, maxDepth: 16 })
 
@@ -32,6 +48,7 @@ export const verify =
   (delivery: Channel.RawDelivery): Effect.Effect<Channel.Verified, Channel.ChannelError> =>
     Effect.gen(function* () {
       const channel = config.channel
+      if (config.challenge && delivery.method.toUpperCase() === "GET") return yield* challenged(channel, delivery.url)
       if (delivery.method.toUpperCase() !== "POST") {
         return yield* refuse(channel, "bad_request", "Zalo POSTs its events; this request is not a POST")
       }
