@@ -265,6 +265,7 @@ export const make = (
     )
     const inbound = {
       channel: id,
+      oaId: config.oaId,
       appId: config.appId,
       secretKey: config.secretKey,
       maxBodyBytes: config.maxBodyBytes ?? 256 * 1024,

@@ -96,6 +96,16 @@ describe("ZaloOa", () => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("keeps a 1:1 event for another OA of the same app as a dead letter, not as this OA's tip", () =>
+    Effect.gen(function* () {
+      const other = { ...bodies.text(), recipient: { id: "999000111222" } }
+      const decoded = yield* (yield* adapter()).decode(ZaloOa.delivery(secretKey, other))
+      expect(decoded.messages).toEqual([])
+      expect(decoded.unsupported).toEqual(["user_send_text: for OA 999000111222, not this channel's"])
+      expect((yield* (yield* adapter()).decode(ZaloOa.delivery(secretKey, bodies.text()))).messages).toHaveLength(1)
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("answers a GET hub.challenge only when told, echoing a short token as plain text", () =>
     Effect.gen(function* () {
       const get = (query: string): Channel.RawDelivery => ({

@@ -15,6 +15,7 @@ export type GroupIdFrom = "auto" | "recipient.id" | "recipient.group_id"
 /** @internal */
 export interface EventOptions {
   readonly channel: string
+  readonly oaId: string
   readonly groupIdFrom: GroupIdFrom
   readonly groupLifecycle: "ignore" | "keep"
 }
@@ -202,6 +203,10 @@ const content = (options: EventOptions, name: string, role: Role, envelope: Enve
   const from = envelope.sender?.id
   const to = envelope.recipient?.id
   const conversationId = group ? groupIdOf(envelope, options.groupIdFrom) : echo ? to : from
+  // One Zalo app may serve several OAs, all through the app's one webhook URL: a 1:1 event names its OA, and one for
+  // another OA must not be taken in as this OA's (its tip would go to this OA's unit).
+  const oa = group ? undefined : echo ? from : to
+  if (oa !== undefined && oa !== options.oaId) return unsupported(`${name}: for OA ${oa}, not this channel's`)
   if (from === undefined || conversationId === undefined) {
     return unsupported(`${name}: no ${from === undefined ? "sender.id" : group ? "group id" : "recipient.id"}`)
   }
