@@ -153,7 +153,9 @@ export const makeStore = (
         if (batch === undefined || !own) {
           return sql.withTransaction(Effect.zipRight(insertKeys([pending]), insertIdentities([pending])))
         }
-        // Left by alias, so that a later read or amend in the same batch finds the identity not yet written.
+        // Left by alias, so that a later read or amend in the same batch finds the identity not yet written. An alias
+        // left already (a repeat) runs the batch again carefully, where the second insert fails on its own.
+        if (batch.pending(insertIdentities, alias) !== undefined) return batch.runCarefully
         batch.leave(insertKeys, pending, alias)
         batch.leave(insertIdentities, pending, alias)
         return Effect.void
