@@ -11,6 +11,7 @@ export {
   AliasId,
   aliasLabel,
   aliasName,
+  ContactDetails,
   Identity,
   IdentityVault,
   IdentityVaultError,

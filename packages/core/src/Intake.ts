@@ -44,7 +44,10 @@ import type { UnitDirectory } from "./UnitDirectory.js"
 export { acknowledgementText, actorId, evidenceActorId, Intake } from "./internal/intake/intake.js"
 
 /**
- * What intake did with a message.
+ * What intake did with a message. `ContactShared` (since 0.2.0): the reporter's shared phone or address was added
+ * to the sealed identity of the conversation's tip. A `contact` message is `Ignored` with the reason
+ * `contact_without_tip` when the conversation has fed no tip yet (its details are not kept), `contact_erased` when
+ * that tip's reporter identity was erased, and `contact_empty` or `contact_not_direct` when it has nothing to add.
  *
  * @since 0.1.0
  * @category models
@@ -53,6 +56,7 @@ export type Outcome =
   | { readonly _tag: "Created"; readonly tip: Tip }
   | { readonly _tag: "Appended"; readonly tip: Tip; readonly by: "quiet_period" | "code" | "reply" }
   | { readonly _tag: "Duplicate"; readonly tip: TipId }
+  | { readonly _tag: "ContactShared"; readonly tip: Tip }
   | { readonly _tag: "Ignored"; readonly reason: string }
   | { readonly _tag: "Unrouted"; readonly channel: string }
 

@@ -138,6 +138,7 @@ describe("IdentityVault", () => {
         key: KEY,
         store: {
           put: () => Effect.void,
+          replace: () => Effect.succeed(true),
           get: () =>
             Effect.succeed(Option.some({ _tag: "Sealed", identity: Redacted.make('{"phone":"0912345678"') } as const)),
           erase: (alias) => Effect.sync(() => void erased.push(alias))
@@ -153,7 +154,12 @@ describe("IdentityVault", () => {
       const down = new IdentityVaultError({ reason: "unavailable", message: "the vault database is unreachable" })
       const offline = yield* IdentityVault.make({
         key: KEY,
-        store: { put: () => Effect.fail(down), get: () => Effect.fail(down), erase: () => Effect.fail(down) }
+        store: {
+          put: () => Effect.fail(down),
+          get: () => Effect.fail(down),
+          replace: () => Effect.fail(down),
+          erase: () => Effect.fail(down)
+        }
       })
       expect(yield* Effect.flip(offline.seal(Redacted.make(lan)))).toBe(down)
       expect(yield* Effect.flip(offline.forget(alias))).toBe(down)
@@ -212,6 +218,7 @@ describe("IdentityVault redaction", () => {
         key: KEY,
         store: {
           put: () => Effect.void,
+          replace: () => Effect.succeed(true),
           get: () =>
             Effect.succeed(
               Option.some({

@@ -10,7 +10,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { IdentityVault } from "@tinbao/core"
 import { Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
-import { withGathering } from "./internal/later.js"
+import { type Gathering, withGathering } from "./internal/later.js"
 import { prepareInsert } from "./internal/prepared.js"
 import * as cipher from "./internal/vaultCipher.js"
 import * as upkeep from "./internal/vaultUpkeep.js"
@@ -153,11 +153,25 @@ export const makeStore = (
         if (batch === undefined || !own) {
           return sql.withTransaction(Effect.zipRight(insertKeys([pending]), insertIdentities([pending])))
         }
-        batch.leave(insertKeys, pending)
-        batch.leave(insertIdentities, pending)
+        // Left by alias, so that a later read or amend in the same batch finds the identity not yet written. An alias
+        // left already (a repeat) runs the batch again carefully, where the second insert fails on its own.
+        if (batch.pending(insertIdentities, alias) !== undefined) return batch.runCarefully
+        batch.leave(insertKeys, pending, alias)
+        batch.leave(insertIdentities, pending, alias)
         return Effect.void
       }).pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable))
+    const leftOf = (batch: Gathering | undefined, alias: string) => {
+      const left = batch?.pending(insertIdentities, alias)
+      return left !== undefined && left.sealed === undefined ? left : undefined
+    }
     const get: IdentityVault.Store["get"] = (alias) =>
+      withGathering((batch) => {
+        const left = leftOf(batch, alias)
+        return left !== undefined
+          ? Effect.succeedSome<IdentityVault.StoredIdentity>({ _tag: "Sealed", identity: Redacted.make(left.identity) })
+          : read(alias)
+      })
+    const read = (alias: IdentityVault.AliasId) =>
       sql`SELECT v.key_id, v.iv, v.ciphertext, v.tag, v.forgotten, k.key_id AS data_key_id, k.data_key
         FROM vault v LEFT JOIN vault_keys k ON k.alias = v.alias WHERE v.alias = ${alias}`.pipe(
         Effect.flatMap(Schema.decodeUnknown(Rows)),
@@ -169,6 +183,32 @@ export const makeStore = (
           rows.length === 0 ? Effect.succeed(Option.none()) : Effect.asSome(stored(ring, alias, rows[0]!))
         )
       )
+    // An amended identity gets a fresh data key, and the old one goes: a copy of the old ciphertext opens with no
+    // key the vault keeps. Only a row that is not forgotten is written, so that an amend never revives one.
+    const rewrite = (pending: Pending) =>
+      Effect.gen(function* () {
+        const { iv, ciphertext, tag, keyId, wrapped } = sealedOf(pending)
+        const rows = yield* sql`UPDATE vault SET key_id = NULL, iv = ${iv}, ciphertext = ${ciphertext}, tag = ${tag}
+          WHERE alias = ${pending.alias} AND forgotten = 0 RETURNING alias`
+        if (rows.length === 0) return false
+        yield* sql`INSERT INTO vault_keys (alias, key_id, data_key) VALUES (${pending.alias}, ${keyId}, ${wrapped})
+          ON CONFLICT (alias) DO UPDATE SET key_id = excluded.key_id, data_key = excluded.data_key`
+        return true
+      })
+    const replace: IdentityVault.Store["replace"] = (alias, identity) =>
+      withGathering((batch, own) => {
+        const pending: Pending = { alias, identity: Redacted.value(identity) }
+        if (batch === undefined) return sql.withTransaction(rewrite(pending))
+        // Sealed in this batch and not written yet: the row left is replaced, or, below the block's own level (in a
+        // savepoint that may roll back), the batch runs again carefully, where the row is written at once.
+        if (leftOf(batch, alias) !== undefined) {
+          if (!own) return batch.runCarefully
+          batch.leave(insertKeys, pending, alias)
+          batch.leave(insertIdentities, pending, alias)
+          return Effect.succeed(true)
+        }
+        return own ? rewrite(pending) : sql.withTransaction(rewrite(pending))
+      }).pipe(Effect.catchTag("SqlError", unavailable))
     // The data key goes, which is what makes every copy of the ciphertext unreadable; the ciphertext goes too.
     const erase: IdentityVault.Store["erase"] = (alias) =>
       sql
@@ -180,7 +220,7 @@ export const makeStore = (
           )
         )
         .pipe(Effect.asVoid, Effect.catchTag("SqlError", unavailable))
-    return { put, get, erase }
+    return { put, get, replace, erase }
   })
 
 /**

@@ -22,6 +22,10 @@ const cells = new Map<IdentityVault.AliasId, IdentityVault.StoredIdentity>()
 const vaultStore: IdentityVault.Store = {
   put: (alias, identity) => Effect.sync(() => void cells.set(alias, { _tag: "Sealed", identity })),
   get: (alias) => Effect.sync(() => Option.fromNullable(cells.get(alias))),
+  replace: (alias, identity) =>
+    Effect.sync(
+      () => cells.get(alias)?._tag === "Sealed" && cells.set(alias, { _tag: "Sealed", identity }) !== undefined
+    ),
   erase: (alias) =>
     Effect.sync(() => {
       const cell = cells.get(alias)

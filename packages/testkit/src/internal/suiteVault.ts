@@ -1,5 +1,5 @@
 /**
- * The identity vault part of the storage suite: seal and reveal, forget, fingerprints, unknown aliases, and what
+ * The identity vault part of the storage suite: seal and reveal, amend, forget, fingerprints, unknown aliases, and what
  * the backend itself holds (`vaultContains`): no identity in clear text, and nothing left after `forget`.
  *
  * @internal
@@ -61,6 +61,24 @@ export const vaultTests = <R>(ctx: Context<R | IdentityVault.IdentityVault>): vo
     })
   )
 
+  test(ctx, "amends an identity with shared contact details, and never revives a forgotten one", {}, () =>
+    Effect.gen(function* () {
+      const vault = yield* IdentityVault.IdentityVault
+      const identity = reporter()
+      const [alias, other] = [yield* seal(identity), yield* seal(identity)]
+      const address = `Xóm ${freshTag()}, thôn Đông`
+      yield* vault.amend(alias, Redacted.make({ address }))
+      expect(Redacted.value(yield* vault.reveal(alias))).toEqual({ ...identity, address })
+      yield* vault.amend(alias, Redacted.make({ phone: "0987654321" }))
+      expect(Redacted.value(yield* vault.reveal(alias))).toEqual({ ...identity, address, phone: "0987654321" })
+      expect(Redacted.value(yield* vault.reveal(other))).toEqual(identity)
+      yield* vault.forget(alias)
+      yield* failsWith(vault.amend(alias, Redacted.make({ address })), "forgotten")
+      yield* failsWith(vault.reveal(alias), "forgotten")
+      yield* failsWith(vault.amend(freshAlias(), Redacted.make({ address })), "not_found")
+    })
+  )
+
   test(ctx, "gives a reporter the same fingerprint whatever name or phone they show", {}, () =>
     Effect.gen(function* () {
       const vault = yield* IdentityVault.IdentityVault
@@ -92,8 +110,10 @@ export const vaultTests = <R>(ctx: Context<R | IdentityVault.IdentityVault>): vo
       const vault = yield* IdentityVault.IdentityVault
       const contains = ctx.probes.vaultContains!
       const identity = reporter()
-      const secrets = [identity.platformUserId, identity.displayName!, identity.phone!]
+      const address = `Xóm ${freshTag()}, thôn Đông`
+      const secrets = [identity.platformUserId, identity.displayName!, identity.phone!, address]
       const alias = yield* seal(identity)
+      yield* vault.amend(alias, Redacted.make({ address }))
       // Where the backend keeps identities readable, the probe must see them first, or it proves nothing below.
       if (!ctx.capabilities.encryptedIdentities.supported) {
         for (const secret of secrets) expect(yield* contains(secret)).toBe(true)
@@ -111,8 +131,10 @@ export const vaultTests = <R>(ctx: Context<R | IdentityVault.IdentityVault>): vo
       Effect.gen(function* () {
         const contains = ctx.probes.vaultContains!
         const identity = reporter()
-        yield* seal(identity)
-        for (const secret of [identity.platformUserId, identity.displayName!, identity.phone!]) {
+        const address = `Xóm ${freshTag()}, thôn Đông`
+        const alias = yield* seal(identity)
+        yield* (yield* IdentityVault.IdentityVault).amend(alias, Redacted.make({ address }))
+        for (const secret of [identity.platformUserId, identity.displayName!, identity.phone!, address]) {
           expect(yield* contains(secret)).toBe(false)
         }
       })

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import { isNonEmptyReadonlyArray } from "effect/Array"
 import * as DateTime from "effect/DateTime"
 import type { Options, Outcome } from "../../Intake.js"
 import type { Options as TipsOptions } from "../../Tips.js"
@@ -267,9 +268,62 @@ export const make = (options: Options = {}) =>
     // character, which storage cannot hold) is a typed error that names its fields and rules, never its values.
     const validMessage = withheld.validate(MessageFields)
 
+    // Contact details the reporter shared (Zalo's `user_submit_info`) join the sealed identity of the tip the
+    // conversation feeds, in one block with the tip's event that says which fields came (never their values).
+    const takeContact = (message: InboundMessage) =>
+      Effect.gen(function* () {
+        const sender = Redacted.value(message.sender)
+        const details = {
+          ...(sender.phone !== undefined && sender.phone.trim().length > 0 ? { phone: sender.phone } : {}),
+          ...(sender.address !== undefined && sender.address.trim().length > 0 ? { address: sender.address } : {})
+        }
+        const fields = (["phone", "address"] as const).filter((field) => details[field] !== undefined)
+        if (!isNonEmptyReadonlyArray(fields)) return { _tag: "Ignored", reason: "contact_empty" } satisfies Outcome
+        if (message.conversation.kind !== "direct") {
+          return { _tag: "Ignored", reason: "contact_not_direct" } satisfies Outcome
+        }
+        const fingerprint = yield* vault.fingerprint(
+          Redacted.make({ channel: message.channel, platformUserId: sender.platformUserId })
+        )
+        const thread = `thread:${message.channel}:${fingerprint}:${fingerprint}`
+        return yield* locks[stripeOf(thread)]!.withPermits(1)(
+          atomically(
+            Effect.gen(function* () {
+              const at = yield* now
+              // A redelivery has the same time: the key holds no detail shared, only who and when.
+              const key =
+                message.platformMessageId !== undefined
+                  ? `msg:${message.channel}:${message.platformMessageId}`
+                  : `contact:${message.channel}:${fingerprint}:${DateTime.toEpochMillis(message.sentAt)}`
+              const known = yield* ledger.getAll([key, thread])
+              const seen = known.get(key)
+              if (seen !== undefined) return { _tag: "Duplicate", tip: seen.tip } satisfies Outcome
+              const last = known.get(thread)
+              const registered = last === undefined ? Option.none() : yield* register.byTip(last.tip)
+              if (last === undefined || Option.isNone(registered)) {
+                return { _tag: "Ignored", reason: "contact_without_tip" } satisfies Outcome
+              }
+              const tip = yield* tips.get(actorFor(registered.value.unit), last.tip)
+              const amended = yield* vault.amend(tip.alias, Redacted.make(details)).pipe(
+                Effect.as(true),
+                Effect.catchIf(
+                  (error) => error.reason === "forgotten" || error.reason === "not_found",
+                  () => Effect.succeed(false)
+                )
+              )
+              if (!amended) return { _tag: "Ignored", reason: "contact_erased" } satisfies Outcome
+              const after = yield* onTip(tip, [{ _tag: "RecordReporterContact", fields }])
+              yield* ledger.put(key, { tip: tip.id, at })
+              return { _tag: "ContactShared", tip: after } satisfies Outcome
+            })
+          )
+        )
+      })
+
     const handle: Intake["Type"]["handle"] = (message, platform) =>
       Effect.gen(function* () {
         yield* validMessage(message)
+        if (message.kind === "contact") return yield* takeContact(message)
         if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
         const sender = Redacted.value(message.sender)
         const fingerprint = yield* vault.fingerprint(

@@ -5,7 +5,7 @@ import { withoutNul } from "../shared/text.js"
 import { UnitId } from "../units/unit.js"
 import { CategoryId, LegalType } from "./category.js"
 import { TipId } from "./tip.js"
-import { Outcome, SuspensionGround } from "./tipEvent.js"
+import { ContactField, Outcome, SuspensionGround } from "./tipEvent.js"
 
 // A command's texts end in the tip's events: none holds a NUL.
 const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000), withoutNul())
@@ -15,7 +15,8 @@ const command = Schema.TaggedStruct
 /**
  * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
  * `AttachEvidence` (a platform's link to fetch and keep) and `RecordEvidence` (what came of it) are given by the
- * system alone (the role `system`): an officer cannot say that a file was kept.
+ * system alone (the role `system`): an officer cannot say that a file was kept. So is `RecordReporterContact`, which
+ * intake gives once it has added what the reporter shared to their sealed identity.
  *
  * @since 0.1.0
  * @category models
@@ -52,6 +53,7 @@ export const Command = Schema.Union(
   command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000), withoutNul()) }),
   command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000), withoutNul()) }),
   command("RevealIdentity", { reason: Reason }),
+  command("RecordReporterContact", { fields: Schema.NonEmptyArray(ContactField) }),
   command("AttachEvidence", { url: OriginalUrl.pipe(withoutNul()), mediaType: Word }),
   command("RecordEvidence", {
     result: Schema.Union(

@@ -154,6 +154,8 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
       return one(new E.ReporterMessaged({ ...base, text: command.text, key: `reply:${tip.id}:${tip.version + 1}` }))
     case "RevealIdentity":
       return one(new E.IdentityRevealed({ ...base, reason: command.reason }))
+    case "RecordReporterContact":
+      return one(new E.ReporterContactShared({ ...base, fields: command.fields }))
     case "AttachEvidence":
       return one(new E.AttachmentAdded({ ...base, ref: command.url, mediaType: command.mediaType, evidence: true }))
     case "RecordEvidence": {

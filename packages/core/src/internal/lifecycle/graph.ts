@@ -63,6 +63,8 @@ export const graph: { readonly [K in Name]: Transition } = {
   AppendFollowUp: edge(stay(open), staff),
   MessageReporter: edge(stay(open), staff),
   RevealIdentity: edge(stay(all), ["identity_custodian"]),
+  // The reporter may share a phone after the tip was closed: the officer may still need to call back.
+  RecordReporterContact: edge(stay(all), system),
   AttachEvidence: edge(stay(open), system),
   // A file kept after the tip was closed is still its evidence.
   RecordEvidence: edge(stay(all), system)

@@ -394,6 +394,32 @@ export class IdentityRevealed extends Schema.TaggedClass<IdentityRevealed>()("Id
 }) {}
 
 /**
+ * Which contact details a reporter shared (Zalo's `user_submit_info`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ContactField = Schema.Literal("phone", "address")
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type ContactField = typeof ContactField.Type
+
+/**
+ * The reporter shared contact details after the tip (a phone number, an address), which were added to their sealed
+ * identity in the vault. The event names the fields, never their values: an identity custodian reveals them.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export class ReporterContactShared extends Schema.TaggedClass<ReporterContactShared>()("ReporterContactShared", {
+  ...common,
+  fields: Schema.NonEmptyArray(ContactField)
+}) {}
+
+/**
  * Any event of a tip.
  *
  * @since 0.1.0
@@ -427,7 +453,8 @@ export const TipEvent = Schema.Union(
   ReporterMessaged,
   IdentityRevealed,
   EvidenceStored,
-  EvidenceNotRetrieved
+  EvidenceNotRetrieved,
+  ReporterContactShared
 ).annotations({ identifier: "TipEvent" })
 
 /**

@@ -20,7 +20,9 @@ export const Identity = Schema.Struct({
   channel: Schema.NonEmptyTrimmedString.pipe(withoutNul()),
   platformUserId: IdentityId,
   displayName: Schema.optionalWith(identityText("a display name"), { exact: true }),
-  phone: Schema.optionalWith(identityText("a phone number"), { exact: true })
+  phone: Schema.optionalWith(identityText("a phone number"), { exact: true }),
+  /** An address the reporter shared (since 0.2.0). */
+  address: Schema.optionalWith(identityText("an address"), { exact: true })
 }).annotations({ identifier: "Identity" })
 
 /**
@@ -28,6 +30,24 @@ export const Identity = Schema.Struct({
  * @category models
  */
 export type Identity = typeof Identity.Type
+
+/**
+ * Contact details a reporter shared after the first message (Zalo's `user_submit_info`): a phone number, an
+ * address, or both. An identity like the rest: it travels only as `Redacted`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const ContactDetails = Schema.Struct({
+  phone: Schema.optionalWith(identityText("a phone number"), { exact: true }),
+  address: Schema.optionalWith(identityText("an address"), { exact: true })
+}).annotations({ identifier: "ContactDetails" })
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type ContactDetails = typeof ContactDetails.Type
 
 /**
  * The reporter's pseudonym on one tip: "AL-" and 16 random base32 characters (80 bits), so it can be neither
@@ -98,6 +118,14 @@ export class IdentityVault extends Context.Tag("@tinbao/core/IdentityVault")<
     readonly reveal: (alias: AliasId) => Effect.Effect<Redacted.Redacted<Identity>, IdentityVaultError>
     /** A keyed hash of channel and platform user id: the same reporter gives the same fingerprint. */
     readonly fingerprint: (identity: Redacted.Redacted<Identity>) => Effect.Effect<string, IdentityVaultError>
+    /**
+     * Adds contact details to the identity behind an alias and seals it again; a detail given replaces the one
+     * held (since 0.2.0). An erased identity is never revived: it fails with "forgotten" (or "not_found").
+     */
+    readonly amend: (
+      alias: AliasId,
+      details: Redacted.Redacted<ContactDetails>
+    ) => Effect.Effect<void, IdentityVaultError>
     /** Erases the identity behind an alias (a data-subject request, the end of retention). Idempotent. */
     readonly forget: (alias: AliasId) => Effect.Effect<void, IdentityVaultError>
   }
@@ -124,6 +152,12 @@ export type StoredIdentity =
 export interface Store {
   readonly put: (alias: AliasId, identity: Redacted.Redacted<string>) => Effect.Effect<void, IdentityVaultError>
   readonly get: (alias: AliasId) => Effect.Effect<Option.Option<StoredIdentity>, IdentityVaultError>
+  /**
+   * Replaces the identity sealed under an alias (since 0.2.0), in the caller's transaction, and answers `true`; an
+   * alias that holds no sealed identity (nothing, or the `Forgotten` mark) is left as it is, and the answer is
+   * `false`: `replace` never revives an erased identity.
+   */
+  readonly replace: (alias: AliasId, identity: Redacted.Redacted<string>) => Effect.Effect<boolean, IdentityVaultError>
   readonly erase: (alias: AliasId) => Effect.Effect<void, IdentityVaultError>
 }
 
@@ -141,12 +175,10 @@ const fail = (reason: IdentityVaultError["reason"], message: string) =>
   Effect.fail(new IdentityVaultError({ reason, message }))
 
 const openIdentity = codec.openWith(Identity, "the identity")
+const openDetails = codec.openWith(ContactDetails, "the contact details")
 const openStored = codec.openWith(Schema.parseJson(Identity), "the stored identity")
 
-const open = (
-  opened: Either.Either<Identity, codec.Problem>,
-  alias?: AliasId
-): Effect.Effect<Identity, IdentityVaultError> =>
+const open = <A>(opened: Either.Either<A, codec.Problem>, alias?: AliasId): Effect.Effect<A, IdentityVaultError> =>
   Either.match(opened, {
     onLeft: (problem) => fail("corrupt", alias === undefined ? problem : `${problem} (alias ${alias})`),
     onRight: Effect.succeed
@@ -178,6 +210,17 @@ const fromKey = (key: KeyObject, store: Store): Context.Tag.Service<IdentityVaul
           ? fail("forgotten", `the reporter identity under ${alias} has been erased`)
           : Effect.map(open(openStored(cell.identity), alias), Redacted.make)
       ),
+    amend: (alias, details) =>
+      Effect.gen(function* () {
+        const added = yield* open(openDetails(details))
+        const cell = yield* lookup(alias)
+        if (cell._tag === "Forgotten")
+          return yield* fail("forgotten", `the reporter identity under ${alias} has been erased`)
+        const held = yield* open(openStored(cell.identity), alias)
+        // Erased between the read and the write (a `forget` racing the amend): the mark stays.
+        const replaced = yield* store.replace(alias, Redacted.make(JSON.stringify({ ...held, ...added })))
+        if (!replaced) return yield* fail("forgotten", `the reporter identity under ${alias} has been erased`)
+      }),
     fingerprint: (identity) =>
       Effect.map(open(openIdentity(identity)), (opened) =>
         key_.fingerprintOf(key, opened.channel, opened.platformUserId)

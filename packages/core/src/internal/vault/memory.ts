@@ -27,6 +27,14 @@ export const makeMemoryStore = (): MemoryStore => {
         cells.set(alias, { _tag: "Sealed", identity })
       }),
     get: (alias) => Effect.sync(() => Option.fromNullable(cells.get(alias))),
+    replace: (alias, identity) =>
+      Effect.sync(() => {
+        const cell = cells.get(alias)
+        if (cell?._tag !== "Sealed") return false
+        Redacted.unsafeWipe(cell.identity)
+        cells.set(alias, { _tag: "Sealed", identity })
+        return true
+      }),
     erase: (alias) =>
       Effect.sync(() => {
         const cell = cells.get(alias)
