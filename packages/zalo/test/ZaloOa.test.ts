@@ -106,6 +106,17 @@ describe("ZaloOa", () => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("keeps a message whose fields break their rules as a dead letter naming the field, not the value", () =>
+    Effect.gen(function* () {
+      const bad = { ...bodies.text(), message: { msg_id: "nul-1", text: "Báo tin\u0000 bí mật" } }
+      const decoded = yield* (yield* adapter()).decode(ZaloOa.delivery(secretKey, bad))
+      expect(decoded.messages).toEqual([])
+      expect(decoded.unsupported).toHaveLength(1)
+      expect(decoded.unsupported[0]).toMatch(/^user_send_text: the message is not valid: text: .*NUL/)
+      expect(decoded.unsupported[0]).not.toContain("bí mật")
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("answers a GET hub.challenge only when told, echoing a short token as plain text", () =>
     Effect.gen(function* () {
       const get = (query: string): Channel.RawDelivery => ({

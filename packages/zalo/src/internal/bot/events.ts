@@ -7,7 +7,7 @@
  */
 import { type Channel, InboundMessage } from "@tinbao/core"
 import { Either, Option, Redacted, Schema } from "effect"
-import { decoder, Id, record, Time, text } from "../shared/read.js"
+import { decoder, Id, message, record, Time, text } from "../shared/read.js"
 
 /** @internal */
 export interface BotEventOptions {
@@ -91,29 +91,26 @@ const content = (options: BotEventOptions, update: Update, name: string): Decode
   const displayName = from.display_name ?? from.name ?? from.first_name
   const protectedSender = name === "message.unsupported.received"
   return Either.match(
-    Either.try(
-      () =>
-        new InboundMessage.InboundMessage({
-          kind: "message",
-          channel: options.channel,
-          // Zalo Bot has no update id; a message id is unique within its kind of event.
-          ...(m.message_id !== undefined ? { platformMessageId: `${name}:${m.message_id}` } : {}),
-          conversation: isGroup ? { kind: "group", id: m.chat!.id } : InboundMessage.direct(from.id),
-          sender: Redacted.make({
-            platformUserId: from.id,
-            ...(displayName !== undefined && displayName.trim() !== "" ? { displayName: text(displayName) } : {})
-          }),
-          ...(words !== undefined && !protectedSender ? { text: text(words) } : {}),
-          attachments: protectedSender ? [] : attachments,
-          sentAt: at
-        })
-    ),
+    message({
+      kind: "message",
+      channel: options.channel,
+      // Zalo Bot has no update id; a message id is unique within its kind of event.
+      ...(m.message_id !== undefined ? { platformMessageId: `${name}:${m.message_id}` } : {}),
+      conversation: isGroup ? { kind: "group", id: m.chat!.id } : InboundMessage.direct(from.id),
+      sender: Redacted.make({
+        platformUserId: from.id,
+        ...(displayName !== undefined && displayName.trim() !== "" ? { displayName: text(displayName) } : {})
+      }),
+      ...(words !== undefined && !protectedSender ? { text: text(words) } : {}),
+      attachments: protectedSender ? [] : attachments,
+      sentAt: at
+    }),
     {
-      onLeft: () => ({ messages: [], unsupported: [`${name}: its content is out of range`] }),
+      onLeft: (why) => ({ messages: [], unsupported: [`${name}: ${why}`] }),
       // Zalo withholds what a protected sender (a child, a person with a disability) wrote: the message is kept,
       // and the delivery too, as a dead letter an officer sees.
-      onRight: (message) => ({
-        messages: [message],
+      onRight: (made) => ({
+        messages: [made],
         unsupported: protectedSender ? [`${name}: Zalo withheld the content of a protected sender's message`] : []
       })
     }
@@ -124,18 +121,19 @@ const follow = (options: BotEventOptions, update: Update, kind: "follow" | "unfo
   const user = update.user?.id ?? update.message?.from?.id
   const at = update.timestamp ?? update.message?.date
   if (user === undefined || at === undefined) return { messages: [], unsupported: [`${name}: no user or time`] }
-  return {
-    messages: [
-      new InboundMessage.InboundMessage({
-        kind,
-        channel: options.channel,
-        conversation: InboundMessage.direct(user),
-        sender: Redacted.make({ platformUserId: user }),
-        sentAt: at
-      })
-    ],
-    unsupported: []
-  }
+  return Either.match(
+    message({
+      kind,
+      channel: options.channel,
+      conversation: InboundMessage.direct(user),
+      sender: Redacted.make({ platformUserId: user }),
+      sentAt: at
+    }),
+    {
+      onLeft: (why) => ({ messages: [], unsupported: [`${name}: ${why}`] }),
+      onRight: (made) => ({ messages: [made], unsupported: [] })
+    }
+  )
 }
 
 const decodeUpdate = (options: BotEventOptions, json: unknown): Decoded => {

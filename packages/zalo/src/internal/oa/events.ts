@@ -7,7 +7,7 @@
  */
 import { type Channel, InboundMessage } from "@tinbao/core"
 import { type DateTime, Either, Option, Redacted, Schema } from "effect"
-import { decoder, Id, Numeric, record, Time, text } from "../shared/read.js"
+import { decoder, Id, message as make, Numeric, record, Time, text } from "../shared/read.js"
 
 /** Where a group message names its group. @internal */
 export type GroupIdFrom = "auto" | "recipient.id" | "recipient.group_id"
@@ -117,12 +117,6 @@ interface Decoded {
 
 const none = (): Decoded => ({ messages: [], unsupported: [] })
 const unsupported = (what: string): Decoded => ({ messages: [], unsupported: [what] })
-
-const make = (fields: ConstructorParameters<typeof InboundMessage.InboundMessage>[0]) =>
-  Either.try({
-    try: () => new InboundMessage.InboundMessage(fields),
-    catch: () => "its content is out of range (a text over 20,000 characters, or a place off the map)"
-  })
 
 // A Media attachment from a payload with a link, or a description of why it cannot be one.
 const media = (

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { InboundMessage } from "@tinbao/core"
+import { ChannelCheck, InboundMessage } from "@tinbao/core"
 import { Either, Option, ParseResult, Schema } from "effect"
 
 /**
@@ -54,3 +54,14 @@ export const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
   return (value: unknown): Either.Either<A, string> => Either.mapLeft(decode(value), where)
 }
+
+/**
+ * A message from the fields read, or why they break the message's rules (each field and its rule, never a value),
+ * through the checks the core gives adapters.
+ *
+ * @internal
+ */
+export const message = (
+  fields: ConstructorParameters<typeof InboundMessage.InboundMessage>[0]
+): Either.Either<InboundMessage.InboundMessage, string> =>
+  Either.mapLeft(ChannelCheck.message(fields.channel, fields), (refused) => refused.message)
