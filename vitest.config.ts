@@ -20,6 +20,11 @@ export default defineConfig({
       {
         resolve: source,
         ssr,
+        test: { name: "facebook", root: "packages/facebook", include: ["test/**/*.test.ts"] }
+      },
+      {
+        resolve: source,
+        ssr,
         test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] }
       },
       { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } }

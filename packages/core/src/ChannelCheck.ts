@@ -11,7 +11,7 @@
  *
  * @since 0.2.0
  */
-import type { Either, Redacted } from "effect"
+import type { Either, Option, ParseResult, Redacted, Schema } from "effect"
 import type { ChannelError } from "./Channel.js"
 import type { InboundMessage } from "./InboundMessage.js"
 import * as internal from "./internal/channel/check.js"
@@ -156,3 +156,48 @@ export const message: (
   channel: string,
   fields: ConstructorParameters<typeof InboundMessage>[0]
 ) => Either.Either<InboundMessage, ChannelError> = internal.message
+
+/**
+ * A JSON value as a plain object, or none (an array, `null` or a scalar is none).
+ *
+ * @since 0.2.0
+ * @category json
+ */
+export const jsonObject: (value: unknown) => Option.Option<Readonly<Record<string, unknown>>> = internal.jsonObject
+
+/**
+ * A platform's id as JSON gives it: a non-empty string, or a number small enough to be read exactly, as a string.
+ * A larger number has lost digits in `JSON.parse` and is refused rather than turned into another user's id
+ * (Messenger's older bodies wrote ids as numbers; one `app_id` exceeds 2^53). Compare ids as strings.
+ *
+ * @since 0.2.0
+ * @category json
+ */
+export const JsonId: Schema.Schema<string, string | number> = internal.JsonId
+
+/**
+ * A number written as a JSON number or as a numeric string (`"21.0285"`).
+ *
+ * @since 0.2.0
+ * @category json
+ */
+export const JsonNumber: Schema.Schema<number, string | number> = internal.JsonNumber
+
+/**
+ * Where a value is malformed: the paths of a parse error's issues (`entry.0.messaging.1.sender.id`), never the
+ * values, which may be identities.
+ *
+ * @since 0.2.0
+ * @category json
+ */
+export const errorPaths: (error: ParseResult.ParseError) => string = internal.errorPaths
+
+/**
+ * A decoder of unknown JSON into a schema's type that ignores fields it does not know and, on failure, names the
+ * paths of what is wrong ({@link errorPaths}).
+ *
+ * @since 0.2.0
+ * @category json
+ */
+export const decoder: <A, I>(schema: Schema.Schema<A, I>) => (value: unknown) => Either.Either<A, string> =
+  internal.decoder

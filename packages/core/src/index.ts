@@ -22,6 +22,8 @@ export * as Channel from "./Channel.js"
 /** @since 0.2.0 */
 export * as ChannelCheck from "./ChannelCheck.js"
 /** @since 0.2.0 */
+export * as ChannelHttp from "./ChannelHttp.js"
+/** @since 0.2.0 */
 export * as Channels from "./Channels.js"
 /** @since 0.1.0 */
 export * as Command from "./Command.js"

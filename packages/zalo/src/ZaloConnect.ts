@@ -12,6 +12,7 @@ import { HttpClient } from "@effect/platform"
 import { Channel, Credentials } from "@tinbao/core"
 import { Duration, Effect, Redacted } from "effect"
 import { grant, tokenPath } from "./internal/oa/tokens.js"
+import { secretHeaders } from "./internal/shared/http.js"
 
 /**
  * A PKCE pair: the verifier (keep it, in the officer's session, until the code comes back) and its S256
@@ -118,7 +119,8 @@ export const connect = (
     const http = {
       client: yield* HttpClient.HttpClient,
       channel: exchange.account,
-      timeout: Duration.decode(exchange.timeout ?? "10 seconds")
+      timeout: Duration.decode(exchange.timeout ?? "10 seconds"),
+      secretHeaders
     }
     const tokens = yield* grant(http, exchange, {
       code: exchange.code,

@@ -32,7 +32,7 @@ import type { GroupIdFrom } from "./internal/oa/events.js"
 import { decode, verify } from "./internal/oa/inbound.js"
 import { makeSender, paths, type ReplyReference } from "./internal/oa/send.js"
 import * as signature from "./internal/oa/signature.js"
-import { failure } from "./internal/shared/http.js"
+import { failure, secretHeaders } from "./internal/shared/http.js"
 import { where } from "./internal/shared/read.js"
 
 const Url = Schema.String.pipe(
@@ -243,7 +243,8 @@ export const make = (
     const http = {
       client: yield* HttpClient.HttpClient,
       channel: id,
-      timeout: config.timeout ?? Duration.seconds(10)
+      timeout: config.timeout ?? Duration.seconds(10),
+      secretHeaders
     }
     const sender = makeSender(
       {

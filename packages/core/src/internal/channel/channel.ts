@@ -24,7 +24,12 @@ export type Platform = typeof Platform.Type
  * A message to send on a channel: to a conversation, optionally quoting a platform message, with an
  * idempotency key the outbox uses so that it is never sent twice. A direct conversation's id is the reporter's
  * platform id, redacted: the dispatcher reveals it from the vault at the moment of sending. `humanAgent` marks
- * a reply written by an officer (Facebook allows those for 7 days).
+ * a reply written by an officer (Facebook allows those for 7 days). `public` (since 0.2.0) marks a reply to a
+ * comment that an officer chose to post in the comment thread for everyone to see; every other reply to a
+ * comment goes to its author in private. `lastInboundAt` (since 0.2.0) is when the reporter last wrote in the
+ * conversation, as the dispatcher knows it: an adapter whose platform's rules change with it (Facebook sends a
+ * standard reply within 24 hours, a tagged one after) reads it; it is absent for comment threads and when an
+ * adapter is called directly.
  *
  * @since 0.1.0
  * @category models
@@ -35,7 +40,9 @@ export class OutboundMessage extends Schema.Class<OutboundMessage>("@tinbao/core
   conversation: Conversation,
   text: Schema.NonEmptyString.pipe(Schema.maxLength(20000), withoutNul()),
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString.pipe(withoutNul())),
-  humanAgent: Schema.optionalWith(Schema.Boolean, { default: () => false })
+  humanAgent: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  public: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  lastInboundAt: Schema.optional(Schema.DateTimeUtcFromSelf)
 }) {}
 
 /**

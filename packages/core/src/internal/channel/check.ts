@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto"
-import { Either, ParseResult, Redacted } from "effect"
+import { Either, Option, ParseResult, Redacted, Schema } from "effect"
 import type { JsonLimits, Secret, TimestampRefusal, TimestampWindow } from "../../ChannelCheck.js"
 import { problems } from "../shared/withheld.js"
 import { ChannelError } from "./channel.js"
@@ -119,4 +119,37 @@ export const message = (
     if (!ParseResult.isParseError(error)) throw error
     return Either.left(badRequest(channel, `the message is not valid: ${problems(error.issue)}`))
   }
+}
+
+/** @internal */
+export const jsonObject = (value: unknown): Option.Option<Readonly<Record<string, unknown>>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? Option.some(value as Readonly<Record<string, unknown>>)
+    : Option.none()
+
+/** @internal */
+export const JsonId = Schema.Union(
+  Schema.NonEmptyTrimmedString,
+  Schema.transformOrFail(Schema.Number, Schema.String, {
+    strict: true,
+    decode: (n, _, ast) =>
+      Number.isSafeInteger(n) && n >= 0
+        ? ParseResult.succeed(String(n))
+        : ParseResult.fail(new ParseResult.Type(ast, n, "an id written as a number too large to read exactly")),
+    encode: (s, _, ast) =>
+      /^\d{1,15}$/.test(s) ? ParseResult.succeed(Number(s)) : ParseResult.fail(new ParseResult.Type(ast, s))
+  })
+).annotations({ identifier: "JsonId" })
+
+/** @internal */
+export const JsonNumber = Schema.Union(Schema.Number, Schema.NumberFromString).pipe(Schema.filter(Number.isFinite))
+
+/** @internal */
+export const errorPaths = (error: ParseResult.ParseError): string =>
+  [...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => i.path.join(".") || "(root)"))].join(", ")
+
+/** @internal */
+export const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
+  return (value: unknown): Either.Either<A, string> => Either.mapLeft(decode(value), errorPaths)
 }

@@ -7,9 +7,11 @@ const Text = Schema.String.pipe(withoutNul())
 
 /**
  * What happened: a message or a comment (which can become a tip), a postback (a button press), a follow or
- * unfollow, a delivery or seen receipt, the echo of a message we sent, or `contact` (since 0.2.0): the user shared
- * their contact details (Zalo's `user_submit_info`), which travel in the redacted sender, never as text. Only
- * messages, comments and postbacks reach intake; receipts, echoes and contact details never create tips.
+ * unfollow, a delivery or seen receipt, the echo of a message we sent, `contact` (since 0.2.0): the user shared
+ * their contact details (Zalo's `user_submit_info`), which travel in the redacted sender, never as text, or
+ * `removed` (since 0.2.0): the message or comment `replyTo` names was taken down (`payload`: `remove` when its
+ * author or the page deleted it, `hide` when the page hid it, `unhide` when it shows again). Only messages,
+ * comments and postbacks can create tips; contact details and removals are recorded on the tip they concern.
  *
  * @since 0.1.0
  * @category models
@@ -23,7 +25,8 @@ export const Kind = Schema.Literal(
   "delivery",
   "seen",
   "echo",
-  "contact"
+  "contact",
+  "removed"
 )
 
 /**

@@ -84,6 +84,7 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
     const { conversation, key: activityKey } = yield* addressOf(services, entry)
     // A reply the adapter cuts into parts costs one reply of a quota per part.
     const parts = messagesFor(adapter.capabilities, entry.text)
+    let lastInboundAt: DateTime.Utc | undefined
     if (conversation.kind !== "post") {
       const activity = yield* Effect.mapError(services.activity.get(entry.channel, activityKey), (e) =>
         problem("transient", e.message, true)
@@ -91,6 +92,7 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
       const window = replyWindowOf(adapter.capabilities, conversation.kind)
       const verdict = checkWindow(window, activity, yield* DateTime.now, entry.humanAgent, parts)
       if (Either.isLeft(verdict)) return yield* Effect.fail(problem("outside_window", verdict.left, false))
+      lastInboundAt = activity?.lastInboundAt
     }
     const message = yield* Effect.try({
       try: () =>
@@ -100,7 +102,8 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
           conversation,
           text: entry.text,
           ...(entry.replyTo !== undefined ? { replyTo: entry.replyTo } : {}),
-          humanAgent: entry.humanAgent
+          humanAgent: entry.humanAgent,
+          ...(lastInboundAt !== undefined ? { lastInboundAt } : {})
         }),
       catch: () => problem("bad_request", `Outbox entry ${entry.key} does not make a valid outbound message.`, false)
     })

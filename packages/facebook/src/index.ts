@@ -1,0 +1,11 @@
+/**
+ * `@tinbao/facebook`: tinbao's Facebook channel. `Facebook` serves a Meta app's fanpages: Messenger conversations
+ * and comments under the pages' posts come in through the app's one webhook; replies go back on Messenger within
+ * Meta's windows, to commenters in private, and in public only when an officer says so.
+ *
+ * @since 0.1.0
+ * @packageDocumentation
+ */
+
+/** @since 0.1.0 */
+export * as Facebook from "./Facebook.js"
