@@ -27,11 +27,13 @@ import {
   type UnitHierarchy,
   Webhook
 } from "@tinbao/core"
+import { Facebook } from "@tinbao/facebook"
 import { WebFormChannel } from "@tinbao/web"
 import { ZaloOa } from "@tinbao/zalo"
 import { DateTime, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as SimClock from "./clock.js"
-import type { Env, WebEvent, ZaloMessage } from "./plan.js"
+import * as FacebookStandIn from "./facebookStandIn.js"
+import type { Env, FacebookMessage, WebEvent, ZaloMessage } from "./plan.js"
 import * as Random from "./random.js"
 import { type IntakeCounts, report } from "./report.js"
 import { run } from "./run.js"
@@ -48,6 +50,17 @@ const zaloApp = { appId: "3482178216590001", appSecret: "ninh-binh-demo-zalo-app
 const zaloSecretKey = Redacted.make("ninh-binh-demo-zalo-oa-secret-key")
 const zaloChannelOf = (unit: Unit.UnitId) => `zalo-oa:${unit}`
 const oaIdOf = (unit: Unit.UnitId) => `oa-${unit}`
+
+// The city's Meta app: one webhook for every ward's fanpage, each page's messages on the page's own channel.
+const facebookApp = {
+  appSecret: Redacted.make("ninh-binh-demo-facebook-app-secret"),
+  verifyToken: Redacted.make("ninh-binh-demo-facebook-verify-token"),
+  graphVersion: "v25.0"
+}
+const pageIdOf = (unit: Unit.UnitId) => `page-${unit}`
+const facebookChannelOf = (unit: Unit.UnitId) => `facebook:${pageIdOf(unit)}`
+// The ward's pinned post, under which citizens comment.
+const postIdOf = (unit: Unit.UnitId) => `${pageIdOf(unit)}_an-ninh-trat-tu`
 
 /** What a run is made of: the random seed, the police statistical year, and the units (from `units.json`). */
 export interface Options {
@@ -80,6 +93,7 @@ export interface Ran {
   readonly ids: ReadonlyMap<number, Tip.TipId>
   readonly counts: IntakeCounts
   readonly zalo: IntakeCounts
+  readonly facebook: IntakeCounts
 }
 
 // Memory provides every storage port too (and an intake and tips service the demo builds anew over them).
@@ -143,15 +157,30 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
         })
       })
     ).pipe(Effect.provideService(Credentials.Credentials, credentials), Effect.provide(FetchHttpClient.layer))
+    // The Graph API, standing in on 127.0.0.1; each ward's page connected once with its page token.
+    const graph = yield* FacebookStandIn.make(facebookApp.graphVersion)
+    const facebook = yield* Effect.gen(function* () {
+      for (const unit of units.cityUnitIds) {
+        yield* Facebook.connectPage(facebookChannelOf(unit), Redacted.make(graph.connect(pageIdOf(unit))))
+      }
+      const [first, ...rest] = units.cityUnitIds.map((unit) => ({ pageId: pageIdOf(unit) }))
+      return yield* Facebook.make({
+        ...facebookApp,
+        graphUrl: graph.url,
+        pages: [first!, ...rest]
+      })
+    }).pipe(Effect.provideService(Credentials.Credentials, credentials), Effect.provide(FetchHttpClient.layer))
     const bindings = yield* Binding.Bindings
     yield* Effect.forEach(units.cityUnitIds, (unit) =>
-      Effect.zipRight(
+      Effect.all([
         bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit })),
-        bindings.bind(Binding.Binding.make({ channel: zaloChannelOf(unit), unit }))
-      )
+        bindings.bind(Binding.Binding.make({ channel: zaloChannelOf(unit), unit })),
+        bindings.bind(Binding.Binding.make({ channel: facebookChannelOf(unit), unit }))
+      ])
     )
-    const channels = yield* Channels.make([...adapters, ...oas])
-    const byId = new Map<string, Channel.ChannelAdapter>([...adapters, ...oas].map((a) => [a.id, a]))
+    const all = [...adapters, ...oas, ...facebook.all]
+    const channels = yield* Channels.make(all)
+    const byId = new Map<string, Channel.ChannelAdapter>(all.map((a) => [a.id, a]))
     const ports = yield* Effect.context<
       | Outbox.Outbox
       | IdentityVault.IdentityVault
@@ -169,7 +198,9 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
     }).pipe(Logger.withMinimumLogLevel(LogLevel.Error))
     const counts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
     const zaloCounts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
-    const tallyOf = (channel: string) => (byId.get(channel)!.platform.id === "zalo" ? zaloCounts : counts)
+    const facebookCounts: IntakeCounts = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
+    const tallies: Readonly<Record<string, IntakeCounts>> = { zalo: zaloCounts, facebook: facebookCounts }
+    const tallyOf = (channel: string) => tallies[byId.get(channel)!.platform.id] ?? counts
     let last: Intake.Outcome = { _tag: "Ignored", reason: "empty" }
     // The webhook as a server runs it, its worker's rounds run by the steps: verified and kept in the inbox (sealed,
     // on SQL storage), then decoded and taken in by intake.
@@ -229,6 +260,10 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
             { url: `/webhooks/${zaloChannelOf(unit)}`, headers: retry > 0 ? { num_retry: String(retry) } : {} }
           )
         ),
+      // The body Meta posts for a Messenger message (times in milliseconds) or a comment under the ward's post (times
+      // in seconds), signed with the app's secret; a redelivery is the same bytes again.
+      deliverFacebook: (unit: Unit.UnitId, message: FacebookMessage, _retry: number) =>
+        take(facebook.webhook.id, Facebook.delivery(facebookApp.appSecret, facebookBody(unit, message))),
       dispatch: Dispatcher.runOnce({
         onSent: (entry) =>
           intake.delivered({
@@ -258,8 +293,44 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       planned.steps.filter((s) => s.at < yearEnd),
       clock.set
     )
-    return { ids, counts, zalo: { ...zaloCounts, replied: zalo.sent.length } } satisfies Ran
+    return {
+      ids,
+      counts,
+      zalo: { ...zaloCounts, replied: zalo.sent.length },
+      facebook: {
+        ...facebookCounts,
+        replied: graph.sent.length,
+        privateReplies: graph.sent.filter((m) => "comment" in m.to).length
+      }
+    } satisfies Ran
   }).pipe(Effect.scoped)
+
+const facebookBody = (unit: Unit.UnitId, message: FacebookMessage) => {
+  const page = pageIdOf(unit)
+  if (message._tag === "Messenger") {
+    const event = { sender: { id: message.user }, recipient: { id: page }, timestamp: message.at }
+    return {
+      object: "page",
+      entry: [
+        { id: page, time: message.at, messaging: [{ ...event, message: { mid: message.mid, text: message.text } }] }
+      ]
+    }
+  }
+  const seconds = Math.floor(message.at / 1000)
+  const post = postIdOf(unit)
+  const value = {
+    item: "comment",
+    verb: message.verb,
+    post_id: post,
+    comment_id: message.commentId,
+    parent_id: post,
+    from: { id: message.user, name: message.name },
+    message: message.text,
+    created_time: seconds,
+    post: { id: post, status_type: "mobile_status_update", is_published: true }
+  }
+  return { object: "page", entry: [{ id: page, time: seconds, changes: [{ field: "feed", value }] }] }
+}
 
 /** The year's report from what is stored, as of the end of the year. */
 export const reportYear = (options: Options, clock: SimClock.SimClock, ran: Ran) =>
@@ -273,7 +344,8 @@ export const reportYear = (options: Options, clock: SimClock.SimClock, ran: Ran)
       highlights: planned.highlights,
       ids: ran.ids,
       intake: ran.counts,
-      zalo: ran.zalo
+      zalo: ran.zalo,
+      facebook: ran.facebook
     })
   })
 

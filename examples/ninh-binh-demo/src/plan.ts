@@ -18,7 +18,32 @@ export interface ZaloMessage {
   readonly at: number
 }
 
-/** What steps act through: the tips service, a unit's web-form channel and Zalo OA, and the background workers. */
+/**
+ * What a citizen posts to a unit's fanpage: a Messenger message (Meta's `mid`, the person's page-scoped id), or a
+ * comment under the page's post (its id, the commenter's id and name; `edited` when they change its text).
+ */
+export type FacebookMessage =
+  | {
+      readonly _tag: "Messenger"
+      readonly mid: string
+      readonly user: string
+      readonly text: string
+      readonly at: number
+    }
+  | {
+      readonly _tag: "Comment"
+      readonly commentId: string
+      readonly user: string
+      readonly name: string
+      readonly text: string
+      readonly at: number
+      readonly verb: "add" | "edited"
+    }
+
+/**
+ * What steps act through: the tips service, a unit's web-form channel, Zalo OA and fanpage, and the background
+ * workers.
+ */
 export interface Env {
   readonly tips: Tips.Tips["Type"]
   /** Posts an event to the unit's web-form channel and takes its messages in; the last outcome. */
@@ -30,6 +55,15 @@ export interface Env {
   readonly deliverZalo: (
     unit: Unit.UnitId,
     message: ZaloMessage,
+    retry: number
+  ) => Effect.Effect<Intake.Outcome, unknown>
+  /**
+   * Delivers a Messenger message or a comment to the unit's fanpage as Meta does (signed with the app's secret,
+   * `retry` times redelivered before) and takes it in; the last outcome.
+   */
+  readonly deliverFacebook: (
+    unit: Unit.UnitId,
+    message: FacebookMessage,
     retry: number
   ) => Effect.Effect<Intake.Outcome, unknown>
   /** One round of the outbox dispatcher, then one of the evidence worker. */
@@ -107,7 +141,7 @@ export const ordinaryTip = (
   unit: Unit.Unit,
   key: number,
   receivedAt: number,
-  options: { readonly mustResolveBy?: number; readonly viaWeb?: boolean; readonly zaloThroughOa?: boolean } = {}
+  options: { readonly mustResolveBy?: number; readonly viaWeb?: boolean; readonly throughPlatforms?: boolean } = {}
 ): ReadonlyArray<Step> => {
   const actor = staff.handler(unit.id)
   const legalType = random.weighted([
@@ -123,13 +157,16 @@ export const ordinaryTip = (
     ["facebook", 30]
   ] as const)
   const summary = random.pick(summaries[category]!)
-  // Zalo tips reach the unit's OA as Zalo delivers them, and go through intake like the web forms' tips.
-  const viaZalo = channel === "zalo" && options.zaloThroughOa === true && !options.viaWeb
-  const viaIntake = options.viaWeb === true || viaZalo
+  // Zalo and Facebook tips reach the unit's OA and fanpage as the platforms deliver them, and go through intake like
+  // the web forms' tips.
+  const viaPlatform = options.throughPlatforms === true && !options.viaWeb
+  const viaIntake = options.viaWeb === true || viaPlatform
   const steps: Array<Step> = options.viaWeb
     ? [...webReceipt(random, unit, key, receivedAt, summary)]
-    : viaZalo
-      ? [...zaloReceipt(random, unit, key, receivedAt, summary)]
+    : viaPlatform
+      ? channel === "zalo"
+        ? [...zaloReceipt(random, unit, key, receivedAt, summary)]
+        : [...facebookReceipt(random, unit, key, receivedAt, summary)]
       : [
           {
             at: receivedAt,
@@ -271,6 +308,56 @@ const zaloReceipt = (random: Random, unit: Unit.Unit, key: number, at: number, t
     },
     { at: at + 30 * 1000, key, run: (env, tip) => Effect.as(env.deliverZalo(unit.id, message, 1), tip) },
     { at: at + 10 * 60 * 1000, key, run: (env, tip) => Effect.as(env.dispatch, tip) }
+  ]
+}
+
+let facebookSequence = 0
+
+/**
+ * A tip that arrives at the unit's fanpage: most on Messenger, the rest as a comment under the page's post. Meta
+ * delivers each at least once (a redelivery 30 seconds later, absorbed); a commenter edits the comment a minute
+ * later (the new text joins the same tip); the dispatcher then acknowledges on Messenger within 24 hours, or
+ * answers the commenter in private.
+ */
+const facebookReceipt = (
+  random: Random,
+  unit: Unit.Unit,
+  key: number,
+  at: number,
+  text: string
+): ReadonlyArray<Step> => {
+  const n = ++facebookSequence
+  const user = String(random.int(1_000_000_000, 9_999_999_999))
+  const created = (o: Intake.Outcome) => (o._tag === "Created" ? o.tip : undefined)
+  const dispatch: Step = { at: at + 10 * 60 * 1000, key, run: (env, tip) => Effect.as(env.dispatch, tip) }
+  if (random.chance(0.65)) {
+    const message: FacebookMessage = { _tag: "Messenger", mid: `m_demo_${n}`, user, text, at }
+    return [
+      { at, key, run: (env) => Effect.map(env.deliverFacebook(unit.id, message, 0), created) },
+      { at: at + 30 * 1000, key, run: (env, tip) => Effect.as(env.deliverFacebook(unit.id, message, 1), tip) },
+      dispatch
+    ]
+  }
+  const comment: FacebookMessage = {
+    _tag: "Comment",
+    commentId: `c_demo_${n}`,
+    user,
+    name: `${random.pick(familyNames)} ${random.pick(givenNames)}`,
+    text,
+    at,
+    verb: "add"
+  }
+  const edited: FacebookMessage = {
+    ...comment,
+    text: `${text} Bổ sung: sự việc vẫn đang tiếp diễn.`,
+    at: at + 60 * 1000,
+    verb: "edited"
+  }
+  return [
+    { at, key, run: (env) => Effect.map(env.deliverFacebook(unit.id, comment, 0), created) },
+    { at: at + 30 * 1000, key, run: (env, tip) => Effect.as(env.deliverFacebook(unit.id, comment, 1), tip) },
+    { at: at + 60 * 1000, key, run: (env, tip) => Effect.as(env.deliverFacebook(unit.id, edited, 0), tip) },
+    dispatch
   ]
 }
 

@@ -19,8 +19,10 @@ export interface IntakeCounts {
   appended: number
   /** The raw deliveries the inbox's retention purged (7 days after they arrived). */
   purged: number
-  /** Replies the platform took (the Zalo stand-in's count). */
+  /** Replies the platform took (the stand-in's count). */
   replied?: number | undefined
+  /** Of them, private replies to commenters (Facebook). */
+  privateReplies?: number | undefined
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
@@ -62,6 +64,7 @@ export const report = (
     readonly ids: ReadonlyMap<number, Tip.TipId>
     readonly intake: IntakeCounts
     readonly zalo: IntakeCounts
+    readonly facebook: IntakeCounts
   }
 ) =>
   Effect.gen(function* () {
@@ -179,7 +182,10 @@ export const report = (
       `Qua Zalo OA của các phường / through the wards' Zalo OAs: ${options.zalo.deliveries} signed deliveries,`,
       `  ${options.zalo.created} new tips, ${options.zalo.duplicates} redeliveries absorbed (Zalo delivers at least once);`,
       `  ${options.zalo.replied ?? 0} acknowledgements taken by Zalo, each a reply naming the reporter's message, within the free-reply quota.`,
-      `Hộp thư đến / the inbox: ${options.intake.purged} raw deliveries (web and Zalo) purged 7 days after they arrived, sealed while kept.`,
+      `Qua fanpage của các phường / through the wards' fanpages: ${options.facebook.deliveries} signed deliveries,`,
+      `  ${options.facebook.created} new tips, ${options.facebook.duplicates} redeliveries absorbed (Meta delivers at least once), ${options.facebook.appended} edited comments joined to their tip;`,
+      `  ${options.facebook.replied ?? 0} acknowledgements taken by Facebook: ${(options.facebook.replied ?? 0) - (options.facebook.privateReplies ?? 0)} on Messenger within 24 hours, ${options.facebook.privateReplies ?? 0} private replies to commenters (never in public).`,
+      `Hộp thư đến / the inbox: ${options.intake.purged} raw deliveries (web, Zalo and Facebook) purged 7 days after they arrived, sealed while kept.`,
       "",
       "Các trường hợp tiêu biểu / cases that show the lifecycle:"
     ]

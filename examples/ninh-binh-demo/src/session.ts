@@ -15,10 +15,12 @@ const Tally = Schema.Struct({
   appended: Schema.Number,
   // Runs recorded before the demo had an inbox purged nothing.
   purged: Schema.optionalWith(Schema.Number, { default: () => 0 }),
-  replied: Schema.optional(Schema.Number)
+  replied: Schema.optional(Schema.Number),
+  privateReplies: Schema.optional(Schema.Number)
 })
-// The web forms' counts, and the Zalo OAs' beside them (absent in a run stored before the demo had Zalo OAs).
-const Counts = Schema.Struct({ ...Tally.fields, zalo: Schema.optional(Tally) })
+// The web forms' counts, and the Zalo OAs' and fanpages' beside them (absent in a run stored before the demo had
+// them).
+const Counts = Schema.Struct({ ...Tally.fields, zalo: Schema.optional(Tally), facebook: Schema.optional(Tally) })
 const RunRow = Schema.Struct({
   seed: Schema.Union(Schema.Number, Schema.NumberFromString),
   year: Schema.Union(Schema.Number, Schema.NumberFromString),
@@ -85,9 +87,9 @@ export const runOrReuse = <E>(options: Options, storage: Layer.Layer<StorageServ
           message: `The database already holds the demo run for --seed ${row.seed} --year ${row.year}, not for --seed ${options.seed} --year ${options.year}. Run with those, or run again with --fresh to drop the demo's data and start over.`
         })
       }
-      const { zalo, ...counts } = row.counts
+      const { zalo, facebook, ...counts } = row.counts
       const none = { deliveries: 0, created: 0, duplicates: 0, appended: 0, purged: 0 }
-      const ran: Ran = { ids: new Map(row.ids), counts, zalo: zalo ?? none }
+      const ran: Ran = { ids: new Map(row.ids), counts, zalo: zalo ?? none, facebook: facebook ?? none }
       return { source: "stored" as Source, ...(yield* reportYear(options, clock, ran)) }
     }
     const ran = yield* simulateYear(options, clock)
@@ -95,7 +97,7 @@ export const runOrReuse = <E>(options: Options, storage: Layer.Layer<StorageServ
       seed: options.seed,
       year: options.year,
       ids: JSON.stringify([...ran.ids]),
-      counts: JSON.stringify({ ...ran.counts, zalo: ran.zalo })
+      counts: JSON.stringify({ ...ran.counts, zalo: ran.zalo, facebook: ran.facebook })
     })}`
     return { source: "simulated" as Source, ...(yield* reportYear(options, clock, ran)) }
   }).pipe(Effect.provide(services<SqlClient, E>(storage)), Effect.withClock(clock.clock))

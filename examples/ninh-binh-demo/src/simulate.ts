@@ -48,12 +48,12 @@ export const plan = (
       const last = ninhTien ? LocalDate.addDays(range.last, -45) : undefined
       const at = receiptTime(random, range, last)
       // About a third of the tips come through the unit's web form (the reference channel adapter); of the others,
-      // the Zalo ones through the unit's Zalo OA.
+      // the Zalo ones through the unit's Zalo OA and the Facebook ones through its fanpage.
       const viaWeb = random.chance(0.3)
       steps.push(
         ...ordinaryTip(random, staff, unit, key++, at, {
           viaWeb,
-          zaloThroughOa: true,
+          throughPlatforms: true,
           ...(ninhTien ? { mustResolveBy: yearEnd - DAY } : {})
         })
       )
