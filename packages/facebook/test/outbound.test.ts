@@ -60,6 +60,7 @@ describe("Facebook outgoing cases", () => {
           if (e.body !== undefined) expect(bodyOf(request)).toMatchObject(e.body)
           expect(request.headers.authorization).toBe(`Bearer ${pageToken}`)
           expect(request.path).not.toContain(pageToken)
+          if (!request.path.endsWith("/comments")) expect(request.path).toBe(messagesPath)
         }
         if (c.expect.error !== undefined) {
           const error = errorOf(exit)
@@ -109,6 +110,32 @@ describe("Facebook replies", () => {
     })
   )
 
+  it.scopedLive("with humanAgent, an officer's reply between 24 hours and 7 days goes with the HUMAN_AGENT tag", () =>
+    Effect.gen(function* () {
+      const platform = yield* FakePlatform.make
+      const adapter = yield* makeAdapter(platform.url, { humanAgent: true })
+      yield* Effect.orDie(platform.respondWith(sent("m_t-1")))
+      expect(yield* adapter.send(reply({ humanAgent: true, lastInboundAt: hoursAgo(30) }))).toBe("m_t-1")
+      const [tagged] = (yield* platform.requests).map(bodyOf)
+      expect(tagged).toEqual({
+        recipient: { id: psid },
+        messaging_type: "MESSAGE_TAG",
+        tag: "HUMAN_AGENT",
+        message: { text: reply().text }
+      })
+      // Not an officer's (an automatic acknowledgement), or past 7 days: nothing is sent.
+      for (const late of [
+        reply({ lastInboundAt: hoursAgo(30) }),
+        reply({ humanAgent: true, lastInboundAt: hoursAgo(169) })
+      ]) {
+        const error = errorOf(yield* Effect.exit(adapter.send(late)))
+        expect(error.reason).toBe("outside_window")
+        expect(error.message).toContain("an officer's reply: 168 hours")
+      }
+      expect(yield* platform.requests).toHaveLength(1)
+    })
+  )
+
   it.scopedLive("without humanAgent, an officer's reply after 24 hours is outside_window, with no request", () =>
     Effect.gen(function* () {
       const platform = yield* FakePlatform.make
@@ -124,7 +151,7 @@ describe("Facebook replies", () => {
   it.scopedLive("humanAgentHours bounds the tagged reply", () =>
     Effect.gen(function* () {
       const platform = yield* FakePlatform.make
-      const adapter = yield* makeAdapter(platform.url, { humanAgentHours: 48 })
+      const adapter = yield* makeAdapter(platform.url, { humanAgent: true, humanAgentHours: 48 })
       yield* Effect.orDie(platform.respondWith(sent("m_h-1")))
       expect(yield* adapter.send(reply({ humanAgent: true, lastInboundAt: hoursAgo(47) }))).toBe("m_h-1")
       const late = errorOf(yield* Effect.exit(adapter.send(reply({ humanAgent: true, lastInboundAt: hoursAgo(49) }))))

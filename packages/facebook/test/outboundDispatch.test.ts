@@ -47,8 +47,12 @@ const queue = (key: string, alias: IdentityVault.AliasId, text: string, humanAge
     })
   )
 
-const services = (fake: { readonly url: string }, credentials: Credentials.Credentials["Type"]) =>
-  Effect.map(makeAdapters(fake.url, credentials), (adapters) =>
+const services = (
+  fake: { readonly url: string },
+  credentials: Credentials.Credentials["Type"],
+  extra: Partial<Facebook.Config> = {}
+) =>
+  Effect.map(makeAdapters(fake.url, credentials, extra), (adapters) =>
     Layer.mergeAll(
       Outbox.layerMemory,
       IdentityVault.layerMemory,
@@ -125,7 +129,7 @@ describe("Facebook replies through the dispatcher", () => {
   it.scopedLive("fails a reply past 24 hours without the tag before Meta, and tags an officer's", () =>
     Effect.gen(function* () {
       const fake = yield* FakeGraph.make({ pageId, token: pageToken })
-      const layer = yield* services(fake, yield* seededCredentials())
+      const layer = yield* services(fake, yield* seededCredentials(), { humanAgent: true })
       yield* Effect.gen(function* () {
         const stale = yield* reporter(1, 30)
         yield* queue("late-ack", stale, "Tin trả lời tự động muộn")
