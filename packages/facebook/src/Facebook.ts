@@ -114,6 +114,9 @@ export const platform: Channel.Platform = { id: "facebook", label: { vi: "Facebo
 
 /**
  * Meta's error codes and the reasons they are given (platforms.md §5.8), by `"<code>"` or `"<code>/<subcode>"`.
+ * `token_expired` (190) stands for a page token Meta refuses: the page is marked "reconnect" in `Credentials` and
+ * the reply fails `permanent` (platform code `reconnect`). A code not listed is `transient` with an HTTP 5xx and
+ * `permanent` otherwise.
  *
  * @since 0.1.0
  * @category constants
