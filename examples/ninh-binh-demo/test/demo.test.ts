@@ -6,7 +6,7 @@ import * as Units from "../src/units.js"
 
 describe("ninh-binh-demo", () => {
   it.live(
-    "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web and Zalo tips go through the inbox and intake",
+    "runs the 2023 statistical year: Ninh Tiến receives and resolves 26 tips, web, Zalo and Facebook tips go through the inbox and intake",
     () =>
       Effect.gen(function* () {
         const options = { seed: 2023, year: 2023, units: yield* Units.load() }
@@ -45,12 +45,30 @@ describe("ninh-binh-demo", () => {
         expect(Number(zaloDeliveries)).toBe(2 * Number(zaloCreated))
         const [, acknowledged] = /(\d+) acknowledgements taken by Zalo/.exec(text)!
         expect(Number(acknowledged)).toBe(Number(zaloCreated))
-        // The web forms' and the OAs' deliveries went through the inbox, whose retention purged those older than
-        // 7 days (not the last week's).
+        // The Facebook tips came to the wards' fanpages as signed Messenger and comment deliveries, each redelivered
+        // once; a commenter's edit joined their tip; each tip acknowledged on Messenger or by a private reply.
+        const [, fbDeliveries, fbCreated, fbAbsorbed, fbEdits] =
+          /fanpages: (\d+) signed deliveries,\n {2}(\d+) new tips, (\d+) redeliveries absorbed .*, (\d+) edited comments joined/.exec(
+            text
+          )!
+        expect(Number(fbCreated)).toBeGreaterThan(10)
+        expect(Number(fbAbsorbed)).toBe(Number(fbCreated))
+        expect(Number(fbEdits)).toBeGreaterThan(0)
+        expect(Number(fbDeliveries)).toBe(2 * Number(fbCreated) + Number(fbEdits))
+        const [, fbAcknowledged, onMessenger, privately] =
+          /(\d+) acknowledgements taken by Facebook: (\d+) on Messenger within 24 hours, (\d+) private replies/.exec(
+            text
+          )!
+        expect(Number(fbAcknowledged)).toBe(Number(fbCreated))
+        expect(Number(privately)).toBe(Number(fbEdits))
+        expect(Number(onMessenger)).toBeGreaterThan(0)
+        // The deliveries went through the inbox, whose retention purged those older than 7 days (not the last week's).
         const [, deliveries] = /(\d+) deliveries,/.exec(text)!
-        const [, purged] = /(\d+) raw deliveries \(web and Zalo\) purged 7 days after they arrived/.exec(text)!
+        const [, purged] = /(\d+) raw deliveries \(web, Zalo and Facebook\) purged 7 days after they arrived/.exec(
+          text
+        )!
         expect(Number(purged)).toBeGreaterThan(0)
-        expect(Number(purged)).toBeLessThan(Number(deliveries) + Number(zaloDeliveries))
+        expect(Number(purged)).toBeLessThan(Number(deliveries) + Number(zaloDeliveries) + Number(fbDeliveries))
         // The web tips' photos: kept from the site, or not retrieved where the link had expired (one in four).
         const [, kept, lost] = /photos attached: (\d+) đã lưu \/ kept, .*; (\d+) không lấy được/.exec(text)!
         expect(Number(kept)).toBeGreaterThan(0)

@@ -45,12 +45,17 @@ export const pageTokenB = "fb-page-token-B3mz8Wp"
  * The app's adapters on a Graph URL, with the fetch HTTP client and memory credentials holding each page's token
  * under its channel id.
  */
-export const makeAdapters = (graphUrl = "http://127.0.0.1:9", extra: Partial<Facebook.Config> = {}) =>
-  Effect.gen(function* () {
-    yield* Facebook.connectPage(channelA, Redacted.make(pageTokenA))
-    yield* Facebook.connectPage(channelB, Redacted.make(pageTokenB))
-    return yield* Facebook.make(config(graphUrl, extra))
-  }).pipe(Effect.provide(Credentials.layerMemory), Effect.provide(FetchHttpClient.layer), Effect.orDie)
+export const makeAdaptersWith =
+  (facebook: Pick<typeof Facebook, "make" | "connectPage">) =>
+  (graphUrl = "http://127.0.0.1:9", extra: Partial<Facebook.Config> = {}) =>
+    Effect.gen(function* () {
+      yield* facebook.connectPage(channelA, Redacted.make(pageTokenA))
+      yield* facebook.connectPage(channelB, Redacted.make(pageTokenB))
+      return yield* facebook.make(config(graphUrl, extra))
+    }).pipe(Effect.provide(Credentials.layerMemory), Effect.provide(FetchHttpClient.layer), Effect.orDie)
+
+/** {@link makeAdaptersWith} the package's source (the built package's tests give it the bundle). */
+export const makeAdapters = makeAdaptersWith(Facebook)
 
 export const signed = (body: object | string, options?: Facebook.DeliveryOptions) =>
   Facebook.delivery(appSecret, body, options)
