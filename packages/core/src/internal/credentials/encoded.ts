@@ -173,7 +173,11 @@ export const makeEncoded = (store: Encoded): Credentials["Type"] => {
           if (current.status === "reconnect") return yield* reconnectError(current)
           if (usable(current, now)) return current
           if (current.refreshToken === undefined) {
-            return yield* markReconnect(current, "its token cannot be refreshed: no refresh token is stored (a page token or a trial OA has none)", now)
+            return yield* markReconnect(
+              current,
+              "its token cannot be refreshed: no refresh token is stored (a page token or a trial OA has none)",
+              now
+            )
           }
           if (current.refreshExpiresAt !== undefined && DateTime.lessThanOrEqualTo(current.refreshExpiresAt, now)) {
             return yield* markReconnect(current, "its refresh token has expired", now)
