@@ -12,7 +12,10 @@
  *   in Vietnamese with the tip's code is queued to the outbox, and the tip is marked acknowledged once the
  *   platform has taken it.
  * - **Two-way anonymous dialogue**: an officer's reply goes through the outbox to the real reporter on the
- *   original channel; the officer never sees who that is.
+ *   original channel; the officer never sees who that is. A tip that came from a comment may be answered in the
+ *   comment's thread for everyone to see (`reply`'s `public`, since 0.2.0); nothing else is ever public.
+ * - **Comments taken down** (since 0.2.0): a `removed` message is recorded on the tip the removed message fed
+ *   (`ReporterMessageRemoved`), which keeps what that message said.
  * - **Evidence**: a photo, video or voice message comes as a link; intake attaches it to the tip as evidence and
  *   requests its record ({@link EvidenceRecords}) in the tip's own transaction. The evidence worker fetches and
  *   keeps the file, and `evidenceSettled`, its `onSettled`, records the outcome on the tip.
@@ -49,6 +52,15 @@ export { acknowledgementText, actorId, evidenceActorId, Intake } from "./interna
  * `contact_without_tip` when the conversation has fed no tip yet (its details are not kept), `contact_erased` when
  * that tip's reporter identity was erased, and `contact_empty` or `contact_not_direct` when it has nothing to add.
  *
+ * `MessageRemoved` (since 0.2.0): a `removed` message said that a message or comment of a tip (its `replyTo`) was
+ * taken down, hidden or shown again; the tip records `ReporterMessageRemoved` and keeps what the message said. The
+ * same removal again (the last one recorded for that message) is a `Duplicate`; a removal of a message no tip was
+ * made of is `Ignored` with the reason `removed_unknown`, and one without `replyTo` or with a `payload` other than
+ * `remove`, `hide` or `unhide` with `removed_malformed`.
+ *
+ * `Appended` by `reply` is an answer to a message tinbao sent, or (since 0.2.0) a message that names the same
+ * reporter's own earlier message: an edited comment, a quoted message of their own.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,6 +69,7 @@ export type Outcome =
   | { readonly _tag: "Appended"; readonly tip: Tip; readonly by: "quiet_period" | "code" | "reply" }
   | { readonly _tag: "Duplicate"; readonly tip: TipId }
   | { readonly _tag: "ContactShared"; readonly tip: Tip }
+  | { readonly _tag: "MessageRemoved"; readonly tip: Tip }
   | { readonly _tag: "Ignored"; readonly reason: string }
   | { readonly _tag: "Unrouted"; readonly channel: string }
 
@@ -87,6 +100,18 @@ export interface Delivered {
   readonly channel: string
   readonly tip?: TipId
   readonly platformMessageId: string
+}
+
+/**
+ * How an officer's reply goes out. `public`: post it in the comment thread, under the reporter's comment, for
+ * everyone to see; allowed only on a tip that came from a comment (a `post` conversation), else the reply fails
+ * with the rule `public_reply_not_comment`. Default: to the reporter alone.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ReplyOptions {
+  readonly public?: boolean
 }
 
 /**

@@ -44,6 +44,7 @@ export interface Enqueued {
 
 /**
  * An entry as a storage adapter keeps it: flat columns, times in epoch milliseconds, `null` for absent values.
+ * `public` is new in 0.2.0: a store that kept rows before holds them as `false`.
  *
  * @since 0.1.0
  * @category models
@@ -57,6 +58,7 @@ export interface Row {
   readonly text: string
   readonly replyTo: string | null
   readonly humanAgent: boolean
+  readonly public: boolean
   readonly tip: string | null
   readonly createdAt: number
   readonly attempts: number

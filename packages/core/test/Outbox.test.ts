@@ -67,6 +67,7 @@ describe("Outbox.makeEncoded over the memory store", () => {
         text: "Công an phường đã nhận tin báo của bạn, mã NINHTIEN-2024-0026.",
         replyTo: null,
         humanAgent: false,
+        public: false,
         tip: null,
         createdAt: 0,
         attempts: 0,

@@ -146,6 +146,45 @@ describe("Statistics.compute (properties)", () => {
     )
   })
 
+  it("counts nothing of shared contact details or messages taken down on the platform", () => {
+    const aside = fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.integer({ min: 0, max: 24 * 90 }),
+        fc.constantFrom(...TipEvent.MessageRemoval.literals, "contact" as const)
+      ),
+      { maxLength: 30 }
+    )
+    fc.assert(
+      fc.property(fc.array(life, { minLength: 1, maxLength: 40 }), aside, query, (lives, extra, q) => {
+        const events = eventsOf(lives)
+        const receipts = events.filter((e) => e._tag === "TipReceived")
+        // Each at some hours after its tip's receipt, whatever the tip's state then.
+        const more = extra.map(([n, hours, how]) => {
+          const received = receipts[n % receipts.length]!
+          const c = { tip: received.tip, by, at: DateTime.add(received.at, { millis: hours * HOUR + 2 }) }
+          return how === "contact"
+            ? new TipEvent.ReporterContactShared({ ...c, fields: ["phone"] })
+            : new TipEvent.ReporterMessageRemoved({ ...c, platformMessageId: `c-${n}`, how })
+        })
+        const withMore = [...events, ...more].sort(
+          (a, b) => DateTime.toEpochMillis(a.at) - DateTime.toEpochMillis(b.at)
+        )
+        const base = { ...q.root, period: q.period, attribution: q.attribution } as Statistics.Query
+        for (const groupBy of [["unit"], ["category", "status"], ["outcome", "channel"]] as const) {
+          const count = (log: ReadonlyArray<TipEvent.TipEvent>) =>
+            Either.getOrThrow(Statistics.compute(log, hierarchy, Calendar.vietnam, { ...base, groupBy }, { now }))
+          // Only the count of the events read grows.
+          const { scanned, ...measured } = count(withMore)
+          const { scanned: before, ...expected } = count(events)
+          expect(measured).toEqual(expected)
+          expect(scanned).toEqual({ ...before, events: before.events + more.length })
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+
   it("lists each channel once, the built-ins in their order then the others by id, labelled as declared or by id", () => {
     const builtins = Object.keys(Channel.builtinPlatforms)
     const rank = (id: string) => (builtins.includes(id) ? builtins.indexOf(id) : builtins.length)
@@ -204,7 +243,7 @@ describe("Statistics.compute (properties)", () => {
       fc.record({ tag: fc.constant("TransferRequested" as const), unit: fc.constantFrom(ids.city, ids.ninhTien) }),
       fc.record({ tag: fc.constant("Decided" as const), resolved: fc.boolean() }),
       fc.record({ tag: fc.constant("Suspended" as const), ground: fc.constantFrom(...(["a", "b", "c"] as const)) }),
-      fc.record({ tag: fc.constant("Other" as const), kind: fc.integer({ min: 0, max: 4 }) })
+      fc.record({ tag: fc.constant("Other" as const), kind: fc.integer({ min: 0, max: 6 }) })
     )
     fc.assert(
       fc.property(
@@ -266,7 +305,9 @@ describe("Statistics.compute (properties)", () => {
                       decision: reason
                     }),
                     new TipEvent.Restored({ ...c, reason }),
-                    new TipEvent.Dispatched({ ...c, team: "Tổ tuần tra" })
+                    new TipEvent.Dispatched({ ...c, team: "Tổ tuần tra" }),
+                    new TipEvent.ReporterContactShared({ ...c, fields: ["address"] }),
+                    new TipEvent.ReporterMessageRemoved({ ...c, platformMessageId: "c-1", how: "hidden" })
                   ][s.kind]
                 )
                 continue

@@ -157,6 +157,13 @@ const credentials = Effect.gen(function* () {
   ])
 })
 
+// Whether an outbox entry is a reply posted in a comment thread (`Outbox.Entry.public`); the rows before were all
+// private.
+const outboxPublic = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, ["ALTER TABLE outbox ADD COLUMN public INTEGER NOT NULL DEFAULT 0"])
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -170,7 +177,8 @@ export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, Sq
   "4_evidence": evidence,
   "5_inbox_sealed": inboxSealed,
   "6_vault_data_keys": vaultDataKeys,
-  "7_credentials": credentials
+  "7_credentials": credentials,
+  "8_outbox_public": outboxPublic
 }
 
 /**

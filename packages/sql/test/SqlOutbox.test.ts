@@ -4,6 +4,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { IdentityVault, Outbox } from "@tinbao/core"
+import { SqlMigrations } from "@tinbao/sql"
 import { Postgres } from "@tinbao/testkit/vitest"
 import { DateTime, Effect, Schema } from "effect"
 import { backends, pgCheck } from "./backends.js"
@@ -34,6 +35,33 @@ for (const backend of backends()) {
           "A stored row of the table outbox is not valid: check human_agent."
         ])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+    )
+
+    it.effect("reads the entries stored before 8_outbox_public as private, and keeps a public one after it", () =>
+      Effect.gen(function* () {
+        const open = backend.fresh()
+        const post = { kind: "post", id: "1048576001_1221316769" } as const
+        // The database as the release before left it: no `public` column, migration 8 not run, an entry queued.
+        yield* Effect.gen(function* () {
+          yield* (yield* Outbox.Outbox).enqueue(message("ack:T1"))
+          yield* exec("ALTER TABLE outbox DROP COLUMN public")
+          yield* exec(`DELETE FROM ${SqlMigrations.table} WHERE migration_id = 8`)
+        }).pipe(Effect.provide(open(vaultConfig())))
+        yield* Effect.gen(function* () {
+          const o = yield* Outbox.Outbox
+          expect((yield* o.get("ack:T1"))?.public).toBe(false)
+          yield* o.enqueue({ ...message("reply:T1:2"), conversation: post, replyTo: "c1", public: true })
+          expect((yield* o.get("reply:T1:2"))?.public).toBe(true)
+          const rows = yield* Effect.flatMap(
+            SqlClient,
+            (sql) => sql<{ key: string; public: number | boolean }>`SELECT key, public FROM outbox ORDER BY key`
+          )
+          expect(rows.map((r) => [r.key, Number(r.public)])).toEqual([
+            ["ack:T1", 0],
+            ["reply:T1:2", 1]
+          ])
+        }).pipe(Effect.provide(open(vaultConfig())))
+      })
     )
 
     it.effect("gives two instances claiming in parallel over 100 due entries each entry once", () =>

@@ -28,8 +28,10 @@ export { defaultPlatform, defaultSecret, defaultVerifyToken, headers } from "./i
 
 /**
  * An event of the fake protocol. `from` is the sender's platform id (and the direct conversation's id); `group`
- * puts the event in that group instead. `time` is epoch milliseconds (0 when absent). An understood `type` that
- * is not an `InboundMessage.Kind` becomes a message.
+ * puts the event in that group instead, and `post` in that post's comment thread. `time` is epoch milliseconds (0
+ * when absent). An understood `type` that is not an `InboundMessage.Kind` becomes a message. `replyTo` and
+ * `payload` become the message's own (an edited comment names the comment it edits; a `removed` event names the
+ * message taken down, with `remove`, `hide` or `unhide` as its payload).
  *
  * @since 0.2.0
  * @category models
@@ -42,6 +44,9 @@ export interface Event {
   readonly text?: string
   readonly time?: number
   readonly group?: string
+  readonly post?: string
+  readonly replyTo?: string
+  readonly payload?: string
 }
 
 /**

@@ -41,7 +41,10 @@ const EventSchema = Schema.Struct({
   name: Schema.optional(Schema.String),
   text: Schema.optional(Schema.String),
   time: Schema.optional(Schema.Number),
-  group: Schema.optional(Schema.String)
+  group: Schema.optional(Schema.String),
+  post: Schema.optional(Schema.String),
+  replyTo: Schema.optional(Schema.String),
+  payload: Schema.optional(Schema.String)
 })
 
 const decodeBody = Schema.decodeUnknownEither(Schema.Struct({ events: Schema.Array(EventSchema) }))
@@ -69,12 +72,19 @@ export const make = (options: Options = {}): FakeChannel => {
       kind: InboundMessage.Kind.literals.find((k) => k === event.type) ?? "message",
       channel: id,
       platformMessageId: event.id,
-      conversation: event.group === undefined ? InboundMessage.direct(event.from) : { kind: "group", id: event.group },
+      conversation:
+        event.group !== undefined
+          ? { kind: "group", id: event.group }
+          : event.post !== undefined
+            ? { kind: "post", id: event.post }
+            : InboundMessage.direct(event.from),
       sender: Redacted.make({
         platformUserId: event.from,
         ...(event.name === undefined ? {} : { displayName: event.name })
       }),
       ...(event.text === undefined ? {} : { text: event.text }),
+      ...(event.replyTo === undefined ? {} : { replyTo: event.replyTo }),
+      ...(event.payload === undefined ? {} : { payload: event.payload }),
       sentAt: DateTime.unsafeMake(event.time ?? 0)
     })
 

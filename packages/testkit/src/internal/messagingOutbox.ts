@@ -33,6 +33,38 @@ export const outboxTests = <R>(ctx: Context<R>): void => {
     })
   )
 
+  test(ctx, "keeps whether a reply goes public in a comment thread; only a comment thread takes one", {}, () =>
+    Effect.gen(function* () {
+      const o = yield* Outbox.Outbox
+      const post = { kind: "post", id: "1048576001_1221316769" } as const
+      const reply = { conversation: post, replyTo: "1221316769_1213590066", humanAgent: true }
+      const open = yield* o.enqueue(message("reply:T1:3", { ...reply, public: true }))
+      const quiet = yield* o.enqueue(message("reply:T1:4", { ...reply, public: false }))
+      const ack = yield* o.enqueue(message("ack:T1", { conversation: post, replyTo: reply.replyTo }))
+      expect([open.entry.public, quiet.entry.public, ack.entry.public]).toEqual([true, false, false])
+      expect(yield* o.get("reply:T1:3")).toEqual(open.entry)
+      expect(yield* o.get("ack:T1")).toEqual(ack.entry)
+      // Claimed as stored: the dispatcher hands the flag to the adapter.
+      const claimed = yield* o.claim(yield* DateTime.now, 10, 60_000)
+      expect(claimed.map((e) => [e.key, e.public]).sort()).toEqual([
+        ["ack:T1", false],
+        ["reply:T1:3", true],
+        ["reply:T1:4", false]
+      ])
+      for (const conversation of [
+        { kind: "direct", id: alias },
+        { kind: "group", id: "612389004551" }
+      ] as const) {
+        const error = yield* Effect.flip(o.enqueue(message("reply:T2:3", { conversation, public: true })))
+        expect([error.reason, error.message]).toEqual([
+          "invalid",
+          `A public message goes to a comment thread (a post conversation), not a ${conversation.kind}.`
+        ])
+      }
+      expect(yield* o.list()).toHaveLength(3)
+    })
+  )
+
   test(ctx, "keeps the first entry when a key is enqueued twice, and says so", {}, () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(newYear2025)
@@ -113,6 +145,7 @@ export const outboxTests = <R>(ctx: Context<R>): void => {
         text: entry.text,
         replyTo: null,
         humanAgent: false,
+        public: false,
         tip: null,
         createdAt: DateTime.toEpochMillis(entry.createdAt) + 1,
         attempts: 0,

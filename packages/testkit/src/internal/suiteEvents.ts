@@ -56,6 +56,17 @@ export const everyKind = (
       message: "Tệp không còn: The link to localhost/zalo-media/video-hien-truong.mp4 has expired (HTTP 404)."
     }),
     new TipEvent.FollowUpAppended({ ...base(), text: "Em gửi thêm ảnh chụp màn hình tin nhắn ạ." }),
+    new TipEvent.ReporterMessaged({ ...base(), text: "Cảm ơn bạn, chúng tôi đang xác minh.", key: "reply:suite:1" }),
+    new TipEvent.ReporterMessaged({
+      ...base(),
+      text: "Công an xã đã tiếp nhận, mời bạn nhắn tin riêng cho trang.",
+      key: "reply:suite:2",
+      public: true
+    }),
+    new TipEvent.ReporterContactShared({ ...base(), fields: ["phone", "address"] }),
+    new TipEvent.ReporterMessageRemoved({ ...base(), platformMessageId: "1221316769_1213590066", how: "hidden" }),
+    new TipEvent.ReporterMessageRemoved({ ...base(), platformMessageId: "1221316769_1213590066", how: "unhidden" }),
+    new TipEvent.ReporterMessageRemoved({ ...base(), platformMessageId: "1221316769_1213590066", how: "removed" }),
     new TipEvent.IdentityRevealed({ ...base(), reason: "Cần triệu tập người báo tin để lấy lời khai." }),
     new TipEvent.VerificationExtended({ ...base(), reason }),
     new TipEvent.ProcuracyExtended({

@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { Delivered, IntakeError, Outcome } from "../../Intake.js"
+import type { Delivered, IntakeError, Outcome, ReplyOptions } from "../../Intake.js"
 import type { Actor } from "../access/actor.js"
 import type { InboundMessage } from "../channel/inboundMessage.js"
 import type { Entry } from "../evidence/model.js"
@@ -22,8 +22,17 @@ export class Intake extends Context.Tag("@tinbao/core/Intake")<
     readonly handle: (message: InboundMessage, platform: ChannelKind) => Effect.Effect<Outcome, IntakeError>
     /** Tells intake that the outbox delivered a message: an acknowledgement marks its tip acknowledged. */
     readonly delivered: (message: Delivered) => Effect.Effect<void, IntakeError>
-    /** An officer's reply to the reporter of a tip, queued to the outbox; returns the tip's new state. */
-    readonly reply: (actor: Actor, tip: TipId, expectedVersion: number, text: string) => Effect.Effect<Tip, IntakeError>
+    /**
+     * An officer's reply to the reporter of a tip, queued to the outbox; returns the tip's new state. With
+     * `options.public` (since 0.2.0) the reply to a comment is posted in its thread for everyone to see.
+     */
+    readonly reply: (
+      actor: Actor,
+      tip: TipId,
+      expectedVersion: number,
+      text: string,
+      options?: ReplyOptions
+    ) => Effect.Effect<Tip, IntakeError>
     /**
      * Records a settled evidence record on its tip (`EvidenceStored` or `EvidenceNotRetrieved`), once however often
      * it is called: the evidence worker's `onSettled`, as in `Evidence.run({ onSettled: intake.evidenceSettled })`.

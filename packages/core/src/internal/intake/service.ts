@@ -17,6 +17,7 @@ import type * as Command from "../lifecycle/command.js"
 import { evidenceOf } from "../lifecycle/evidence.js"
 import { RuleViolation } from "../lifecycle/graph.js"
 import { fold, isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
+import type { MessageRemoval } from "../lifecycle/tipEvent.js"
 import { layerMemory as activityLayerMemory, ConversationActivity } from "../messaging/activity.js"
 import { Outbox } from "../messaging/outbox.js"
 import { layerMemory as outboxLayerMemory } from "../messaging/outboxMemory.js"
@@ -72,6 +73,13 @@ const plainCommands = (a: Attachment): ReadonlyArray<Command.Command> =>
             }
           }
         ]
+
+// A removal's payload, as `InboundMessage` gives it, and what the tip records.
+const removals: ReadonlyMap<string | undefined, MessageRemoval> = new Map([
+  ["remove", "removed"],
+  ["hide", "hidden"],
+  ["unhide", "unhidden"]
+])
 
 const resultOf = (entry: EvidenceEntry): Extract<Command.Command, { _tag: "RecordEvidence" }>["result"] | undefined =>
   entry.status === "stored" && entry.item !== undefined
@@ -191,10 +199,16 @@ export const make = (options: Options = {}) =>
             const state = yield* openTip(tip, unit.value)
             return Option.map(state, (s) => ({ tip: s, by }))
           })
+        // An answer to our message, or a message naming the reporter's own earlier one: an edited comment names the
+        // comment it edits, and a Messenger reply may quote the reporter's own message. `candidate` checks that the
+        // tip is the same reporter's, so someone else answering a comment starts a tip of their own.
         if (message.replyTo !== undefined) {
-          const sent = yield* ledger.get(`sent:${message.channel}:${message.replyTo}`)
-          if (Option.isSome(sent)) {
-            const found = yield* candidate(sent.value.tip, "reply")
+          const sent = `sent:${message.channel}:${message.replyTo}`
+          const own = `msg:${message.channel}:${message.replyTo}`
+          const known = yield* ledger.getAll([sent, own])
+          for (const entry of [known.get(sent), known.get(own)]) {
+            if (entry === undefined) continue
+            const found = yield* candidate(entry.tip, "reply")
             if (Option.isSome(found)) return found
           }
         }
@@ -320,10 +334,44 @@ export const make = (options: Options = {}) =>
         )
       })
 
+    // A message or comment taken down on its platform, or shown again, is recorded on the tip it fed, which keeps
+    // what it said. A removal that changes nothing (the same as the last one recorded for that message: a
+    // redelivery) is a duplicate; so a hidden comment shown and hidden again is recorded each time.
+    const takeRemoval = (message: InboundMessage) =>
+      Effect.gen(function* () {
+        const how = removals.get(message.payload)
+        if (message.replyTo === undefined || how === undefined) {
+          return { _tag: "Ignored", reason: "removed_malformed" } satisfies Outcome
+        }
+        const platformMessageId = message.replyTo
+        const key = `msg:${message.channel}:${platformMessageId}`
+        return yield* locks[stripeOf(key)]!.withPermits(1)(
+          atomically(
+            Effect.gen(function* () {
+              const fed = yield* ledger.get(key)
+              const registered = Option.isNone(fed) ? Option.none() : yield* register.byTip(fed.value.tip)
+              if (Option.isNone(fed) || Option.isNone(registered)) {
+                return { _tag: "Ignored", reason: "removed_unknown" } satisfies Outcome
+              }
+              const events = yield* tips.history(actorFor(registered.value.unit), fed.value.tip)
+              const last = events.findLast(
+                (e) => e._tag === "ReporterMessageRemoved" && e.platformMessageId === platformMessageId
+              )
+              if (last?._tag === "ReporterMessageRemoved" && last.how === how) {
+                return { _tag: "Duplicate", tip: fed.value.tip } satisfies Outcome
+              }
+              const after = yield* onTip(fold(events)!, [{ _tag: "RecordMessageRemoved", platformMessageId, how }])
+              return { _tag: "MessageRemoved", tip: after } satisfies Outcome
+            })
+          )
+        )
+      })
+
     const handle: Intake["Type"]["handle"] = (message, platform) =>
       Effect.gen(function* () {
         yield* validMessage(message)
         if (message.kind === "contact") return yield* takeContact(message)
+        if (message.kind === "removed") return yield* takeRemoval(message)
         if (!isTipMaterial(message)) return { _tag: "Ignored", reason: message.kind } satisfies Outcome
         const sender = Redacted.value(message.sender)
         const fingerprint = yield* vault.fingerprint(
@@ -398,7 +446,7 @@ export const make = (options: Options = {}) =>
 
     // The recorded message and its outbox row commit together, or the reporter is told something that was
     // never sent (or sent something never recorded).
-    const reply: Intake["Type"]["reply"] = (given, id, expectedVersion, text) =>
+    const reply: Intake["Type"]["reply"] = (given, id, expectedVersion, text, options = {}) =>
       atomically(
         Effect.gen(function* () {
           const actor = yield* decodeActor(given)
@@ -412,10 +460,20 @@ export const make = (options: Options = {}) =>
               message: `Tip ${before.code} did not come through a channel that can carry a reply.`
             })
           }
+          // Only a comment can be answered where everyone sees it; every other reply is the reporter's alone.
+          const isPublic = options.public === true
+          if (isPublic && record.value.conversation.kind !== "post") {
+            return yield* new RuleViolation({
+              tip: id,
+              command: "MessageReporter",
+              rule: "public_reply_not_comment",
+              message: `Tip ${before.code} did not come from a comment: a reply to it can only go to the reporter in private.`
+            })
+          }
           const tip = yield* tips.execute(actor, {
             tip: id,
             expectedVersion,
-            command: { _tag: "MessageReporter", text }
+            command: { _tag: "MessageReporter", text, ...(isPublic ? { public: true } : {}) }
           })
           const event = (yield* tips.history(actor, id)).at(-1)
           if (event?._tag !== "ReporterMessaged") return tip
@@ -429,6 +487,7 @@ export const make = (options: Options = {}) =>
             // free quota, not as a paid proactive message.
             ...(record.value.replyTo !== undefined ? { replyTo: record.value.replyTo } : {}),
             humanAgent: true,
+            public: isPublic,
             tip: id
           })
           return tip

@@ -5,7 +5,7 @@ import { withoutNul } from "../shared/text.js"
 import { UnitId } from "../units/unit.js"
 import { CategoryId, LegalType } from "./category.js"
 import { TipId } from "./tip.js"
-import { ContactField, Outcome, SuspensionGround } from "./tipEvent.js"
+import { ContactField, MessageRemoval, Outcome, SuspensionGround } from "./tipEvent.js"
 
 // A command's texts end in the tip's events: none holds a NUL.
 const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000), withoutNul())
@@ -16,7 +16,10 @@ const command = Schema.TaggedStruct
  * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
  * `AttachEvidence` (a platform's link to fetch and keep) and `RecordEvidence` (what came of it) are given by the
  * system alone (the role `system`): an officer cannot say that a file was kept. So is `RecordReporterContact`, which
- * intake gives once it has added what the reporter shared to their sealed identity.
+ * intake gives once it has added what the reporter shared to their sealed identity, and `RecordMessageRemoved`
+ * (since 0.2.0), which intake gives when the platform says a message of the tip was taken down or shown again.
+ * `MessageReporter`'s `public` (since 0.2.0) records a reply posted in a comment thread; `Intake.reply` gives it, and
+ * allows it only on a tip that came from a comment.
  *
  * @since 0.1.0
  * @category models
@@ -51,9 +54,13 @@ export const Command = Schema.Union(
   command("AddNote", { text: Reason }),
   command("AddAttachment", { ref: Word, mediaType: Word }),
   command("AppendFollowUp", { text: Schema.NonEmptyString.pipe(Schema.maxLength(20000), withoutNul()) }),
-  command("MessageReporter", { text: Schema.NonEmptyString.pipe(Schema.maxLength(4000), withoutNul()) }),
+  command("MessageReporter", {
+    text: Schema.NonEmptyString.pipe(Schema.maxLength(4000), withoutNul()),
+    public: Schema.optional(Schema.Boolean)
+  }),
   command("RevealIdentity", { reason: Reason }),
   command("RecordReporterContact", { fields: Schema.NonEmptyArray(ContactField) }),
+  command("RecordMessageRemoved", { platformMessageId: Word, how: MessageRemoval }),
   command("AttachEvidence", { url: OriginalUrl.pipe(withoutNul()), mediaType: Word }),
   command("RecordEvidence", {
     result: Schema.Union(

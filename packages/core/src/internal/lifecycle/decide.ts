@@ -151,11 +151,22 @@ export const decide = (tip: Tip, command: Command, ctx: Context): Result => {
     case "AppendFollowUp":
       return one(new E.FollowUpAppended({ ...base, text: command.text }))
     case "MessageReporter":
-      return one(new E.ReporterMessaged({ ...base, text: command.text, key: `reply:${tip.id}:${tip.version + 1}` }))
+      return one(
+        new E.ReporterMessaged({
+          ...base,
+          text: command.text,
+          key: `reply:${tip.id}:${tip.version + 1}`,
+          ...(command.public === true ? { public: true as const } : {})
+        })
+      )
     case "RevealIdentity":
       return one(new E.IdentityRevealed({ ...base, reason: command.reason }))
     case "RecordReporterContact":
       return one(new E.ReporterContactShared({ ...base, fields: command.fields }))
+    case "RecordMessageRemoved":
+      return one(
+        new E.ReporterMessageRemoved({ ...base, platformMessageId: command.platformMessageId, how: command.how })
+      )
     case "AttachEvidence":
       return one(new E.AttachmentAdded({ ...base, ref: command.url, mediaType: command.mediaType, evidence: true }))
     case "RecordEvidence": {

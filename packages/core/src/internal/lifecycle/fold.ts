@@ -151,8 +151,9 @@ const apply = (s: Tip, e: Exclude<TipEvent.TipEvent, TipEvent.TipReceived>): Tip
       return { ...s, followUps: s.followUps + 1 }
     case "ReporterMessaged":
       return { ...s, repliesToReporter: s.repliesToReporter + 1 }
-    // What was shared is in the vault; the tip's state does not change.
+    // What was shared is in the vault; what a removed message said stays in the tip: the tip's state does not change.
     case "ReporterContactShared":
+    case "ReporterMessageRemoved":
       return s
     case "IdentityRevealed":
       return { ...s, reveals: [...s.reveals, { by: e.by, at: e.at, reason: e.reason }] }

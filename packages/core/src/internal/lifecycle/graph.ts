@@ -65,6 +65,8 @@ export const graph: { readonly [K in Name]: Transition } = {
   RevealIdentity: edge(stay(all), ["identity_custodian"]),
   // The reporter may share a phone after the tip was closed: the officer may still need to call back.
   RecordReporterContact: edge(stay(all), system),
+  // A comment may be taken down after the tip was closed: the tip's history says so, and keeps what it said.
+  RecordMessageRemoved: edge(stay(all), system),
   AttachEvidence: edge(stay(open), system),
   // A file kept after the tip was closed is still its evidence.
   RecordEvidence: edge(stay(all), system)
@@ -107,7 +109,8 @@ export const Rule = Schema.Literal(
   "duplicate_target_closed",
   "not_dispatched",
   "already_arrived",
-  "no_reply_channel"
+  "no_reply_channel",
+  "public_reply_not_comment"
 )
 
 /**

@@ -371,7 +371,9 @@ export class FollowUpAppended extends Schema.TaggedClass<FollowUpAppended>()("Fo
 
 /**
  * An officer wrote to the reporter through the tip's channel; the message goes out through the outbox
- * under `key`, to the real reporter, and the officer never learns who that is.
+ * under `key`, to the real reporter, and the officer never learns who that is. `public` (since 0.2.0) is `true`
+ * when the officer answered a comment in its thread, for everyone to see; absent, the reply went to the reporter
+ * alone (as every reply recorded before 0.2.0 did).
  *
  * @since 0.1.0
  * @category events
@@ -379,7 +381,8 @@ export class FollowUpAppended extends Schema.TaggedClass<FollowUpAppended>()("Fo
 export class ReporterMessaged extends Schema.TaggedClass<ReporterMessaged>()("ReporterMessaged", {
   ...common,
   text: Schema.NonEmptyString.pipe(Schema.maxLength(4000)),
-  key: Schema.NonEmptyTrimmedString
+  key: Schema.NonEmptyTrimmedString,
+  public: Schema.optional(Schema.Literal(true))
 }) {}
 
 /**
@@ -420,6 +423,36 @@ export class ReporterContactShared extends Schema.TaggedClass<ReporterContactSha
 }) {}
 
 /**
+ * What happened to a reporter's message on its platform: `removed` (its author or the page deleted it), `hidden`
+ * (the page hid it from the public) or `unhidden` (it shows again).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const MessageRemoval = Schema.Literal("removed", "hidden", "unhidden")
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type MessageRemoval = typeof MessageRemoval.Type
+
+/**
+ * A message or comment of the reporter that fed this tip was taken down on its platform, or shown again (`how`);
+ * `platformMessageId` names it. Nothing else about the tip changes: its status and deadlines stand, and what the
+ * message said stays in the tip (its summary or a `FollowUpAppended`), because what was received is kept as the
+ * record of the tip, whatever becomes of it on the platform.
+ *
+ * @since 0.2.0
+ * @category events
+ */
+export class ReporterMessageRemoved extends Schema.TaggedClass<ReporterMessageRemoved>()("ReporterMessageRemoved", {
+  ...common,
+  platformMessageId: Schema.NonEmptyTrimmedString,
+  how: MessageRemoval
+}) {}
+
+/**
  * Any event of a tip.
  *
  * @since 0.1.0
@@ -454,7 +487,8 @@ export const TipEvent = Schema.Union(
   IdentityRevealed,
   EvidenceStored,
   EvidenceNotRetrieved,
-  ReporterContactShared
+  ReporterContactShared,
+  ReporterMessageRemoved
 ).annotations({ identifier: "TipEvent" })
 
 /**

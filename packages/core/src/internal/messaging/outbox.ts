@@ -66,7 +66,9 @@ export const Key = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
 /**
  * A message to enqueue (its texts without NUL characters, which storage cannot hold). A `direct` conversation needs
  * `recipient`, the reporter's alias; the outbox keeps the alias as the conversation's key (whatever key was given),
- * and the dispatcher reveals the reporter's platform id from the vault when it sends.
+ * and the dispatcher reveals the reporter's platform id from the vault when it sends. `public` (since 0.2.0,
+ * default `false`) posts a reply in a comment thread for everyone to see (the platform answers the comment
+ * `replyTo` names): only a `post` conversation takes one.
  *
  * @since 0.1.0
  * @category models
@@ -79,6 +81,7 @@ export const Message = Schema.Struct({
   text: Text.pipe(withoutNul()),
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString.pipe(withoutNul())),
   humanAgent: Schema.optional(Schema.Boolean),
+  public: Schema.optional(Schema.Boolean),
   tip: Schema.optional(TipId)
 }).annotations({ identifier: "OutboxMessage" })
 
@@ -90,7 +93,8 @@ export type Message = typeof Message.Type
 
 /**
  * An outbox entry. `attempts` counts the claims so far; a dispatcher that settles an entry names the attempt
- * it claimed, so a dispatcher whose lease expired cannot overwrite the work of the one that took over.
+ * it claimed, so a dispatcher whose lease expired cannot overwrite the work of the one that took over. `public`
+ * (since 0.2.0): a reply posted in a comment thread, as the message asked; the dispatcher passes it to the adapter.
  *
  * @since 0.1.0
  * @category models
@@ -103,6 +107,7 @@ export class Entry extends Schema.Class<Entry>("@tinbao/core/OutboxEntry")({
   text: Text,
   replyTo: Schema.optional(Schema.NonEmptyTrimmedString),
   humanAgent: Schema.Boolean,
+  public: Schema.Boolean,
   tip: Schema.optional(TipId),
   createdAt: Schema.DateTimeUtc,
   attempts: Schema.NonNegativeInt,

@@ -18,6 +18,7 @@ const RowSchema = Schema.Struct({
   text: Entry.fields.text,
   replyTo: NullOr(Schema.NonEmptyTrimmedString),
   humanAgent: Schema.Boolean,
+  public: Schema.Boolean,
   tip: NullOr(TipId),
   createdAt: Millis,
   attempts: Schema.NonNegativeInt,
@@ -53,6 +54,7 @@ const entryOf = (r: Decoded): Entry =>
       text: r.text,
       ...(r.replyTo !== null ? { replyTo: r.replyTo } : {}),
       humanAgent: r.humanAgent,
+      public: r.public,
       ...(r.tip !== null ? { tip: r.tip } : {}),
       createdAt: r.createdAt,
       attempts: r.attempts,
@@ -90,16 +92,21 @@ const inserted = (row: Row): Entry =>
 const invalid = (message: string) => Effect.fail(new OutboxError({ reason: "invalid", message }))
 
 // The conversation with a reporter is the reporter: in the outbox it is keyed by their alias, whatever key the
-// caller gave, and the dispatcher reveals the platform's id for it from the vault at send time.
+// caller gave, and the dispatcher reveals the platform's id for it from the vault at send time. Only a comment
+// thread has an audience: a public message anywhere else is refused before it could reach one.
 const checkMessage = (input: Message): Effect.Effect<Message, OutboxError> =>
   Either.match(codec.validateMessage(input), {
     onLeft: (error) => invalid(`This outbox message is malformed: ${problem(error)}`),
     onRight: (message) =>
-      message.conversation.kind !== "direct"
-        ? Effect.succeed(message)
-        : message.recipient === undefined
-          ? invalid("A message to a direct conversation needs the reporter's alias as its recipient.")
-          : Effect.succeed({ ...message, conversation: { kind: "direct" as const, id: message.recipient } })
+      message.public === true && message.conversation.kind !== "post"
+        ? invalid(
+            `A public message goes to a comment thread (a post conversation), not a ${message.conversation.kind}.`
+          )
+        : message.conversation.kind !== "direct"
+          ? Effect.succeed(message)
+          : message.recipient === undefined
+            ? invalid("A message to a direct conversation needs the reporter's alias as its recipient.")
+            : Effect.succeed({ ...message, conversation: { kind: "direct" as const, id: message.recipient } })
   })
 
 const isPositiveInt = (n: number) => Number.isSafeInteger(n) && n > 0
@@ -142,6 +149,7 @@ export const makeEncoded = (store: Encoded): Outbox["Type"] => {
           text: message.text,
           replyTo: message.replyTo ?? null,
           humanAgent: message.humanAgent ?? false,
+          public: message.public ?? false,
           tip: message.tip ?? null,
           createdAt: now,
           attempts: 0,

@@ -103,6 +103,7 @@ const prepare = (services: Services, entry: Entry): Effect.Effect<Ready, Problem
           text: entry.text,
           ...(entry.replyTo !== undefined ? { replyTo: entry.replyTo } : {}),
           humanAgent: entry.humanAgent,
+          public: entry.public,
           ...(lastInboundAt !== undefined ? { lastInboundAt } : {})
         }),
       catch: () => problem("bad_request", `Outbox entry ${entry.key} does not make a valid outbound message.`, false)

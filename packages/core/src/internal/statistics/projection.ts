@@ -9,7 +9,8 @@ import type { UnitId } from "../units/unit.js"
  * costs tens of microseconds per event and most of a statistics run in garbage collection; statistics read only these
  * fields, so they are folded here with the same rules, and checked against `Tip.fold` by a property test
  * (`StatisticsProperty.test.ts`). Events that change nothing statistics read (notes, attachments, follow-ups,
- * dispatches, reveals, messages, evidence) only count towards `version`: those fields keep their values at receipt.
+ * dispatches, reveals, messages, evidence, shared contact details, messages taken down on the platform) only count
+ * towards `version`: those fields keep their values at receipt.
  */
 export class Projection {
   version = 1
