@@ -4,8 +4,8 @@
  * answers an invalidated one), and records what it took.
  */
 import { createServer } from "node:http"
-import type { AddressInfo } from "node:net"
 import { Effect, type Scope } from "effect"
+import { listen } from "./listen.js"
 
 /** A reply the stand-in took: to a person on Messenger (by PSID) or to a comment (in private), and its text. */
 export interface Sent {
@@ -65,18 +65,9 @@ export const make = (version: string): Effect.Effect<FacebookStandIn, never, Sco
         return answer(200, { recipient_id: "psid" in to ? to.psid : `psid-of-${to.comment}`, message_id: id })
       })
     })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
+    const url = yield* listen(server)
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       sent,
       connect: (page) => {
         const token = `page-token-${page}`

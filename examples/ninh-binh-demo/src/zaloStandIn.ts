@@ -4,8 +4,8 @@
  * its current refresh token (a spent one is refused, as Zalo refuses it), and records what it took.
  */
 import { createServer } from "node:http"
-import type { AddressInfo } from "node:net"
 import { Effect, type Scope } from "effect"
+import { listen } from "./listen.js"
 
 /** A message the stand-in took: to whom (the user's id) and what. */
 export interface Sent {
@@ -66,18 +66,9 @@ export const make = (appSecret: string): Effect.Effect<ZaloStandIn, never, Scope
         response.writeHead(404).end()
       })
     })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
+    const url = yield* listen(server)
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       sent,
       refreshes: () => refreshes,
       connect: (oa) => {

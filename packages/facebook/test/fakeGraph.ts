@@ -5,6 +5,7 @@
  * calls before doing anything: a dropped connection, an HTTP 500 with code 2, or the rate limits 4 and 613.
  */
 import { createServer } from "node:http"
+import { FakePlatform } from "@tinbao/testkit"
 import { Effect, type Scope } from "effect"
 
 export interface Request {
@@ -110,21 +111,9 @@ export const make = (options: Options): Effect.Effect<FakeGraph, never, Scope.Sc
         return json(400, graphError(100, "Unsupported post request."))
       })
     })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => {
-          const address = server.address()
-          resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
-        })
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
+    const url = yield* FakePlatform.listen(server)
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       requests,
       deliveries,
       stats,

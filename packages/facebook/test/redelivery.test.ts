@@ -88,22 +88,24 @@ describe("Facebook behind the webhook", () => {
     }).pipe(Effect.provide(layer))
   )
 
-  it.scoped("appends an edited comment to its comment's tip once, and records its removal on the tip, which stays", () =>
-    Effect.gen(function* () {
-      yield* setUp
-      const outcomes: Array<Intake.Outcome["_tag"]> = []
-      const webhook = yield* Webhook.make({ worker: false, process: recording(outcomes) })
-      const stream = [bodies.comment(), bodies.edited(), bodies.comment(), bodies.edited(), bodies.removed()]
-      for (const body of [...stream, bodies.removed()]) {
-        expect((yield* webhook.accept("facebook", signed(body))).status).toBe(200)
-      }
-      expect(yield* webhook.drain).toMatchObject({ claimed: 6, done: 6, dead: 0 })
-      expect(outcomes).toEqual(["Created", "Appended", "Duplicate", "Duplicate", "MessageRemoved", "Duplicate"])
-      const [tip] = yield* (yield* Tips.Tips).list(leader)
-      const history = yield* (yield* Tips.Tips).history(leader, tip!.id)
-      expect(history.map((e) => e._tag)).toEqual(["TipReceived", "FollowUpAppended", "ReporterMessageRemoved"])
-      expect(tip!.status).toBe("received")
-    }).pipe(Effect.provide(layer))
+  it.scoped(
+    "appends an edited comment to its comment's tip once, and records its removal on the tip, which stays",
+    () =>
+      Effect.gen(function* () {
+        yield* setUp
+        const outcomes: Array<Intake.Outcome["_tag"]> = []
+        const webhook = yield* Webhook.make({ worker: false, process: recording(outcomes) })
+        const stream = [bodies.comment(), bodies.edited(), bodies.comment(), bodies.edited(), bodies.removed()]
+        for (const body of [...stream, bodies.removed()]) {
+          expect((yield* webhook.accept("facebook", signed(body))).status).toBe(200)
+        }
+        expect(yield* webhook.drain).toMatchObject({ claimed: 6, done: 6, dead: 0 })
+        expect(outcomes).toEqual(["Created", "Appended", "Duplicate", "Duplicate", "MessageRemoved", "Duplicate"])
+        const [tip] = yield* (yield* Tips.Tips).list(leader)
+        const history = yield* (yield* Tips.Tips).history(leader, tip!.id)
+        expect(history.map((e) => e._tag)).toEqual(["TipReceived", "FollowUpAppended", "ReporterMessageRemoved"])
+        expect(tip!.status).toBe("received")
+      }).pipe(Effect.provide(layer))
   )
 
   it.scoped("logs and keeps no reporter's id or name, and no secret, whatever it refuses or keeps", () => {

@@ -13,4 +13,4 @@
  */
 
 export type { FakePlatform } from "./internal/fakePlatform.js"
-export { make, Recorded, Response, unscripted } from "./internal/fakePlatform.js"
+export { listen, make, Recorded, Response, unscripted } from "./internal/fakePlatform.js"

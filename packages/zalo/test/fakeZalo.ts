@@ -5,6 +5,7 @@
  * HTTP 500, a -32) and expires the access token after some deliveries.
  */
 import { createServer } from "node:http"
+import { FakePlatform } from "@tinbao/testkit"
 import { Effect, type Scope } from "effect"
 
 export interface FakeZalo {
@@ -91,18 +92,6 @@ export const make = (options: Options): Effect.Effect<FakeZalo, never, Scope.Sco
         return json(404, { error: -1 })
       })
     })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => {
-          const address = server.address()
-          resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
-        })
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    return { url: `http://127.0.0.1:${port}`, delivered, stats }
+    const url = yield* FakePlatform.listen(server)
+    return { url, delivered, stats }
   })

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import { Effect, type ParseResult, Schema, type Scope } from "effect"
 
 /**
@@ -98,6 +98,36 @@ const answer = (response: ServerResponse, scripted: Response): void => {
 }
 
 /**
+ * Serves a Node HTTP server on 127.0.0.1 at a random port for the scope: its base URL (`http://127.0.0.1:<port>`);
+ * when the scope closes, its connections are closed and it stops.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const listen = (server: Server): Effect.Effect<string, never, Scope.Scope> =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.async<number>((resume) => {
+        server.once("error", (cause) => resume(Effect.dieMessage(`the fake could not listen: ${cause.message}`)))
+        server.listen(0, "127.0.0.1", () => {
+          const address = server.address()
+          resume(
+            typeof address === "object" && address !== null
+              ? Effect.succeed(address.port)
+              : Effect.dieMessage("the fake is listening on no TCP port")
+          )
+        })
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+    ),
+    (port) => `http://127.0.0.1:${port}`
+  )
+
+/**
  * Starts a fake platform, stopped (connections closed) when the scope closes.
  *
  * @since 0.1.0
@@ -118,26 +148,9 @@ export const make: Effect.Effect<FakePlatform, never, Scope.Scope> = Effect.gen(
       answer(response, script.shift() ?? unscripted)
     })
   })
-  const port = yield* Effect.acquireRelease(
-    Effect.async<number>((resume) => {
-      server.once("error", (cause) => resume(Effect.dieMessage(`FakePlatform could not listen: ${cause.message}`)))
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address()
-        resume(
-          typeof address === "object" && address !== null
-            ? Effect.succeed(address.port)
-            : Effect.dieMessage("FakePlatform is listening on no TCP port")
-        )
-      })
-    }),
-    () =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  )
+  const url = yield* listen(server)
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests: Effect.sync(() => [...recorded]),
     respondWith: (...responses) =>
       Effect.map(validateScript(responses), (valid) => {

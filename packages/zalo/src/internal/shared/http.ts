@@ -15,4 +15,16 @@ export type Answer = ChannelHttp.Answer
 export const secretHeaders: ReadonlyArray<string> = ["access_token", "secret_key"]
 
 /** @internal */
-export const { codeOf, execute, failure, idOf, reasonOfStatus } = ChannelHttp
+export const execute: typeof ChannelHttp.execute = ChannelHttp.execute
+
+/** @internal */
+export const failure: typeof ChannelHttp.failure = ChannelHttp.failure
+
+/** @internal */
+export const codeOf: typeof ChannelHttp.codeOf = ChannelHttp.codeOf
+
+/** @internal */
+export const idOf: typeof ChannelHttp.idOf = ChannelHttp.idOf
+
+/** @internal */
+export const reasonOfStatus: typeof ChannelHttp.reasonOfStatus = ChannelHttp.reasonOfStatus
