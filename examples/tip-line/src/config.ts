@@ -100,16 +100,18 @@ export const databaseUrlProblem = (url: string): string | undefined => {
     return `DATABASE_URL's scheme is ${scheme}://; tinbao's database is PostgreSQL: postgres:// or postgresql://.`
   }
   const authority = url.slice(scheme.length + 3).split(/[/?#]/)[0] ?? ""
-  const portText = /:([^:@\]]*)$/.exec(authority.slice(authority.lastIndexOf("@") + 1))?.[1]
+  const hostAndPort = authority.slice(authority.lastIndexOf("@") + 1)
+  if (hostAndPort === "" || hostAndPort.startsWith(":")) {
+    return "DATABASE_URL names no host (postgres://user:password@host:5432/database)."
+  }
+  const portText = /:([^:\]]*)$/.exec(hostAndPort)?.[1]
   if (portText !== undefined && (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)) {
     return "DATABASE_URL's port is not a number from 1 to 65535."
   }
   if (!URL.canParse(url)) {
     return "DATABASE_URL cannot be read as a URL: a user name or password with @, :, /, ? or # in it must be percent-encoded."
   }
-  const parsed = new URL(url)
-  if (parsed.hostname === "") return "DATABASE_URL names no host (postgres://user:password@host:5432/database)."
-  if (parsed.pathname.length <= 1) return "DATABASE_URL names no database: add /<database> after the host."
+  if (new URL(url).pathname.length <= 1) return "DATABASE_URL names no database: add /<database> after the host."
   return undefined
 }
 

@@ -2,16 +2,26 @@
  * The server under test: started in this process on 127.0.0.1, port 0, on a data folder of the test's own; and
  * deliveries posted to it over real HTTP, signed as the platforms (and the police website) sign them.
  */
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { afterAll } from "@effect/vitest"
 import { Actor, type Channel, Register, type Tip, Tips, type Unit } from "@tinbao/core"
 import { Effect, Either, Schedule } from "effect"
 import * as Config from "../src/config.js"
 import * as Server from "../src/server.js"
 
-/** A new, empty data folder. */
-export const dataDir = (): string => mkdtempSync(join(tmpdir(), "tip-line-"))
+const made: Array<string> = []
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A new, empty data folder, removed when the test file is done. */
+export const dataDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "tip-line-"))
+  made.push(dir)
+  return dir
+}
 
 /** Starts the server on 127.0.0.1, any free port, with `env` over the defaults, for as long as the scope lives. */
 export const start = (env: Readonly<Record<string, string>>) =>
