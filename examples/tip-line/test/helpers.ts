@@ -9,6 +9,7 @@ import { afterAll } from "@effect/vitest"
 import { Actor, type Channel, Register, type Tip, Tips, type Unit } from "@tinbao/core"
 import { Effect, Either, Schedule } from "effect"
 import * as Config from "../src/config.js"
+import * as Secrets from "../src/secrets.js"
 import * as Server from "../src/server.js"
 
 const made: Array<string> = []
@@ -31,6 +32,14 @@ export const start = (env: Readonly<Record<string, string>>) =>
       (e) => new Error(e.message)
     )
     return yield* Server.start(config)
+  })
+
+/** Starts the server on a new data folder: the server, and the local secrets it made (to sign deliveries with). */
+export const startFresh = (env: Readonly<Record<string, string>> = {}) =>
+  Effect.gen(function* () {
+    const dir = dataDir()
+    const running = yield* start({ DATA_DIR: dir, ...env })
+    return { dir, running, secrets: yield* Secrets.load(dir) }
   })
 
 /** Posts a delivery to a channel's webhook; the status and the body of the answer. */
@@ -78,4 +87,13 @@ export const sent = (running: Server.Running) =>
   Effect.map(
     get(`${running.sandbox!.url}/sent`),
     (answer) => JSON.parse(answer.body) as ReadonlyArray<{ platform: string; from: string; to: string; text: string }>
+  )
+
+/** The first reply the sandbox took from a platform, once the dispatcher has sent one. */
+export const acknowledgement = (running: Server.Running, platform: "web" | "zalo" | "facebook") =>
+  eventually(
+    Effect.flatMap(sent(running), (all) => {
+      const found = all.find((s) => s.platform === platform)
+      return found === undefined ? Effect.fail(`nothing sent on ${platform} yet`) : Effect.succeed(found)
+    })
   )

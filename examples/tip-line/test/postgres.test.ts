@@ -6,8 +6,7 @@ import { Unit } from "@tinbao/core"
 import { Postgres } from "@tinbao/testkit/vitest"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Redacted } from "effect"
-import * as Secrets from "../src/secrets.js"
-import { dataDir, post, start, theTip } from "./helpers.js"
+import { post, startFresh, theTip } from "./helpers.js"
 
 const pg = await Postgres.check()
 
@@ -28,13 +27,11 @@ Postgres.describe(pg, "the tip-line server on PostgreSQL", () => {
     () =>
       Effect.gen(function* () {
         yield* Effect.promise(() => onServer((sql) => sql`CREATE SCHEMA ${sql(schema)}`))
-        const dir = dataDir()
         // libpq's `options` sets the connections' search path: the server's tables go to the test's schema.
         const url = `${server}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
-        const running = yield* start({ DATA_DIR: dir, DATABASE_URL: url })
+        const { running, secrets } = yield* startFresh({ DATABASE_URL: url })
         expect(running.storage).toBe(`PostgreSQL, database test at ${pg.host}:${pg.port}`)
         expect(running.unitsRecorded).toBeGreaterThan(100)
-        const secrets = yield* Secrets.load(dir)
         const delivery = WebFormChannel.delivery(Redacted.make(secrets.web.secret), {
           events: [{ type: "message", id: "wf-pg1", sender: { id: "wf-user-3" }, time: Date.now(), text: "Trộm chó" }]
         })
