@@ -128,8 +128,8 @@ export const lines = (running: Running): ReadonlyArray<string> => [
   "Webhook URLs (the platforms reach them through your HTTPS proxy: docs/deploy.md):",
   ...running.platforms.map((p) => {
     const mode = p.sandbox ? "sandbox" : "configured"
-    const count = p.webhooks.length === p.bound.length ? `${p.bound.length}` : `1 webhook for ${p.bound.length}`
-    return `  ${p.label} (${mode}): ${count}: ${p.webhooks.length === 0 ? "none" : examples(running.url, p.webhooks)}`
+    const count = p.webhooks.length === p.bound.length ? `${p.bound.length}` : `${p.bound.length} on one webhook`
+    return `  ${p.label} (${mode}, ${count}): ${p.webhooks.length === 0 ? "none" : examples(running.url, p.webhooks)}`
   }),
   ...(running.sandbox === undefined
     ? []
