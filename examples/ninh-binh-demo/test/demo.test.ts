@@ -48,7 +48,9 @@ describe("ninh-binh-demo", () => {
         // The web forms' and the OAs' deliveries went through the inbox, whose retention purged those older than
         // 7 days (not the last week's).
         const [, deliveries] = /(\d+) deliveries,/.exec(text)!
-        const [, purged] = /(\d+) raw deliveries \(web, Zalo and Facebook\) purged 7 days after they arrived/.exec(text)!
+        const [, purged] = /(\d+) raw deliveries \(web, Zalo and Facebook\) purged 7 days after they arrived/.exec(
+          text
+        )!
         expect(Number(purged)).toBeGreaterThan(0)
         expect(Number(purged)).toBeLessThan(Number(deliveries) + Number(zaloDeliveries))
         // The web tips' photos: kept from the site, or not retrieved where the link had expired (one in four).
