@@ -153,6 +153,37 @@ describe("the tip-line server's configuration", () => {
     ).toContain("FACEBOOK_PAGES must list unit=id pairs")
   })
 
+  it.live(
+    "a configured platform leaves the sandbox; its accounts must name wards or communes that hold today",
+    () =>
+      Effect.gen(function* () {
+        const web = { TINBAO_WEB_SECRET: "the-police-site-secret", TINBAO_WEB_REPLY_URL: "http://127.0.0.1:9/replies" }
+        const zalo = {
+          ZALO_APP_ID: "2071450329",
+          ZALO_APP_SECRET: "zalo-app-secret",
+          ZALO_OA_SECRET_KEY: "zalo-oa-secret-key",
+          ZALO_API_URL: "http://127.0.0.1:9",
+          ZALO_OAUTH_URL: "http://127.0.0.1:9",
+          ZALO_OAS: "ca-p-hoa-lu=1001,ca-p-van-giang=1002"
+        }
+        // Vân Giang ward merged into Hoa Lư on 1 July 2025: it takes no tips.
+        const refused = yield* Effect.flip(Effect.scoped(start({ DATA_DIR: dataDir(), ...web, ...zalo })))
+        expect(refused.message).toBe(
+          "ZALO_OAS names ca-p-van-giang, which is not a ward or commune of the units file today."
+        )
+        const platforms = yield* Effect.scoped(
+          Effect.map(start({ DATA_DIR: dataDir(), ...web, ...zalo, ZALO_OAS: "ca-p-hoa-lu=1001" }), (r) => r.platforms)
+        )
+        expect(platforms.map((p) => [p.label, p.sandbox])).toEqual([
+          ["Web forms", false],
+          ["Zalo OAs", false],
+          ["Facebook pages", true]
+        ])
+        expect(platforms[1]!.bound).toEqual([{ channel: "zalo-oa:1001", unit: "ca-p-hoa-lu" }])
+      }),
+    30_000
+  )
+
   it.live("an unwritable data folder is named in the error", () =>
     Effect.gen(function* () {
       const file = join(dataDir(), "a-file")
