@@ -19,7 +19,7 @@ import {
   StatisticalPeriod,
   Statistics,
   type Tip,
-  type TipStore,
+  TipStore,
   Tips,
   type Transaction,
   type Unit,
@@ -62,11 +62,15 @@ const facebookChannelOf = (unit: Unit.UnitId) => `facebook:${pageIdOf(unit)}`
 // The ward's pinned post, under which citizens comment.
 const postIdOf = (unit: Unit.UnitId) => `${pageIdOf(unit)}_an-ninh-trat-tu`
 
-/** What a run is made of: the random seed, the police statistical year, and the units (from `units.json`). */
+/**
+ * What a run is made of: the random seed, the police statistical year, and the units (from `units.json`);
+ * `progress` hears of each step of the simulation (how many are done, of how many, at what simulated time).
+ */
 export interface Options {
   readonly seed: number
   readonly year: number
   readonly units: Units
+  readonly progress?: (done: number, total: number, at: number) => void
 }
 
 /**
@@ -131,14 +135,14 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
     const intake = yield* Intake.Intake
     // The police website that posts the forms and takes the replies: a stand-in server on 127.0.0.1.
     const site = yield* Site.make(secret)
-    const adapters = yield* Effect.forEach(units.cityUnitIds, (unit) =>
+    const adapters = yield* Effect.forEach(units.localUnitIds, (unit) =>
       WebFormChannel.make({ id: channelOf(unit), secret, endpoint: `${site.url}/replies` })
     )
     // The Zalo Open API, standing in on 127.0.0.1; each OA connected once, its tokens kept (and refreshed, as the
     // simulated days pass) by the credentials.
     const zalo = yield* ZaloStandIn.make(zaloApp.appSecret)
     const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
-    const oas = yield* Effect.forEach(units.cityUnitIds, (unit) =>
+    const oas = yield* Effect.forEach(units.localUnitIds, (unit) =>
       Effect.gen(function* () {
         const pair = zalo.connect(oaIdOf(unit))
         yield* credentials.connect(zaloChannelOf(unit), {
@@ -160,10 +164,10 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
     // The Graph API, standing in on 127.0.0.1; each ward's page connected once with its page token.
     const graph = yield* FacebookStandIn.make(facebookApp.graphVersion)
     const facebook = yield* Effect.gen(function* () {
-      for (const unit of units.cityUnitIds) {
+      for (const unit of units.localUnitIds) {
         yield* Facebook.connectPage(facebookChannelOf(unit), Redacted.make(graph.connect(pageIdOf(unit))))
       }
-      const [first, ...rest] = units.cityUnitIds.map((unit) => ({ pageId: pageIdOf(unit) }))
+      const [first, ...rest] = units.localUnitIds.map((unit) => ({ pageId: pageIdOf(unit) }))
       return yield* Facebook.make({
         ...facebookApp,
         graphUrl: graph.url,
@@ -171,7 +175,7 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       })
     }).pipe(Effect.provideService(Credentials.Credentials, credentials), Effect.provide(FetchHttpClient.layer))
     const bindings = yield* Binding.Bindings
-    yield* Effect.forEach(units.cityUnitIds, (unit) =>
+    yield* Effect.forEach(units.localUnitIds, (unit) =>
       Effect.all([
         bindings.bind(Binding.Binding.make({ channel: channelOf(unit), unit })),
         bindings.bind(Binding.Binding.make({ channel: zaloChannelOf(unit), unit })),
@@ -291,7 +295,8 @@ export const simulateYear = (options: Options, clock: SimClock.SimClock) =>
       env,
       reader,
       planned.steps.filter((s) => s.at < yearEnd),
-      clock.set
+      clock.set,
+      options.progress
     )
     return {
       ids,
@@ -338,9 +343,10 @@ export const reportYear = (options: Options, clock: SimClock.SimClock, ran: Ran)
     const hierarchy = yield* (yield* UnitDirectory.UnitDirectory).hierarchy
     const { planned, reader, yearEnd } = planYear(options, hierarchy)
     clock.set(yearEnd)
-    return yield* report(yield* Tips.Tips, yield* Statistics.StatisticsEngine, hierarchy, reader, {
+    const store = yield* TipStore.TipStore
+    return yield* report(yield* Tips.Tips, yield* Statistics.StatisticsEngine, store, reader, {
       year: options.year,
-      unitInYear: options.units.ninhTien,
+      root: planned.root,
       highlights: planned.highlights,
       ids: ran.ids,
       intake: ran.counts,

@@ -5,7 +5,7 @@
  * is set, and the photos attached to web tips in data/media; a later run with the same seed and year reports from
  * what is stored.
  *
- *   npm start -- --seed 2023 --year 2023 [--fresh]
+ *   npm run demo -- --seed 2023 --year 2023 [--fresh]
  */
 
 import { fileURLToPath } from "node:url"
@@ -16,7 +16,7 @@ import * as Storage from "./storage.js"
 import * as Units from "./units.js"
 
 const usage =
-  "Usage: npm start -- [--seed <integer>] [--year <police statistical year, 2021–2100>] [--fresh]\n" +
+  "Usage: npm run demo -- [--seed <integer>] [--year <police statistical year, 2021–2100>] [--fresh]\n" +
   "  --fresh  drops the demo's data (the SQLite file, or the PostgreSQL schema tinbao_demo) and runs the year anew\n" +
   "  DATABASE_URL=postgres://…  keeps the data in PostgreSQL instead of data/tinbao.sqlite\n" +
   "  TINBAO_VAULT_KEY=<32 bytes, base64>  the vault's key instead of data/demo-keys.json (npx tinbao keys generate)"
@@ -47,13 +47,28 @@ if (!Number.isInteger(seed) || !Number.isInteger(year) || year < 2021 || year > 
 const dataDir = fileURLToPath(new URL("../../../data", import.meta.url))
 const choice = Storage.choose(process.env, dataDir)
 
+// A line of progress while the year runs (the report follows on stdout): rewritten in place on a terminal, else
+// one line per simulated month.
+const progress = (() => {
+  let shown = ""
+  return (done: number, total: number, at: number) => {
+    // The month in Vietnam time (UTC+7).
+    const month = new Date(at + 7 * 3_600_000).toISOString().slice(0, 7)
+    if (month === shown && done < total) return
+    shown = month
+    const line = `Đang mô phỏng / simulating ${month}: ${done} of ${total} steps`
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}${done === total ? "\n" : ""}`)
+    else process.stderr.write(`${line}\n`)
+  }
+})()
+
 const program = Effect.gen(function* () {
   console.log(Storage.describe(choice))
   const vault = yield* Storage.vaultKeys(process.env, dataDir)
   const units = yield* Units.load()
   yield* Storage.prepare(choice, { fresh })
   const storage = Storage.layer(choice, vault, Storage.mediaDirectory(dataDir))
-  const result = yield* runOrReuse({ seed, year, units }, storage)
+  const result = yield* runOrReuse({ seed, year, units, progress }, storage)
   console.log(
     result.source === "simulated"
       ? `Đã mô phỏng và lưu năm ${year} / simulated and stored the year ${year} (seed ${seed})\n`

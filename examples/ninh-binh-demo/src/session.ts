@@ -58,7 +58,7 @@ const inspect = (sql: SqlClient, units: Units) =>
       changes.length === units.changes.length &&
       Option.isSome(UnitHierarchy.get(hierarchy, units.ninhTien, LocalDate.fromParts(row.year, 6, 1)))
     const register = yield* Register.Register
-    const entries = yield* Effect.forEach(units.cityUnitIds, (unit) => register.entries(unit, row.year))
+    const entries = yield* Effect.forEach(units.localUnitIds, (unit) => register.entries(unit, row.year))
     if (!unitsThere || entries.every((e) => e.length === 0)) {
       return yield* new UsedDatabase({
         message: `The database has a record of the run for seed ${row.seed}, year ${row.year}, but not its units and registered tips. ${again}`

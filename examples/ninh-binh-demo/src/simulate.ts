@@ -13,6 +13,40 @@ export interface Plan {
   readonly steps: ReadonlyArray<Step>
   readonly highlights: ReadonlyArray<Highlight>
   readonly staff: Staff
+  /** The police the wards and communes answer to at the end of the year, whose units the report lists. */
+  readonly root: Unit.UnitId
+}
+
+/** A ward or commune in the year: the first and the last day of the year on which it holds. */
+interface Life {
+  readonly unit: Unit.Unit
+  readonly first: LocalDate.LocalDate
+  readonly last: LocalDate.LocalDate
+}
+
+/**
+ * The wards and communes under the root on any day of the year, in the order of the tree: those of its first day,
+ * then those established on its change dates. In a year of a restructuring (2025: the city police dissolved in
+ * March, its wards merged in July) a unit holds for part of the year only, and takes tips only then.
+ */
+const livesIn = (
+  hierarchy: UnitHierarchy.UnitHierarchy,
+  root: Unit.UnitId,
+  range: StatisticalPeriod.DateRange
+): ReadonlyArray<Life> => {
+  const days = [range.first, ...UnitHierarchy.dates(hierarchy).filter((d) => d > range.first && d <= range.last)]
+  const lives = new Map<Unit.UnitId, Life>()
+  for (const day of days) {
+    for (const id of UnitHierarchy.subtree(hierarchy, root, day)) {
+      const kind = Option.getOrThrow(UnitHierarchy.get(hierarchy, id, day)).kind
+      if (lives.has(id) || (kind !== "ward" && kind !== "commune")) continue
+      const end = UnitHierarchy.versions(hierarchy, id).at(-1)!.validTo
+      const last = end === undefined || end > range.last ? range.last : LocalDate.addDays(end, -1)
+      // As it stands on its last day in the year: where it sits in the tree when the year (or its life) ends.
+      lives.set(id, { unit: Option.getOrThrow(UnitHierarchy.get(hierarchy, id, last)), first: day, last })
+    }
+  }
+  return [...lives.values()]
 }
 
 const handlerOf = (unit: Unit.UnitId) => Actor.make(`truc-ban-${unit}`, unit, ["officer", "leader"])
@@ -28,10 +62,9 @@ export const plan = (
   options: { readonly root: Unit.UnitId; readonly ninhTien: Unit.UnitId }
 ): Plan => {
   const range = StatisticalPeriod.policeYear(year)
-  const middle = LocalDate.addDays(range.first, 180)
-  const units = UnitHierarchy.subtree(hierarchy, options.root, middle)
-    .map((id) => Option.getOrThrow(UnitHierarchy.get(hierarchy, id, middle)))
-    .filter((u) => u.kind === "ward" || u.kind === "commune")
+  const yearDays = LocalDate.daysBetween(range.first, range.last)
+  const lives = livesIn(hierarchy, options.root, range)
+  const whole = (life: Life) => life.first === range.first && life.last === range.last
   const staff: Staff = {
     handler: handlerOf,
     custodian: Actor.make("quan-ly-danh-tinh", options.root, ["identity_custodian"])
@@ -39,14 +72,19 @@ export const plan = (
   const steps: Array<Step> = []
   const highlights: Array<Highlight> = []
   let key = 0
-  const yearEnd = DateTime.toEpochMillis(LocalDate.endOf(range.last))
-  for (const unit of units) {
-    const ninhTien = unit.id === options.ninhTien
+  for (const life of lives) {
+    const { unit } = life
+    const ninhTien = unit.id === options.ninhTien && whole(life)
     const count = ninhTien ? 26 : random.int(8, 16)
-    for (let i = 0; i < count; i++) {
+    const days = LocalDate.daysBetween(life.first, life.last)
+    // A unit that holds for part of the year gets its share of the tips, each received and decided while it holds.
+    const partial = !whole(life)
+    const mustResolveBy = DateTime.toEpochMillis(LocalDate.endOf(life.last)) - DAY
+    const tipsOfUnit = partial ? (days < 60 ? 0 : Math.round((count * days) / yearDays)) : count
+    for (let i = 0; i < tipsOfUnit; i++) {
       // Ninh Tiến resolved all 26 of its tips in the year (the seed article): receive them early enough.
-      const last = ninhTien ? LocalDate.addDays(range.last, -45) : undefined
-      const at = receiptTime(random, range, last)
+      const last = ninhTien || partial ? LocalDate.addDays(life.last, -45) : undefined
+      const at = receiptTime(random, life, last)
       // About a third of the tips come through the unit's web form (the reference channel adapter); of the others,
       // the Zalo ones through the unit's Zalo OA and the Facebook ones through its fanpage.
       const viaWeb = random.chance(0.3)
@@ -54,11 +92,13 @@ export const plan = (
         ...ordinaryTip(random, staff, unit, key++, at, {
           viaWeb,
           throughPlatforms: true,
-          ...(ninhTien ? { mustResolveBy: yearEnd - DAY } : {})
+          ...(ninhTien || partial ? { mustResolveBy } : {})
         })
       )
     }
   }
+  // The cases below run from the 40th to the 295th day: on units that hold the whole year (none in 2025).
+  const units = lives.filter(whole).map((life) => life.unit)
   const [a, b, c] = units.filter((u) => u.id !== options.ninhTien)
   const parentOf = (u: Unit.Unit) => u.parent!
   const at = (day: number) => DateTime.toEpochMillis(LocalDate.startOf(LocalDate.addDays(range.first, day))) + 9 * HOUR
@@ -197,7 +237,10 @@ export const plan = (
       k
     )
   }
-  return { steps, highlights, staff }
+  // Grouped by the police above the units that hold at the end of the year.
+  const atEnd = lives.find((life) => life.last === range.last)
+  const root = atEnd === undefined ? options.root : (atEnd.unit.parent ?? options.root)
+  return { steps, highlights, staff, root }
 }
 
 const forceCriminal =

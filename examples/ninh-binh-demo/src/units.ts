@@ -20,8 +20,13 @@ export interface Units {
   readonly province: Unit.UnitId
   /** Công an xã Ninh Tiến: the commune the report follows through the year. */
   readonly ninhTien: Unit.UnitId
-  /** The wards and communes under the city police, in the file's order: each has a web form. */
+  /** The wards and communes under the city police, in the file's order. */
   readonly cityUnitIds: ReadonlyArray<Unit.UnitId>
+  /**
+   * Every ward and commune of the file, in its order, those established by the 2025 restructuring included: each
+   * has a web form, a Zalo OA and a fanpage, so that a year after the restructuring has its channels too.
+   */
+  readonly localUnitIds: ReadonlyArray<Unit.UnitId>
 }
 
 const decode = Schema.decodeUnknownEither(Schema.parseJson(Schema.Array(UnitChange.UnitChange)), { errors: "all" })
@@ -52,7 +57,8 @@ export const fromChanges = (changes: ReadonlyArray<UnitChange.UnitChange>): Eith
       .filter((c) => c.parent === city && (c.kind === "ward" || c.kind === "commune"))
       .map((c) => c.id)
     const ninhTien = yield* one('named "Công an xã Ninh Tiến"', (c) => c.name.vi === "Công an xã Ninh Tiến")
-    return { changes, province, ninhTien, cityUnitIds }
+    const localUnitIds = established.filter((c) => c.kind === "ward" || c.kind === "commune").map((c) => c.id)
+    return { changes, province, ninhTien, cityUnitIds, localUnitIds }
   })
 
 /** Reads and decodes a units file. */

@@ -79,4 +79,29 @@ describe("ninh-binh-demo", () => {
       }),
     120_000
   )
+
+  it.live(
+    "runs the years of the 2025 restructuring and after: each ward takes tips while it holds, the report counts them by the wards of the year's end",
+    () =>
+      Effect.gen(function* () {
+        const units = yield* Units.load()
+        const merged = [
+          "Công an phường Hoa Lư",
+          "Công an phường Nam Hoa Lư",
+          "Công an phường Tây Hoa Lư",
+          "Công an phường Đông Hoa Lư"
+        ]
+        for (const year of [2025, 2026]) {
+          const { byUnit, lines, total } = yield* demo({ seed: 2023, year, units })
+          expect(byUnit.groups.map((g) => g.label.vi)).toEqual(merged)
+          expect(total.receivedInPeriod).toBeGreaterThan(40)
+          // No tip is left with a unit that closed: every one received before the merger was decided before it.
+          expect(total.openAtEnd).toBeLessThan(total.receivedInPeriod / 10)
+          const text = lines.join("\n")
+          if (year === 2025) expect(text).toContain("no ward or commune held the whole year")
+          else expect(text).toContain("IdentityRevealed")
+        }
+      }),
+    120_000
+  )
 })

@@ -22,6 +22,14 @@ describe("the units file", () => {
       expect(units.province).toBe(NinhBinh.unitIds.province)
       expect(units.ninhTien).toBe(NinhBinh.unitIds.ninhTien)
       expect(units.cityUnitIds).toEqual(NinhBinh.cityUnitIds)
+      // The city's wards and communes, and the wards the 2025 restructuring established.
+      expect(units.localUnitIds).toEqual([
+        ...NinhBinh.cityUnitIds,
+        "ca-p-hoa-lu",
+        "ca-p-nam-hoa-lu",
+        "ca-p-tay-hoa-lu",
+        "ca-p-dong-hoa-lu"
+      ])
     })
   )
 

@@ -1,0 +1,148 @@
+/**
+ * The channels: for each ward and commune that holds today, a web form `web:<unit>`; a Zalo OA `zalo-oa:<oa id>`
+ * and a fanpage `facebook:<page id>` of one Meta app (whose deliveries all reach the webhook channel `facebook`),
+ * each bound to its unit. A platform in sandbox mode has an OA and a page for every unit (`sandbox-<unit>`), with
+ * the local secrets, its replies sent to the sandbox; a configured one has the OAs and pages its variables list.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { Binding, type Channel, Credentials, type Unit } from "@tinbao/core"
+import { Facebook } from "@tinbao/facebook"
+import { WebFormChannel } from "@tinbao/web"
+import { ZaloOa } from "@tinbao/zalo"
+import { DateTime, Effect, Redacted } from "effect"
+import { type Accounts, type Config, ConfigError } from "./config.js"
+import type { Sandbox } from "./sandbox.js"
+import type { Secrets } from "./secrets.js"
+
+/** A platform's channels as the start-up lines tell them: its mode, and each channel with its unit. */
+export interface Platform {
+  readonly label: string
+  readonly sandbox: boolean
+  /** The channels whose webhook URLs are entered at the platform (Facebook's one per app). */
+  readonly webhooks: ReadonlyArray<string>
+  readonly bound: ReadonlyArray<{ readonly channel: string; readonly unit: Unit.UnitId }>
+}
+
+/** The adapters to register, and what each platform has. */
+export interface Built {
+  readonly adapters: ReadonlyArray<Channel.ChannelAdapter>
+  readonly platforms: ReadonlyArray<Platform>
+}
+
+const sandboxId = (unit: Unit.UnitId) => `sandbox-${unit}`
+
+// A configured platform's accounts must name units that take tips today.
+const checked = (name: string, accounts: Accounts, units: ReadonlyArray<Unit.Unit>) =>
+  Effect.forEach(accounts, ({ unit, account }) => {
+    const found = units.find((u) => u.id === unit)
+    return found === undefined
+      ? Effect.fail(
+          new ConfigError({ message: `${name} names ${unit}, which is not a ward or commune of the units file today.` })
+        )
+      : Effect.succeed({ unit: found.id, account })
+  })
+
+/**
+ * Builds every channel's adapter and binds it to its unit. In sandbox mode, each OA's and page's tokens are
+ * connected anew in the sandbox at every start.
+ */
+export const build = (
+  config: Config,
+  units: ReadonlyArray<Unit.Unit>,
+  secrets: Secrets | undefined,
+  sandbox: Sandbox | undefined
+) =>
+  Effect.gen(function* () {
+    const credentials = yield* Credentials.Credentials
+    const ids = units.map((u) => u.id)
+
+    const web = config.web ?? {
+      secret: Redacted.make(secrets!.web.secret),
+      replyUrl: `${sandbox!.url}/web/replies`
+    }
+    const forms = yield* Effect.forEach(ids, (unit) =>
+      WebFormChannel.make({ id: `web:${unit}`, secret: web.secret, endpoint: web.replyUrl })
+    )
+
+    const zalo = config.zalo ?? {
+      appId: "sandbox-zalo-app",
+      appSecret: Redacted.make(secrets!.zalo.appSecret),
+      oaSecretKey: Redacted.make(secrets!.zalo.oaSecretKey),
+      apiUrl: `${sandbox!.url}/zalo`,
+      oauthUrl: `${sandbox!.url}/zalo`,
+      oas: ids.map((unit) => ({ unit, account: sandboxId(unit) }))
+    }
+    const oas = yield* checked("ZALO_OAS", zalo.oas, units)
+    const zaloAdapters = yield* Effect.forEach(oas, ({ account }) =>
+      Effect.gen(function* () {
+        const adapter = yield* ZaloOa.make({
+          oaId: account,
+          appId: zalo.appId,
+          appSecret: zalo.appSecret,
+          secretKey: zalo.oaSecretKey,
+          apiUrl: zalo.apiUrl,
+          oauthUrl: zalo.oauthUrl
+        })
+        if (config.zalo === undefined) {
+          const pair = sandbox!.connectOa(account)
+          yield* credentials.connect(adapter.id, {
+            accessToken: Redacted.make(pair.accessToken),
+            refreshToken: Redacted.make(pair.refreshToken),
+            expiresAt: DateTime.add(yield* DateTime.now, { hours: 25 })
+          })
+        }
+        return adapter
+      })
+    )
+
+    const facebook = config.facebook ?? {
+      appSecret: Redacted.make(secrets!.facebook.appSecret),
+      verifyToken: Redacted.make(secrets!.facebook.verifyToken),
+      graphUrl: `${sandbox!.url}/facebook`,
+      graphVersion: undefined,
+      pages: ids.map((unit) => ({ unit, account: sandboxId(unit) }))
+    }
+    const pages = yield* checked("FACEBOOK_PAGES", facebook.pages, units)
+    const [first, ...rest] = pages.map(({ account }) => ({ pageId: account }))
+    const app =
+      first === undefined
+        ? undefined
+        : yield* Facebook.make({
+            appSecret: facebook.appSecret,
+            verifyToken: facebook.verifyToken,
+            graphUrl: facebook.graphUrl,
+            ...(facebook.graphVersion !== undefined ? { graphVersion: facebook.graphVersion } : {}),
+            pages: [first, ...rest]
+          })
+    if (config.facebook === undefined) {
+      for (const page of app?.pages ?? []) {
+        yield* Facebook.connectPage(page.id, Redacted.make(sandbox!.connectPage(page.id.slice("facebook:".length))))
+      }
+    }
+
+    const platforms: ReadonlyArray<Platform> = [
+      {
+        label: "Web forms",
+        sandbox: config.web === undefined,
+        webhooks: forms.map((a) => a.id),
+        bound: forms.map((a, i) => ({ channel: a.id, unit: ids[i]! }))
+      },
+      {
+        label: "Zalo OAs",
+        sandbox: config.zalo === undefined,
+        webhooks: zaloAdapters.map((a) => a.id),
+        bound: zaloAdapters.map((a, i) => ({ channel: a.id, unit: oas[i]!.unit }))
+      },
+      {
+        label: "Facebook pages",
+        sandbox: config.facebook === undefined,
+        webhooks: app === undefined ? [] : [app.webhook.id],
+        bound: (app?.pages ?? []).map((a, i) => ({ channel: a.id, unit: pages[i]!.unit }))
+      }
+    ]
+    const bindings = yield* Binding.Bindings
+    for (const { channel, unit } of platforms.flatMap((p) => p.bound)) {
+      yield* bindings.bind(Binding.Binding.make({ channel, unit }))
+    }
+    return { adapters: [...forms, ...zaloAdapters, ...(app?.all ?? [])], platforms } satisfies Built
+  }).pipe(Effect.provide(FetchHttpClient.layer))

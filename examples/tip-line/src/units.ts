@@ -1,0 +1,71 @@
+/**
+ * The units, from a units file (encoded `UnitChange`s, parents first: the format `units.json` of the examples
+ * has). Every start records what the directory does not hold yet: the first start records the whole file, a
+ * later one nothing, or the changes appended to the file since. A directory whose changes are not the file's
+ * (another file, or a change edited in place) is refused: the log of units is append-only.
+ */
+import { readFile } from "node:fs/promises"
+import { LocalDate, type Unit, UnitChange, UnitDirectory, UnitHierarchy } from "@tinbao/core"
+import { Data, DateTime, Effect, Either, ParseResult, Schema } from "effect"
+
+/** The units file cannot be read or used; the message names the file. */
+export class UnitsError extends Data.TaggedError("UnitsError")<{ readonly message: string }> {}
+
+const Changes = Schema.Array(UnitChange.UnitChange)
+const decode = Schema.decodeUnknownEither(Schema.parseJson(Changes), { errors: "all" })
+const encode = Schema.encodeSync(UnitChange.UnitChange)
+
+/** Reads and decodes a units file. */
+export const load = (file: string): Effect.Effect<ReadonlyArray<UnitChange.UnitChange>, UnitsError> =>
+  Effect.tryPromise({
+    try: () => readFile(file, "utf8"),
+    catch: (cause) =>
+      new UnitsError({
+        message: `The units file ${file} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}).`
+      })
+  }).pipe(
+    Effect.flatMap((text) =>
+      Either.mapLeft(decode(text), (error) => {
+        const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
+        return new UnitsError({
+          message: `The units file ${file} is invalid at ${first?.path.join(".") || "(root)"}: ${first?.message}`
+        })
+      })
+    )
+  )
+
+const same = (a: UnitChange.UnitChange, b: UnitChange.UnitChange) =>
+  JSON.stringify(encode(a)) === JSON.stringify(encode(b))
+
+/** Records the file's changes the directory does not hold yet; returns how many it recorded. */
+export const record = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>) =>
+  Effect.gen(function* () {
+    const directory = yield* UnitDirectory.UnitDirectory
+    const stored = yield* directory.changes
+    const shared = Math.min(stored.length, changes.length)
+    const differs = stored.slice(0, shared).findIndex((change, i) => !same(change, changes[i]!))
+    if (differs >= 0) {
+      return yield* new UnitsError({
+        message: `The database's unit change ${differs + 1} is not the one in ${file}: the database was set up from another units file. Use that file (UNITS_FILE), or another database.`
+      })
+    }
+    const rest = changes.slice(stored.length)
+    yield* directory
+      .record(rest)
+      .pipe(
+        Effect.catchAll(
+          (error) => new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
+        )
+      )
+    return rest.length
+  })
+
+const unitsOf = (nodes: ReadonlyArray<UnitHierarchy.UnitTreeNode>): ReadonlyArray<Unit.Unit> =>
+  nodes.flatMap((node) => [node.unit, ...unitsOf(node.children)])
+
+/** The wards and communes that hold today: the police that take citizens' tips, each on channels of its own. */
+export const localUnits = Effect.gen(function* () {
+  const hierarchy = yield* (yield* UnitDirectory.UnitDirectory).hierarchy
+  const today = LocalDate.ofInstant(yield* DateTime.now)
+  return unitsOf(UnitHierarchy.tree(hierarchy, today)).filter((u) => u.kind === "ward" || u.kind === "commune")
+})

@@ -1,0 +1,99 @@
+/**
+ * The server under test: started in this process on 127.0.0.1, port 0, on a data folder of the test's own; and
+ * deliveries posted to it over real HTTP, signed as the platforms (and the police website) sign them.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll } from "@effect/vitest"
+import { Actor, type Channel, Register, type Tip, Tips, type Unit } from "@tinbao/core"
+import { Effect, Either, Schedule } from "effect"
+import * as Config from "../src/config.js"
+import * as Secrets from "../src/secrets.js"
+import * as Server from "../src/server.js"
+
+const made: Array<string> = []
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A new, empty data folder, removed when the test file is done. */
+export const dataDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "tip-line-"))
+  made.push(dir)
+  return dir
+}
+
+/** Starts the server on 127.0.0.1, any free port, with `env` over the defaults, for as long as the scope lives. */
+export const start = (env: Readonly<Record<string, string>>) =>
+  Effect.gen(function* () {
+    const config = yield* Either.mapLeft(
+      Config.fromEnv({ HOST: "127.0.0.1", PORT: "0", ...env }, process.cwd()),
+      (e) => new Error(e.message)
+    )
+    return yield* Server.start(config)
+  })
+
+/** Starts the server on a new data folder: the server, and the local secrets it made (to sign deliveries with). */
+export const startFresh = (env: Readonly<Record<string, string>> = {}) =>
+  Effect.gen(function* () {
+    const dir = dataDir()
+    const running = yield* start({ DATA_DIR: dir, ...env })
+    return { dir, running, secrets: yield* Secrets.load(dir) }
+  })
+
+/** Posts a delivery to a channel's webhook; the status and the body of the answer. */
+export const post = (running: Server.Running, channel: string, delivery: Channel.RawDelivery) =>
+  Effect.promise(async () => {
+    const response = await fetch(`${running.url}/webhooks/${channel}`, {
+      method: delivery.method,
+      headers: delivery.headers,
+      body: delivery.body
+    })
+    return { status: response.status, body: await response.text() }
+  })
+
+/** A GET on the server, or on any URL: the status and the body. */
+export const get = (url: string) =>
+  Effect.promise(async () => {
+    const response = await fetch(url)
+    return { status: response.status, body: await response.text() }
+  })
+
+/** Tries `effect` every 100 ms until it succeeds, for at most 15 seconds. */
+export const eventually = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.retry(effect, Schedule.spaced("100 millis").pipe(Schedule.upTo("15 seconds")))
+
+/** The tips of a unit, as an officer of the unit sees them. */
+export const tipsOf = (running: Server.Running, unit: Unit.UnitId) =>
+  Effect.gen(function* () {
+    const tips = yield* Tips.Tips
+    return yield* tips.list(Actor.make("test-officer", unit, ["officer"]))
+  }).pipe(Effect.provide(running.services))
+
+/** The unit's one tip once intake has taken it in, with the register's entry for it. */
+export const theTip = (running: Server.Running, unit: Unit.UnitId) =>
+  eventually(
+    Effect.gen(function* () {
+      const [tip, ...others] = yield* tipsOf(running, unit)
+      if (tip === undefined || others.length > 0) return yield* Effect.fail("not one tip yet")
+      const entries = yield* (yield* Register.Register).entries(unit, tip.registerYear)
+      return { tip: tip as Tip.Tip, entry: entries.find((e) => e.tipId === tip.id) }
+    }).pipe(Effect.provide(running.services))
+  )
+
+/** What the sandbox platforms took, read over HTTP as a person would. */
+export const sent = (running: Server.Running) =>
+  Effect.map(
+    get(`${running.sandbox!.url}/sent`),
+    (answer) => JSON.parse(answer.body) as ReadonlyArray<{ platform: string; from: string; to: string; text: string }>
+  )
+
+/** The first reply the sandbox took from a platform, once the dispatcher has sent one. */
+export const acknowledgement = (running: Server.Running, platform: "web" | "zalo" | "facebook") =>
+  eventually(
+    Effect.flatMap(sent(running), (all) => {
+      const found = all.find((s) => s.platform === platform)
+      return found === undefined ? Effect.fail(`nothing sent on ${platform} yet`) : Effect.succeed(found)
+    })
+  )
