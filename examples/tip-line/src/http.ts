@@ -1,22 +1,31 @@
 /**
  * What the server answers over HTTP: the platforms' webhooks (`GET` and `POST /webhooks/:channel`, signed, through
  * the core's `Webhook`: verified, stored and answered, processed after), `GET /health` (the process is up) and
- * `GET /ready` (the database answers and its schema is this server's). Everything else is 404: the staff API comes
- * in a later release, and until then no tip can be read over HTTP.
+ * `GET /ready` (the database answers and its schema is this server's), and the staff API under `/api`
+ * (`staff.ts`: nothing there answers without a session but the login). Everything else is 404.
  */
 import { createServer } from "node:http"
-import { HttpRouter, type HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { type HttpApp, HttpRouter, type HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Webhook } from "@tinbao/core"
-import { Data, Effect, type Scope } from "effect"
+import { Data, Effect, Layer, type Scope } from "effect"
 
 /** The server cannot listen where it was told; the message names the address and why. */
 export class ListenError extends Data.TaggedError("ListenError")<{ readonly message: string }> {}
 
-/** The routes: `wake` runs after each webhook POST (a stored delivery for the worker); `notReady` says why not. */
-export const app = (webhook: Webhook.Service, wake: Effect.Effect<void>, notReady: Effect.Effect<string | undefined>) =>
+/**
+ * The routes: `wake` runs after each POST (a stored delivery for the worker, a reply for the dispatcher);
+ * `notReady` says why the server is not ready; `api` is the staff API, under `/api`.
+ */
+export const app = (
+  webhook: Webhook.Service,
+  wake: Effect.Effect<void>,
+  notReady: Effect.Effect<string | undefined>,
+  api: HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>
+) =>
   HttpRouter.empty.pipe(
     HttpRouter.concat(webhook.router),
+    HttpRouter.mountApp("/api", api, { includePrefix: true }),
     HttpRouter.get("/health", Effect.succeed(HttpServerResponse.unsafeJson({ status: "ok" }))),
     HttpRouter.get(
       "/ready",
@@ -56,6 +65,8 @@ export const serve = (
         return new ListenError({ message: `Cannot listen on ${host}:${port}: ${why}.` })
       })
     )
-    yield* server.serve(routes)
+    // The staff API's reference page and responses need the platform's services (files, paths, ETags).
+    const platform = yield* Layer.build(NodeHttpServer.layerContext)
+    yield* server.serve(routes).pipe(Effect.provide(platform))
     return server.address as HttpServer.TcpAddress
   })

@@ -14,15 +14,18 @@ import {
   type Outbox,
   type Register,
   Tips,
+  type UnitDirectory,
   Webhook
 } from "@tinbao/core"
 import type { SqlStorage } from "@tinbao/sql"
 import { type Context, Effect, Layer, Queue, Redacted } from "effect"
+import * as Accounts from "./accounts.js"
 import * as Channel from "./channels.js"
 import type { Config } from "./config.js"
 import * as Http from "./http.js"
 import * as Sandbox from "./sandbox.js"
 import * as Secrets from "./secrets.js"
+import * as Staff from "./staff.js"
 import * as Storage from "./storage.js"
 import * as Units from "./units.js"
 import * as Workers from "./workers.js"
@@ -39,13 +42,21 @@ export interface Running {
   readonly secretsFile: string | undefined
   readonly sandbox: Sandbox.Sandbox | undefined
   readonly platforms: ReadonlyArray<Channel.Platform>
-  /** The services over the server's storage, for its tests (and, later, the staff API). */
+  /** The services over the server's storage, for its tests. */
   readonly services: Context.Context<
-    Tips.Tips | Register.Register | IdentityVault.IdentityVault | Inbox.Inbox | Outbox.Outbox | SqlClient
+    | Tips.Tips
+    | Intake.Intake
+    | Register.Register
+    | IdentityVault.IdentityVault
+    | Inbox.Inbox
+    | Outbox.Outbox
+    | UnitDirectory.UnitDirectory
+    | SqlClient
   >
 }
 
-const vaultOf = (config: Config, secrets: Secrets.Secrets | undefined): SqlStorage.Config["vault"] =>
+/** The vault's keys: from the environment, or else from the secrets file. */
+export const vaultOf = (config: Config, secrets: Secrets.Secrets | undefined): SqlStorage.Config["vault"] =>
   config.vault !== undefined
     ? { keys: { env: config.vault.key }, currentKeyId: "env", fingerprintKey: config.vault.fingerprintKey }
     : {
@@ -76,6 +87,8 @@ export const start = (config: Config) =>
     const sandboxed = config.web === undefined || config.zalo === undefined || config.facebook === undefined
     const secrets = sandboxed || config.vault === undefined ? yield* Secrets.load(config.dataDir) : undefined
     const context = yield* Layer.build(services(config, vaultOf(config, secrets)))
+    // The staff accounts' tables, beside the library's (migrated when the storage opened).
+    yield* Effect.provide(Accounts.migrate, context).pipe(Effect.mapError(Storage.explain))
     return yield* Effect.gen(function* () {
       const unitsRecorded = yield* Units.record(config.unitsFile, yield* Units.load(config.unitsFile))
       const units = yield* Units.localUnits
@@ -95,7 +108,8 @@ export const start = (config: Config) =>
         Effect.provideService(Channels.Channels, channels)
       )
       const notReady = Effect.provideService(Storage.notReady, SqlClient, yield* SqlClient)
-      const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady)
+      const api = yield* Staff.app(context)
+      const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api)
       const address = yield* Http.serve(config.host, config.port, routes)
       const shown = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname
       return {
@@ -138,6 +152,8 @@ export const lines = (running: Running): ReadonlyArray<string> => [
         `  what it took: GET ${running.sandbox.url}/sent. Deliveries are signed with the secrets in the secrets file.`
       ]),
   `Health: GET ${running.url}/health (liveness), GET ${running.url}/ready (database and migrations).`,
-  "Staff API and dashboard: not in this release, and there is no login yet: nothing but the signed webhooks,",
-  "  /health and /ready answers over HTTP. Stop with Ctrl-C or SIGTERM: requests and rounds in progress finish."
+  `Staff API: ${running.url}/api (log in: POST ${running.url}/api/login with a user name and password;`,
+  "  create the first administrator with `npm run users -- add <name> --unit <unit id> --role administrator`).",
+  `  API reference: ${running.url}/api/docs (OpenAPI: ${running.url}/api/openapi.json). No dashboard yet.`,
+  "Stop with Ctrl-C or SIGTERM: requests and rounds in progress finish."
 ]

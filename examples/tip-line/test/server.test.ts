@@ -32,7 +32,8 @@ describe("the tip-line server", () => {
         const text = Server.lines(running).join("\n")
         expect(text).toContain(`${running.url}/webhooks/web:ca-p-hoa-lu`)
         expect(text).toContain(`${running.url}/webhooks/facebook`)
-        expect(text).toContain("no login yet")
+        expect(text).toContain(`${running.url}/api/docs`)
+        expect(text).toContain("npm run users -- add")
       }),
     30_000
   )
@@ -161,7 +162,7 @@ describe("the tip-line server", () => {
       const [inbox] = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM inbox`
       expect(Number(inbox!.n)).toBe(0)
       expect(yield* tipsOf(running, hoaLu)).toEqual([])
-      // Off the webhooks and the probes, nothing answers: no tip can be read over HTTP in this release.
+      // Off the webhooks, the probes and the staff API (behind its login), nothing answers.
       expect((yield* get(`${running.url}/tips`)).status).toBe(404)
       expect((yield* get(`${running.url}/webhooks/no-such-channel`)).status).toBe(404)
     })
