@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll } from "@effect/vitest"
+import { afterAll, expect } from "@effect/vitest"
 import { Actor, type Channel, Register, type Tip, Tips, type Unit } from "@tinbao/core"
-import { Effect, Either, Schedule } from "effect"
+import { Effect, Either, Redacted, Schedule } from "effect"
+import * as Accounts from "../src/accounts.js"
 import * as Config from "../src/config.js"
 import * as Secrets from "../src/secrets.js"
 import * as Server from "../src/server.js"
@@ -97,3 +98,55 @@ export const acknowledgement = (running: Server.Running, platform: "web" | "zalo
       return found === undefined ? Effect.fail(`nothing sent on ${platform} yet`) : Effect.succeed(found)
     })
   )
+
+/** The password of the staff accounts the tests create. */
+export const password = "correct horse battery staple"
+
+/** Creates a staff account with the tests' password. */
+export const addUser = (running: Server.Running, username: string, unit: string, roles: ReadonlyArray<Actor.Role>) =>
+  Accounts.addUser({ username, password: Redacted.make(password), unit, roles }).pipe(Effect.provide(running.services))
+
+/** An answer of the server, its body as text and as JSON (when it is). */
+export interface Answer {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  // biome-ignore lint/suspicious/noExplicitAny: the answers are JSON that each test reads as it expects
+  readonly json: any
+}
+
+/** A request to the server, with the session cookie and the CSRF token when given. */
+export const call = (
+  running: Server.Running,
+  method: string,
+  path: string,
+  options: { readonly body?: unknown; readonly cookie?: string; readonly csrf?: string } = {}
+) =>
+  Effect.promise(async (): Promise<Answer> => {
+    const response = await fetch(`${running.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+        ...(options.csrf === undefined ? {} : { "x-csrf-token": options.csrf })
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
+    })
+    const text = await response.text()
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    return { status: response.status, headers: response.headers, text, json }
+  })
+
+/** Logs in: the cookie to send back and the CSRF token. */
+export const login = (running: Server.Running, username: string) =>
+  Effect.gen(function* () {
+    const answer = yield* call(running, "POST", "/api/login", { body: { username, password } })
+    expect(answer.status).toBe(200)
+    const cookie = answer.headers.get("set-cookie")!.split(";")[0]!
+    return { cookie, csrf: answer.json.csrfToken as string }
+  })

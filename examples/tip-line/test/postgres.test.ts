@@ -6,7 +6,7 @@ import { Unit } from "@tinbao/core"
 import { Postgres } from "@tinbao/testkit/vitest"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Redacted } from "effect"
-import { post, startFresh, theTip } from "./helpers.js"
+import { addUser, call, login, post, startFresh, theTip } from "./helpers.js"
 
 const pg = await Postgres.check()
 
@@ -41,6 +41,15 @@ Postgres.describe(pg, "the tip-line server on PostgreSQL", () => {
         const sql = yield* Effect.provide(SqlClient, running.services)
         const [row] = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM ${sql(schema)}.tips`
         expect(Number(row!.n)).toBe(1)
+        // The staff accounts and sessions live in the same schema; the API answers from it.
+        yield* addUser(running, "lan.officer", "ca-p-hoa-lu", ["officer"])
+        const officer = yield* login(running, "lan.officer")
+        const listed = yield* call(running, "GET", "/api/tips", { cookie: officer.cookie })
+        expect(listed.json.tips.map((t: { code: string }) => t.code)).toEqual([tip.code])
+        const [sessions] = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM ${sql(schema)}.staff_sessions`
+        expect(Number(sessions!.n)).toBe(1)
+        expect((yield* call(running, "POST", "/api/logout", officer)).status).toBe(204)
+        expect((yield* call(running, "GET", "/api/tips", { cookie: officer.cookie })).status).toBe(401)
       }),
     60_000
   )

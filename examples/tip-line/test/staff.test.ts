@@ -1,14 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type Actor, Unit } from "@tinbao/core"
+import { Unit } from "@tinbao/core"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Redacted } from "effect"
 import { afterEach, beforeEach } from "vitest"
 import * as Accounts from "../src/accounts.js"
-import type * as Server from "../src/server.js"
-import { post, startFresh, theTip } from "./helpers.js"
+import { addUser, call, login, password, post, startFresh, theTip } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
-const password = "correct horse battery staple"
 
 // Everything the process writes while a test runs, to check that no password is in it.
 let written = ""
@@ -28,51 +26,6 @@ afterEach(() => {
   process.stdout.write = originals.out
   process.stderr.write = originals.err
 })
-
-const addUser = (running: Server.Running, username: string, unit: string, roles: ReadonlyArray<Actor.Role>) =>
-  Accounts.addUser({ username, password: Redacted.make(password), unit, roles }).pipe(Effect.provide(running.services))
-
-interface Answer {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-  readonly json: any
-}
-
-const call = (
-  running: Server.Running,
-  method: string,
-  path: string,
-  options: { readonly body?: unknown; readonly cookie?: string; readonly csrf?: string } = {}
-) =>
-  Effect.promise(async (): Promise<Answer> => {
-    const response = await fetch(`${running.url}${path}`, {
-      method,
-      headers: {
-        ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-        ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
-        ...(options.csrf === undefined ? {} : { "x-csrf-token": options.csrf })
-      },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
-    })
-    const text = await response.text()
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, headers: response.headers, text, json }
-  })
-
-/** Logs in: the cookie to send back and the CSRF token. */
-const login = (running: Server.Running, username: string) =>
-  Effect.gen(function* () {
-    const answer = yield* call(running, "POST", "/api/login", { body: { username, password } })
-    expect(answer.status).toBe(200)
-    const cookie = answer.headers.get("set-cookie")!.split(";")[0]!
-    return { cookie, csrf: answer.json.csrfToken as string }
-  })
 
 const webForm = (secret: string, id: string, sender: string, text: string) =>
   WebFormChannel.delivery(Redacted.make(secret), {
