@@ -12,8 +12,8 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import type { SqlClient } from "@effect/sql/SqlClient"
-import { Intake, type Tip, Tips, type UnitDirectory } from "@tinbao/core"
-import { Context, Effect, Layer, Option, type Scope } from "effect"
+import { Access, Intake, Lifecycle, type Tip, Tips, type UnitDirectory, UnitHierarchy } from "@tinbao/core"
+import { Context, Effect, Layer, Option, ParseResult, type Scope } from "effect"
 import * as Accounts from "./accounts.js"
 import {
   Authentication,
@@ -37,24 +37,17 @@ const unavailable = () => new Unavailable({ message: "The storage failed; try ag
 
 // The core's typed errors, as the API's. Anything else is a storage failure, answered 503 without its details.
 const mapError = (error: { readonly _tag: string }) => {
-  const e = error as Record<string, unknown> & { readonly _tag: string; readonly message?: string }
-  const message = typeof e.message === "string" ? e.message : error._tag
-  switch (error._tag) {
-    case "AccessDenied":
-      return new Forbidden({ reason: e.reason as "role" | "scope" | "actor", message })
-    case "TipNotFound":
-      return new NotFound({ message })
-    case "VersionConflict":
-      return new Conflict({ expected: Number(e.expected), actual: Number(e.actual), message })
-    case "RuleViolation":
-      return new Unprocessable({ rule: String(e.rule), message })
-    case "UnitRuleError":
-      return new Unprocessable({ rule: String(e.rule), message })
-    case "ParseError":
-      return new Unprocessable({ rule: "schema", message })
-    default:
-      return unavailable()
+  if (error instanceof Access.AccessDenied) return new Forbidden({ reason: error.reason, message: error.message })
+  if (error instanceof Tips.TipNotFound) return new NotFound({ message: error.message })
+  if (error instanceof Tips.VersionConflict) {
+    return new Conflict({ expected: error.expected, actual: error.actual, message: error.message })
   }
+  if (error instanceof Lifecycle.RuleViolation || error instanceof UnitHierarchy.UnitRuleError) {
+    return new Unprocessable({ rule: error.rule, message: error.message })
+  }
+  if (ParseResult.isParseError(error))
+    return new Unprocessable({ rule: "schema", message: "The request is malformed." })
+  return unavailable()
 }
 
 const view = (tip: Tip.Tip) => ({
