@@ -11,7 +11,7 @@ import {
   HttpApiSchema,
   HttpApiSecurity
 } from "@effect/platform"
-import { type Actor, Command, Tip, TipEvent, Unit } from "@tinbao/core"
+import { type Actor, Command, LocalDate, Statistics, Tip, TipEvent, Unit } from "@tinbao/core"
 import { Context, Schema } from "effect"
 import { cookieName } from "./accounts.js"
 
@@ -118,6 +118,47 @@ const loginGroup = HttpApiGroup.make("login").add(
     .addError(Unavailable)
 )
 
+/** A unit of the hierarchy on a date, as `GET /api/units` lists it. */
+export const UnitView = Schema.Struct({
+  id: Unit.UnitId,
+  name: Schema.Struct({ vi: Schema.String, en: Schema.String }),
+  kind: Schema.String,
+  parent: Schema.optional(Unit.UnitId)
+}).annotations({ identifier: "Unit" })
+
+/** A configured channel: its platform, its unit, and for an OA or a page whether its credentials work. */
+export const ChannelView = Schema.Struct({
+  id: Schema.String,
+  platform: Schema.Struct({ id: Schema.String, label: Schema.Struct({ vi: Schema.String, en: Schema.String }) }),
+  unit: Unit.UnitId,
+  credentials: Schema.optional(Schema.Literal("active", "reconnect", "missing"))
+}).annotations({ identifier: "Channel" })
+
+// The statistics of a unit's subtree over a range of days (Vietnam time), grouped by up to one dimension.
+const StatisticsParams = Schema.Struct({
+  unit: Unit.UnitId,
+  from: LocalDate.LocalDate,
+  to: LocalDate.LocalDate,
+  groupBy: Schema.optional(Statistics.Dimension)
+})
+
+const reportsGroup = HttpApiGroup.make("reports")
+  .add(HttpApiEndpoint.get("statistics", "/statistics").setUrlParams(StatisticsParams).addSuccess(Statistics.Report))
+  .add(
+    HttpApiEndpoint.get("statisticsCsv", "/statistics.csv")
+      .setUrlParams(StatisticsParams)
+      .addSuccess(HttpApiSchema.Text({ contentType: "text/csv; charset=utf-8" }))
+  )
+  .add(
+    HttpApiEndpoint.get("units", "/units")
+      .setUrlParams(Schema.Struct({ on: Schema.optional(LocalDate.LocalDate) }))
+      .addSuccess(Schema.Array(UnitView))
+  )
+  .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(ChannelView)))
+  .addError(Unprocessable)
+  .addError(Unavailable)
+  .middleware(Authentication)
+
 /** The staff API. */
 export class StaffApi extends HttpApi.make("tinbao-staff")
   .add(loginGroup)
@@ -172,4 +213,5 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
       .addError(Unavailable)
       .middleware(Authentication)
   )
+  .add(reportsGroup)
   .prefix("/api") {}

@@ -16,6 +16,8 @@ import type { Secrets } from "./secrets.js"
 
 /** A platform's channels as the start-up lines tell them: its mode, and each channel with its unit. */
 export interface Platform {
+  /** The core's platform id (`Channel.builtinPlatforms`). */
+  readonly id: "web" | "zalo" | "facebook"
   readonly label: string
   readonly sandbox: boolean
   /** The channels whose webhook URLs are entered at the platform (Facebook's one per app). */
@@ -122,18 +124,21 @@ export const build = (
 
     const platforms: ReadonlyArray<Platform> = [
       {
+        id: "web",
         label: "Web forms",
         sandbox: config.web === undefined,
         webhooks: forms.map((a) => a.id),
         bound: forms.map((a, i) => ({ channel: a.id, unit: ids[i]! }))
       },
       {
+        id: "zalo",
         label: "Zalo OAs",
         sandbox: config.zalo === undefined,
         webhooks: zaloAdapters.map((a) => a.id),
         bound: zaloAdapters.map((a, i) => ({ channel: a.id, unit: oas[i]!.unit }))
       },
       {
+        id: "facebook",
         label: "Facebook pages",
         sandbox: config.facebook === undefined,
         webhooks: app === undefined ? [] : [app.webhook.id],

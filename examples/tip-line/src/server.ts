@@ -108,7 +108,7 @@ export const start = (config: Config) =>
         Effect.provideService(Channels.Channels, channels)
       )
       const notReady = Effect.provideService(Storage.notReady, SqlClient, yield* SqlClient)
-      const api = yield* Staff.app(context)
+      const api = yield* Staff.app(context, built.platforms)
       const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api)
       const address = yield* Http.serve(config.host, config.port, routes)
       const shown = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname

@@ -1,7 +1,7 @@
 /**
  * The staff API, implemented over the core's services: login and logout, the session cookie as the request's
- * actor (with its CSRF check), and the tips an actor may see and act on. The library's typed errors become the
- * API's (403, 404, 409, 422); storage failures are 503 without their details, and no answer carries a stack.
+ * actor (with its CSRF check), the tips an actor may see and act on, the statistics of the units in its scope (JSON
+ * and CSV), the units and the channels. The library's typed errors become the API's (403, 404, 409, 422); storage failures are 503 without their details, and no answer carries a stack.
  */
 import {
   HttpApiBuilder,
@@ -12,8 +12,22 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import type { SqlClient } from "@effect/sql/SqlClient"
-import { Access, Intake, Lifecycle, type Tip, Tips, type UnitDirectory, UnitHierarchy } from "@tinbao/core"
-import { Context, Effect, Layer, Option, ParseResult, type Scope } from "effect"
+import {
+  Access,
+  Channel,
+  Credentials,
+  Intake,
+  Lifecycle,
+  LocalDate,
+  Statistics,
+  StatisticsExport,
+  type Tip,
+  Tips,
+  type Unit,
+  UnitDirectory,
+  UnitHierarchy
+} from "@tinbao/core"
+import { Context, DateTime, Effect, Layer, Option, ParseResult, type Scope } from "effect"
 import * as Accounts from "./accounts.js"
 import {
   Authentication,
@@ -28,10 +42,18 @@ import {
   Unavailable,
   Unprocessable
 } from "./api.js"
+import type { Platform } from "./channels.js"
 import * as RateLimit from "./ratelimit.js"
+import * as Units from "./units.js"
 
 /** The services the API runs on. */
-export type Services = Tips.Tips | Intake.Intake | UnitDirectory.UnitDirectory | SqlClient
+export type Services =
+  | Tips.Tips
+  | Intake.Intake
+  | UnitDirectory.UnitDirectory
+  | Statistics.StatisticsEngine
+  | Credentials.Credentials
+  | SqlClient
 
 const unavailable = () => new Unavailable({ message: "The storage failed; try again." })
 
@@ -200,13 +222,79 @@ const tipsGroup = HttpApiBuilder.group(StaffApi, "tips", (handlers) =>
   })
 )
 
+// The engine checks the actor: a reader's role, and a unit within the actor's scope (else 403 `scope`).
+const statistics = (
+  engine: Statistics.StatisticsEngine["Type"],
+  params: { readonly unit: Unit.UnitId; readonly from: LocalDate.LocalDate; readonly to: LocalDate.LocalDate } & {
+    readonly groupBy?: Statistics.Dimension | undefined
+  }
+) =>
+  Effect.flatMap(CurrentStaff, ({ actor }) =>
+    engine.queryAs(actor, {
+      root: params.unit,
+      period: { _tag: "Range", first: params.from, last: params.to },
+      ...(params.groupBy === undefined ? {} : { groupBy: [params.groupBy] })
+    })
+  ).pipe(
+    Effect.mapError((error) => {
+      if (error instanceof Access.AccessDenied) return new Forbidden({ reason: error.reason, message: error.message })
+      // A query the engine cannot count (a unit that does not hold then, a period not begun) is the caller's to fix.
+      if (error.reason === "invalid" || error.reason === "future") {
+        return new Unprocessable({ rule: `statistics-${error.reason}`, message: error.message })
+      }
+      return unavailable()
+    })
+  )
+
+const platformLabel = (id: Platform["id"]) => ({ ...Channel.builtinPlatforms[id] })
+
+const reportsGroup = (platforms: ReadonlyArray<Platform>) =>
+  HttpApiBuilder.group(StaffApi, "reports", (handlers) =>
+    Effect.gen(function* () {
+      const context = yield* Effect.context<Services>()
+      const engine = Context.get(context, Statistics.StatisticsEngine)
+      const directory = Context.get(context, UnitDirectory.UnitDirectory)
+      const credentials = Context.get(context, Credentials.Credentials)
+      return handlers
+        .handle("statistics", ({ urlParams }) => statistics(engine, urlParams))
+        .handle("statisticsCsv", ({ urlParams }) => Effect.map(statistics(engine, urlParams), StatisticsExport.toCsv))
+        .handle("units", ({ urlParams }) =>
+          Effect.gen(function* () {
+            const hierarchy = yield* directory.hierarchy
+            const on = urlParams.on ?? LocalDate.ofInstant(yield* DateTime.now)
+            return Units.unitsOf(UnitHierarchy.tree(hierarchy, on)).map((unit) => ({
+              id: unit.id,
+              name: { vi: unit.name.vi, en: unit.name.en },
+              kind: unit.kind,
+              parent: unit.parent
+            }))
+          }).pipe(Effect.mapError(unavailable))
+        )
+        .handle("channels", () =>
+          Effect.gen(function* () {
+            // Only OAs and pages hold tokens; a channel without a stored credential has never been connected.
+            const status = new Map((yield* credentials.list).map((c) => [c.account, c.status]))
+            return platforms.flatMap((platform) =>
+              platform.bound.map(({ channel, unit }) => ({
+                id: channel,
+                platform: { id: platform.id, label: platformLabel(platform.id) },
+                unit,
+                ...(platform.id === "web" ? {} : { credentials: status.get(channel) ?? ("missing" as const) })
+              }))
+            )
+          }).pipe(Effect.mapError(unavailable))
+        )
+    })
+  )
+
 /** The API's HTTP app, with its OpenAPI document at `/api/openapi.json` and its reference page at `/api/docs`. */
 export const app = (
-  services: Context.Context<Services>
+  services: Context.Context<Services>,
+  platforms: ReadonlyArray<Platform>
 ): Effect.Effect<HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>, never, Scope.Scope> =>
   Effect.gen(function* () {
     const api = HttpApiBuilder.api(StaffApi).pipe(
-      Layer.provide([loginGroup, sessionGroup, tipsGroup]),
+      Layer.provide([loginGroup, sessionGroup, tipsGroup, reportsGroup(platforms)]),
       Layer.provide(authentication)
     )
     const live = Layer.mergeAll(

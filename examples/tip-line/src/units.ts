@@ -60,7 +60,8 @@ export const record = (file: string, changes: ReadonlyArray<UnitChange.UnitChang
     return rest.length
   })
 
-const unitsOf = (nodes: ReadonlyArray<UnitHierarchy.UnitTreeNode>): ReadonlyArray<Unit.Unit> =>
+/** The units of a tree, each before its children. */
+export const unitsOf = (nodes: ReadonlyArray<UnitHierarchy.UnitTreeNode>): ReadonlyArray<Unit.Unit> =>
   nodes.flatMap((node) => [node.unit, ...unitsOf(node.children)])
 
 /** The wards and communes that hold today: the police that take citizens' tips, each on channels of its own. */

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, expect } from "@effect/vitest"
 import { Actor, type Channel, Register, type Tip, Tips, type Unit } from "@tinbao/core"
+import { WebFormChannel } from "@tinbao/web"
 import { Effect, Either, Redacted, Schedule } from "effect"
 import * as Accounts from "../src/accounts.js"
 import * as Config from "../src/config.js"
@@ -149,4 +150,10 @@ export const login = (running: Server.Running, username: string) =>
     expect(answer.status).toBe(200)
     const cookie = answer.headers.get("set-cookie")!.split(";")[0]!
     return { cookie, csrf: answer.json.csrfToken as string }
+  })
+
+/** A message on the police website's form, signed with the web secret; the sender is named "Nguyễn Văn A". */
+export const webForm = (secret: string, id: string, sender: string, text: string) =>
+  WebFormChannel.delivery(Redacted.make(secret), {
+    events: [{ type: "message", id, sender: { id: sender, name: "Nguyễn Văn A" }, time: Date.now(), text }]
   })

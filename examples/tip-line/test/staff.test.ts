@@ -1,10 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Unit } from "@tinbao/core"
-import { WebFormChannel } from "@tinbao/web"
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { afterEach, beforeEach } from "vitest"
 import * as Accounts from "../src/accounts.js"
-import { addUser, call, login, password, post, startFresh, theTip } from "./helpers.js"
+import { addUser, call, login, password, post, startFresh, theTip, webForm } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
 
@@ -26,11 +25,6 @@ afterEach(() => {
   process.stdout.write = originals.out
   process.stderr.write = originals.err
 })
-
-const webForm = (secret: string, id: string, sender: string, text: string) =>
-  WebFormChannel.delivery(Redacted.make(secret), {
-    events: [{ type: "message", id, sender: { id: sender, name: "Nguyễn Văn A" }, time: Date.now(), text }]
-  })
 
 describe("the staff API", () => {
   it.scopedLive(
