@@ -144,6 +144,23 @@ export const replyWindowOf: (capabilities: Capabilities, kind: "direct" | "group
 export const messagesFor: (capabilities: Capabilities, text: string) => number = split.messagesFor
 
 /**
+ * A sender of replies in parts that resumes: given an outbox key, the parts of its text and how to send one part
+ * (its platform message id), it sends them in order and gives the first part's id. When a part fails, the ids of
+ * those sent are kept under the key, so that the outbox's retry sends only the rest and the reporter never reads a
+ * part twice. One per adapter; it keeps at most `limit` keys in progress (10,000), the oldest forgotten first.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const partsSender: (
+  limit?: number
+) => <E, R>(
+  key: string,
+  parts: ReadonlyArray<string>,
+  sendPart: (part: string, index: number) => Effect.Effect<string, E, R>
+) => Effect.Effect<string, E, R> = split.partsSender
+
+/**
  * A channel adapter: one instance per channel (one OA, one page, one bot, one SMS number).
  *
  * @since 0.1.0

@@ -4,6 +4,8 @@
  *
  * @internal
  */
+
+import { Effect } from "effect"
 import type { Capabilities, ReplyWindow } from "../../Channel.js"
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
@@ -42,3 +44,30 @@ export const messagesFor = (capabilities: Capabilities, text: string): number =>
   capabilities.partLength === undefined || text.length <= capabilities.partLength
     ? 1
     : splitText(text, capabilities.partLength).length
+
+/** @internal */
+export const partsSender = (limit = 10_000) => {
+  // The ids of the parts sent so far, by outbox key; bounded, the oldest forgotten first.
+  const progress = new Map<string, ReadonlyArray<string>>()
+  const remember = (key: string, ids: ReadonlyArray<string>) => {
+    if (!progress.has(key) && progress.size >= limit) {
+      const oldest = progress.keys().next()
+      if (oldest.done !== true) progress.delete(oldest.value)
+    }
+    progress.set(key, ids)
+  }
+  return <E, R>(
+    key: string,
+    parts: ReadonlyArray<string>,
+    sendPart: (part: string, index: number) => Effect.Effect<string, E, R>
+  ): Effect.Effect<string, E, R> =>
+    Effect.gen(function* () {
+      const sent = [...(progress.get(key) ?? [])]
+      for (let i = sent.length; i < parts.length; i++) {
+        sent.push(yield* sendPart(parts[i]!, i))
+        if (i + 1 < parts.length) remember(key, [...sent])
+      }
+      progress.delete(key)
+      return sent[0]!
+    })
+}

@@ -20,10 +20,6 @@ export { defaultCodes } from "./errors.js"
 const rejecting: Credentials.Refresher = () =>
   Effect.fail({ _tag: "Rejected", message: "Meta refused the page's access token, and a page token has no refresh" })
 
-// A sent message's parts, by outbox key: a retry after a failure between parts sends only the rest. Bounded, the
-// oldest forgotten first.
-const progressLimit = 10_000
-
 /** @internal */
 export const makeSender = (
   config: SendConfig,
@@ -31,7 +27,7 @@ export const makeSender = (
   credentials: Credentials.Credentials["Type"]
 ) => {
   const { channel } = config
-  const progress = new Map<string, Array<string>>()
+  const sendParts = Channel.partsSender()
   const fail = (reason: Channel.Reason, message: string, platformCode?: string) =>
     Effect.fail(ChannelHttp.failure(channel, reason, message, platformCode))
 
@@ -101,14 +97,6 @@ export const makeSender = (
 
   const messages = { what: "POST /{page}/messages", path: `/${encodeURIComponent(config.pageId)}/messages` }
 
-  const remember = (key: string, ids: Array<string>) => {
-    if (!progress.has(key) && progress.size >= progressLimit) {
-      const oldest = progress.keys().next()
-      if (oldest.done !== true) progress.delete(oldest.value)
-    }
-    progress.set(key, ids)
-  }
-
   /** A Messenger reply, in parts when it is longer than a part, under the rule its window allows; the first part's id. */
   const direct = (message: Channel.OutboundMessage, recipient: Redacted.Redacted<string>) =>
     Effect.gen(function* () {
@@ -116,20 +104,18 @@ export const makeSender = (
       if (Either.isLeft(messaging)) return yield* fail("outside_window", messaging.left)
       const parts = Channel.splitText(message.text, config.partLength)
       const quote = config.quoteReplies && message.replyTo !== undefined ? { reply_to: { mid: message.replyTo } } : {}
-      const sent = [...(progress.get(message.key) ?? [])]
-      for (let i = sent.length; i < parts.length; i++) {
-        // The person's id is revealed here, into the request's body, and nowhere else.
-        const body = {
-          recipient: { id: Redacted.value(recipient) },
-          ...messaging.right,
-          message: { text: parts[i] },
-          ...(i === 0 ? quote : {})
-        }
-        sent.push(yield* Effect.flatMap(post(messages.what, messages.path, body), idIn(messages.what, "message_id")))
-        if (i + 1 < parts.length) remember(message.key, [...sent])
-      }
-      progress.delete(message.key)
-      return sent[0]!
+      // The person's id is revealed here, into the request's body, and nowhere else.
+      return yield* sendParts(message.key, parts, (text, i) =>
+        Effect.flatMap(
+          post(messages.what, messages.path, {
+            recipient: { id: Redacted.value(recipient) },
+            ...messaging.right,
+            message: { text },
+            ...(i === 0 ? quote : {})
+          }),
+          idIn(messages.what, "message_id")
+        )
+      )
     })
 
   /**

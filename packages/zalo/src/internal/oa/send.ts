@@ -56,15 +56,11 @@ const fromCredentials = (channel: string) => (e: Credentials.CredentialsError) =
       )
     : failure(channel, e.retryable ? "transient" : "permanent", e.message)
 
-// A sent message's parts, by outbox key: a retry after a failure between parts sends only the rest. Bounded, the
-// oldest forgotten first.
-const progressLimit = 10_000
-
 /** @internal */
 export const makeSender = (config: SendConfig, http: Http, credentials: Credentials.Credentials["Type"]) => {
   const { channel } = config
   const refresh = refresher(http, config)
-  const progress = new Map<string, Array<string>>()
+  const sendParts = Channel.partsSender()
 
   const token = (after?: number) =>
     credentials
@@ -145,14 +141,6 @@ export const makeSender = (config: SendConfig, http: Http, credentials: Credenti
       : Effect.succeed(id)
   }
 
-  const remember = (key: string, ids: Array<string>) => {
-    if (!progress.has(key) && progress.size >= progressLimit) {
-      const oldest = progress.keys().next()
-      if (oldest.done !== true) progress.delete(oldest.value)
-    }
-    progress.set(key, ids)
-  }
-
   /** Sends an outbound message's text, in parts when it is longer than a part; the first part's id. */
   const sendText = (message: Channel.OutboundMessage): Effect.Effect<string, Channel.ChannelError> =>
     Effect.gen(function* () {
@@ -165,15 +153,10 @@ export const makeSender = (config: SendConfig, http: Http, credentials: Credenti
       }
       const { path, recipient, quote } = yield* address(message)
       const parts = Channel.splitText(message.text, config.partLength)
-      const sent = [...(progress.get(message.key) ?? [])]
-      for (let i = sent.length; i < parts.length; i++) {
+      return yield* sendParts(message.key, parts, (text, i) => {
         const quoted = i === 0 && quote !== undefined ? { quote_message_id: quote } : {}
-        const body = { recipient, message: { text: parts[i], ...quoted } }
-        sent.push(yield* Effect.flatMap(postJson(path, body), messageId(`POST ${path}`)))
-        if (i + 1 < parts.length) remember(message.key, [...sent])
-      }
-      progress.delete(message.key)
-      return sent[0]!
+        return Effect.flatMap(postJson(path, { recipient, message: { text, ...quoted } }), messageId(`POST ${path}`))
+      })
     })
 
   const upload = (path: string, file: Upload, field: "attachment_id" | "token") =>
