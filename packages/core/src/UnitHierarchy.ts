@@ -14,6 +14,7 @@
 export type { UnitHierarchy, UnitTreeNodeEncoded } from "./internal/units/hierarchy.js"
 export {
   ancestors,
+  answeredWithin,
   answeringUnit,
   apply,
   applyAll,

@@ -42,7 +42,14 @@ export const make = (options: Options = {}) =>
       const hierarchy = yield* directory.hierarchy
       const today = LocalDate.ofInstant(at)
       const within: Access.Within = (unit, ancestor, date) => UnitHierarchy.isWithin(hierarchy, unit, ancestor, date)
-      return { at, hierarchy, today, within }
+      // A tip of a closed unit (merged, split, dissolved) is worked by the unit that answers for it now.
+      const answers: Access.Within = (unit, ancestor, date) =>
+        within(
+          Option.getOrElse(UnitHierarchy.answeringUnit(hierarchy, unit, date), () => unit),
+          ancestor,
+          date
+        )
+      return { at, hierarchy, today, within, answers }
     })
 
     const notFound = (tip: TipId) =>
@@ -50,9 +57,9 @@ export const make = (options: Options = {}) =>
 
     const visible = (actor: Actor, id: TipId) =>
       Effect.gen(function* () {
-        const { today, within } = yield* context
+        const { today, answers } = yield* context
         const tip = yield* store.get(id)
-        if (tip === undefined || !Access.canRead(within, actor, tip, today)) return yield* notFound(id)
+        if (tip === undefined || !Access.canRead(answers, actor, tip, today)) return yield* notFound(id)
         return tip
       })
 
@@ -156,10 +163,10 @@ export const make = (options: Options = {}) =>
         const envelope = yield* validEnvelope(unchecked)
         const { command } = envelope
         const tip = yield* visible(actor, envelope.tip)
-        const { at, hierarchy, today, within } = yield* context
+        const { at, hierarchy, today, answers } = yield* context
         const denied = Access.requireRole(actor, rolesOf(command), command._tag)
         if (denied) return yield* denied
-        if (!within(Access.unitActingOn(tip, command._tag), actor.unit, today)) {
+        if (!answers(Access.unitActingOn(tip, command._tag), actor.unit, today)) {
           return yield* Access.outOfScope(actor, `Tip ${tip.code}`)
         }
         if (tip.version !== envelope.expectedVersion)
@@ -214,16 +221,16 @@ export const make = (options: Options = {}) =>
       list: (given, query = {}) =>
         Effect.gen(function* () {
           const actor = yield* Access.decodeActor(given)
-          const { hierarchy, today, within } = yield* context
+          const { hierarchy, today, within, answers } = yield* context
           const root = query.unit ?? actor.unit
           if (!within(root, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${root}`)
           const tips = yield* store.list({
-            units: UnitHierarchy.subtree(hierarchy, root, today),
+            units: UnitHierarchy.answeredWithin(hierarchy, root, today),
             ...(query.receivedFrom !== undefined ? { receivedFrom: query.receivedFrom } : {}),
             ...(query.receivedBefore !== undefined ? { receivedBefore: query.receivedBefore } : {}),
             ...(query.open !== undefined ? { open: query.open } : {})
           })
-          return tips.filter((t) => Access.canRead(within, actor, t, today))
+          return tips.filter((t) => Access.canRead(answers, actor, t, today))
         }),
       evidence: (actor, id) => Effect.map(history(actor, id), evidenceOf),
       deadlines,

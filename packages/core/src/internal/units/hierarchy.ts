@@ -229,6 +229,18 @@ export const answeringUnit: (hierarchy: UnitHierarchy, id: UnitId, date: LocalDa
   internal.answeringUnit
 
 /**
+ * The units whose tips are answered for within a unit's subtree on `date`: the subtree's units that hold then, and
+ * the closed units (merged, split, dissolved) whose {@link answeringUnit} lies in it. An officer of the merged ward
+ * works the tips its former wards registered; this is the set of units to look them up by. Empty when the unit
+ * does not hold on `date`.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const answeredWithin: (hierarchy: UnitHierarchy, id: UnitId, date: LocalDate) => ReadonlyArray<UnitId> =
+  internal.answeredWithin
+
+/**
  * The changes that touched a unit, in the order they were applied, each with its date and legal basis: those
  * that act on it, that make it a successor, and closures of its parent that moved it.
  *

@@ -1,4 +1,4 @@
-import { Either, Option } from "effect"
+import { Either, HashMap, Option } from "effect"
 import type { LocalDate } from "../calendar/localDate.js"
 import { applyChange } from "./apply.js"
 import type { UnitHierarchy } from "./hierarchy.js"
@@ -109,6 +109,19 @@ export const answeringUnit = (h: UnitHierarchy, id: UnitId, date: LocalDate): Op
     current = S.closureOf(state, current)?.answerer
   }
   return Option.none()
+}
+
+export const answeredWithin = (h: UnitHierarchy, root: UnitId, date: LocalDate): ReadonlyArray<UnitId> => {
+  const { state } = impl(h)
+  const holding = new Set(Snap.subtree(snapshotAt(h, date), root))
+  if (holding.size === 0) return []
+  const closed: Array<UnitId> = []
+  for (const id of HashMap.keys(state.entries)) {
+    if (holding.has(id)) continue
+    const answering = answeringUnit(h, id, date)
+    if (Option.isSome(answering) && holding.has(answering.value)) closed.push(id)
+  }
+  return [...holding, ...closed]
 }
 
 export const lineage = (h: UnitHierarchy, id: UnitId): ReadonlyArray<UnitChange> =>
