@@ -29,6 +29,8 @@ export interface Platform {
 export interface Built {
   readonly adapters: ReadonlyArray<Channel.ChannelAdapter>
   readonly platforms: ReadonlyArray<Platform>
+  /** For each Zalo OA, a refresh of its tokens when they near expiry (the token refresh worker runs them). */
+  readonly keepFresh: ReadonlyArray<{ readonly channel: string; readonly refresh: ZaloOa.Adapter["keepFresh"] }>
 }
 
 const sandboxId = (unit: Unit.UnitId) => `sandbox-${unit}`
@@ -149,5 +151,9 @@ export const build = (
     for (const { channel, unit } of platforms.flatMap((p) => p.bound)) {
       yield* bindings.bind(Binding.Binding.make({ channel, unit }))
     }
-    return { adapters: [...forms, ...zaloAdapters, ...(app?.all ?? [])], platforms } satisfies Built
+    return {
+      adapters: [...forms, ...zaloAdapters, ...(app?.all ?? [])],
+      platforms,
+      keepFresh: zaloAdapters.map((a) => ({ channel: a.id, refresh: a.keepFresh }))
+    } satisfies Built
   }).pipe(Effect.provide(FetchHttpClient.layer))

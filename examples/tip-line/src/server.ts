@@ -104,9 +104,12 @@ export const start = (config: Config) =>
         Effect.provideService(Channels.Channels, channels)
       )
       const wakeups = yield* Queue.sliding<void>(1)
-      yield* Workers.start({ webhook, wakeups, allowMedia: mediaAllowed(config, sandbox) }).pipe(
-        Effect.provideService(Channels.Channels, channels)
-      )
+      yield* Workers.start({
+        webhook,
+        wakeups,
+        allowMedia: mediaAllowed(config, sandbox),
+        keepFresh: built.keepFresh
+      }).pipe(Effect.provideService(Channels.Channels, channels))
       const notReady = Effect.provideService(Storage.notReady, SqlClient, yield* SqlClient)
       const api = yield* Staff.app(context, built.platforms)
       const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api)

@@ -1,11 +1,12 @@
 /**
  * The background work, in the server's process: the webhook worker (stored deliveries to intake), the outbox
- * dispatcher (acknowledgements and replies to the platforms), the evidence worker (the tips' files), the inbox's
- * retention and the vault's shred. Each runs rounds until the scope closes; the round in progress is then
+ * dispatcher (acknowledgements and replies to the platforms), the evidence worker (the tips' files), the Zalo OAs'
+ * token refresh, the inbox's retention and the vault's shred. Each runs rounds until the scope closes; the round in progress is then
  * finished rather than cut off, so that no delivery, message or file stays leased to a process that is gone.
  */
 import { Dispatcher, Evidence, Inbox, Intake, type Webhook } from "@tinbao/core"
 import { SqlIdentityVault } from "@tinbao/sql"
+import type { ZaloOa } from "@tinbao/zalo"
 import { Deferred, Duration, Effect, Fiber, Queue } from "effect"
 
 /** How long a stop waits for a round in progress before it interrupts it. */
@@ -44,6 +45,7 @@ export const start = (options: {
   readonly webhook: Webhook.Service
   readonly wakeups: Queue.Queue<void>
   readonly allowMedia: (url: URL) => boolean
+  readonly keepFresh: ReadonlyArray<{ readonly channel: string; readonly refresh: ZaloOa.Adapter["keepFresh"] }>
 }) =>
   Effect.gen(function* () {
     const intake = yield* Intake.Intake
@@ -77,6 +79,18 @@ export const start = (options: {
         (counts) => counts.claimed >= 16
       ),
       sleep(5_000)
+    )
+    // Every 10 minutes, each OA's tokens are refreshed when they near expiry, so an OA quiet for weeks keeps a live
+    // refresh token. A refused refresh marks the OA "reconnect" (the channels' status shows it) and is logged.
+    yield* rounds(
+      "token refresh",
+      Effect.as(
+        Effect.forEach(options.keepFresh, ({ channel, refresh }) =>
+          Effect.catchAll(refresh, (error) => Effect.logWarning(`token refresh: ${channel}: ${error.message}`))
+        ),
+        false
+      ),
+      sleep(600_000)
     )
     // Processed deliveries are deleted 7 days after they arrived, dead letters after 90 (docs/privacy.md).
     yield* rounds("retention", Effect.as(Inbox.purgeExpired(), false), sleep(3_600_000))

@@ -217,6 +217,13 @@ export interface Adapter extends Channel.ChannelAdapter {
   readonly sendImage: (to: Destination, image: File, caption?: string) => Effect.Effect<string, Channel.ChannelError>
   /** Uploads a file (`/v2.0/oa/upload/file`) and sends it; the message id. */
   readonly sendFile: (to: Destination, file: File) => Effect.Effect<string, Channel.ChannelError>
+  /**
+   * Refreshes the OA's tokens when the access token has less than `earlyRefreshMillis` left, and does nothing
+   * otherwise. Replies refresh on their own; run this every few minutes so that an OA that sends nothing for
+   * weeks keeps a live refresh token (Zalo's lasts 3 months and each refresh renews it). A refused refresh marks
+   * the OA `reconnect` in `Credentials` and fails with reason `permanent`, platform code `reconnect`.
+   */
+  readonly keepFresh: Effect.Effect<void, Channel.ChannelError>
 }
 
 const decodeConfig = Schema.validateEither(Config, { errors: "all" })
@@ -291,7 +298,8 @@ export const make = (
       decode: decode(inbound),
       send: (message) => logged(sender.sendText(message), message.key),
       sendImage: (to, image, caption) => logged(sender.sendImage(to, image, caption), "image"),
-      sendFile: (to, file) => logged(sender.sendFile(to, file), "file")
+      sendFile: (to, file) => logged(sender.sendFile(to, file), "file"),
+      keepFresh: sender.keepFresh
     }
   })
 

@@ -139,3 +139,56 @@ describe("ZaloOa replies under failure", () => {
     })
   )
 })
+
+describe("ZaloOa.keepFresh", () => {
+  it.scopedLive("refreshes a token close to expiry once, and leaves a fresh one alone", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeZalo.make({
+        accessToken: "fake-access-1",
+        refreshToken: "fake-refresh-1",
+        appSecret: Redacted.value(appSecret)
+      })
+      const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
+      yield* credentials.connect(channelId, {
+        accessToken: Redacted.make("fake-access-1"),
+        refreshToken: Redacted.make("fake-refresh-1"),
+        expiresAt: DateTime.add(yield* DateTime.now, { minutes: 10 })
+      })
+      const adapter = yield* ZaloOa.make(config(fake.url)).pipe(
+        Effect.provideService(Credentials.Credentials, credentials),
+        Effect.provide(FetchHttpClient.layer)
+      )
+      yield* adapter.keepFresh
+      expect(fake.stats.refreshes).toBe(1)
+      const renewed = yield* credentials.get(channelId)
+      expect(Redacted.value(renewed!.refreshToken!)).toBe("fake-refresh-2")
+      // The new access token lasts 25 hours: nothing to do on the next rounds.
+      yield* adapter.keepFresh
+      yield* adapter.keepFresh
+      expect(fake.stats.refreshes).toBe(1)
+    }).pipe(Logger.withMinimumLogLevel(LogLevel.None))
+  )
+
+  it.scopedLive("fails as reconnect when Zalo refuses the refresh token", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeZalo.make({
+        accessToken: "fake-access-1",
+        refreshToken: "fake-refresh-other",
+        appSecret: Redacted.value(appSecret)
+      })
+      const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
+      yield* credentials.connect(channelId, {
+        accessToken: Redacted.make("fake-access-1"),
+        refreshToken: Redacted.make("fake-refresh-1"),
+        expiresAt: DateTime.add(yield* DateTime.now, { minutes: 10 })
+      })
+      const adapter = yield* ZaloOa.make(config(fake.url)).pipe(
+        Effect.provideService(Credentials.Credentials, credentials),
+        Effect.provide(FetchHttpClient.layer)
+      )
+      const error = yield* Effect.flip(adapter.keepFresh)
+      expect([error.reason, error.platformCode]).toEqual(["permanent", "reconnect"])
+      expect((yield* credentials.get(channelId))?.status).toBe("reconnect")
+    }).pipe(Logger.withMinimumLogLevel(LogLevel.None))
+  )
+})

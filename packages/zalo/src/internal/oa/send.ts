@@ -205,5 +205,8 @@ export const makeSender = (config: SendConfig, http: Http, credentials: Credenti
       sendAttachment(target, { type: "file", payload: { token: fileToken } }, undefined)
     )
 
-  return { sendText, sendImage, sendFile }
+  // The token when it still has more than `earlyMillis` left; else a refreshed one (one refresh for every caller).
+  const keepFresh = Effect.asVoid(token())
+
+  return { sendText, sendImage, sendFile, keepFresh }
 }
