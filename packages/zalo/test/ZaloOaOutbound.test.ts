@@ -140,24 +140,31 @@ describe("ZaloOa replies under failure", () => {
   )
 })
 
+// An OA whose access token has 10 minutes left, against a fake Zalo whose current refresh token is `refreshToken`.
+const nearExpiry = (refreshToken: string) =>
+  Effect.gen(function* () {
+    const fake = yield* FakeZalo.make({
+      accessToken: "fake-access-1",
+      refreshToken,
+      appSecret: Redacted.value(appSecret)
+    })
+    const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
+    yield* credentials.connect(channelId, {
+      accessToken: Redacted.make("fake-access-1"),
+      refreshToken: Redacted.make("fake-refresh-1"),
+      expiresAt: DateTime.add(yield* DateTime.now, { minutes: 10 })
+    })
+    const adapter = yield* ZaloOa.make(config(fake.url)).pipe(
+      Effect.provideService(Credentials.Credentials, credentials),
+      Effect.provide(FetchHttpClient.layer)
+    )
+    return { fake, credentials, adapter }
+  })
+
 describe("ZaloOa.keepFresh", () => {
   it.scopedLive("refreshes a token close to expiry once, and leaves a fresh one alone", () =>
     Effect.gen(function* () {
-      const fake = yield* FakeZalo.make({
-        accessToken: "fake-access-1",
-        refreshToken: "fake-refresh-1",
-        appSecret: Redacted.value(appSecret)
-      })
-      const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
-      yield* credentials.connect(channelId, {
-        accessToken: Redacted.make("fake-access-1"),
-        refreshToken: Redacted.make("fake-refresh-1"),
-        expiresAt: DateTime.add(yield* DateTime.now, { minutes: 10 })
-      })
-      const adapter = yield* ZaloOa.make(config(fake.url)).pipe(
-        Effect.provideService(Credentials.Credentials, credentials),
-        Effect.provide(FetchHttpClient.layer)
-      )
+      const { fake, credentials, adapter } = yield* nearExpiry("fake-refresh-1")
       yield* adapter.keepFresh
       expect(fake.stats.refreshes).toBe(1)
       const renewed = yield* credentials.get(channelId)
@@ -171,21 +178,7 @@ describe("ZaloOa.keepFresh", () => {
 
   it.scopedLive("fails as reconnect when Zalo refuses the refresh token", () =>
     Effect.gen(function* () {
-      const fake = yield* FakeZalo.make({
-        accessToken: "fake-access-1",
-        refreshToken: "fake-refresh-other",
-        appSecret: Redacted.value(appSecret)
-      })
-      const credentials = Credentials.makeEncoded(Credentials.makeMemoryEncoded())
-      yield* credentials.connect(channelId, {
-        accessToken: Redacted.make("fake-access-1"),
-        refreshToken: Redacted.make("fake-refresh-1"),
-        expiresAt: DateTime.add(yield* DateTime.now, { minutes: 10 })
-      })
-      const adapter = yield* ZaloOa.make(config(fake.url)).pipe(
-        Effect.provideService(Credentials.Credentials, credentials),
-        Effect.provide(FetchHttpClient.layer)
-      )
+      const { credentials, adapter } = yield* nearExpiry("fake-refresh-other")
       const error = yield* Effect.flip(adapter.keepFresh)
       expect([error.reason, error.platformCode]).toEqual(["permanent", "reconnect"])
       expect((yield* credentials.get(channelId))?.status).toBe("reconnect")
