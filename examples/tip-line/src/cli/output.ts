@@ -32,7 +32,9 @@ export const consoleOf = (unsafe: typeof globalThis.console): Console.Console =>
 /** Rows as text columns, each padded to its widest cell, two spaces apart. */
 export const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   const widths: Array<number> = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length)
+  }
   return rows
     .map((row) =>
       row
