@@ -1,10 +1,8 @@
-import { randomBytes } from "node:crypto"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
-import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import { afterAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Actor, Category, LocalDate, StatisticalPeriod, StatisticsExport, Tips, Unit } from "@tinbao/core"
 import { SqlMigrations } from "@tinbao/sql"
 import { Postgres } from "@tinbao/testkit/vitest"
@@ -13,7 +11,7 @@ import * as Accounts from "../src/accounts.js"
 import { storage } from "../src/cli/context.js"
 import { run } from "../src/cli.js"
 import * as Config from "../src/config.js"
-import { dataDir, password } from "./helpers.js"
+import { dataDir, password, pgSchema } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
 const unitsFile = Config.defaultUnitsFile
@@ -320,23 +318,11 @@ describe("tinbao report and backup", () => {
 const pg = await Postgres.check()
 
 Postgres.describe(pg, "tinbao on PostgreSQL", () => {
-  const schema = `tip_line_cli_${randomBytes(6).toString("hex")}`
-  const server = `postgres://postgres@${pg.host}:${pg.port}/test`
-  const onServer = (statement: (sql: SqlClient) => Effect.Effect<unknown, unknown>) =>
-    Effect.runPromise(
-      Effect.flatMap(SqlClient, statement).pipe(
-        Effect.scoped,
-        Effect.provide(PgClient.layer({ url: Redacted.make(server) }))
-      )
-    )
-  afterAll(() => onServer((sql) => sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`))
+  const { schema, url, onServer } = pgSchema(pg, "tip_line_cli")
 
   it("migrates a fresh schema and reports its tips", async () => {
     await onServer((sql) => sql`CREATE SCHEMA ${sql(schema)}`)
-    const env = {
-      DATA_DIR: dataDir(),
-      DATABASE_URL: `${server}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
-    }
+    const env = { DATA_DIR: dataDir(), DATABASE_URL: url }
     const migrated = await tinbao(env, "migrate")
     expect(migrated.exitCode).toBe(0)
     expect(migrated.stdout).toContain(`PostgreSQL, database test at ${pg.host}:${pg.port}: schema version 0 → `)
