@@ -13,7 +13,7 @@
  * Exit codes: 0 done, 1 a failure (configuration, file, database; one line that says the cause), 2 a usage error.
  */
 import { Console as NodeConsole } from "node:console"
-import { realpathSync } from "node:fs"
+import { existsSync, realpathSync } from "node:fs"
 import { Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { Command, ValidationError } from "@effect/cli"
@@ -121,7 +121,7 @@ const readStdin = Effect.async<string>((resume) => {
 
 // Run as a program (`node … src/cli.ts`), not imported by the tests.
 const entry = process.argv[1]
-if (entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url)) {
+if (entry !== undefined && existsSync(entry) && realpathSync(entry) === fileURLToPath(import.meta.url)) {
   const environment = Layer.succeed(Environment, {
     env: process.env,
     cwd: process.cwd(),

@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Actor, Category, LocalDate, StatisticalPeriod, StatisticsExport, Tips, Unit } from "@tinbao/core"
+import { Actor, Category, LocalDate, StatisticalPeriod, StatisticsExport, Tips, Unit, UnitChange } from "@tinbao/core"
 import { SqlMigrations } from "@tinbao/sql"
 import { Postgres } from "@tinbao/testkit/vitest"
 import { DateTime, Effect, Either, Redacted } from "effect"
@@ -11,6 +11,7 @@ import * as Accounts from "../src/accounts.js"
 import { storage } from "../src/cli/context.js"
 import { run } from "../src/cli.js"
 import * as Config from "../src/config.js"
+import * as UnitsCsv from "../src/unitsCsv.js"
 import { dataDir, password, pgSchema } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
@@ -120,6 +121,34 @@ describe("tinbao units", () => {
       // Importing the same file again records nothing: the directory holds it.
       expect((await tinbao(fresh, "units", "import", file)).stdout).toContain(`Recorded 0 unit changes`)
     }
+  })
+
+  it("writes and reads every kind of change as CSV, quoting what needs it", () => {
+    const common = { effectiveDate: LocalDate.unsafeMake("2026-01-01"), legalBasis: 'Quyết định "số 1", 2026' }
+    const id = Unit.UnitId.make
+    const changes: ReadonlyArray<UnitChange.UnitChange> = [
+      UnitChange.Established.make({
+        ...common,
+        id: id("a"),
+        kind: "commune",
+        name: { vi: "Công an xã A, B", en: "A police" },
+        remote: true
+      }),
+      UnitChange.Renamed.make({ ...common, unit: id("a"), name: { vi: "Công an xã A mới", en: "New A" } }),
+      UnitChange.Reclassified.make({ ...common, unit: id("a"), kind: "ward", remote: false }),
+      UnitChange.Split.make({ ...common, source: id("a"), into: [id("b"), id("c")], heir: id("b") }),
+      UnitChange.Dissolved.make({ ...common, unit: id("c") })
+    ]
+    const text = Either.getOrThrow(UnitsCsv.write(changes))
+    expect(text).toContain('"Quyết định ""số 1"", 2026"')
+    expect(text).toContain(",b|c,b,")
+    expect(Either.getOrThrow(UnitsCsv.read(text))).toEqual(changes)
+    expect(UnitsCsv.write([UnitChange.Dissolved.make({ ...common, unit: id("x|y") })])).toEqual(
+      Either.left({ at: "change 1", message: 'the unit id "x|y" holds "|", which CSV lists use' })
+    )
+    expect(
+      UnitsCsv.read("change,effective_date,legal_basis,unit,new_parent\r\nDissolved,2026-01-01,x,a,b\r\n")
+    ).toEqual(Either.left({ at: "line 2, column new_parent", message: "a Dissolved change has no new_parent" }))
   })
 
   it("a units file in error is named, with where in it and what", async () => {

@@ -35,27 +35,26 @@ export const pgDump = (url: string, file: string): string => {
   ].join(" ")
 }
 
+// Why a backup cannot be written in a folder, or `undefined` when it can.
+const folderProblem = (folder: string): string | undefined => {
+  try {
+    if (!statSync(folder).isDirectory()) return "is a file, not a folder"
+    accessSync(folder, constants.W_OK)
+    return undefined
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    if (code === "ENOENT") return "does not exist"
+    return code === "EACCES" || code === "EPERM" ? "cannot be written (permission denied)" : `cannot be used (${code})`
+  }
+}
+
 const sqlite = (settings: Config.Config, filename: string, target: string) =>
   Effect.gen(function* () {
     if (!existsSync(filename)) return yield* fail(`There is no database at ${filename} to back up.`)
     if (existsSync(target)) return yield* fail(`${target} exists: a backup never overwrites a file; name a new one.`)
     const folder = dirname(target)
-    yield* Effect.try({
-      try: () => {
-        if (!statSync(folder).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" })
-        accessSync(folder, constants.W_OK)
-      },
-      catch: (cause) => {
-        const code = (cause as NodeJS.ErrnoException).code
-        return fail(
-          code === "ENOENT"
-            ? `The folder ${folder} does not exist.`
-            : code === "EACCES" || code === "EPERM"
-              ? `The folder ${folder} cannot be written (permission denied).`
-              : `The folder ${folder} cannot be written (${code ?? String(cause)}).`
-        )
-      }
-    })
+    const problem = folderProblem(folder)
+    if (problem !== undefined) return yield* fail(`The folder ${folder} ${problem}.`)
     yield* Effect.flatMap(SqlClient, (sql) => sql`VACUUM INTO ${target}`).pipe(
       Effect.mapError((error) => fail(`${target} cannot be written: ${Storage.explain(error).message}`)),
       Effect.provide(Database.client(settings.database))
