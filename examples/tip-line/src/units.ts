@@ -1,12 +1,13 @@
 /**
  * The units, from a units file (encoded `UnitChange`s, parents first: the format `units.json` of the examples
- * has). Every start records what the directory does not hold yet: the first start records the whole file, a
+ * has; or a `.csv` file of the same changes, one a row, as `unitsCsv.ts` describes). Every start records what the directory does not hold yet: the first start records the whole file, a
  * later one nothing, or the changes appended to the file since. A directory whose changes are not the file's
  * (another file, or a change edited in place) is refused: the log of units is append-only.
  */
 import { readFile } from "node:fs/promises"
 import { LocalDate, type Unit, UnitChange, UnitDirectory, UnitHierarchy } from "@tinbao/core"
 import { Data, DateTime, Effect, Either, ParseResult, Schema } from "effect"
+import * as UnitsCsv from "./unitsCsv.js"
 
 /** The units file cannot be read or used; the message names the file. */
 export class UnitsError extends Data.TaggedError("UnitsError")<{ readonly message: string }> {}
@@ -14,6 +15,31 @@ export class UnitsError extends Data.TaggedError("UnitsError")<{ readonly messag
 const Changes = Schema.Array(UnitChange.UnitChange)
 const decode = Schema.decodeUnknownEither(Schema.parseJson(Changes), { errors: "all" })
 const encode = Schema.encodeSync(UnitChange.UnitChange)
+
+/** Whether a units file is CSV (by its name), else JSON. */
+export const isCsv = (file: string): boolean => file.toLowerCase().endsWith(".csv")
+
+/** Decodes a units file's text, JSON or CSV; the problem names the file and where in it. */
+export const decodeText = (
+  file: string,
+  text: string
+): Either.Either<ReadonlyArray<UnitChange.UnitChange>, UnitsError> =>
+  isCsv(file)
+    ? Either.mapLeft(
+        UnitsCsv.read(text),
+        (problem) =>
+          new UnitsError({ message: `The units file ${file} is invalid at ${problem.at}: ${problem.message}` })
+      )
+    : Either.mapLeft(decode(text), (error) => {
+        const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
+        return new UnitsError({
+          message: `The units file ${file} is invalid at ${first?.path.join(".") || "(root)"}: ${first?.message}`
+        })
+      })
+
+/** The changes as a JSON units file: the encoded changes, indented. */
+export const toJson = (changes: ReadonlyArray<UnitChange.UnitChange>): string =>
+  `${JSON.stringify(Schema.encodeSync(Changes)(changes), null, 2)}\n`
 
 /** Reads and decodes a units file. */
 export const load = (file: string): Effect.Effect<ReadonlyArray<UnitChange.UnitChange>, UnitsError> =>
@@ -23,16 +49,7 @@ export const load = (file: string): Effect.Effect<ReadonlyArray<UnitChange.UnitC
       new UnitsError({
         message: `The units file ${file} cannot be read (${(cause as NodeJS.ErrnoException).code ?? cause}).`
       })
-  }).pipe(
-    Effect.flatMap((text) =>
-      Either.mapLeft(decode(text), (error) => {
-        const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
-        return new UnitsError({
-          message: `The units file ${file} is invalid at ${first?.path.join(".") || "(root)"}: ${first?.message}`
-        })
-      })
-    )
-  )
+  }).pipe(Effect.flatMap((text) => decodeText(file, text)))
 
 const same = (a: UnitChange.UnitChange, b: UnitChange.UnitChange) =>
   JSON.stringify(encode(a)) === JSON.stringify(encode(b))

@@ -2,9 +2,12 @@
  * The server under test: started in this process on 127.0.0.1, port 0, on a data folder of the test's own; and
  * deliveries posted to it over real HTTP, signed as the platforms (and the police website) sign them.
  */
+import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { SqlClient } from "@effect/sql/SqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import { afterAll, expect } from "@effect/vitest"
 import { Actor, type Channel, Register, type Tip, Tips, type Unit } from "@tinbao/core"
 import { WebFormChannel } from "@tinbao/web"
@@ -24,6 +27,26 @@ export const dataDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), "tip-line-"))
   made.push(dir)
   return dir
+}
+
+/**
+ * A schema of the test's own on the PostgreSQL test server, dropped when the test file is done (call it in the
+ * `Postgres.describe` block): its name, the server's URL, a URL whose connections use the schema (libpq's
+ * `options` sets their search path), and statements run on the server.
+ */
+export const pgSchema = (pg: { readonly host: string; readonly port: number }, prefix: string) => {
+  const schema = `${prefix}_${randomBytes(6).toString("hex")}`
+  const server = `postgres://postgres@${pg.host}:${pg.port}/test`
+  const onServer = (statement: (sql: SqlClient) => Effect.Effect<unknown, unknown>) =>
+    Effect.runPromise(
+      Effect.flatMap(SqlClient, statement).pipe(
+        Effect.scoped,
+        Effect.provide(PgClient.layer({ url: Redacted.make(server) }))
+      )
+    )
+  afterAll(() => onServer((sql) => sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`))
+  const url = `${server}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
+  return { schema, server, url, onServer }
 }
 
 /** Starts the server on 127.0.0.1, any free port, with `env` over the defaults, for as long as the scope lives. */

@@ -1,34 +1,21 @@
-import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
-import * as PgClient from "@effect/sql-pg/PgClient"
-import { afterAll, expect, it } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
 import { Unit } from "@tinbao/core"
 import { Postgres } from "@tinbao/testkit/vitest"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Redacted } from "effect"
-import { addUser, call, login, post, startFresh, theTip } from "./helpers.js"
+import { addUser, call, login, pgSchema, post, startFresh, theTip } from "./helpers.js"
 
 const pg = await Postgres.check()
 
 Postgres.describe(pg, "the tip-line server on PostgreSQL", () => {
-  const schema = `tip_line_test_${randomBytes(6).toString("hex")}`
-  const server = `postgres://postgres@${pg.host}:${pg.port}/test`
-  const onServer = (statement: (sql: SqlClient) => Effect.Effect<unknown, unknown>) =>
-    Effect.runPromise(
-      Effect.flatMap(SqlClient, statement).pipe(
-        Effect.scoped,
-        Effect.provide(PgClient.layer({ url: Redacted.make(server) }))
-      )
-    )
-  afterAll(() => onServer((sql) => sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`))
+  const { schema, url, onServer } = pgSchema(pg, "tip_line_test")
 
   it.scopedLive(
     "starts on DATABASE_URL in a fresh schema, migrates it and takes a delivery in",
     () =>
       Effect.gen(function* () {
         yield* Effect.promise(() => onServer((sql) => sql`CREATE SCHEMA ${sql(schema)}`))
-        // libpq's `options` sets the connections' search path: the server's tables go to the test's schema.
-        const url = `${server}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
         const { running, secrets } = yield* startFresh({ DATABASE_URL: url })
         expect(running.storage).toBe(`PostgreSQL, database test at ${pg.host}:${pg.port}`)
         expect(running.unitsRecorded).toBeGreaterThan(100)
