@@ -9,11 +9,14 @@
  * `GET /sandbox/sent`.
  */
 import { randomBytes } from "node:crypto"
+import { rmSync, writeFileSync } from "node:fs"
 import { createServer } from "node:http"
+import { join } from "node:path"
 import { HttpRouter, type HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { WebFormChannel } from "@tinbao/web"
-import { Clock, Effect, Redacted, type Scope } from "effect"
+import { Clock, Effect, Redacted, Schema, type Scope } from "effect"
+import type { Platform } from "./channels.js"
 
 /**
  * A reply the sandbox took: the platform, the account it went from (site, OA, bot or page), to whom (a person, or
@@ -216,3 +219,28 @@ export const start = (secrets: {
       }
     }
   })
+
+/**
+ * What a local tool needs to drive the sandbox (`npm run simulate`): its URL, and the sandbox channels with their
+ * units. Nothing in it is secret; the secrets stay in the secrets file.
+ */
+export const Announced = Schema.Struct({
+  url: Schema.String,
+  channels: Schema.Array(Schema.Struct({ channel: Schema.String, unit: Schema.String }))
+})
+
+/** Where the running sandbox is announced: `<DATA_DIR>/sandbox.json`, there while the sandbox runs. */
+export const announcedFile = (dataDir: string): string => join(dataDir, "sandbox.json")
+
+/** Writes the sandbox's announcement for as long as the scope lives; a stop removes it. */
+export const announce = (dataDir: string, sandbox: Sandbox, platforms: ReadonlyArray<Platform>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const announced: typeof Announced.Type = {
+        url: sandbox.url,
+        channels: platforms.filter((p) => p.sandbox).flatMap((p) => p.bound)
+      }
+      writeFileSync(announcedFile(dataDir), `${JSON.stringify(announced, null, 2)}\n`, { mode: 0o600 })
+    }),
+    () => Effect.sync(() => rmSync(announcedFile(dataDir), { force: true }))
+  )

@@ -103,6 +103,7 @@ export const start = (config: Config) =>
           })
         : undefined
       const built = yield* Channel.build(config, units, secrets, sandbox)
+      if (sandbox !== undefined) yield* Sandbox.announce(config.dataDir, sandbox, built.platforms)
       const channels = yield* Channels.make(built.adapters)
       const webhook = yield* Webhook.make({ worker: false, process: Intake.process }).pipe(
         Effect.provideService(Channels.Channels, channels)
