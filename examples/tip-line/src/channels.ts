@@ -1,14 +1,15 @@
 /**
- * The channels: for each ward and commune that holds today, a web form `web:<unit>`; a Zalo OA `zalo-oa:<oa id>`
- * and a fanpage `facebook:<page id>` of one Meta app (whose deliveries all reach the webhook channel `facebook`),
- * each bound to its unit. A platform in sandbox mode has an OA and a page for every unit (`sandbox-<unit>`), with
- * the local secrets, its replies sent to the sandbox; a configured one has the OAs and pages its variables list.
+ * The channels: for each ward and commune that holds today, a web form `web:<unit>`; a Zalo OA `zalo-oa:<oa id>`,
+ * a Zalo bot `zalo-bot:<unit>` and a fanpage `facebook:<page id>` of one Meta app (whose deliveries all reach the
+ * webhook channel `facebook`), each bound to its unit. A platform in sandbox mode has an OA, a bot and a page for
+ * every unit (`sandbox-<unit>`), with the local secrets, its replies sent to the sandbox; a configured one has the
+ * OAs, bots and pages its variables list.
  */
 import { FetchHttpClient } from "@effect/platform"
 import { Binding, type Channel, Credentials, type Unit } from "@tinbao/core"
 import { Facebook } from "@tinbao/facebook"
 import { WebFormChannel } from "@tinbao/web"
-import { ZaloOa } from "@tinbao/zalo"
+import { ZaloBot, ZaloOa } from "@tinbao/zalo"
 import { DateTime, Effect, Redacted } from "effect"
 import { type Accounts, type Config, ConfigError } from "./config.js"
 import type { Sandbox } from "./sandbox.js"
@@ -20,6 +21,8 @@ export interface Platform {
   readonly id: "web" | "zalo" | "facebook"
   readonly label: string
   readonly sandbox: boolean
+  /** Whether its channels hold tokens in the core's `Credentials` (OAs and pages; not web forms or bots). */
+  readonly credentials: boolean
   /** The channels whose webhook URLs are entered at the platform (Facebook's one per app). */
   readonly webhooks: ReadonlyArray<string>
   readonly bound: ReadonlyArray<{ readonly channel: string; readonly unit: Unit.UnitId }>
@@ -33,7 +36,7 @@ export interface Built {
   readonly keepFresh: ReadonlyArray<{ readonly channel: string; readonly refresh: ZaloOa.Adapter["keepFresh"] }>
 }
 
-const sandboxId = (unit: Unit.UnitId) => `sandbox-${unit}`
+const sandboxId = (unit: string) => `sandbox-${unit}`
 
 // A configured platform's accounts must name units that take tips today.
 const checked = (name: string, accounts: Accounts, units: ReadonlyArray<Unit.Unit>) =>
@@ -99,6 +102,26 @@ export const build = (
       })
     )
 
+    // A bot's token does not expire until it is reset: it is configuration, not a credential to refresh.
+    const zaloBots = config.zaloBots ?? {
+      secretToken: Redacted.make(secrets!.zaloBot.secretToken),
+      apiUrl: `${sandbox!.url}/zalo-bot`,
+      bots: ids.map((unit) => ({ unit, token: Redacted.make(sandbox!.connectBot(sandboxId(unit))) }))
+    }
+    const bots = yield* checked(
+      "ZALO_BOTS",
+      zaloBots.bots.map((b) => ({ unit: b.unit, account: config.zaloBots === undefined ? sandboxId(b.unit) : b.unit })),
+      units
+    )
+    const botAdapters = yield* Effect.forEach(bots, ({ account }, i) =>
+      ZaloBot.make({
+        id: `zalo-bot:${account}`,
+        token: zaloBots.bots[i]!.token,
+        secretToken: zaloBots.secretToken,
+        apiUrl: zaloBots.apiUrl
+      })
+    )
+
     const facebook = config.facebook ?? {
       appSecret: Redacted.make(secrets!.facebook.appSecret),
       verifyToken: Redacted.make(secrets!.facebook.verifyToken),
@@ -129,6 +152,7 @@ export const build = (
         id: "web",
         label: "Web forms",
         sandbox: config.web === undefined,
+        credentials: false,
         webhooks: forms.map((a) => a.id),
         bound: forms.map((a, i) => ({ channel: a.id, unit: ids[i]! }))
       },
@@ -136,6 +160,7 @@ export const build = (
         id: "zalo",
         label: "Zalo OAs",
         sandbox: config.zalo === undefined,
+        credentials: true,
         webhooks: zaloAdapters.map((a) => a.id),
         bound: zaloAdapters.map((a, i) => ({ channel: a.id, unit: oas[i]!.unit }))
       },
@@ -143,8 +168,17 @@ export const build = (
         id: "facebook",
         label: "Facebook pages",
         sandbox: config.facebook === undefined,
+        credentials: true,
         webhooks: app === undefined ? [] : [app.webhook.id],
         bound: (app?.pages ?? []).map((a, i) => ({ channel: a.id, unit: pages[i]!.unit }))
+      },
+      {
+        id: "zalo",
+        label: "Zalo bots",
+        sandbox: config.zaloBots === undefined,
+        credentials: false,
+        webhooks: botAdapters.map((a) => a.id),
+        bound: botAdapters.map((a, i) => ({ channel: a.id, unit: bots[i]!.unit }))
       }
     ]
     const bindings = yield* Binding.Bindings
@@ -152,7 +186,7 @@ export const build = (
       yield* bindings.bind(Binding.Binding.make({ channel, unit }))
     }
     return {
-      adapters: [...forms, ...zaloAdapters, ...(app?.all ?? [])],
+      adapters: [...forms, ...zaloAdapters, ...botAdapters, ...(app?.all ?? [])],
       platforms,
       keepFresh: zaloAdapters.map((a) => ({ channel: a.id, refresh: a.keepFresh }))
     } satisfies Built

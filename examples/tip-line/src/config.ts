@@ -35,6 +35,16 @@ export interface Zalo {
   readonly oas: Accounts
 }
 
+/**
+ * Zalo bots, one per unit (`ZALO_BOTS=ca-p-hoa-lu=<bot token>,…`), each the channel `zalo-bot:<unit>`; the secret
+ * token every bot was given at `setWebhook`, and the Bot API's host.
+ */
+export interface ZaloBots {
+  readonly bots: ReadonlyArray<{ readonly unit: string; readonly token: Redacted.Redacted<string> }>
+  readonly secretToken: Redacted.Redacted<string>
+  readonly apiUrl: string
+}
+
 /** A Meta app and the fanpages it serves, one per unit. */
 export interface Facebook {
   readonly appSecret: Redacted.Redacted<string>
@@ -59,6 +69,7 @@ export interface Config {
   /** Each platform's real settings; `undefined` runs it in sandbox mode. */
   readonly web: Web | undefined
   readonly zalo: Zalo | undefined
+  readonly zaloBots: ZaloBots | undefined
   readonly facebook: Facebook | undefined
 }
 
@@ -143,12 +154,28 @@ const platform = <K extends string>(
       )
 }
 
-const accounts = (name: string, text: string): Either.Either<Accounts, ConfigError> => {
+const accounts = (
+  name: string,
+  text: string,
+  example = "unit=id pairs separated by commas (ca-p-hoa-lu=2071450329,ca-p-nam-hoa-lu=…)"
+): Either.Either<Accounts, ConfigError> => {
   const pairs = text.split(",").map((pair) => pair.trim().split("="))
   return pairs.every((p) => p.length === 2 && p[0]!.trim() !== "" && p[1]!.trim() !== "")
     ? Either.right(pairs.map(([unit, account]) => ({ unit: unit!.trim(), account: account!.trim() })))
-    : fail(`${name} must list unit=id pairs separated by commas (ca-p-hoa-lu=2071450329,ca-p-nam-hoa-lu=…).`)
+    : fail(`${name} must list ${example}.`)
 }
+
+// The tokens are secrets: a malformed list is told by its shape, never by its values.
+const bots = (text: string) =>
+  Either.flatMap(
+    accounts("ZALO_BOTS", text, "unit=bot token pairs separated by commas (ca-p-hoa-lu=<token>,ca-p-nam-hoa-lu=…)"),
+    (pairs) =>
+      new Set(pairs.map((p) => p.unit)).size !== pairs.length
+        ? fail("ZALO_BOTS names a unit twice: a unit has one bot.")
+        : pairs.some((p) => p.account.length < 8)
+          ? fail("ZALO_BOTS has a token shorter than 8 characters: copy each bot's token whole from Zalo Bot Creator.")
+          : Either.right(pairs.map((p) => ({ unit: p.unit, token: Redacted.make(p.account) })))
+  )
 
 const secret = (name: string, value: string, min: number) =>
   value.length >= min ? Either.right(Redacted.make(value)) : fail(`${name} must be ${min} characters or more.`)
@@ -170,6 +197,11 @@ export const fromEnv = (env: Env, cwd: string): Either.Either<Config, ConfigErro
       apiUrl: "ZALO_API_URL",
       oauthUrl: "ZALO_OAUTH_URL",
       oas: "ZALO_OAS"
+    })
+    const zaloBots = yield* platform(env, "The Zalo bots", {
+      bots: "ZALO_BOTS",
+      secretToken: "ZALO_BOT_SECRET_TOKEN",
+      apiUrl: "ZALO_BOT_API_URL"
     })
     const facebook = yield* platform(
       env,
@@ -206,6 +238,14 @@ export const fromEnv = (env: Env, cwd: string): Either.Either<Config, ConfigErro
         apiUrl: yield* httpUrl("ZALO_API_URL", zalo.apiUrl!),
         oauthUrl: yield* httpUrl("ZALO_OAUTH_URL", zalo.oauthUrl!),
         oas: yield* accounts("ZALO_OAS", zalo.oas!)
+      },
+      zaloBots: zaloBots && {
+        bots: yield* bots(zaloBots.bots!),
+        secretToken:
+          zaloBots.secretToken!.length > 256
+            ? yield* fail("ZALO_BOT_SECRET_TOKEN must be 256 characters or fewer (Zalo's setWebhook limit).")
+            : yield* secret("ZALO_BOT_SECRET_TOKEN", zaloBots.secretToken!, 8),
+        apiUrl: yield* httpUrl("ZALO_BOT_API_URL", zaloBots.apiUrl!)
       },
       facebook: facebook && {
         appSecret: yield* secret("FACEBOOK_APP_SECRET", facebook.appSecret!, 8),

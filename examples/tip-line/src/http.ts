@@ -1,6 +1,8 @@
 /**
- * What the server answers over HTTP: the platforms' webhooks (`GET` and `POST /webhooks/:channel`, signed, through
- * the core's `Webhook`: verified, stored and answered, processed after), `GET /health` (the process is up) and
+ * What the server answers over HTTP: the platforms' webhooks (`GET` and `POST`, signed, through the core's
+ * `Webhook`: verified, stored and answered, processed after) at a path per platform (`/webhooks/web/<unit>`,
+ * `/webhooks/zalo/<oa id>`, `/webhooks/zalo-bot/<bot>`, `/webhooks/facebook`) and at the core's
+ * `/webhooks/<channel id>`, which URLs already entered at a platform name; `GET /health` (the process is up) and
  * `GET /ready` (the database answers and its schema is this server's), and the staff API under `/api`
  * (`staff.ts`: nothing there answers without a session but the login). Everything else is 404.
  */
@@ -9,6 +11,46 @@ import { type HttpApp, HttpRouter, type HttpServer, HttpServerRequest, HttpServe
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Webhook } from "@tinbao/core"
 import { Data, Effect, Layer, type Scope } from "effect"
+
+/**
+ * The platforms' own webhook paths: `/webhooks/<segment>/<account>` is the channel `<prefix>:<account>`. The
+ * account is the last segment, so that an operator enters at the platform a URL that says which platform it is for.
+ */
+const platformPaths = [
+  { segment: "web", prefix: "web" },
+  { segment: "zalo", prefix: "zalo-oa" },
+  { segment: "zalo-bot", prefix: "zalo-bot" }
+] as const
+
+/** The path of a channel's webhook: its platform's own, or the core's `/webhooks/<channel id>` for the others. */
+export const webhookPath = (channel: string): string => {
+  const found = platformPaths.find(({ prefix }) => channel.startsWith(`${prefix}:`))
+  return found === undefined
+    ? `/webhooks/${encodeURIComponent(channel)}`
+    : `/webhooks/${found.segment}/${encodeURIComponent(channel.slice(found.prefix.length + 1))}`
+}
+
+// A platform path is the core's route under another name: the request goes on to the core's router as
+// `/webhooks/<channel id>`, so that body limits, verification and answers stay the core's alone. The adapters see
+// the URL the platform called (`originalUrl`), query included, as a GET handshake needs.
+const platformRoute = (webhook: Webhook.Service, prefix: string) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const account = (yield* HttpRouter.params).account ?? ""
+    const query = request.url.indexOf("?")
+    const url = `/webhooks/${prefix}:${encodeURIComponent(account)}${query === -1 ? "" : request.url.slice(query)}`
+    return yield* Effect.provideService(webhook.app, HttpServerRequest.HttpServerRequest, request.modify({ url }))
+  })
+
+const platformRoutes = (webhook: Webhook.Service) =>
+  platformPaths.reduce(
+    (router, { segment, prefix }) =>
+      router.pipe(
+        HttpRouter.post(`/webhooks/${segment}/:account`, platformRoute(webhook, prefix)),
+        HttpRouter.get(`/webhooks/${segment}/:account`, platformRoute(webhook, prefix))
+      ),
+    HttpRouter.empty
+  )
 
 /** The server cannot listen where it was told; the message names the address and why. */
 export class ListenError extends Data.TaggedError("ListenError")<{ readonly message: string }> {}
@@ -24,7 +66,9 @@ export const app = (
   api: HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>
 ) =>
   HttpRouter.empty.pipe(
+    // The core's `/webhooks/:channel` stays: URLs entered at the platforms before the platform paths still work.
     HttpRouter.concat(webhook.router),
+    HttpRouter.concat(platformRoutes(webhook)),
     HttpRouter.mountApp("/api", api, { includePrefix: true }),
     HttpRouter.get("/health", Effect.succeed(HttpServerResponse.unsafeJson({ status: "ok" }))),
     HttpRouter.get(

@@ -5,7 +5,7 @@
  * its secret store (docs/deploy.md), so that a copy of the data folder alone never reveals a reporter.
  */
 import { randomBytes } from "node:crypto"
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { VaultKey } from "@tinbao/core"
 import { Data, Effect, Either, Redacted, Schema } from "effect"
@@ -21,11 +21,17 @@ const Secrets = Schema.Struct({
   }),
   web: Schema.Struct({ secret: Schema.NonEmptyString }),
   zalo: Schema.Struct({ appSecret: Schema.NonEmptyString, oaSecretKey: Schema.NonEmptyString }),
-  facebook: Schema.Struct({ appSecret: Schema.NonEmptyString, verifyToken: Schema.NonEmptyString })
+  facebook: Schema.Struct({ appSecret: Schema.NonEmptyString, verifyToken: Schema.NonEmptyString }),
+  // The sandbox Zalo bots' secret token (8 to 256 characters, as setWebhook takes it); files written before the
+  // bots came lack it, and are completed when read.
+  zaloBot: Schema.optional(Schema.Struct({ secretToken: Schema.String.pipe(Schema.minLength(8)) }))
 })
 
-/** The local secrets, as the file holds them. */
-export type Secrets = typeof Secrets.Type
+/** The local secrets, as a file may hold them. */
+type Stored = typeof Secrets.Type
+
+/** The local secrets, every field present. */
+export type Secrets = Stored & { readonly zaloBot: NonNullable<Stored["zaloBot"]> }
 
 const token = () => randomBytes(24).toString("base64url")
 
@@ -37,8 +43,24 @@ const make = (): Secrets => ({
   },
   web: { secret: token() },
   zalo: { appSecret: token(), oaSecretKey: token() },
-  facebook: { appSecret: token(), verifyToken: token() }
+  facebook: { appSecret: token(), verifyToken: token() },
+  zaloBot: { secretToken: token() }
 })
+
+// Writes the whole file anew beside the old one, then renames it over: a crash never leaves half a file.
+const write = (file: string, secrets: Secrets, flag: "wx" | "w") => {
+  const text = `${JSON.stringify(secrets, null, 2)}\n`
+  if (flag === "wx") {
+    writeFileSync(file, text, { mode: 0o600, flag })
+  } else {
+    const next = `${file}.new`
+    writeFileSync(next, text, { mode: 0o600, flag: "w" })
+    chmodSync(next, 0o600)
+    renameSync(next, file)
+  }
+  // The umask may have taken bits away, never added them; this makes the mode exact all the same.
+  chmodSync(file, 0o600)
+}
 
 const decode = Schema.decodeUnknownEither(Schema.parseJson(Secrets))
 
@@ -49,19 +71,26 @@ const problem = (file: string, doing: string) => (cause: unknown) =>
   new SecretsError({ message: `Cannot ${doing} ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}.` })
 
 /**
- * The secrets in the data folder: read, or made and written with mode 0600 when the file does not exist. A file
- * others may read is refused rather than used: the keys in it may have been copied.
+ * The secrets in the data folder: read, or made and written with mode 0600 when the file does not exist (unless
+ * `create` is false: the simulator reads the server's, and makes none). A file others may read is refused rather
+ * than used: the keys in it may have been copied.
  */
-export const load = (dataDir: string): Effect.Effect<Secrets, SecretsError> =>
+export const load = (
+  dataDir: string,
+  options: { readonly create?: boolean } = {}
+): Effect.Effect<Secrets, SecretsError> =>
   Effect.gen(function* () {
     const file = fileOf(dataDir)
+    if (options.create === false && !existsSync(file)) {
+      return yield* new SecretsError({
+        message: `${file} does not exist: start the server with this DATA_DIR first (it makes the secrets), or set DATA_DIR to the server's.`
+      })
+    }
     if (!existsSync(file)) {
       yield* Effect.try({
         try: () => {
           mkdirSync(dataDir, { recursive: true })
-          writeFileSync(file, `${JSON.stringify(make(), null, 2)}\n`, { mode: 0o600, flag: "wx" })
-          // The umask may have taken bits away, never added them; this makes the mode exact all the same.
-          chmodSync(file, 0o600)
+          write(file, make(), "wx")
         },
         catch: problem(file, "write")
       })
@@ -73,11 +102,16 @@ export const load = (dataDir: string): Effect.Effect<Secrets, SecretsError> =>
       })
     }
     const text = yield* Effect.try({ try: () => readFileSync(file, "utf8"), catch: problem(file, "read") })
-    return yield* Either.mapLeft(
+    const stored = yield* Either.mapLeft(
       decode(text),
       () =>
         new SecretsError({
           message: `${file} is not a secrets file of this server. Restore it from a backup: without its vault key, the identities sealed with it cannot be opened.`
         })
     )
+    if (stored.zaloBot !== undefined) return { ...stored, zaloBot: stored.zaloBot }
+    // A file from before the Zalo bots: its secrets kept as they are, the bots' made and the file written again.
+    const completed: Secrets = { ...stored, zaloBot: { secretToken: token() } }
+    yield* Effect.try({ try: () => write(file, completed, "w"), catch: problem(file, "write") })
+    return completed
   })

@@ -84,7 +84,11 @@ const mediaAllowed = (config: Config, sandbox: Sandbox.Sandbox | undefined) => {
 export const start = (config: Config) =>
   Effect.gen(function* () {
     yield* Storage.prepare(config.dataDir)
-    const sandboxed = config.web === undefined || config.zalo === undefined || config.facebook === undefined
+    const sandboxed =
+      config.web === undefined ||
+      config.zalo === undefined ||
+      config.zaloBots === undefined ||
+      config.facebook === undefined
     const secrets = sandboxed || config.vault === undefined ? yield* Secrets.load(config.dataDir) : undefined
     const context = yield* Layer.build(services(config, vaultOf(config, secrets)))
     // The staff accounts' tables, beside the library's (migrated when the storage opened).
@@ -99,6 +103,7 @@ export const start = (config: Config) =>
           })
         : undefined
       const built = yield* Channel.build(config, units, secrets, sandbox)
+      if (sandbox !== undefined) yield* Sandbox.announce(config.dataDir, sandbox, built.platforms)
       const channels = yield* Channels.make(built.adapters)
       const webhook = yield* Webhook.make({ worker: false, process: Intake.process }).pipe(
         Effect.provideService(Channels.Channels, channels)
@@ -130,7 +135,7 @@ export const start = (config: Config) =>
   })
 
 const examples = (url: string, channels: ReadonlyArray<string>) => {
-  const shown = channels.slice(0, 2).map((channel) => `${url}/webhooks/${channel}`)
+  const shown = channels.slice(0, 2).map((channel) => `${url}${Http.webhookPath(channel)}`)
   return channels.length > 2 ? `${shown.join(", ")}, …` : shown.join(", ")
 }
 
@@ -148,6 +153,7 @@ export const lines = (running: Running): ReadonlyArray<string> => [
     const count = p.webhooks.length === p.bound.length ? `${p.bound.length}` : `${p.bound.length} on one webhook`
     return `  ${p.label} (${mode}, ${count}): ${p.webhooks.length === 0 ? "none" : examples(running.url, p.webhooks)}`
   }),
+  `  (URLs of the form ${running.url}/webhooks/<channel id>, entered at a platform before, are still answered.)`,
   ...(running.sandbox === undefined
     ? []
     : [

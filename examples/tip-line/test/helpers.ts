@@ -67,10 +67,14 @@ export const startFresh = (env: Readonly<Record<string, string>> = {}) =>
     return { dir, running, secrets: yield* Secrets.load(dir) }
   })
 
-/** Posts a delivery to a channel's webhook; the status and the body of the answer. */
+/** Posts a delivery to a channel's webhook at the core's path; the status and the body of the answer. */
 export const post = (running: Server.Running, channel: string, delivery: Channel.RawDelivery) =>
+  postTo(running, `/webhooks/${channel}`, delivery)
+
+/** Posts a delivery to a path of the server; the status and the body of the answer. */
+export const postTo = (running: Server.Running, path: string, delivery: Channel.RawDelivery) =>
   Effect.promise(async () => {
-    const response = await fetch(`${running.url}/webhooks/${channel}`, {
+    const response = await fetch(`${running.url}${path}`, {
       method: delivery.method,
       headers: delivery.headers,
       body: delivery.body
@@ -115,7 +119,7 @@ export const sent = (running: Server.Running) =>
   )
 
 /** The first reply the sandbox took from a platform, once the dispatcher has sent one. */
-export const acknowledgement = (running: Server.Running, platform: "web" | "zalo" | "facebook") =>
+export const acknowledgement = (running: Server.Running, platform: "web" | "zalo" | "zalo-bot" | "facebook") =>
   eventually(
     Effect.flatMap(sent(running), (all) => {
       const found = all.find((s) => s.platform === platform)

@@ -136,6 +136,7 @@ describe("the tip-line server's configuration", () => {
       database: { _tag: "Sqlite", filename: "/srv/tip-line/data/tip-line/tinbao.sqlite" },
       web: undefined,
       zalo: undefined,
+      zaloBots: undefined,
       facebook: undefined
     })
     expect(problem({ PORT: "80a" })).toContain("PORT")
@@ -177,7 +178,8 @@ describe("the tip-line server's configuration", () => {
         expect(platforms.map((p) => [p.label, p.sandbox])).toEqual([
           ["Web forms", false],
           ["Zalo OAs", false],
-          ["Facebook pages", true]
+          ["Facebook pages", true],
+          ["Zalo bots", true]
         ])
         expect(platforms[1]!.bound).toEqual([{ channel: "zalo-oa:1001", unit: "ca-p-hoa-lu" }])
       }),

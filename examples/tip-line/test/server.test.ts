@@ -30,7 +30,9 @@ describe("the tip-line server", () => {
         // The wards merged on 1 July 2025 take no tips any more: none has a channel.
         expect(web!.bound.map((b) => b.unit)).not.toContain("ca-p-van-giang")
         const text = Server.lines(running).join("\n")
-        expect(text).toContain(`${running.url}/webhooks/web:ca-p-hoa-lu`)
+        expect(text).toContain(`${running.url}/webhooks/web/ca-p-hoa-lu`)
+        expect(text).toContain(`${running.url}/webhooks/zalo/sandbox-ca-p-hoa-lu`)
+        expect(text).toContain(`${running.url}/webhooks/zalo-bot/sandbox-ca-p-hoa-lu`)
         expect(text).toContain(`${running.url}/webhooks/facebook`)
         expect(text).toContain(`${running.url}/api/docs`)
         expect(text).toContain("npm run users -- add")
