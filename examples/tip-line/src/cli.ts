@@ -9,6 +9,7 @@
  *   channels list | bind <channel> <unit> [--conversation <id>] | unbind <channel> [--conversation <id>]
  *   report --unit <id> --period <period> [--group-by <dimension>] [--format table|csv|json]
  *   backup <file>
+ *   simulate [--url <server>] [--count N] [--seed N]
  *
  * Exit codes: 0 done, 1 a failure (configuration, file, database; one line that says the cause), 2 a usage error.
  */
@@ -26,6 +27,7 @@ import * as Migrate from "./cli/migrate.js"
 import { consoleOf } from "./cli/output.js"
 import * as Report from "./cli/report.js"
 import { serve } from "./cli/serve.js"
+import * as Simulate from "./cli/simulate.js"
 import * as Units from "./cli/units.js"
 import * as Users from "./cli/users.js"
 
@@ -37,7 +39,7 @@ const serveCommand = Command.make("serve", {}, () =>
   )
 ).pipe(Command.withDescription("Runs the server until SIGTERM or SIGINT (the same as npm start)."))
 
-const subcommands = ["serve", "migrate", "units", "users", "channels", "report", "backup"]
+const subcommands = ["serve", "migrate", "units", "users", "channels", "report", "backup", "simulate"]
 
 /** The command tree. */
 export const command = Command.make("tinbao", {}, () => pick("tinbao", subcommands)).pipe(
@@ -49,7 +51,8 @@ export const command = Command.make("tinbao", {}, () => pick("tinbao", subcomman
     Users.command,
     Channels.command,
     Report.command,
-    Backup.command
+    Backup.command,
+    Simulate.command
   ])
 )
 

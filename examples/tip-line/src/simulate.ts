@@ -1,5 +1,5 @@
 /**
- * `npm run simulate`: a seeded stream of signed deliveries to a running tip-line server in sandbox mode, as the
+ * `npm run simulate` (`tinbao simulate`): a seeded stream of signed deliveries to a running tip-line server in sandbox mode, as the
  * platforms and the police website would post them: Zalo OA 1:1 and group messages, Zalo bot messages, Messenger
  * messages, page comments (and an edit), web-form posts; some sent twice (a redelivery), some followed by a photo
  * (served by the sandbox, for the evidence worker to fetch) or a place; receipts and echoes. It reads the server's
@@ -7,14 +7,11 @@
  * sandbox was sent back: one acknowledgement per new tip, none for a redelivery or a follow-up.
  */
 import { readFileSync } from "node:fs"
-import { resolve } from "node:path"
-import { pathToFileURL } from "node:url"
 import type { Channel } from "@tinbao/core"
 import { Facebook } from "@tinbao/facebook"
 import { WebFormChannel } from "@tinbao/web"
 import { ZaloBot, ZaloOa } from "@tinbao/zalo"
 import { Clock, Data, Duration, Effect, Either, Random, Redacted, Schedule, Schema } from "effect"
-import { defaultDataDir } from "./config.js"
 import { webhookPath } from "./http.js"
 import { Announced, announcedFile, mediaPath, type Sent } from "./sandbox.js"
 import * as Secrets from "./secrets.js"
@@ -488,47 +485,3 @@ export const lines = (summary: Summary): ReadonlyArray<string> => [
     ? "OK: every tip acknowledged once; no redelivery or follow-up made a tip of its own."
     : "NOT OK: see above."
 ]
-
-const bar = (sent: number, total: number) => {
-  const width = 30
-  const filled = Math.round((sent / total) * width)
-  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${sent}/${total}`
-}
-
-const argument = (name: string) => {
-  const at = process.argv.indexOf(`--${name}`)
-  return at === -1 ? undefined : process.argv[at + 1]
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const tty = process.stderr.isTTY === true
-  let shown = -1
-  const count = Number(argument("count") ?? "30")
-  const seed = Number(argument("seed") ?? "1")
-  Effect.runPromise(
-    run({
-      url: argument("url") ?? process.env.TINBAO_URL ?? "http://127.0.0.1:8080",
-      dataDir: resolve(process.cwd(), process.env.DATA_DIR ?? defaultDataDir),
-      count,
-      seed,
-      onProgress: (sent, total) => {
-        if (tty) process.stderr.write(`\r${bar(sent, total)}${sent === total ? "\n" : ""}`)
-        else if (Math.floor((sent * 10) / total) !== shown) {
-          shown = Math.floor((sent * 10) / total)
-          process.stderr.write(`${shown * 10}% (${sent}/${total})\n`)
-        }
-      }
-    }).pipe(
-      Effect.match({
-        onFailure: (error) => {
-          process.stderr.write(`tinbao simulate: ${error.message}\n`)
-          process.exitCode = 1
-        },
-        onSuccess: (summary) => {
-          process.stdout.write(`${lines(summary).join("\n")}\n`)
-          if (!summary.ok) process.exitCode = 1
-        }
-      })
-    )
-  )
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Actor, Tips, Unit } from "@tinbao/core"
 import { Effect } from "effect"
+import * as Cli from "../src/cli.js"
 import * as Simulate from "../src/simulate.js"
 import { eventually, startFresh, tipsOf } from "./helpers.js"
 
@@ -75,5 +76,21 @@ describe("npm run simulate", () => {
         expect(evidence.length).toBe(summary.photos)
       }),
     120_000
+  )
+
+  it.scopedLive(
+    "tinbao simulate prints its progress and the summary, and exits 0 when the stream ends as expected",
+    () =>
+      Effect.gen(function* () {
+        const { dir, running } = yield* startFresh()
+        const args = ["simulate", "--url", running.url, "--count", "3", "--seed", "2"]
+        const outcome = yield* Effect.promise(() => Cli.run(args, { env: { DATA_DIR: dir } }))
+        expect(outcome.stderr).toContain("100% (")
+        expect(outcome.stdout).toContain("OK: every tip acknowledged once")
+        expect(outcome.exitCode).toBe(0)
+        const refused = yield* Effect.promise(() => Cli.run(["simulate", "--count", "0"], { env: { DATA_DIR: dir } }))
+        expect([refused.exitCode, refused.stderr]).toEqual([2, "tinbao: --count must be from 1 to 100000.\n"])
+      }),
+    60_000
   )
 })
