@@ -116,12 +116,12 @@ export interface Answer {
   readonly json: any
 }
 
-/** A request to the server, with the session cookie and the CSRF token when given. */
+/** A request to the server, with the session cookie and the CSRF token, or an API token, when given. */
 export const call = (
   running: Server.Running,
   method: string,
   path: string,
-  options: { readonly body?: unknown; readonly cookie?: string; readonly csrf?: string } = {}
+  options: { readonly body?: unknown; readonly cookie?: string; readonly csrf?: string; readonly bearer?: string } = {}
 ) =>
   Effect.promise(async (): Promise<Answer> => {
     const response = await fetch(`${running.url}${path}`, {
@@ -129,7 +129,8 @@ export const call = (
       headers: {
         ...(options.body === undefined ? {} : { "content-type": "application/json" }),
         ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
-        ...(options.csrf === undefined ? {} : { "x-csrf-token": options.csrf })
+        ...(options.csrf === undefined ? {} : { "x-csrf-token": options.csrf }),
+        ...(options.bearer === undefined ? {} : { authorization: `Bearer ${options.bearer}` })
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
     })
