@@ -1,7 +1,8 @@
 /**
- * The staff API, implemented over the core's services: login and logout, the session cookie as the request's
- * actor (with its CSRF check), the tips an actor may see and act on, the statistics of the units in its scope (JSON
- * and CSV), the units and the channels. The library's typed errors become the API's (403, 404, 409, 422); storage failures are 503 without their details, and no answer carries a stack.
+ * The staff API, implemented over the core's services: login and logout, and the tips an actor may see and act on
+ * (their deadlines, evidence files and the custodian's reveal). Reports, units, bindings and tokens are in
+ * `staffReports.ts`; authentication and the errors' mapping in `staffAccess.ts`. Storage failures are 503 without
+ * their details, and no answer carries a stack.
  */
 import {
   HttpApiBuilder,

@@ -158,3 +158,14 @@ export const webForm = (secret: string, id: string, sender: string, text: string
   WebFormChannel.delivery(Redacted.make(secret), {
     events: [{ type: "message", id, sender: { id: sender, name: "Nguyễn Văn A" }, time: Date.now(), text }]
   })
+
+/** A web-form tip in `unit` and one in another ward, once intake has taken them in. */
+export const tipInTwoWards = (running: Server.Running, secret: string, unit: Unit.UnitId) =>
+  Effect.gen(function* () {
+    const other = running.platforms[0]!.bound.map((b) => b.unit).find((u) => u !== unit)!
+    yield* post(running, `web:${unit}`, webForm(secret, "wf-a", "wf-user-a", "Mất trộm xe máy"))
+    yield* post(running, `web:${other}`, webForm(secret, "wf-b", "wf-user-b", "Đánh bạc ở chợ"))
+    const mine = (yield* theTip(running, unit)).tip
+    const theirs = (yield* theTip(running, other)).tip
+    return { other, mine, theirs }
+  })

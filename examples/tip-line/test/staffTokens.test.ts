@@ -5,7 +5,7 @@ import { Unit } from "@tinbao/core"
 import { Effect, Redacted } from "effect"
 import * as Accounts from "../src/accounts.js"
 import * as Tokens from "../src/tokens.js"
-import { addUser, call, login, post, startFresh, theTip, webForm } from "./helpers.js"
+import { addUser, call, login, startFresh, tipInTwoWards } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
 
@@ -15,11 +15,7 @@ describe("the staff API's tokens", () => {
     () =>
       Effect.gen(function* () {
         const { running, secrets } = yield* startFresh()
-        const other = running.platforms[0]!.bound.map((b) => b.unit).find((unit) => unit !== hoaLu)!
-        yield* post(running, `web:${hoaLu}`, webForm(secrets.web.secret, "wf-a", "wf-user-a", "Mất trộm xe máy"))
-        yield* post(running, `web:${other}`, webForm(secrets.web.secret, "wf-b", "wf-user-b", "Đánh bạc ở chợ"))
-        const mine = (yield* theTip(running, hoaLu)).tip
-        const theirs = (yield* theTip(running, other)).tip
+        const { other, mine, theirs } = yield* tipInTwoWards(running, secrets.web.secret, hoaLu)
         yield* addUser(running, "lan.officer", hoaLu, ["officer"])
         yield* addUser(running, "minh.viewer", hoaLu, ["viewer"])
         const officer = yield* login(running, "lan.officer")
@@ -64,7 +60,8 @@ describe("the staff API's tokens", () => {
         expect((yield* call(running, "GET", `/api/tips/${theirs.id}`, { bearer: reader })).status).toBe(404)
         expect((yield* call(running, "GET", `/api/tips?unit=${other}`, { bearer: reader })).json.reason).toBe("scope")
 
-        const accept = { expectedVersion: mine.version, command: { _tag: "Accept" } }
+        const current = yield* call(running, "GET", `/api/tips/${mine.id}`, { bearer: reader })
+        const accept = { expectedVersion: current.json.version, command: { _tag: "Accept" } }
         const unscoped = yield* call(running, "POST", `/api/tips/${mine.id}/commands`, { bearer: reader, body: accept })
         expect(unscoped.status).toBe(403)
         expect(unscoped.json).toMatchObject({ _tag: "Forbidden", reason: "token_scope" })
