@@ -35,6 +35,18 @@ export const migrate: Effect.Effect<void, SqlError, SqlClient> = Effect.gen(func
     csrf TEXT NOT NULL,
     expires_at BIGINT NOT NULL
   )`
+  // API tokens (tokens.ts): only the SHA-256 of each secret, with its user, scopes (JSON), times and revoked flag.
+  yield* sql`CREATE TABLE IF NOT EXISTS staff_tokens (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL UNIQUE,
+    username TEXT NOT NULL REFERENCES staff_users(username),
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    last_used_at BIGINT,
+    revoked INTEGER NOT NULL DEFAULT 0
+  )`
 })
 
 // scrypt's cost: N = 2^15, r = 8, p = 1 (about 32 MiB and tens of milliseconds), kept with each hash.
@@ -119,7 +131,8 @@ export const addUser = (input: {
       VALUES (${input.username}, ${hash}, ${input.unit}, ${JSON.stringify(input.roles)}, 0, ${Date.now()})`
   })
 
-interface UserRow {
+/** The columns of an account, as the sessions and the tokens read them. */
+export interface UserRow {
   readonly username: string
   readonly password_hash: string
   readonly unit: string
@@ -127,7 +140,8 @@ interface UserRow {
   readonly disabled: number
 }
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+/** The SHA-256 of a secret, in hex: what the tables keep of a session id or a token. */
+export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 const token = () => randomBytes(32).toString("base64url")
 
 /**
@@ -176,13 +190,33 @@ export const findSession = (id: Redacted.Redacted<string>) =>
       SELECT u.username, u.unit, u.roles, u.disabled, s.csrf, s.expires_at
       FROM staff_sessions s JOIN staff_users u ON u.username = s.username
       WHERE s.id_hash = ${idHash}`
-    if (row === undefined || Number(row.expires_at) < Date.now() || Number(row.disabled) !== 0) return undefined
+    if (row === undefined || Number(row.expires_at) < Date.now()) return undefined
+    const actor = yield* actorOf(row)
+    return actor === undefined ? undefined : ({ idHash, csrf: row.csrf, actor } satisfies Session)
+  })
+
+/**
+ * The actor an enabled account stands for, or `undefined` when it is disabled or malformed. The library trusts the
+ * actor it is given: the server decodes it, and a malformed account authenticates nothing.
+ */
+export const actorOf = (row: Pick<UserRow, "username" | "unit" | "roles" | "disabled">) =>
+  Effect.gen(function* () {
+    if (Number(row.disabled) !== 0) return undefined
     const roles = yield* Effect.try(() => JSON.parse(row.roles) as unknown).pipe(Effect.orElseSucceed(() => []))
-    // The library trusts the actor it is given: the server decodes it, and a malformed account is no session.
-    const actor = yield* Access.decodeActor({ id: row.username, unit: row.unit, roles }).pipe(
+    return yield* Access.decodeActor({ id: row.username, unit: row.unit, roles }).pipe(
       Effect.orElseSucceed(() => undefined)
     )
-    return actor === undefined ? undefined : ({ idHash, csrf: row.csrf, actor } satisfies Session)
+  })
+
+/** Disables or enables an account: a disabled account's sessions and tokens authenticate nothing. */
+export const setDisabled = (username: string, disabled: boolean) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient
+    const [found] = yield* sql<{
+      readonly n: number
+    }>`SELECT count(*) AS n FROM staff_users WHERE username = ${username}`
+    if (Number(found?.n ?? 0) === 0) return yield* new AccountError({ message: `No user ${username}.` })
+    yield* sql`UPDATE staff_users SET disabled = ${disabled ? 1 : 0} WHERE username = ${username}`
   })
 
 /** Whether two secrets are equal, compared in constant time. */

@@ -11,9 +11,21 @@ import {
   HttpApiSchema,
   HttpApiSecurity
 } from "@effect/platform"
-import { type Actor, Command, LocalDate, Statistics, Tip, TipEvent, Unit } from "@tinbao/core"
+import {
+  type Actor,
+  Command,
+  IdentityVault,
+  LocalDate,
+  MediaStore,
+  Statistics,
+  Tip,
+  TipEvent,
+  Unit,
+  UnitChange
+} from "@tinbao/core"
 import { Context, Schema } from "effect"
 import { cookieName } from "./accounts.js"
+import { TokenScope } from "./tokens.js"
 
 /** No valid session: log in first. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
@@ -22,10 +34,17 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
   HttpApiSchema.annotations({ status: 401 })
 ) {}
 
-/** The request may not be made: a missing or wrong CSRF token, a role the actor lacks, a unit outside its scope. */
+/**
+ * The request may not be made: a missing or wrong CSRF token (`csrf`), a role the actor lacks (`role`), a unit
+ * outside its scope (`scope`), a malformed account (`actor`), an API token without the scope the endpoint needs
+ * (`token_scope`), or an endpoint that takes a session only, not a token (`session_only`).
+ */
 export class Forbidden extends Schema.TaggedError<Forbidden>()(
   "Forbidden",
-  { reason: Schema.Literal("csrf", "role", "scope", "actor"), message: Schema.String },
+  {
+    reason: Schema.Literal("csrf", "role", "scope", "actor", "token_scope", "session_only"),
+    message: Schema.String
+  },
   HttpApiSchema.annotations({ status: 403 })
 ) {}
 
@@ -64,20 +83,31 @@ export class Unavailable extends Schema.TaggedError<Unavailable>()(
   HttpApiSchema.annotations({ status: 503 })
 ) {}
 
-/** The actor of the request, with the session it came with (its hash only). */
+/** How a request was authenticated: a session (its id's hash), or an API token (its id and scopes). */
+export type Credential =
+  | { readonly _tag: "Session"; readonly idHash: string }
+  | { readonly _tag: "Token"; readonly id: string; readonly scopes: ReadonlyArray<TokenScope> }
+
+/** The actor of the request, with the credential it came with. */
 export class CurrentStaff extends Context.Tag("tip-line/CurrentStaff")<
   CurrentStaff,
-  { readonly actor: Actor.Actor; readonly session: string }
+  { readonly actor: Actor.Actor; readonly credential: Credential }
 >() {}
 
 /** The session cookie; a state-changing request must also carry the session's `x-csrf-token`. */
 export const session = HttpApiSecurity.apiKey({ in: "cookie", key: cookieName })
 
-/** Authentication: the session cookie becomes the request's actor, decoded with the core's schema. */
+/** An API token (`Authorization: Bearer tbt_…`), for integrations: no cookie, so no CSRF token either. */
+export const bearer = HttpApiSecurity.bearer
+
+/**
+ * Authentication: an API token, else the session cookie, becomes the request's actor, decoded with the core's
+ * schema. (The token is tried first: a request without one falls through to the session and its CSRF check.)
+ */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("tip-line/Authentication", {
   failure: Schema.Union(Unauthorized, Forbidden, Unavailable),
   provides: CurrentStaff,
-  security: { session }
+  security: { bearer, session }
 }) {}
 
 const Login = Schema.Struct({ username: Schema.String, password: Schema.Redacted(Schema.String) })
@@ -108,6 +138,59 @@ export const TipView = Schema.Struct({
 
 const TipPath = Schema.Struct({ id: Tip.TipId })
 const Int = Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())
+const Label = Schema.Struct({ vi: Schema.String, en: Schema.String })
+
+const Year = Schema.NumberFromString.pipe(Schema.int(), Schema.between(2000, 2100))
+const YearMonth = Schema.String.pipe(Schema.pattern(/^\d{4}-(0[1-9]|1[0-2])$/)).annotations({
+  description: "A month as YYYY-MM"
+})
+
+/**
+ * A period, in Vietnam time, by one of its kinds: `from` and `to` (dates, both ends included), a calendar `month`
+ * (YYYY-MM) or `year`, or a police statistical month (`policeMonth`, YYYY-MM: the 15th of the month before to the
+ * 14th) or year (`policeYear`: 15 December of the year before to 14 December). Give one kind only.
+ */
+export const PeriodParams = {
+  from: Schema.optional(LocalDate.LocalDate),
+  to: Schema.optional(LocalDate.LocalDate),
+  month: Schema.optional(YearMonth),
+  year: Schema.optional(Year),
+  policeMonth: Schema.optional(YearMonth),
+  policeYear: Schema.optional(Year)
+}
+
+/** The period parameters as decoded. */
+export type PeriodParams = Schema.Struct.Type<typeof PeriodParams>
+
+/** A deadline of a tip, as the core computes it now, with the label of its kind. */
+export const DeadlineView = Schema.Struct({
+  kind: Schema.Literal("acknowledgement", "transfer", "verification", "suspension_notice", "restoration", "resolution"),
+  label: Label,
+  dueAt: Schema.DateTimeUtc,
+  status: Schema.Literal("pending", "met", "missed", "met_late"),
+  closedAt: Schema.optional(Schema.DateTimeUtc)
+}).annotations({ identifier: "Deadline" })
+
+/**
+ * An evidence file of a tip: pending (being fetched), stored (with its item: the SHA-256 that names it, its size and
+ * the media type read from its bytes) or not retrieved (with the reason). The platform's link is not shown.
+ */
+export const EvidenceView = Schema.Struct({
+  status: Schema.Literal("pending", "stored", "not_retrieved"),
+  declaredAs: Schema.optional(Schema.String),
+  attachedAt: Schema.optional(Schema.DateTimeUtc),
+  recordedAt: Schema.optional(Schema.DateTimeUtc),
+  item: Schema.optional(
+    Schema.Struct({
+      hash: Schema.String,
+      size: Schema.Number,
+      mediaType: Schema.String,
+      storedAt: Schema.DateTimeUtc
+    })
+  ),
+  reason: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String)
+}).annotations({ identifier: "Evidence" })
 
 const loginGroup = HttpApiGroup.make("login").add(
   HttpApiEndpoint.post("login", "/login")
@@ -121,25 +204,36 @@ const loginGroup = HttpApiGroup.make("login").add(
 /** A unit of the hierarchy on a date, as `GET /api/units` lists it. */
 export const UnitView = Schema.Struct({
   id: Unit.UnitId,
-  name: Schema.Struct({ vi: Schema.String, en: Schema.String }),
+  name: Label,
   kind: Schema.String,
   parent: Schema.optional(Unit.UnitId)
 }).annotations({ identifier: "Unit" })
 
-/** A configured channel: its platform, its unit, and for an OA or a page whether its credentials work. */
+/**
+ * A configured channel: its platform, its unit, for an OA or a page whether its credentials work, the webhook its
+ * deliveries arrive on (a Meta app's pages share one) and how many of them are dead letters in the inbox.
+ */
 export const ChannelView = Schema.Struct({
   id: Schema.String,
-  platform: Schema.Struct({ id: Schema.String, label: Schema.Struct({ vi: Schema.String, en: Schema.String }) }),
+  platform: Schema.Struct({ id: Schema.String, label: Label }),
   unit: Unit.UnitId,
-  credentials: Schema.optional(Schema.Literal("active", "reconnect", "missing"))
+  credentials: Schema.optional(Schema.Literal("active", "reconnect", "missing")),
+  webhook: Schema.String,
+  deadLetters: Schema.Number
 }).annotations({ identifier: "Channel" })
 
-// The statistics of a unit's subtree over a range of days (Vietnam time), grouped by up to one dimension.
+/** A binding: a channel, or one conversation on it (an OA group, a page's post), and the unit that owns it. */
+export const BindingView = Schema.Struct({
+  channel: Schema.NonEmptyTrimmedString,
+  conversation: Schema.optional(Schema.NonEmptyTrimmedString),
+  unit: Unit.UnitId
+}).annotations({ identifier: "Binding" })
+
+// The statistics of a unit's subtree over a period (Vietnam time), grouped by up to one dimension.
 const StatisticsParams = Schema.Struct({
   unit: Unit.UnitId,
-  from: LocalDate.LocalDate,
-  to: LocalDate.LocalDate,
-  groupBy: Schema.optional(Statistics.Dimension)
+  groupBy: Schema.optional(Statistics.Dimension),
+  ...PeriodParams
 })
 
 const reportsGroup = HttpApiGroup.make("reports")
@@ -154,7 +248,59 @@ const reportsGroup = HttpApiGroup.make("reports")
       .setUrlParams(Schema.Struct({ on: Schema.optional(LocalDate.LocalDate) }))
       .addSuccess(Schema.Array(UnitView))
   )
+  .add(
+    HttpApiEndpoint.get("unitHistory", "/units/:id/history")
+      .setPath(Schema.Struct({ id: Unit.UnitId }))
+      .addSuccess(Schema.Array(UnitChange.UnitChange))
+  )
   .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(ChannelView)))
+  .add(HttpApiEndpoint.get("bindings", "/bindings").addSuccess(Schema.Array(BindingView)))
+  .add(HttpApiEndpoint.post("bind", "/bindings").setPayload(BindingView).addSuccess(BindingView))
+  .add(
+    HttpApiEndpoint.del("unbind", "/bindings")
+      .setUrlParams(
+        Schema.Struct({
+          channel: Schema.NonEmptyTrimmedString,
+          conversation: Schema.optional(Schema.NonEmptyTrimmedString)
+        })
+      )
+      .addSuccess(Schema.Void)
+  )
+  .addError(NotFound)
+  .addError(Unprocessable)
+  .addError(Unavailable)
+  .middleware(Authentication)
+
+/** An API token as its owner sees it (its secret is shown once, when created, and never kept). */
+export const TokenView = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  scopes: Schema.Array(TokenScope),
+  createdAt: Schema.Date,
+  expiresAt: Schema.Date,
+  lastUsedAt: Schema.optional(Schema.Date),
+  revoked: Schema.Boolean
+}).annotations({ identifier: "Token" })
+
+const tokensGroup = HttpApiGroup.make("tokens")
+  .add(
+    HttpApiEndpoint.post("create", "/tokens")
+      .setPayload(
+        Schema.Struct({
+          name: Schema.String,
+          scopes: Schema.Array(Schema.String),
+          expiresInDays: Schema.optional(Schema.Int)
+        })
+      )
+      .addSuccess(Schema.Struct({ ...TokenView.fields, secret: Schema.String }), { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("list", "/tokens").addSuccess(Schema.Array(TokenView)))
+  .add(
+    HttpApiEndpoint.del("revoke", "/tokens/:id")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(Schema.Void)
+  )
+  .addError(NotFound)
   .addError(Unprocessable)
   .addError(Unavailable)
   .middleware(Authentication)
@@ -175,9 +321,12 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
           .setUrlParams(
             Schema.Struct({
               status: Schema.optional(Tip.Status),
+              overdue: Schema.optional(Schema.BooleanFromString),
               unit: Schema.optional(Unit.UnitId),
+              channel: Schema.optional(Schema.NonEmptyTrimmedString),
+              ...PeriodParams,
               limit: Schema.optional(Int),
-              offset: Schema.optional(Int)
+              cursor: Schema.optional(Schema.String)
             })
           )
           .addSuccess(
@@ -185,13 +334,24 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
               tips: Schema.Array(TipView),
               total: Schema.Number,
               limit: Schema.Number,
-              offset: Schema.Number
+              nextCursor: Schema.optional(Schema.String)
             })
           )
       )
       .add(HttpApiEndpoint.get("get", "/tips/:id").setPath(TipPath).addSuccess(TipView))
       .add(
         HttpApiEndpoint.get("history", "/tips/:id/history").setPath(TipPath).addSuccess(Schema.Array(TipEvent.TipEvent))
+      )
+      .add(
+        HttpApiEndpoint.get("deadlines", "/tips/:id/deadlines").setPath(TipPath).addSuccess(Schema.Array(DeadlineView))
+      )
+      .add(
+        HttpApiEndpoint.get("evidence", "/tips/:id/evidence").setPath(TipPath).addSuccess(Schema.Array(EvidenceView))
+      )
+      .add(
+        HttpApiEndpoint.get("evidenceFile", "/tips/:id/evidence/:item")
+          .setPath(Schema.Struct({ id: Tip.TipId, item: MediaStore.Hash }))
+          .addSuccess(HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" }))
       )
       .add(
         HttpApiEndpoint.post("command", "/tips/:id/commands")
@@ -207,6 +367,12 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
           )
           .addSuccess(TipView)
       )
+      .add(
+        HttpApiEndpoint.post("reveal", "/tips/:id/reveal")
+          .setPath(TipPath)
+          .setPayload(Schema.Struct({ expectedVersion: Schema.Int, reason: Schema.String }))
+          .addSuccess(Schema.Struct({ identity: IdentityVault.Identity, tip: TipView }))
+      )
       .addError(NotFound)
       .addError(Conflict)
       .addError(Unprocessable)
@@ -214,4 +380,5 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
       .middleware(Authentication)
   )
   .add(reportsGroup)
+  .add(tokensGroup)
   .prefix("/api") {}

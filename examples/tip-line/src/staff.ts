@@ -1,7 +1,8 @@
 /**
- * The staff API, implemented over the core's services: login and logout, the session cookie as the request's
- * actor (with its CSRF check), the tips an actor may see and act on, the statistics of the units in its scope (JSON
- * and CSV), the units and the channels. The library's typed errors become the API's (403, 404, 409, 422); storage failures are 503 without their details, and no answer carries a stack.
+ * The staff API, implemented over the core's services: login and logout, and the tips an actor may see and act on
+ * (their deadlines, evidence files and the custodian's reveal). Reports, units, bindings and tokens are in
+ * `staffReports.ts`; authentication and the errors' mapping in `staffAccess.ts`. Storage failures are 503 without
+ * their details, and no answer carries a stack.
  */
 import {
   HttpApiBuilder,
@@ -11,66 +12,17 @@ import {
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
-import type { SqlClient } from "@effect/sql/SqlClient"
-import {
-  Access,
-  Channel,
-  Credentials,
-  Intake,
-  Lifecycle,
-  LocalDate,
-  Statistics,
-  StatisticsExport,
-  type Tip,
-  Tips,
-  type Unit,
-  UnitDirectory,
-  UnitHierarchy
-} from "@tinbao/core"
-import { Context, DateTime, Effect, Layer, Option, ParseResult, type Scope } from "effect"
+import { Calendar, Deadline, Intake, type Tip, Tips, UnitDirectory } from "@tinbao/core"
+import { Context, DateTime, Effect, Layer, Option, Redacted, type Scope } from "effect"
 import * as Accounts from "./accounts.js"
-import {
-  Authentication,
-  Conflict,
-  CurrentStaff,
-  Forbidden,
-  NotFound,
-  StaffApi,
-  session,
-  TooManyAttempts,
-  Unauthorized,
-  Unavailable,
-  Unprocessable
-} from "./api.js"
+import { CurrentStaff, NotFound, StaffApi, session, TooManyAttempts, Unauthorized } from "./api.js"
 import type { Platform } from "./channels.js"
 import * as RateLimit from "./ratelimit.js"
-import * as Units from "./units.js"
+import { actorWith, authentication, mapError, type Services, sessionOnly, unavailable } from "./staffAccess.js"
+import * as Reports from "./staffReports.js"
+import * as TipQuery from "./tipQuery.js"
 
-/** The services the API runs on. */
-export type Services =
-  | Tips.Tips
-  | Intake.Intake
-  | UnitDirectory.UnitDirectory
-  | Statistics.StatisticsEngine
-  | Credentials.Credentials
-  | SqlClient
-
-const unavailable = () => new Unavailable({ message: "The storage failed; try again." })
-
-// The core's typed errors, as the API's. Anything else is a storage failure, answered 503 without its details.
-const mapError = (error: { readonly _tag: string }) => {
-  if (error instanceof Access.AccessDenied) return new Forbidden({ reason: error.reason, message: error.message })
-  if (error instanceof Tips.TipNotFound) return new NotFound({ message: error.message })
-  if (error instanceof Tips.VersionConflict) {
-    return new Conflict({ expected: error.expected, actual: error.actual, message: error.message })
-  }
-  if (error instanceof Lifecycle.RuleViolation || error instanceof UnitHierarchy.UnitRuleError) {
-    return new Unprocessable({ rule: error.rule, message: error.message })
-  }
-  if (ParseResult.isParseError(error))
-    return new Unprocessable({ rule: "schema", message: "The request is malformed." })
-  return unavailable()
-}
+export type { Services } from "./staffAccess.js"
 
 const view = (tip: Tip.Tip) => ({
   id: tip.id,
@@ -94,31 +46,36 @@ const view = (tip: Tip.Tip) => ({
   repliesToReporter: tip.repliesToReporter
 })
 
-const stateChanging = (method: string) => method !== "GET" && method !== "HEAD" && method !== "OPTIONS"
+const deadlineView = (deadline: Deadline.Deadline) => ({
+  kind: deadline.kind,
+  label: { ...Deadline.kindLabels[deadline.kind] },
+  dueAt: deadline.dueAt,
+  status: deadline.status,
+  closedAt: deadline.closedAt
+})
 
-/** The session cookie as the request's actor; a state-changing request must carry the session's CSRF token. */
-const authentication = Layer.effect(
-  Authentication,
-  Effect.map(Effect.context<SqlClient>(), (context) =>
-    Authentication.of({
-      session: (id) =>
-        Effect.gen(function* () {
-          const found = yield* Accounts.findSession(id).pipe(Effect.provide(context), Effect.mapError(unavailable))
-          if (found === undefined) return yield* new Unauthorized({ message: "Log in first (POST /api/login)." })
-          const request = yield* HttpServerRequest.HttpServerRequest
-          if (
-            stateChanging(request.method) &&
-            !Accounts.sameSecret(request.headers["x-csrf-token"] ?? "", found.csrf)
-          ) {
-            return yield* new Forbidden({
-              reason: "csrf",
-              message: "The x-csrf-token header is missing or not this session's (the login's csrfToken)."
-            })
-          }
-          return { actor: found.actor, session: found.idHash }
-        })
-    })
-  )
+// The platform's link is left out: the file's hash names it, and the link may carry the platform's signed access.
+const evidenceView = (file: Tip.EvidenceFile) => ({
+  status: file.status,
+  declaredAs: file.declaredAs,
+  attachedAt: file.attachedAt,
+  ...(file.status === "pending" ? {} : { recordedAt: file.recordedAt }),
+  ...(file.status === "stored"
+    ? {
+        item: {
+          hash: file.item.hash,
+          size: file.item.size,
+          mediaType: file.item.mediaType,
+          storedAt: file.item.storedAt
+        }
+      }
+    : {}),
+  ...(file.status === "not_retrieved" ? { reason: file.reason, message: file.message } : {})
+})
+
+// An identity or an evidence file is kept by no cache on the way (a proxy's, the browser's).
+const privateAnswer = HttpApp.appendPreResponseHandler((_request, response) =>
+  Effect.succeed(HttpServerResponse.setHeader(response, "cache-control", "no-store"))
 )
 
 const retryAfter = (seconds: number) =>
@@ -167,8 +124,8 @@ const sessionGroup = HttpApiBuilder.group(StaffApi, "session", (handlers) =>
     handlers
       .handle("logout", () =>
         Effect.gen(function* () {
-          const { session } = yield* CurrentStaff
-          yield* Accounts.closeSession(session).pipe(Effect.mapError(unavailable))
+          const { idHash } = yield* sessionOnly
+          yield* Accounts.closeSession(idHash).pipe(Effect.mapError(unavailable))
           yield* HttpApp.appendPreResponseHandler((_request, response) =>
             Effect.orDie(HttpServerResponse.expireCookie(response, Accounts.cookieName, { path: "/" }))
           )
@@ -185,107 +142,92 @@ const tipsGroup = HttpApiBuilder.group(StaffApi, "tips", (handlers) =>
     const context = yield* Effect.context<Services>()
     const tips = Context.get(context, Tips.Tips)
     const intake = Context.get(context, Intake.Intake)
+    const directory = Context.get(context, UnitDirectory.UnitDirectory)
+    const calendar = Context.get(context, Calendar.HolidayCalendar)
     return handlers
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
-          const { actor } = yield* CurrentStaff
-          const all = yield* tips.list(actor, urlParams.unit === undefined ? {} : { unit: urlParams.unit })
-          const matching = all
-            .filter((tip) => urlParams.status === undefined || tip.status === urlParams.status)
-            .toSorted((a, b) => b.registerYear - a.registerYear || b.registerNumber - a.registerNumber)
-          const limit = Math.min(urlParams.limit ?? 50, 200)
-          const offset = urlParams.offset ?? 0
-          return { tips: matching.slice(offset, offset + limit).map(view), total: matching.length, limit, offset }
+          const actor = yield* actorWith("tips:read")
+          const period = yield* TipQuery.periodOf(urlParams)
+          const all = yield* tips.list(actor, {
+            ...(urlParams.unit === undefined ? {} : { unit: urlParams.unit }),
+            ...(period === undefined ? {} : TipQuery.receivedIn(period))
+          })
+          const overdue = TipQuery.overdueContext(yield* DateTime.now, calendar, yield* directory.hierarchy)
+          const matching = all.filter(
+            (tip) =>
+              (urlParams.status === undefined || tip.status === urlParams.status) &&
+              (urlParams.channel === undefined || TipQuery.onChannel(tip, urlParams.channel)) &&
+              (urlParams.overdue === undefined || overdue(tip) === urlParams.overdue)
+          )
+          const limit = Math.min(Math.max(urlParams.limit ?? 50, 1), 200)
+          const shown = yield* TipQuery.page(matching, limit, urlParams.cursor)
+          return {
+            tips: shown.tips.map(view),
+            total: matching.length,
+            limit,
+            ...(shown.nextCursor === undefined ? {} : { nextCursor: shown.nextCursor })
+          }
         }).pipe(Effect.mapError(mapError))
       )
       .handle("get", ({ path }) =>
-        Effect.flatMap(CurrentStaff, ({ actor }) => tips.get(actor, path.id)).pipe(
+        Effect.flatMap(actorWith("tips:read"), (actor) => tips.get(actor, path.id)).pipe(
           Effect.map(view),
           Effect.mapError(mapError)
         )
       )
       .handle("history", ({ path }) =>
-        Effect.flatMap(CurrentStaff, ({ actor }) => tips.history(actor, path.id)).pipe(Effect.mapError(mapError))
+        Effect.flatMap(actorWith("tips:read"), (actor) => tips.history(actor, path.id)).pipe(Effect.mapError(mapError))
+      )
+      .handle("deadlines", ({ path }) =>
+        Effect.flatMap(actorWith("tips:read"), (actor) => tips.deadlines(actor, path.id)).pipe(
+          Effect.map((deadlines) => deadlines.map(deadlineView)),
+          Effect.mapError(mapError)
+        )
+      )
+      .handle("evidence", ({ path }) =>
+        Effect.flatMap(actorWith("tips:read"), (actor) => tips.evidence(actor, path.id)).pipe(
+          Effect.map((files) => files.map(evidenceView)),
+          Effect.mapError(mapError)
+        )
+      )
+      .handle("evidenceFile", ({ path }) =>
+        Effect.gen(function* () {
+          const actor = yield* actorWith("tips:read")
+          const found = yield* Tips.readEvidence(actor, path.id, path.item)
+          if (found === undefined) {
+            return yield* new NotFound({ message: `Tip ${path.id} has no stored evidence file ${path.item}.` })
+          }
+          return HttpServerResponse.uint8Array(found.bytes, {
+            contentType: found.item.mediaType,
+            headers: { "cache-control": "no-store", "x-content-type-options": "nosniff" }
+          })
+        }).pipe(Effect.provide(context), Effect.mapError(mapError))
       )
       .handle("command", ({ path, payload }) =>
-        Effect.flatMap(CurrentStaff, ({ actor }) =>
+        Effect.flatMap(actorWith("tips:write"), (actor) =>
           tips.execute(actor, { tip: path.id, expectedVersion: payload.expectedVersion, command: payload.command })
         ).pipe(Effect.map(view), Effect.mapError(mapError))
       )
       .handle("reply", ({ path, payload }) =>
-        Effect.flatMap(CurrentStaff, ({ actor }) =>
+        Effect.flatMap(actorWith("tips:write"), (actor) =>
           intake.reply(actor, path.id, payload.expectedVersion, payload.text, {
             ...(payload.public === undefined ? {} : { public: payload.public })
           })
         ).pipe(Effect.map(view), Effect.mapError(mapError))
       )
+      .handle("reveal", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const actor = yield* actorWith("identity:reveal")
+          // The core checks the custodian's role and scope, and records the reveal on the tip before it answers.
+          const identity = yield* tips.revealIdentity(actor, path.id, payload.expectedVersion, payload.reason)
+          const tip = yield* tips.get(actor, path.id)
+          yield* privateAnswer
+          return { identity: Redacted.value(identity), tip: view(tip) }
+        }).pipe(Effect.mapError(mapError))
+      )
   })
 )
-
-// The engine checks the actor: a reader's role, and a unit within the actor's scope (else 403 `scope`).
-const statistics = (
-  engine: Statistics.StatisticsEngine["Type"],
-  params: { readonly unit: Unit.UnitId; readonly from: LocalDate.LocalDate; readonly to: LocalDate.LocalDate } & {
-    readonly groupBy?: Statistics.Dimension | undefined
-  }
-) =>
-  Effect.flatMap(CurrentStaff, ({ actor }) =>
-    engine.queryAs(actor, {
-      root: params.unit,
-      period: { _tag: "Range", first: params.from, last: params.to },
-      ...(params.groupBy === undefined ? {} : { groupBy: [params.groupBy] })
-    })
-  ).pipe(
-    Effect.mapError((error) => {
-      if (error instanceof Access.AccessDenied) return new Forbidden({ reason: error.reason, message: error.message })
-      // A query the engine cannot count (a unit that does not hold then, a period not begun) is the caller's to fix.
-      if (error.reason === "invalid" || error.reason === "future") {
-        return new Unprocessable({ rule: `statistics-${error.reason}`, message: error.message })
-      }
-      return unavailable()
-    })
-  )
-
-const platformLabel = (id: Platform["id"]) => ({ ...Channel.builtinPlatforms[id] })
-
-const reportsGroup = (platforms: ReadonlyArray<Platform>) =>
-  HttpApiBuilder.group(StaffApi, "reports", (handlers) =>
-    Effect.gen(function* () {
-      const context = yield* Effect.context<Services>()
-      const engine = Context.get(context, Statistics.StatisticsEngine)
-      const directory = Context.get(context, UnitDirectory.UnitDirectory)
-      const credentials = Context.get(context, Credentials.Credentials)
-      return handlers
-        .handle("statistics", ({ urlParams }) => statistics(engine, urlParams))
-        .handle("statisticsCsv", ({ urlParams }) => Effect.map(statistics(engine, urlParams), StatisticsExport.toCsv))
-        .handle("units", ({ urlParams }) =>
-          Effect.gen(function* () {
-            const hierarchy = yield* directory.hierarchy
-            const on = urlParams.on ?? LocalDate.ofInstant(yield* DateTime.now)
-            return Units.unitsOf(UnitHierarchy.tree(hierarchy, on)).map((unit) => ({
-              id: unit.id,
-              name: { vi: unit.name.vi, en: unit.name.en },
-              kind: unit.kind,
-              parent: unit.parent
-            }))
-          }).pipe(Effect.mapError(unavailable))
-        )
-        .handle("channels", () =>
-          Effect.gen(function* () {
-            // Only OAs and pages hold tokens; a channel without a stored credential has never been connected.
-            const status = new Map((yield* credentials.list).map((c) => [c.account, c.status]))
-            return platforms.flatMap((platform) =>
-              platform.bound.map(({ channel, unit }) => ({
-                id: channel,
-                platform: { id: platform.id, label: platformLabel(platform.id) },
-                unit,
-                ...(platform.id === "web" ? {} : { credentials: status.get(channel) ?? ("missing" as const) })
-              }))
-            )
-          }).pipe(Effect.mapError(unavailable))
-        )
-    })
-  )
 
 /** The API's HTTP app, with its OpenAPI document at `/api/openapi.json` and its reference page at `/api/docs`. */
 export const app = (
@@ -294,7 +236,7 @@ export const app = (
 ): Effect.Effect<HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>, never, Scope.Scope> =>
   Effect.gen(function* () {
     const api = HttpApiBuilder.api(StaffApi).pipe(
-      Layer.provide([loginGroup, sessionGroup, tipsGroup, reportsGroup(platforms)]),
+      Layer.provide([loginGroup, sessionGroup, tipsGroup, Reports.reportsGroup(platforms), Reports.tokensGroup]),
       Layer.provide(authentication)
     )
     const live = Layer.mergeAll(

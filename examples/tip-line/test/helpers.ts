@@ -143,12 +143,12 @@ export interface Answer {
   readonly json: any
 }
 
-/** A request to the server, with the session cookie and the CSRF token when given. */
+/** A request to the server, with the session cookie and the CSRF token, or an API token, when given. */
 export const call = (
   running: Server.Running,
   method: string,
   path: string,
-  options: { readonly body?: unknown; readonly cookie?: string; readonly csrf?: string } = {}
+  options: { readonly body?: unknown; readonly cookie?: string; readonly csrf?: string; readonly bearer?: string } = {}
 ) =>
   Effect.promise(async (): Promise<Answer> => {
     const response = await fetch(`${running.url}${path}`, {
@@ -156,7 +156,8 @@ export const call = (
       headers: {
         ...(options.body === undefined ? {} : { "content-type": "application/json" }),
         ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
-        ...(options.csrf === undefined ? {} : { "x-csrf-token": options.csrf })
+        ...(options.csrf === undefined ? {} : { "x-csrf-token": options.csrf }),
+        ...(options.bearer === undefined ? {} : { authorization: `Bearer ${options.bearer}` })
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
     })
@@ -183,4 +184,15 @@ export const login = (running: Server.Running, username: string) =>
 export const webForm = (secret: string, id: string, sender: string, text: string) =>
   WebFormChannel.delivery(Redacted.make(secret), {
     events: [{ type: "message", id, sender: { id: sender, name: "Nguyễn Văn A" }, time: Date.now(), text }]
+  })
+
+/** A web-form tip in `unit` and one in another ward, once intake has taken them in. */
+export const tipInTwoWards = (running: Server.Running, secret: string, unit: Unit.UnitId) =>
+  Effect.gen(function* () {
+    const other = running.platforms[0]!.bound.map((b) => b.unit).find((u) => u !== unit)!
+    yield* post(running, `web:${unit}`, webForm(secret, "wf-a", "wf-user-a", "Mất trộm xe máy"))
+    yield* post(running, `web:${other}`, webForm(secret, "wf-b", "wf-user-b", "Đánh bạc ở chợ"))
+    const mine = (yield* theTip(running, unit)).tip
+    const theirs = (yield* theTip(running, other)).tip
+    return { other, mine, theirs }
   })
