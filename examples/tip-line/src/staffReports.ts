@@ -134,7 +134,7 @@ export const reportsGroup = (platforms: ReadonlyArray<Platform>) =>
                   id: channel,
                   platform: { id: platform.id, label: platformLabel(platform.id) },
                   unit,
-                  ...(platform.id === "web" ? {} : { credentials: status.get(channel) ?? ("missing" as const) }),
+                  ...(platform.credentials ? { credentials: status.get(channel) ?? ("missing" as const) } : {}),
                   webhook,
                   deadLetters: dead.get(webhook) ?? 0
                 }

@@ -127,6 +127,9 @@ describe("the staff API's reports", () => {
         const connected = channels.json.filter((c: { id: string }) => withTokens.has(c.id))
         expect(connected.length).toBeGreaterThan(0)
         for (const c of connected) expect(c.credentials).toBe("active")
+        const bots = channels.json.filter((c: { id: string }) => c.id.startsWith("zalo-bot:"))
+        expect(bots.length).toBeGreaterThan(0)
+        for (const c of bots) expect(c.credentials).toBeUndefined()
         expect(byPlatform("facebook").length).toBeGreaterThan(0)
       }),
     60_000
