@@ -305,6 +305,26 @@ const tokensGroup = HttpApiGroup.make("tokens")
   .addError(Unavailable)
   .middleware(Authentication)
 
+/**
+ * Connecting the accounts replies go through, by an administrator with a session: a Zalo OA by OAuth (the URL to
+ * open; Zalo sends the browser back to `/connect/zalo/callback`, outside the API) or a Facebook page by its token.
+ */
+const connectGroup = HttpApiGroup.make("connect")
+  .add(
+    HttpApiEndpoint.post("authorizeZalo", "/channels/zalo/authorize").addSuccess(
+      Schema.Struct({ authorizationUrl: Schema.String, redirectUri: Schema.String })
+    )
+  )
+  .add(
+    HttpApiEndpoint.put("connectPage", "/channels/:id/token")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .setPayload(Schema.Struct({ token: Schema.Redacted(Schema.String) }))
+      .addSuccess(Schema.Struct({ id: Schema.String, credentials: Schema.Literal("active") }))
+  )
+  .addError(Unprocessable)
+  .addError(Unavailable)
+  .middleware(Authentication)
+
 /** The staff API. */
 export class StaffApi extends HttpApi.make("tinbao-staff")
   .add(loginGroup)
@@ -381,4 +401,5 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
   )
   .add(reportsGroup)
   .add(tokensGroup)
+  .add(connectGroup)
   .prefix("/api") {}

@@ -12,6 +12,7 @@ import { WebFormChannel } from "@tinbao/web"
 import { ZaloBot, ZaloOa } from "@tinbao/zalo"
 import { DateTime, Effect, Redacted } from "effect"
 import { type Accounts, type Config, ConfigError } from "./config.js"
+import type * as Connect from "./connect.js"
 import type { Sandbox } from "./sandbox.js"
 import type { Secrets } from "./secrets.js"
 
@@ -34,6 +35,8 @@ export interface Built {
   readonly platforms: ReadonlyArray<Platform>
   /** For each Zalo OA, a refresh of its tokens when they near expiry (the token refresh worker runs them). */
   readonly keepFresh: ReadonlyArray<{ readonly channel: string; readonly refresh: ZaloOa.Adapter["keepFresh"] }>
+  /** The Zalo app that OAs are connected to (the sandbox's in sandbox mode). */
+  readonly zaloApp: Connect.ZaloApp
 }
 
 const sandboxId = (unit: string) => `sandbox-${unit}`
@@ -188,6 +191,7 @@ export const build = (
     return {
       adapters: [...forms, ...zaloAdapters, ...botAdapters, ...(app?.all ?? [])],
       platforms,
-      keepFresh: zaloAdapters.map((a) => ({ channel: a.id, refresh: a.keepFresh }))
+      keepFresh: zaloAdapters.map((a) => ({ channel: a.id, refresh: a.keepFresh })),
+      zaloApp: { appId: zalo.appId, appSecret: zalo.appSecret, oauthUrl: zalo.oauthUrl }
     } satisfies Built
   }).pipe(Effect.provide(FetchHttpClient.layer))

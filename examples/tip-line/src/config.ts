@@ -56,6 +56,8 @@ export interface Facebook {
 
 export interface Config {
   readonly host: string
+  /** The server's public base URL (PUBLIC_URL, behind the proxy), for the addresses platforms send browsers back to. */
+  readonly publicUrl: string | undefined
   readonly port: number
   readonly dataDir: string
   readonly database: Database
@@ -217,6 +219,8 @@ export const fromEnv = (env: Env, cwd: string): Either.Either<Config, ConfigErro
     )
     return {
       host: given(env, "HOST") ?? "127.0.0.1",
+      publicUrl:
+        given(env, "PUBLIC_URL") === undefined ? undefined : yield* httpUrl("PUBLIC_URL", given(env, "PUBLIC_URL")!),
       port: yield* port(env),
       dataDir,
       database: yield* database(env, dataDir),

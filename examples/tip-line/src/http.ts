@@ -57,15 +57,18 @@ export class ListenError extends Data.TaggedError("ListenError")<{ readonly mess
 
 /**
  * The routes: `wake` runs after each POST (a stored delivery for the worker, a reply for the dispatcher);
- * `notReady` says why the server is not ready; `api` is the staff API, under `/api`.
+ * `notReady` says why the server is not ready; `api` is the staff API, under `/api`; `pages` are the routes a
+ * browser is sent to (the end of connecting a Zalo OA).
  */
 export const app = (
   webhook: Webhook.Service,
   wake: Effect.Effect<void>,
   notReady: Effect.Effect<string | undefined>,
-  api: HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>
+  api: HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>,
+  pages: HttpRouter.HttpRouter
 ) =>
   HttpRouter.empty.pipe(
+    HttpRouter.concat(pages),
     // The core's `/webhooks/:channel` stays: URLs entered at the platforms before the platform paths still work.
     HttpRouter.concat(webhook.router),
     HttpRouter.concat(platformRoutes(webhook)),

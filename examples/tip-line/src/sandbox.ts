@@ -1,7 +1,7 @@
 /**
  * The sandbox platforms: what the replies of a platform in sandbox mode are sent to. A police website's reply
- * endpoint (`/sandbox/web/replies`, which checks the signature as a site would), the Zalo Open API's token and
- * message endpoints, 1:1 and group (`/sandbox/zalo/...`), the Zalo Bot API's `sendMessage`
+ * endpoint (`/sandbox/web/replies`, which checks the signature as a site would), the Zalo Open API's permission
+ * page (granting at once), token and message endpoints, 1:1 and group (`/sandbox/zalo/...`), the Zalo Bot API's `sendMessage`
  * (`/sandbox/zalo-bot/bot<token>/sendMessage`) and the Graph API's Send API
  * (`/sandbox/facebook/<version>/<page>/messages`), each taking a call only with the token it issued; and the photos
  * reporters send in it, at `/sandbox/media/<name>`, for the evidence worker to fetch. It listens on 127.0.0.1 alone,
@@ -15,6 +15,7 @@ import { join } from "node:path"
 import { HttpRouter, type HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { WebFormChannel } from "@tinbao/web"
+import { ZaloConnect } from "@tinbao/zalo"
 import { Clock, Effect, Redacted, Schema, type Scope } from "effect"
 import type { Platform } from "./channels.js"
 
@@ -114,9 +115,45 @@ export const start = (secrets: {
       return json(201, { id: `sandbox-web-${sent.length}` })
     })
 
+    // Zalo's permission page, where an OA's admin grants the app: the sandbox grants at once, for the OA the
+    // `oa_id` query names (an admin's pick at Zalo; else the first OA), and sends the browser back with a code.
+    const codes = new Map<string, { readonly oa: string; readonly challenge: string }>()
+    const zaloPermission = Effect.gen(function* () {
+      const query = new URL((yield* HttpServerRequest.HttpServerRequest).url, "http://sandbox").searchParams
+      const redirect = query.get("redirect_uri") ?? ""
+      const oa = query.get("oa_id") ?? [...oas.keys()][0] ?? ""
+      if (!URL.canParse(redirect) || query.get("code_challenge") === null || oa === "") {
+        return json(400, { error: "invalid_request" })
+      }
+      const code = `sandbox-code:${randomBytes(8).toString("hex")}`
+      codes.set(code, { oa, challenge: query.get("code_challenge")! })
+      const back = new URL(redirect)
+      back.search = new URLSearchParams({ code, state: query.get("state") ?? "", oa_id: oa }).toString()
+      return HttpServerResponse.empty({ status: 302, headers: { location: back.toString() } })
+    })
+
+    // A code for the OA's first pair (once, with the verifier of its challenge), or a refresh token for the next.
+    const zaloGrant = (request: HttpServerRequest.HttpServerRequest, form: URLSearchParams) => {
+      const code = codes.get(form.get("code") ?? "")
+      codes.delete(form.get("code") ?? "")
+      const verifier = Redacted.make(form.get("code_verifier") ?? "")
+      if (
+        request.headers.secret_key !== Redacted.value(secrets.zaloAppSecret) ||
+        code === undefined ||
+        ZaloConnect.challengeOf(verifier) !== code.challenge
+      ) {
+        return json(200, { error: -14003, error_name: "Invalid authorization code" })
+      }
+      const next = pair(code.oa, (oas.get(code.oa)?.generation ?? 0) + 1)
+      oas.set(code.oa, next)
+      return json(200, { access_token: next.access, refresh_token: next.refresh, expires_in: "90000" })
+    }
+
     const zaloToken = Effect.gen(function* () {
       const { request, text } = yield* read
-      const given = new URLSearchParams(text).get("refresh_token") ?? ""
+      const form = new URLSearchParams(text)
+      if (form.get("grant_type") === "authorization_code") return zaloGrant(request, form)
+      const given = form.get("refresh_token") ?? ""
       const oa = given.split(":")[1] ?? ""
       const current = oas.get(oa)
       if (request.headers.secret_key !== Redacted.value(secrets.zaloAppSecret) || current?.refresh !== given) {
@@ -180,6 +217,7 @@ export const start = (secrets: {
     const router = HttpRouter.empty.pipe(
       HttpRouter.post("/sandbox/web/replies", web),
       HttpRouter.post("/sandbox/zalo/v4/oa/access_token", zaloToken),
+      HttpRouter.get("/sandbox/zalo/v4/oa/permission", zaloPermission),
       HttpRouter.post("/sandbox/zalo/v3.0/oa/message/cs", zaloSend("user_id")),
       HttpRouter.post("/sandbox/zalo/v3.0/oa/group/message", zaloSend("group_id")),
       HttpRouter.post("/sandbox/zalo-bot/:bot/sendMessage", botSend),

@@ -8,6 +8,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import {
   Calendar,
   Channels,
+  type Credentials,
   type IdentityVault,
   type Inbox,
   Intake,
@@ -22,6 +23,7 @@ import { type Context, Effect, Layer, Queue, Redacted } from "effect"
 import * as Accounts from "./accounts.js"
 import * as Channel from "./channels.js"
 import type { Config } from "./config.js"
+import * as Connect from "./connect.js"
 import * as Http from "./http.js"
 import * as Sandbox from "./sandbox.js"
 import * as Secrets from "./secrets.js"
@@ -42,6 +44,8 @@ export interface Running {
   readonly secretsFile: string | undefined
   readonly sandbox: Sandbox.Sandbox | undefined
   readonly platforms: ReadonlyArray<Channel.Platform>
+  /** The URL to register in the Zalo app, where Zalo sends an OA's admin back after granting it. */
+  readonly connectCallback: string
   /** The services over the server's storage, for its tests. */
   readonly services: Context.Context<
     | Tips.Tips
@@ -51,6 +55,7 @@ export interface Running {
     | Inbox.Inbox
     | Outbox.Outbox
     | UnitDirectory.UnitDirectory
+    | Credentials.Credentials
     | SqlClient
   >
 }
@@ -92,7 +97,9 @@ export const start = (config: Config) =>
     const secrets = sandboxed || config.vault === undefined ? yield* Secrets.load(config.dataDir) : undefined
     const context = yield* Layer.build(services(config, vaultOf(config, secrets)))
     // The staff accounts' tables, beside the library's (migrated when the storage opened).
-    yield* Effect.provide(Accounts.migrate, context).pipe(Effect.mapError(Storage.explain))
+    yield* Effect.provide(Effect.zipRight(Accounts.migrate, Connect.migrate), context).pipe(
+      Effect.mapError(Storage.explain)
+    )
     return yield* Effect.gen(function* () {
       const unitsRecorded = yield* Units.record(config.unitsFile, yield* Units.load(config.unitsFile))
       const units = yield* Units.localUnits
@@ -116,12 +123,24 @@ export const start = (config: Config) =>
         keepFresh: built.keepFresh
       }).pipe(Effect.provideService(Channels.Channels, channels))
       const notReady = Effect.provideService(Storage.notReady, SqlClient, yield* SqlClient)
-      const api = yield* Staff.app(context, built.platforms)
-      const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api)
+      // The URL Zalo sends an OA's admin back to is known once the server listens (PORT=0 takes any port).
+      let url = ""
+      const connector: Connect.Connector = {
+        zaloApp: built.zaloApp,
+        connectable: {
+          zalo: built.platforms.flatMap((p) => p.bound.filter((b) => b.channel.startsWith("zalo-oa:"))),
+          facebook: built.platforms.filter((p) => p.id === "facebook").flatMap((p) => p.bound)
+        },
+        redirectUri: () => `${config.publicUrl ?? url}${Connect.zaloCallbackPath}`
+      }
+      const api = yield* Staff.app(context, built.platforms, connector)
+      const pages = Connect.callbackRoute(connector, context)
+      const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api, pages)
       const address = yield* Http.serve(config.host, config.port, routes)
       const shown = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname
+      url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${address.port}`
       return {
-        url: `http://${shown.includes(":") ? `[${shown}]` : shown}:${address.port}`,
+        url,
         listening: { host: address.hostname, port: address.port },
         storage: Storage.describe(config.database),
         unitsFile: config.unitsFile,
@@ -129,6 +148,7 @@ export const start = (config: Config) =>
         secretsFile: secrets === undefined ? undefined : Secrets.fileOf(config.dataDir),
         sandbox,
         platforms: built.platforms,
+        connectCallback: connector.redirectUri(),
         services: context
       } satisfies Running
     }).pipe(Effect.provide(context))
@@ -164,5 +184,7 @@ export const lines = (running: Running): ReadonlyArray<string> => [
   `Staff API: ${running.url}/api (log in: POST ${running.url}/api/login with a user name and password;`,
   "  create the first administrator with `npm run users -- add <name> --unit <unit id> --role administrator`).",
   `  API reference: ${running.url}/api/docs (OpenAPI: ${running.url}/api/openapi.json). No dashboard yet.`,
+  "Replies go out once each OA and page is connected: an administrator calls POST /api/channels/zalo/authorize",
+  `  (Zalo sends back to ${running.connectCallback}) or PUT /api/channels/<page>/token (docs/deploy.md).`,
   "Stop with Ctrl-C or SIGTERM: requests and rounds in progress finish."
 ]

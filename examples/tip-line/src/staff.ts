@@ -17,8 +17,10 @@ import { Context, DateTime, Effect, Layer, Option, Redacted, type Scope } from "
 import * as Accounts from "./accounts.js"
 import { CurrentStaff, NotFound, StaffApi, session, TooManyAttempts, Unauthorized } from "./api.js"
 import type { Platform } from "./channels.js"
+import type * as Connect from "./connect.js"
 import * as RateLimit from "./ratelimit.js"
 import { actorWith, authentication, mapError, type Services, sessionOnly, unavailable } from "./staffAccess.js"
+import { connectGroup } from "./staffConnect.js"
 import * as Reports from "./staffReports.js"
 import * as TipQuery from "./tipQuery.js"
 
@@ -232,11 +234,19 @@ const tipsGroup = HttpApiBuilder.group(StaffApi, "tips", (handlers) =>
 /** The API's HTTP app, with its OpenAPI document at `/api/openapi.json` and its reference page at `/api/docs`. */
 export const app = (
   services: Context.Context<Services>,
-  platforms: ReadonlyArray<Platform>
+  platforms: ReadonlyArray<Platform>,
+  connector: Connect.Connector
 ): Effect.Effect<HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>, never, Scope.Scope> =>
   Effect.gen(function* () {
     const api = HttpApiBuilder.api(StaffApi).pipe(
-      Layer.provide([loginGroup, sessionGroup, tipsGroup, Reports.reportsGroup(platforms), Reports.tokensGroup]),
+      Layer.provide([
+        loginGroup,
+        sessionGroup,
+        tipsGroup,
+        Reports.reportsGroup(platforms),
+        Reports.tokensGroup,
+        connectGroup(connector)
+      ]),
       Layer.provide(authentication)
     )
     const live = Layer.mergeAll(
