@@ -11,6 +11,7 @@ import { type HttpApp, HttpRouter, type HttpServer, HttpServerRequest, HttpServe
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Webhook } from "@tinbao/core"
 import { Data, Effect, Layer, type Scope } from "effect"
+import * as Dashboard from "./dashboard.js"
 
 /**
  * The platforms' own webhook paths: `/webhooks/<segment>/<account>` is the channel `<prefix>:<account>`. The
@@ -72,6 +73,7 @@ export const app = (
     // The core's `/webhooks/:channel` stays: URLs entered at the platforms before the platform paths still work.
     HttpRouter.concat(webhook.router),
     HttpRouter.concat(platformRoutes(webhook)),
+    HttpRouter.concat(Dashboard.router()),
     HttpRouter.mountApp("/api", api, { includePrefix: true }),
     HttpRouter.get("/health", Effect.succeed(HttpServerResponse.unsafeJson({ status: "ok" }))),
     HttpRouter.get(

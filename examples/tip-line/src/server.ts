@@ -183,7 +183,7 @@ export const lines = (running: Running): ReadonlyArray<string> => [
   `Health: GET ${running.url}/health (liveness), GET ${running.url}/ready (database and migrations).`,
   `Staff API: ${running.url}/api (log in: POST ${running.url}/api/login with a user name and password;`,
   "  create the first administrator with `npm run users -- add <name> --unit <unit id> --role administrator`).",
-  `  API reference: ${running.url}/api/docs (OpenAPI: ${running.url}/api/openapi.json). No dashboard yet.`,
+  `  API reference: ${running.url}/api/docs (OpenAPI: ${running.url}/api/openapi.json). Dashboard: ${running.url}/`,
   "Replies go out once each OA and page is connected: an administrator calls POST /api/channels/zalo/authorize",
   `  (Zalo sends back to ${running.connectCallback}) or PUT /api/channels/<page>/token (docs/deploy.md).`,
   "Stop with Ctrl-C or SIGTERM: requests and rounds in progress finish."

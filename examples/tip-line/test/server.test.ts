@@ -164,8 +164,8 @@ describe("the tip-line server", () => {
       const [inbox] = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM inbox`
       expect(Number(inbox!.n)).toBe(0)
       expect(yield* tipsOf(running, hoaLu)).toEqual([])
-      // Off the webhooks, the probes and the staff API (behind its login), nothing answers.
-      expect((yield* get(`${running.url}/tips`)).status).toBe(404)
+      // Off the webhooks, the probes, the staff API (behind its login) and the dashboard's pages, nothing answers.
+      expect((yield* get(`${running.url}/no-such-page`)).status).toBe(404)
       expect((yield* get(`${running.url}/webhooks/no-such-channel`)).status).toBe(404)
     })
   )

@@ -1,0 +1,115 @@
+/**
+ * The page's two languages: Vietnamese first (the language of record), English behind the switch. Every label is a
+ * pair; the choice is kept in localStorage. The core's values (statuses, channels, categories) carry their own
+ * labels from @tinbao/core.
+ */
+
+import type { Label } from "tinbao:core"
+import { createContext } from "preact"
+import { useContext } from "preact/hooks"
+
+export type Lang = "vi" | "en"
+
+const langKey = "tinbao.lang"
+
+export const savedLang = (): Lang => (localStorage.getItem(langKey) === "en" ? "en" : "vi")
+export const saveLang = (lang: Lang) => localStorage.setItem(langKey, lang)
+
+/** The page's own words, each as [Vietnamese, English]. */
+export const words = {
+  appName: ["Tin báo", "Tips"],
+  skip: ["Bỏ qua, đến nội dung", "Skip to content"],
+  loading: ["Đang tải…", "Loading…"],
+  login: ["Đăng nhập", "Log in"],
+  username: ["Tên đăng nhập", "User name"],
+  password: ["Mật khẩu", "Password"],
+  wrongLogin: ["Sai tên đăng nhập hoặc mật khẩu.", "The user name or the password is wrong."],
+  tooMany: ["Đăng nhập sai quá nhiều lần: thử lại sau {n} giây.", "Too many failed logins: try again in {n} seconds."],
+  unavailable: ["Máy chủ tạm thời không trả lời được; xin thử lại.", "The server cannot answer now; try again."],
+  tips: ["Tin báo", "Tips"],
+  statistics: ["Thống kê", "Statistics"],
+  account: ["Tài khoản", "Account"],
+  logout: ["Đăng xuất", "Log out"],
+  language: ["Ngôn ngữ", "Language"],
+  switchLanguage: ["English", "Tiếng Việt"],
+  roles: ["Vai trò", "Roles"],
+  unitLabel: ["Đơn vị", "Unit"],
+  notFoundPage: ["Không có trang này.", "No such page."],
+  code: ["Mã tin", "Code"],
+  receivedAt: ["Thời điểm tiếp nhận", "Received at"],
+  category: ["Lĩnh vực", "Category"],
+  channel: ["Kênh", "Channel"],
+  status: ["Trạng thái", "Status"],
+  all: ["Tất cả", "All"],
+  filter: ["Lọc", "Filter"],
+  noTips: ["Không có tin báo nào.", "No tips."],
+  shown: ["{from}–{to} trên {total}", "{from}–{to} of {total}"],
+  previous: ["Trang trước", "Previous page"],
+  next: ["Trang sau", "Next page"],
+  urgent: ["Khẩn", "Urgent"],
+  tipNotFound: ["Không tìm thấy tin báo này, hoặc bạn không có quyền xem.", "No such tip, or not one you may see."],
+  backToList: ["Về danh sách", "Back to the list"],
+  legalType: ["Loại tin", "Legal type"],
+  summary: ["Nội dung", "Summary"],
+  evidence: ["Chứng cứ", "Evidence"],
+  evidenceCounts: [
+    "{stored} đã lưu, {pending} đang lấy, {notRetrieved} không lấy được",
+    "{stored} kept, {pending} pending, {notRetrieved} not retrieved"
+  ],
+  pendingTransfer: ["Đang chờ chuyển cho", "Transfer pending to"],
+  timeline: ["Diễn biến", "Timeline"],
+  commands: ["Xử lý", "Actions"],
+  reason: ["Lý do hoặc nội dung (cho các thao tác cần)", "Reason or text (for the actions that need one)"],
+  reasonFirst: ["Nhập lý do hoặc nội dung trước.", "Enter the reason or text first."],
+  notFromStatus: ["Không áp dụng ở trạng thái “{status}”.", "Not from the status “{status}”."],
+  needsRole: ["Cần vai trò: {roles}.", "Needs the role: {roles}."],
+  noTransfer: ["Không có yêu cầu chuyển nào đang chờ.", "No transfer is pending."],
+  refused: ["Không thực hiện được", "Refused"],
+  conflict: [
+    "Tin báo vừa được người khác cập nhật: tải lại rồi quyết định lại.",
+    "The tip changed meanwhile: reload it and decide again."
+  ],
+  forbidden: ["Bạn không được làm việc này.", "You may not do this."],
+  reload: ["Tải lại", "Reload"],
+  reply: ["Trả lời người báo tin", "Reply to the reporter"],
+  replyHint: [
+    "Tin nhắn gửi qua kênh của tin báo; danh tính người báo tin không hiển thị.",
+    "Sent through the tip's channel; the reporter's identity is never shown."
+  ],
+  send: ["Gửi", "Send"],
+  done: ["Đã thực hiện.", "Done."],
+  from: ["Từ ngày", "From"],
+  to: ["Đến ngày", "To"],
+  show: ["Xem", "Show"],
+  received: ["Tiếp nhận", "Received"],
+  resolved: ["Đã giải quyết", "Resolved"],
+  openAtEnd: ["Còn đang xử lý", "Open at the end"],
+  overdueAtEnd: ["Quá hạn", "Overdue"],
+  total: ["Tổng", "Total"],
+  downloadCsv: ["Tải CSV", "Download CSV"],
+  measuredAt: ["Số liệu tính đến {at}", "Figures as of {at}"],
+  chartTitle: ["Tiếp nhận và đã giải quyết theo đơn vị", "Received and resolved per unit"],
+  system: ["hệ thống", "system"]
+} satisfies Record<string, readonly [string, string]>
+
+export type Word = keyof typeof words
+
+/** A word of the page in `lang`, with `{name}` placeholders filled. */
+export const say = (lang: Lang, word: Word, values: Readonly<Record<string, string | number>> = {}) =>
+  words[word][lang === "vi" ? 0 : 1].replace(/\{(\w+)\}/g, (_, name: string) => `${values[name] ?? ""}`)
+
+/** A label of the core's in `lang`; `fallback` (the raw value) when the core has none. */
+export const label = (lang: Lang, value: Label | undefined, fallback: string) =>
+  value === undefined ? fallback : value[lang]
+
+export const LangContext = createContext<Lang>("vi")
+
+/** The page's language and its two helpers. */
+export const useLang = () => {
+  const lang = useContext(LangContext)
+  return {
+    lang,
+    t: (word: Word, values?: Readonly<Record<string, string | number>>) => say(lang, word, values),
+    l: (value: Label | undefined, fallback: string) => label(lang, value, fallback)
+  }
+}

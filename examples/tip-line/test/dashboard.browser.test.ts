@@ -1,0 +1,293 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against the server started in this
+ * process: officers log in, list and work their ward's tips, an officer of another ward sees none of them, and the
+ * statistics page draws the API's figures. Without /usr/bin/chromium the tests skip with one line, except under
+ * CI=true, where they fail. UPDATE_SCREENSHOTS=1 writes the screenshots of docs/images/.
+ */
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Unit } from "@tinbao/core"
+import { Effect } from "effect"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
+import type * as Server from "../src/server.js"
+import { ensureBuilt } from "./dashboardBuild.js"
+import { addUser, call, eventually, login, password, post, startFresh, tipsOf, webForm } from "./helpers.js"
+
+const executablePath = "/usr/bin/chromium"
+const present = existsSync(executablePath)
+const skip = !present && process.env.CI !== "true"
+if (skip) console.log(`dashboard browser tests skipped: no Chromium at ${executablePath} (apt-get install chromium)`)
+
+const images = fileURLToPath(new URL("../../../docs/images/", import.meta.url))
+const screenshots = process.env.UPDATE_SCREENSHOTS === "1"
+const office = { width: 1366, height: 768 }
+const phone = { width: 390, height: 844 }
+
+const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
+const province = "ca-tinh-ninh-binh"
+
+// The browser's own report of an answer the test provoked (a 401 before login, a 404 or 409 it asked for) is
+// expected; anything else on the console (an exception, a blocked script or style) fails the test.
+const expectedConsole = /^Failed to load resource: the server responded with a status of (401|404|409)/
+
+let browser: Browser
+beforeAll(async () => {
+  if (skip) return
+  ensureBuilt()
+  browser = await chromium.launch({ executablePath })
+}, 180_000)
+afterAll(async () => {
+  await browser?.close()
+})
+
+// The canvas as the test reads it (this file is type-checked without the DOM's types).
+interface Canvas {
+  readonly width: number
+  readonly height: number
+  getContext(
+    kind: "2d"
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
+}
+
+interface Opened {
+  readonly context: BrowserContext
+  readonly page: Page
+  readonly errors: Array<string>
+}
+
+const open = async (running: Server.Running, viewport = office): Promise<Opened> => {
+  const context = await browser.newContext({ viewport, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" })
+  const page = await context.newPage()
+  const errors: Array<string> = []
+  page.on("console", (message) => {
+    if (message.type() === "error" && !expectedConsole.test(message.text())) errors.push(message.text())
+  })
+  page.on("pageerror", (error) => errors.push(error.message))
+  await page.goto(running.url)
+  return { context, page, errors }
+}
+
+const logIn = async (page: Page, username: string) => {
+  await page.getByLabel("Tên đăng nhập").fill(username)
+  await page.getByLabel("Mật khẩu").fill(password)
+  await page.getByRole("button", { name: "Đăng nhập" }).click()
+  await page.getByRole("link", { name: "Tin báo" }).waitFor()
+}
+
+// A server with three tips (two in Hoa Lư, one in another ward) and its users.
+const setUp = Effect.gen(function* () {
+  const { running, secrets } = yield* startFresh()
+  const other = running.platforms[0]!.bound.map((b) => b.unit).find((unit) => unit !== hoaLu)!
+  const deliveries = [
+    [hoaLu, "wf-1", "wf-user-1", "Mất trộm xe máy trước chợ Hoa Lư"],
+    [hoaLu, "wf-2", "wf-user-2", "Nhóm thanh niên đua xe lúc nửa đêm"],
+    [other, "wf-3", "wf-user-3", "Đánh bạc ở quán nước đầu ngõ"]
+  ] as const
+  for (const [unit, id, sender, text] of deliveries) {
+    expect((yield* post(running, `web:${unit}`, webForm(secrets.web.secret, id, sender, text))).status).toBe(200)
+  }
+  yield* eventually(
+    Effect.gen(function* () {
+      const counts = [(yield* tipsOf(running, hoaLu)).length, (yield* tipsOf(running, other)).length]
+      return counts[0] === 2 && counts[1] === 1 ? undefined : yield* Effect.fail("the tips are not in yet")
+    })
+  )
+  yield* addUser(running, "lan.officer", hoaLu, ["officer"])
+  yield* addUser(running, "tuan.officer", other, ["officer"])
+  yield* addUser(running, "minh.viewer", province, ["viewer"])
+  return { running, other, mine: yield* tipsOf(running, hoaLu) }
+})
+
+describe.skipIf(skip)("the dashboard in a browser", () => {
+  it.scopedLive(
+    "an officer logs in, lists the ward's tips, accepts one, replies, sees a refusal, and switches the language",
+    () =>
+      Effect.gen(function* () {
+        const { running, mine } = yield* setUp
+        const { page, errors, context } = yield* Effect.promise(() => open(running))
+        yield* Effect.promise(async () => {
+          await logIn(page, "lan.officer")
+          const rows = page.locator("table.tips tbody tr")
+          await rows.nth(1).waitFor()
+          expect(await rows.count()).toBe(2)
+          const codes = page.locator("table.tips tbody td:first-child a")
+          // Newest first.
+          expect(await codes.allInnerTexts()).toEqual(
+            mine
+              .map((tip) => tip.code)
+              .toSorted()
+              .reverse()
+          )
+          const listed = await page.locator("table.tips").textContent()
+          expect(listed).toMatch(/Đã (thông báo )?tiếp nhận/)
+          expect(listed).toContain("Công an phường Hoa Lư")
+          const body = await page.locator("body").textContent()
+          expect(body).not.toContain("Nguyễn Văn A")
+          expect(body).not.toContain("wf-user")
+          if (screenshots) await page.screenshot({ path: `${images}dashboard-tips.png` })
+
+          // The status filter is kept in the address; a reload shows the same.
+          await page.getByLabel("Trạng thái").selectOption("resolved")
+          await page.getByText("Không có tin báo nào.").waitFor()
+          expect(page.url()).toContain("status=resolved")
+          await page.reload()
+          await page.getByText("Không có tin báo nào.").waitFor()
+          await page.getByLabel("Trạng thái").selectOption("")
+          await rows.nth(1).waitFor()
+
+          const tip = mine[0]!
+          await page.getByRole("link", { name: tip.code }).click()
+          await page.getByRole("heading", { name: new RegExp(tip.code) }).waitFor()
+          expect(page.url()).toBe(`${running.url}/tips/${tip.id}`)
+          await page.locator("[data-event=TipReceived]").waitFor()
+          await page.locator("[data-command=Accept]").click()
+          await page.locator("[data-event=Accepted]").waitFor()
+          expect(await page.locator("h1 .status").textContent()).toBe("Đang xác minh")
+          expect(await page.locator("[data-event=Accepted]").textContent()).toContain("Đơn vị nhận xử lý")
+          // The graph rules out Accept from here: disabled, with the reason.
+          expect(await page.locator("[data-command=Accept]").isDisabled()).toBe(true)
+
+          const answer = "Chúng tôi đã nhận tin, xin cảm ơn."
+          await page.locator("textarea[name=reply]").fill(answer)
+          await page.getByRole("button", { name: "Gửi" }).click()
+          await page.locator("[data-event=ReporterMessaged]").waitFor()
+          expect(await page.locator("[data-event=ReporterMessaged]").textContent()).toContain(answer)
+          if (screenshots) await page.screenshot({ path: `${images}dashboard-tip.png`, fullPage: true })
+        })
+
+        // Someone else changes the tip meanwhile: the page's next command is refused with the API's words.
+        const other = yield* login(running, "lan.officer")
+        const current = yield* call(running, "GET", `/api/tips/${mine[0]!.id}`, { cookie: other.cookie })
+        const note = { expectedVersion: current.json.version, command: { _tag: "AddNote", text: "Đã gọi điện" } }
+        expect(
+          (yield* call(running, "POST", `/api/tips/${mine[0]!.id}/commands`, { ...other, body: note })).status
+        ).toBe(200)
+        yield* Effect.promise(() => page.locator("[data-command=ArriveOnSite]").click())
+        const stale = yield* call(running, "POST", `/api/tips/${mine[0]!.id}/commands`, {
+          ...other,
+          body: { expectedVersion: current.json.version, command: { _tag: "ArriveOnSite" } }
+        })
+        expect(stale.status).toBe(409)
+        yield* Effect.promise(async () => {
+          const refusal = page.locator(".refusal[data-status='409']")
+          await refusal.waitFor()
+          expect(await refusal.textContent()).toContain("Tin báo vừa được người khác cập nhật")
+          expect(await refusal.locator(".message").textContent()).toBe(stale.json.message)
+          await refusal.getByRole("button", { name: "Tải lại" }).click()
+          await page.locator("[data-event=NoteAdded]").waitFor()
+          expect(await page.locator(".refusal").count()).toBe(0)
+
+          // The language switch, kept across a reload.
+          await page.getByRole("link", { name: "Tin báo" }).click()
+          await page.locator("table.tips tbody tr").nth(1).waitFor()
+          await page.locator(".account summary").click()
+          await page.getByRole("button", { name: "Ngôn ngữ" }).click()
+          await page.getByRole("link", { name: "Statistics" }).waitFor()
+          expect(await page.locator("table.tips thead").textContent()).toContain("Received at")
+          expect(await page.locator("table.tips tbody").textContent()).toContain("Verifying")
+          await page.reload()
+          await page.getByRole("link", { name: "Statistics" }).waitFor()
+          await page.locator(".account summary").click()
+          await page.getByRole("button", { name: "Language" }).click()
+          await page.getByRole("link", { name: "Thống kê" }).waitFor()
+          // The menu stays open after a switch; closed for the picture, opened again to log out.
+          await page.locator(".account summary").click()
+
+          if (screenshots) {
+            await page.setViewportSize(phone)
+            await page.screenshot({ path: `${images}dashboard-phone.png`, fullPage: true })
+          }
+          await page.locator(".account summary").click()
+          await page.getByRole("button", { name: "Đăng xuất" }).click()
+          await page.getByRole("button", { name: "Đăng nhập" }).waitFor()
+          await context.close()
+        })
+        expect(errors).toEqual([])
+      }),
+    120_000
+  )
+
+  it.scopedLive(
+    "an officer of another ward sees none of them, and a crafted address to one is not found",
+    () =>
+      Effect.gen(function* () {
+        const { running, mine } = yield* setUp
+        const { page, errors, context } = yield* Effect.promise(() => open(running))
+        yield* Effect.promise(async () => {
+          await logIn(page, "tuan.officer")
+          const rows = page.locator("table.tips tbody tr")
+          await rows.first().waitFor()
+          expect(await rows.count()).toBe(1)
+          const codes = await page.locator("table.tips tbody td:first-child a").allInnerTexts()
+          for (const tip of mine) expect(codes).not.toContain(tip.code)
+          await page.goto(`${running.url}/tips/${mine[0]!.id}`)
+          await page.getByText("Không tìm thấy tin báo này, hoặc bạn không có quyền xem.").waitFor()
+          expect(await page.locator("body").textContent()).not.toContain(mine[0]!.code)
+          await context.close()
+        })
+        expect(errors).toEqual([])
+      }),
+    120_000
+  )
+
+  it.scopedLive(
+    "the statistics page draws a chart and a table of the API's figures per unit",
+    () =>
+      Effect.gen(function* () {
+        const { running } = yield* setUp
+        const { page, errors, context } = yield* Effect.promise(() => open(running))
+        const shown = yield* Effect.promise(async () => {
+          await logIn(page, "minh.viewer")
+          await page.getByRole("link", { name: "Thống kê" }).click()
+          await page.locator("table.figures tr[data-unit=total]").waitFor()
+          const from = await page.getByLabel("Từ ngày").inputValue()
+          const to = await page.getByLabel("Đến ngày").inputValue()
+          const rows = await page.locator("table.figures tbody tr").evaluateAll((trs) =>
+            trs.map((tr) => ({
+              unit: tr.getAttribute("data-unit"),
+              cells: Object.fromEntries(
+                [...tr.querySelectorAll("td")].map((td) => [td.getAttribute("data-measure"), Number(td.textContent)])
+              )
+            }))
+          )
+          // The bars of "received" are drawn: pixels of their colour on the canvas.
+          const bars = await page.locator(".chart canvas").evaluate((canvas: Canvas) => {
+            const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height)
+            let count = 0
+            for (let i = 0; i < data.length; i += 4) {
+              if (data[i] === 29 && data[i + 1] === 78 && data[i + 2] === 216 && data[i + 3] === 255) count++
+            }
+            return count
+          })
+          const csv = await page.getByRole("link", { name: "Tải CSV" }).getAttribute("href")
+          if (screenshots) await page.screenshot({ path: `${images}dashboard-statistics.png`, fullPage: true })
+          return { from, to, rows, bars, csv }
+        })
+        const viewer = yield* login(running, "minh.viewer")
+        const query = `unit=${province}&from=${shown.from}&to=${shown.to}&groupBy=unit`
+        const report = yield* call(running, "GET", `/api/statistics?${query}`, { cookie: viewer.cookie })
+        expect(report.status).toBe(200)
+        expect(report.json.total.receivedInPeriod).toBe(3)
+        const figures = (measures: Record<string, number>) => ({
+          receivedInPeriod: measures.receivedInPeriod,
+          resolvedInPeriod: measures.resolvedInPeriod,
+          openAtEnd: measures.openAtEnd,
+          overdueAtEnd: measures.overdueAtEnd
+        })
+        const expected = [
+          ...report.json.groups.map((group: { key: { unit: string }; measures: Record<string, number> }) => ({
+            unit: group.key.unit,
+            cells: figures(group.measures)
+          })),
+          { unit: "total", cells: figures(report.json.total) }
+        ]
+        expect(shown.rows).toEqual(expected)
+        expect(shown.bars).toBeGreaterThan(0)
+        expect(shown.csv).toBe(`/api/statistics.csv?${query}`)
+        yield* Effect.promise(() => context.close())
+        expect(errors).toEqual([])
+      }),
+    120_000
+  )
+})
