@@ -209,13 +209,19 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
   )
 
   it.scopedLive(
-    "an officer of another ward sees none of them, and a crafted address to one is not found",
+    "an officer of another ward logs in by keyboard, sees none of them, and a crafted address to one is not found",
     () =>
       Effect.gen(function* () {
         const { running, mine } = yield* setUp
         const { page, errors, context } = yield* Effect.promise(() => open(running))
         yield* Effect.promise(async () => {
-          await logIn(page, "tuan.officer")
+          // By keyboard alone: the user name is the first field, Enter submits.
+          await page.getByLabel("Tên đăng nhập").waitFor()
+          await page.keyboard.press("Tab")
+          await page.keyboard.type("tuan.officer")
+          await page.keyboard.press("Tab")
+          await page.keyboard.type(password)
+          await page.keyboard.press("Enter")
           const rows = page.locator("table.tips tbody tr")
           await rows.first().waitFor()
           expect(await rows.count()).toBe(1)
@@ -232,13 +238,19 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
   )
 
   it.scopedLive(
-    "the statistics page draws a chart and a table of the API's figures per unit",
+    "a viewer may give no command; the statistics page draws a chart and a table of the API's figures per unit",
     () =>
       Effect.gen(function* () {
         const { running } = yield* setUp
         const { page, errors, context } = yield* Effect.promise(() => open(running))
         const shown = yield* Effect.promise(async () => {
           await logIn(page, "minh.viewer")
+          // The province's viewer reads every ward's tips, and may give no command: each is disabled, with why.
+          await page.locator("table.tips tbody tr").nth(2).waitFor()
+          await page.locator("table.tips tbody td:first-child a").first().click()
+          await page.locator("[data-event=TipReceived]").waitFor()
+          expect(await page.locator("[data-command=Accept]").isDisabled()).toBe(true)
+          expect(await page.locator("#why-Accept").textContent()).toBe("Cần vai trò: Cán bộ, Lãnh đạo.")
           await page.getByRole("link", { name: "Thống kê" }).click()
           await page.locator("table.figures tr[data-unit=total]").waitFor()
           const from = await page.getByLabel("Từ ngày").inputValue()
