@@ -1,29 +1,17 @@
 /**
  * Builds the dashboard into dist/: type-checks src (browser code, its own tsconfig), bundles src/main.tsx with
  * esbuild into content-hashed assets (so the server may cache them for a year), and writes index.html naming them.
- * The labels the page shows for the core's values (statuses, channels, categories, roles, the lifecycle's graph)
- * are read from @tinbao/core here and bundled as the module "tinbao:core", so the page and the core cannot disagree
- * and the browser never loads the core itself.
+ * The core's labels and lifecycle graph come in as the module "tinbao:core" (scripts/core.ts).
  */
 import { spawnSync } from "node:child_process"
 import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { basename, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Actor, Category, Lifecycle, Statistics, Tip } from "@tinbao/core"
 import * as esbuild from "esbuild"
+import { coreModule } from "./core.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const dist = join(root, "dist")
-
-const core = {
-  statuses: Tip.statusLabels,
-  channels: Statistics.channelLabels,
-  categories: Object.fromEntries([...Category.taxonomy()].map(([id, category]) => [id, category.label])),
-  legalTypes: Category.legalTypeLabels,
-  roles: Actor.roleLabels,
-  outcomes: Statistics.outcomeLabels,
-  graph: Lifecycle.graph
-}
 
 const typecheck = spawnSync(
   process.execPath,
@@ -31,14 +19,6 @@ const typecheck = spawnSync(
   { stdio: "inherit" }
 )
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1)
-
-const coreModule: esbuild.Plugin = {
-  name: "tinbao-core",
-  setup(build) {
-    build.onResolve({ filter: /^tinbao:core$/ }, () => ({ path: "core", namespace: "tinbao" }))
-    build.onLoad({ filter: /.*/, namespace: "tinbao" }, () => ({ contents: JSON.stringify(core), loader: "json" }))
-  }
-}
 
 rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })

@@ -1,0 +1,26 @@
+/**
+ * The labels the page shows for the core's values (statuses, channels, categories, legal types, roles, outcomes)
+ * and the lifecycle's graph, read from @tinbao/core at build time and bundled as the module "tinbao:core": the page
+ * labels values exactly as the core does, and the browser never loads the core (or Effect) itself.
+ */
+import { Actor, Category, Lifecycle, Statistics, Tip } from "@tinbao/core"
+import type * as esbuild from "esbuild"
+
+export const core = {
+  statuses: Tip.statusLabels,
+  channels: Statistics.channelLabels,
+  categories: Object.fromEntries([...Category.taxonomy()].map(([id, category]) => [id, category.label])),
+  legalTypes: Category.legalTypeLabels,
+  roles: Actor.roleLabels,
+  outcomes: Statistics.outcomeLabels,
+  graph: Lifecycle.graph
+}
+
+/** The esbuild plugin that answers `import core from "tinbao:core"` with {@link core} as JSON. */
+export const coreModule: esbuild.Plugin = {
+  name: "tinbao-core",
+  setup(build) {
+    build.onResolve({ filter: /^tinbao:core$/ }, () => ({ path: "core", namespace: "tinbao" }))
+    build.onLoad({ filter: /.*/, namespace: "tinbao" }, () => ({ contents: JSON.stringify(core), loader: "json" }))
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The page's words for the core's events and commands, checked against the core: every event has a sentence in both
+ * languages, every command the page offers is the core's with the one field it fills, and a command is disabled for
+ * the reasons the core's graph gives. The modules are bundled as the build bundles them (with "tinbao:core").
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Channel, Command, Tip, TipEvent } from "@tinbao/core"
+import { SchemaAST } from "effect"
+import * as esbuild from "esbuild"
+import { coreModule } from "../scripts/core.js"
+
+type Lang = "vi" | "en"
+interface Spec {
+  readonly name: string
+  readonly field?: string
+}
+interface TipState {
+  readonly status: string
+  readonly pendingTransferTo?: string
+}
+// The bundled modules, as this test calls them (the page's code is type-checked by its own tsconfig).
+interface Modules {
+  readonly sentence: (event: object, lang: Lang, names: { unit: (id: string) => string }) => string
+  readonly commands: ReadonlyArray<Spec>
+  readonly unavailable: (
+    spec: Spec,
+    tip: TipState,
+    me: { roles: ReadonlyArray<string> },
+    lang: Lang
+  ) => string | undefined
+}
+
+const src = fileURLToPath(new URL("../src/", import.meta.url))
+const scratch = mkdtempSync(join(tmpdir(), "dashboard-labels-"))
+let page: Modules
+
+beforeAll(async () => {
+  const built = await esbuild.build({
+    stdin: {
+      contents: 'export { sentence } from "./timeline.js"\nexport { commands, unavailable } from "./commands.js"',
+      resolveDir: src,
+      loader: "ts"
+    },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    write: false,
+    plugins: [coreModule],
+    logLevel: "silent"
+  })
+  const file = join(scratch, "page.mjs")
+  writeFileSync(file, built.outputFiles[0]!.text)
+  page = (await import(pathToFileURL(file).href)) as Modules
+})
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+const names = { unit: (id: string) => `unit ${id}` }
+const at = "2026-12-07T02:00:00.000Z"
+
+describe("the dashboard's words for the core", () => {
+  it("has a sentence for every event of the core, in Vietnamese and in English", () => {
+    const tags = TipEvent.TipEvent.members.map((member) => member.identifier)
+    expect(tags.length).toBeGreaterThan(25)
+    for (const tag of tags) {
+      const event = { _tag: tag, at, by: "lan.officer" }
+      const vi = page.sentence(event, "vi", names)
+      const en = page.sentence(event, "en", names)
+      expect(vi, tag).not.toBe(tag)
+      expect(en, tag).not.toBe(tag)
+      expect(vi, tag).not.toBe(en)
+    }
+  })
+
+  it("says a receipt and a reply with the core's labels and the event's fields", () => {
+    const web = Channel.builtinPlatforms.web
+    const received = { _tag: "TipReceived", at, by: "system:intake", code: "HOALU-2026-0001", channel: "web" }
+    expect(page.sentence({ ...received, registerNumber: 1, registerYear: 2026 }, "vi", names)).toBe(
+      `Tiếp nhận tin báo HOALU-2026-0001 qua ${web.vi}, vào sổ số 1/2026`
+    )
+    expect(page.sentence({ ...received, registerNumber: 1, registerYear: 2026 }, "en", names)).toBe(
+      `Received as HOALU-2026-0001 via ${web.en}, register entry 1/2026`
+    )
+    const reply = { _tag: "ReporterMessaged", at, by: "lan.officer", text: "Xin cảm ơn", key: "k" }
+    expect(page.sentence(reply, "vi", names)).toBe("Trả lời người báo tin: Xin cảm ơn")
+    expect(page.sentence({ _tag: "Assigned", at, by: "x", unit: "ca-p-hoa-lu" }, "en", names)).toBe(
+      "Assigned to unit ca-p-hoa-lu"
+    )
+  })
+
+  it("offers only the core's commands, each with the one field the command takes", () => {
+    // Each command of the core: its tag, and the names of its other fields.
+    const fields = new Map(
+      Command.Command.members.map((member) => {
+        const properties = SchemaAST.isTypeLiteral(member.ast) ? member.ast.propertySignatures : []
+        const tag = properties.find((p) => p.name === "_tag")!.type
+        return [
+          SchemaAST.isLiteral(tag) ? tag.literal : undefined,
+          properties.filter((p) => p.name !== "_tag").map((p) => p.name)
+        ]
+      })
+    )
+    expect(fields.size).toBe(Command.Command.members.length)
+    for (const spec of page.commands) {
+      expect(fields.has(spec.name), spec.name).toBe(true)
+      expect(fields.get(spec.name), spec.name).toEqual(spec.field === undefined ? [] : [spec.field])
+    }
+  })
+
+  it("disables a command for the reasons of the core's graph", () => {
+    const accept = page.commands.find((spec) => spec.name === "Accept")!
+    const acceptTransfer = page.commands.find((spec) => spec.name === "AcceptTransfer")!
+    const officer = { roles: ["officer"] }
+    const received: TipState = { status: "received" }
+    expect(page.unavailable(accept, received, officer, "vi")).toBeUndefined()
+    expect(page.unavailable(accept, received, { roles: ["viewer"] }, "vi")).toBe("Cần vai trò: Cán bộ, Lãnh đạo.")
+    expect(page.unavailable(accept, { status: "resolved" }, officer, "en")).toBe(
+      `Not from the status “${Tip.statusLabels.resolved.en}”.`
+    )
+    expect(page.unavailable(acceptTransfer, received, officer, "en")).toBe("No transfer is pending.")
+    expect(page.unavailable(acceptTransfer, { ...received, pendingTransferTo: "ca-p-nam-hoa-lu" }, officer, "en")).toBe(
+      undefined
+    )
+  })
+})
