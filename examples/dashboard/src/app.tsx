@@ -91,12 +91,15 @@ const Shell = (props: { readonly switchLang: () => void; readonly onLogout: () =
 }
 
 const AccountMenu = (props: { readonly switchLang: () => void; readonly onLogout: () => void }) => {
-  const { t, l } = useLang()
+  const { t, l, lang } = useLang()
   const { me, units } = useSession()
   const unit = units.get(me.unit)
   return (
     <details class="account">
-      <summary aria-label={t("account")}>{me.username}</summary>
+      <summary>
+        <span class="sr-only">{t("account")}: </span>
+        {me.username}
+      </summary>
       <div class="menu">
         <p>
           {t("unitLabel")}: {l(unit?.name, me.unit)}
@@ -104,10 +107,10 @@ const AccountMenu = (props: { readonly switchLang: () => void; readonly onLogout
         <p>
           {t("roles")}: {me.roles.map((role) => l(core.roles[role], role)).join(", ")}
         </p>
-        <button type="button" onClick={props.switchLang} aria-label={t("language")}>
+        <button type="button" onClick={props.switchLang} lang={lang === "vi" ? "en" : "vi"}>
           {t("switchLanguage")}
         </button>
-        <button type="button" onClick={() => Api.logout().finally(props.onLogout)}>
+        <button type="button" onClick={() => Api.logout().then(props.onLogout, props.onLogout)}>
           {t("logout")}
         </button>
       </div>

@@ -30,7 +30,6 @@ export const words = {
   statistics: ["Thống kê", "Statistics"],
   account: ["Tài khoản", "Account"],
   logout: ["Đăng xuất", "Log out"],
-  language: ["Ngôn ngữ", "Language"],
   switchLanguage: ["English", "Tiếng Việt"],
   roles: ["Vai trò", "Roles"],
   unitLabel: ["Đơn vị", "Unit"],

@@ -4,7 +4,7 @@ import * as Api from "../api.js"
 import { useLang } from "../i18n.js"
 
 export const Login = (props: { readonly onLogin: () => Promise<void>; readonly switchLang: () => void }) => {
-  const { t } = useLang()
+  const { t, lang } = useLang()
   const [error, setError] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   const submit = async (event: SubmitEvent) => {
@@ -46,7 +46,7 @@ export const Login = (props: { readonly onLogin: () => Promise<void>; readonly s
         <button type="submit" disabled={busy}>
           {t("login")}
         </button>
-        <button type="button" class="link" onClick={props.switchLang}>
+        <button type="button" class="link" onClick={props.switchLang} lang={lang === "vi" ? "en" : "vi"}>
           {t("switchLanguage")}
         </button>
       </form>
