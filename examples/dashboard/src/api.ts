@@ -33,11 +33,12 @@ export interface TipView {
   readonly repliesToReporter: number
 }
 
+/** A page of the list, newest first: `nextCursor` asks for the page after it (keyset pagination). */
 export interface TipList {
   readonly tips: ReadonlyArray<TipView>
   readonly total: number
   readonly limit: number
-  readonly offset: number
+  readonly nextCursor?: string
 }
 
 /** An event of a tip's history: its tag, when, by whom, and the fields of its kind. */
@@ -134,7 +135,7 @@ export const logout = async (): Promise<void> => {
 
 export const me = () => request<Me>("GET", "/api/me")
 export const units = () => request<ReadonlyArray<UnitView>>("GET", "/api/units")
-export const tips = (params: { status?: string; unit?: string; limit: number; offset: number }) =>
+export const tips = (params: { status?: string; unit?: string; limit: number; cursor?: string }) =>
   request<TipList>("GET", `/api/tips?${query(params)}`)
 export const tip = (id: string) => request<TipView>("GET", `/api/tips/${encodeURIComponent(id)}`)
 export const history = (id: string) =>

@@ -136,6 +136,24 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.getByLabel("Trạng thái").selectOption("")
           await rows.nth(1).waitFor()
 
+          // One tip a page: the API's cursor, kept in the address; "first page" goes back to the start.
+          const newestFirst = mine
+            .map((tip) => tip.code)
+            .toSorted()
+            .reverse()
+          await page.goto(`${running.url}/tips?limit=1`)
+          await page.getByText("1 trên 2 tin báo").waitFor()
+          expect(await codes.allTextContents()).toEqual([newestFirst[0]])
+          await page.getByRole("button", { name: "Trang sau" }).click()
+          await page.getByRole("link", { name: newestFirst[1]! }).waitFor()
+          expect(page.url()).toContain("cursor=")
+          expect(await codes.allTextContents()).toEqual([newestFirst[1]])
+          expect(await page.getByRole("button", { name: "Trang sau" }).isDisabled()).toBe(true)
+          await page.getByRole("button", { name: "Trang đầu" }).click()
+          await page.getByRole("link", { name: newestFirst[0]! }).waitFor()
+          await page.goto(`${running.url}/tips`)
+          await rows.nth(1).waitFor()
+
           const tip = mine[0]!
           await page.getByRole("link", { name: tip.code }).click()
           await page.getByRole("heading", { name: new RegExp(tip.code) }).waitFor()

@@ -1,6 +1,7 @@
 /**
- * Tin báo / tips: the tips of my units, newest first, as the API lists them, with the status and unit filters and
- * the page kept in the address (`/tips?status=…&unit=…&page=…`).
+ * Tin báo / tips: the tips of my units, newest first, as the API lists them, with the status and unit filters, the
+ * page size and the page (the API's keyset cursor) kept in the address (`/tips?status=…&unit=…&limit=…&cursor=…`).
+ * A filter starts again from the first page; the browser's Back returns to the page before.
  */
 
 import core from "tinbao:core"
@@ -12,20 +13,21 @@ import { Link, navigate } from "../router.js"
 import { subtree, useSession } from "../session.js"
 import { Refusal } from "./refusal.js"
 
-const pageSize = 25
+const defaultLimit = 25
 
 export const TipsPage = (props: { readonly query: URLSearchParams }) => {
   const { t, l, lang } = useLang()
   const { me, units } = useSession()
   const status = props.query.get("status") ?? ""
   const unit = props.query.get("unit") ?? ""
-  const page = Math.max(1, Number(props.query.get("page") ?? "1") || 1)
+  const limit = Math.max(1, Number(props.query.get("limit") ?? defaultLimit) || defaultLimit)
+  const cursor = props.query.get("cursor") ?? ""
   const [list, setList] = useState<Api.TipList | undefined>(undefined)
   const [error, setError] = useState<Api.ApiError | undefined>(undefined)
   useEffect(() => {
     setError(undefined)
-    Api.tips({ status, unit, limit: pageSize, offset: (page - 1) * pageSize }).then(setList, setError)
-  }, [status, unit, page])
+    Api.tips({ status, unit, limit, cursor }).then(setList, setError)
+  }, [status, unit, limit, cursor])
   const go = (changes: Readonly<Record<string, string>>) => {
     const next = new URLSearchParams(props.query)
     for (const [key, value] of Object.entries(changes)) value === "" ? next.delete(key) : next.set(key, value)
@@ -37,7 +39,7 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           {t("status")}
-          <select name="status" value={status} onChange={(e) => go({ status: e.currentTarget.value, page: "" })}>
+          <select name="status" value={status} onChange={(e) => go({ status: e.currentTarget.value, cursor: "" })}>
             <option value="">{t("all")}</option>
             {Object.entries(core.statuses).map(([value, name]) => (
               <option value={value}>{name[lang]}</option>
@@ -46,7 +48,7 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
         </label>
         <label>
           {t("unitLabel")}
-          <select name="unit" value={unit} onChange={(e) => go({ unit: e.currentTarget.value, page: "" })}>
+          <select name="unit" value={unit} onChange={(e) => go({ unit: e.currentTarget.value, cursor: "" })}>
             <option value="">{t("all")}</option>
             {subtree(units, me.unit).map((option) => (
               <option value={option.id}>{option.name[lang]}</option>
@@ -91,14 +93,14 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
             </tbody>
           </table>
           <nav class="pages" aria-label={t("tips")}>
-            <button type="button" disabled={page === 1} onClick={() => go({ page: `${page - 1}` })}>
-              {t("previous")}
+            <button type="button" disabled={cursor === ""} onClick={() => go({ cursor: "" })}>
+              {t("first")}
             </button>
-            <span>{t("shown", { from: list.offset + 1, to: list.offset + list.tips.length, total: list.total })}</span>
+            <span>{t("shown", { count: list.tips.length, total: list.total })}</span>
             <button
               type="button"
-              disabled={list.offset + list.tips.length >= list.total}
-              onClick={() => go({ page: `${page + 1}` })}
+              disabled={list.nextCursor === undefined}
+              onClick={() => go({ cursor: list.nextCursor ?? "" })}
             >
               {t("next")}
             </button>
