@@ -287,19 +287,26 @@ export const chaos = (options: Storm & { readonly kills: number }): Promise<Read
     let accepted = 0
     let killed = 0
     let restarting: Promise<void> | undefined
+    let failedStart: unknown
     const restartSeconds: Array<number> = []
     const maybeKill = () => {
       if (restarting !== undefined || killed >= points.length || accepted < points[killed]!) return
       killed++
       const down = performance.now()
       server.child.kill("SIGKILL")
-      restarting = server.exited.then(async () => {
-        server = run(env)
-        await portOf(server)
-        restartSeconds.push((performance.now() - down) / 1000)
-        restarting = undefined
-        maybeKill()
-      })
+      restarting = server.exited
+        .then(async () => {
+          server = run(env)
+          await portOf(server)
+          restartSeconds.push((performance.now() - down) / 1000)
+          restarting = undefined
+          maybeKill()
+        })
+        .catch((error: unknown) => {
+          // A start that fails ends the run: the sender gives up on its own once its attempts run out.
+          failedStart = error
+          restarting = undefined
+        })
     }
     try {
       progress(`tip-line chaos: ${messages} messages × ${copies}, SIGKILL at ${points.join(", ")} answered messages`)
@@ -312,14 +319,15 @@ export const chaos = (options: Storm & { readonly kills: number }): Promise<Read
         count: messages,
         concurrency,
         copies,
-        // While the server is down each request is refused at once: attempts every 0.1 s to 1 s, until it is back.
-        retry: { baseMillis: 100, maxMillis: 1000, maxAttempts: 10_000 },
+        // While the server is down each request is refused at once: attempts every 0.1 s to 1 s, for about 5 minutes.
+        retry: { baseMillis: 100, maxMillis: 1000, maxAttempts: 300 },
         onAccepted: (n) => {
           accepted = n
           maybeKill()
         }
       })
       while (restarting !== undefined) await restarting
+      if (failedStart !== undefined) throw failedStart
       progress(
         `tip-line chaos: sent in ${sent.seconds.toFixed(1)} s with ${killed} kills (restarts took ` +
           `${restartSeconds.map((s) => s.toFixed(1)).join(", ")} s); ${statusLine(sent)}, ${sent.retries} retried`

@@ -8,9 +8,13 @@ import { randomBytes } from "node:crypto"
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { afterAll, expect, it } from "@effect/vitest"
+import { Calendar, UnitDirectory, VaultKey } from "@tinbao/core"
+import { SqlStorage } from "@tinbao/sql"
 import { Postgres } from "@tinbao/testkit/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Layer, Redacted } from "effect"
+import * as Config from "../src/config.js"
 import * as Secrets from "../src/secrets.js"
+import * as Units from "../src/units.js"
 import { dataDir, eventually, webForm } from "./helpers.js"
 import { portOf, type Run, run, sandboxOf } from "./processes.js"
 
@@ -128,5 +132,39 @@ Postgres.describe(pg, "two tip-line instances on one PostgreSQL database", () =>
         expect(settled.outbox.length).toBeGreaterThanOrEqual(messages)
       }),
     90_000
+  )
+
+  it.live(
+    "instances recording the units file at the same moment each start, and the directory holds the file once",
+    () =>
+      Effect.gen(function* () {
+        const schema = `tl_units_${randomBytes(6).toString("hex")}`
+        yield* on(admin, (sql) => sql`CREATE SCHEMA ${sql(schema)}`)
+        const inSchema = `${admin}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
+        const vault = { keys: { k: VaultKey.generate() }, currentKeyId: "k", fingerprintKey: VaultKey.generate() }
+        // Each instance has a storage of its own (its own connections, migrating first), as a process would.
+        const storage = SqlStorage.layerPg({ url: Redacted.make(inSchema), vault }).pipe(
+          Layer.provide(Calendar.layerVietnam)
+        )
+        const changes = yield* Units.load(Config.defaultUnitsFile)
+        const checked = Effect.gen(function* () {
+          const recorded = yield* Effect.all(
+            Array.from({ length: 8 }, () => Effect.provide(Units.record(Config.defaultUnitsFile, changes), storage)),
+            { concurrency: "unbounded" }
+          )
+          const stored = yield* Effect.provide(
+            Effect.flatMap(UnitDirectory.UnitDirectory, (directory) => directory.changes),
+            storage
+          )
+          return { recorded, stored }
+        })
+        const { recorded, stored } = yield* checked.pipe(
+          Effect.ensuring(Effect.ignore(on(admin, (sql) => sql`DROP SCHEMA ${sql(schema)} CASCADE`)))
+        )
+        // One recorded the file, the others found it there (or the rest of it): the file's changes, once.
+        expect(recorded.reduce((sum, n) => sum + n, 0)).toBe(changes.length)
+        expect(stored).toHaveLength(changes.length)
+      }),
+    60_000
   )
 })
