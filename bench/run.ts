@@ -11,8 +11,12 @@
  *                   sql-sqlite and sql-pg run one backend
  *   sql-statistics  statistics pushed down into SQL vs hand-written SQL (bench/sqlStatistics.ts)
  *   rss             resident memory while 1M events are appended on SQLite (bench/residentMemory.ts)
+ *   tipline-webhook the tip-line server's webhook vs a bare node:http server checking the same HMAC (bench/tipLine.ts)
+ *   tipline-storm   every message delivered 3 times at once to the tip-line server: lost, duplicated, slowest answer
+ *   tipline-chaos   the tip-line server killed with SIGKILL 10 times during a storm: each 200 taken in exactly once
  * Sizes: BENCH_INTAKE (memory intake, 3000), BENCH_SQL_TIPS (10000) and BENCH_SQL_ROUNDS (3, the sql part's rounds),
- * BENCH_STATS_TIPS (100000,1000000), BENCH_RSS_EVENTS (1000000). BENCH_COMMITTERS sets group commit's
+ * BENCH_STATS_TIPS (100000,1000000), BENCH_RSS_EVENTS (1000000), BENCH_TIPLINE_REQUESTS (5000), BENCH_STORM (the
+ * storm's messages: 10000 under CI=true, else 2000), BENCH_CHAOS (the chaos storm's messages, 2000). BENCH_COMMITTERS sets group commit's
  * `committers` in the sql part. PostgreSQL is 127.0.0.1:5432 (BENCH_PG_URL to change it); when it does not answer,
  * its rows are left out with a line saying so, except under CI=true, where the sql part fails.
  */
@@ -41,6 +45,7 @@ import * as ResidentMemory from "./residentMemory.js"
 import { describe, type Result, result, round, table } from "./result.js"
 import * as SqlIntake from "./sqlIntake.js"
 import * as SqlStatistics from "./sqlStatistics.js"
+import * as TipLine from "./tipLine.js"
 
 export type { Result } from "./result.js"
 
@@ -272,11 +277,47 @@ const parts: Record<string, () => Promise<unknown>> = {
         events: Number(process.env.BENCH_RSS_EVENTS ?? ResidentMemory.defaults.events),
         progress
       })
+    ),
+  "tipline-webhook": () =>
+    step("tip-line webhook", () =>
+      TipLine.webhook({
+        ...TipLine.webhookDefaults,
+        requests: Number(process.env.BENCH_TIPLINE_REQUESTS ?? TipLine.webhookDefaults.requests),
+        progress
+      })
+    ),
+  "tipline-storm": () =>
+    step("tip-line storm", () =>
+      TipLine.storm({
+        ...TipLine.stormDefaults,
+        messages: Number(
+          process.env.BENCH_STORM ??
+            (process.env.CI === "true" ? TipLine.stormDefaults.ciMessages : TipLine.stormDefaults.messages)
+        ),
+        progress
+      })
+    ),
+  "tipline-chaos": () =>
+    step("tip-line chaos", () =>
+      TipLine.chaos({
+        ...TipLine.chaosDefaults,
+        messages: Number(process.env.BENCH_CHAOS ?? TipLine.chaosDefaults.messages),
+        progress
+      })
     )
 }
 
 // What a run without --only runs: every part once (sql-sqlite and sql-pg are halves of sql).
-const everything = ["intake", "statistics", "sql", "sql-statistics", "rss"]
+const everything = [
+  "intake",
+  "statistics",
+  "sql",
+  "sql-statistics",
+  "rss",
+  "tipline-webhook",
+  "tipline-storm",
+  "tipline-chaos"
+]
 
 /** `--only a,b` or `--only=a,b`; every part when absent. An unknown part is refused before anything runs. */
 const chosen = (args: ReadonlyArray<string>): ReadonlyArray<string> => {

@@ -18,7 +18,7 @@ import {
   type UnitDirectory,
   Webhook
 } from "@tinbao/core"
-import type { SqlStorage } from "@tinbao/sql"
+import { SqlMigrations, type SqlStorage } from "@tinbao/sql"
 import { type Context, Effect, Layer, Queue, Redacted } from "effect"
 import * as Accounts from "./accounts.js"
 import * as Channel from "./channels.js"
@@ -96,10 +96,12 @@ export const start = (config: Config) =>
       config.facebook === undefined
     const secrets = sandboxed || config.vault === undefined ? yield* Secrets.load(config.dataDir) : undefined
     const context = yield* Layer.build(services(config, vaultOf(config, secrets)))
-    // The staff accounts' tables, beside the library's (migrated when the storage opened).
-    yield* Effect.provide(Effect.zipRight(Accounts.migrate, Connect.migrate), context).pipe(
-      Effect.mapError(Storage.explain)
-    )
+    // The staff accounts' tables, beside the library's (migrated when the storage opened); one instance at a time,
+    // since instances starting together on PostgreSQL would race through their `CREATE TABLE IF NOT EXISTS`.
+    yield* Effect.provide(
+      SqlMigrations.oneAtATime("staff_tables")(Effect.zipRight(Accounts.migrate, Connect.migrate)),
+      context
+    ).pipe(Effect.mapError(Storage.explain))
     return yield* Effect.gen(function* () {
       const unitsRecorded = yield* Units.record(config.unitsFile, yield* Units.load(config.unitsFile))
       const units = yield* Units.localUnits

@@ -54,8 +54,11 @@ export const load = (file: string): Effect.Effect<ReadonlyArray<UnitChange.UnitC
 const same = (a: UnitChange.UnitChange, b: UnitChange.UnitChange) =>
   JSON.stringify(encode(a)) === JSON.stringify(encode(b))
 
-/** Records the file's changes the directory does not hold yet; returns how many it recorded. */
-export const record = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>) =>
+// Another writer recorded unit changes between this one's read and its write.
+const conflict = (error: unknown): error is UnitDirectory.UnitDirectoryError =>
+  error instanceof UnitDirectory.UnitDirectoryError && error.reason === "conflict"
+
+const recordOnce = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>) =>
   Effect.gen(function* () {
     const directory = yield* UnitDirectory.UnitDirectory
     const stored = yield* directory.changes
@@ -67,15 +70,28 @@ export const record = (file: string, changes: ReadonlyArray<UnitChange.UnitChang
       })
     }
     const rest = changes.slice(stored.length)
-    yield* directory
-      .record(rest)
-      .pipe(
-        Effect.catchAll(
-          (error) => new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
-        )
+    yield* directory.record(rest).pipe(
+      Effect.catchIf(
+        (error) => !conflict(error),
+        (error) => new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
       )
+    )
     return rest.length
   })
+
+/**
+ * Records the file's changes the directory does not hold yet; returns how many it recorded. Instances starting
+ * together on one database race to record the same file: the one that loses (a `conflict`) reads the directory
+ * again and records what is still missing, nothing when the other recorded it all.
+ */
+export const record = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>) =>
+  recordOnce(file, changes).pipe(
+    Effect.retry({ times: 5, while: conflict }),
+    Effect.catchIf(
+      conflict,
+      (error) => new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
+    )
+  )
 
 /** The units of a tree, each before its children. */
 export const unitsOf = (nodes: ReadonlyArray<UnitHierarchy.UnitTreeNode>): ReadonlyArray<Unit.Unit> =>

@@ -1,54 +1,14 @@
 /**
  * The server as `npm start` runs it: a process of its own, started the way the root package.json starts it.
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { request } from "node:http"
-import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { Unit } from "@tinbao/core"
 import { WebFormChannel } from "@tinbao/web"
 import { Effect, Redacted } from "effect"
 import * as Secrets from "../src/secrets.js"
 import { dataDir, start, theTip } from "./helpers.js"
-
-const root = fileURLToPath(new URL("../../..", import.meta.url))
-const main = fileURLToPath(new URL("../src/main.ts", import.meta.url))
-
-interface Run {
-  readonly child: ChildProcess
-  readonly output: () => { readonly stdout: string; readonly stderr: string }
-  readonly exited: Promise<number | null>
-}
-
-const run = (env: Readonly<Record<string, string>>): Run => {
-  const child = spawn(process.execPath, ["--conditions=@tinbao/source", "--import", "tsx", main], {
-    cwd: root,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout!.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8")
-  })
-  child.stderr!.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8")
-  })
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  return { child, output: () => ({ stdout, stderr }), exited }
-}
-
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
-
-// The port the server printed, once it listens.
-const portOf = async (server: Run): Promise<number> => {
-  for (let i = 0; i < 300; i++) {
-    const found = /listening on 127\.0\.0\.1:(\d+)/.exec(server.output().stdout)
-    if (found !== null) return Number(found[1])
-    await sleep(100)
-  }
-  throw new Error(`the server did not listen: ${JSON.stringify(server.output())}`)
-}
+import { portOf, run, sleep } from "./processes.js"
 
 describe("the tip-line server process", () => {
   it.live(

@@ -6,6 +6,7 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Schema } from "effect"
 import { Int } from "./internal/sqlErrors.js"
 
@@ -230,8 +231,28 @@ export const current: Effect.Effect<number, SqlStorageError, SqlClient> = Effect
 const migrator = Migrator.make({})
 
 /**
+ * Runs `effect` while no other process runs an effect under the same `name` on this database. On PostgreSQL it
+ * runs in a transaction holding an advisory lock on the name: `CREATE TABLE IF NOT EXISTS` is not safe there when
+ * two processes starting together run it at once (the second fails on a unique violation in pg_type), so an app
+ * that creates tables of its own at every start runs them so. Elsewhere it runs as it is: SQLite lets one writer
+ * in at a time.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const oneAtATime =
+  (name: string) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R | SqlClient> =>
+    Effect.flatMap(SqlClient, (sql) =>
+      sql.onDialectOrElse({
+        pg: () => sql.withTransaction(Effect.zipRight(sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`, effect)),
+        orElse: () => effect
+      })
+    )
+
+/**
  * Brings the database to the latest schema. Refuses, with a plain message, a database whose schema is newer
- * than this code.
+ * than this code. Processes that start together on one PostgreSQL database migrate it one after the other.
  *
  * @since 0.1.0
  * @category constructors
@@ -254,7 +275,32 @@ export const migrate: Effect.Effect<void, SqlStorageError, SqlClient> = Effect.g
         })
     )
   )
-})
+}).pipe(
+  // Processes starting together on a new PostgreSQL database would each find no migrations table and create it.
+  // The table is made first, as the migrator makes it, because the migrator's own probe for it (a failing
+  // `::regclass`) would abort the transaction that holds the lock.
+  (migrating) =>
+    Effect.flatMap(SqlClient, (sql) =>
+      sql.onDialectOrElse({
+        pg: () =>
+          Effect.zipRight(
+            sql`CREATE TABLE IF NOT EXISTS ${sql(table)} (
+              migration_id integer primary key,
+              created_at timestamp with time zone not null default now(),
+              name text not null
+            )`,
+            migrating
+          ),
+        orElse: () => migrating
+      })
+    ),
+  oneAtATime(table),
+  Effect.catchTag(
+    "SqlError",
+    (cause) =>
+      new SqlStorageError({ reason: "unavailable", message: "The database cannot be locked for migrating.", cause })
+  )
+)
 
 /**
  * Runs {@link migrate} when the layer is built.
