@@ -3,15 +3,7 @@
  * year), the tip list's filters, and its keyset cursor. The core's `Tips.list` takes a unit, a time range and
  * open/closed; the status, overdue and channel filters and the ordering are applied here, over what it returns.
  */
-import {
-  Deadline,
-  LocalDate,
-  StatisticalPeriod,
-  type Statistics,
-  type Tip,
-  type Unit,
-  UnitHierarchy
-} from "@tinbao/core"
+import { Deadline, LocalDate, Statistics, type Tip, type Unit, UnitHierarchy } from "@tinbao/core"
 import { type DateTime, Either, Option, Schema } from "effect"
 import type { PeriodParams } from "./api.js"
 
@@ -58,31 +50,9 @@ export const periodOf = (params: PeriodParams): Either.Either<Statistics.PeriodS
   return Either.right(given[0])
 }
 
-// The core resolves a period to its dates inside the statistics engine only (not exported), so the same rules are
-// spelled out here over its public pieces: `StatisticalPeriod` for police periods, `LocalDate` for calendar months.
-const rangeOf = (spec: Statistics.PeriodSpec): StatisticalPeriod.DateRange => {
-  switch (spec._tag) {
-    case "Day":
-      return { first: spec.date, last: spec.date }
-    case "CalendarMonth":
-      return {
-        first: LocalDate.fromParts(spec.year, spec.month, 1),
-        last: LocalDate.fromParts(spec.year, spec.month, LocalDate.daysInMonth(spec.year, spec.month))
-      }
-    case "CalendarYear":
-      return StatisticalPeriod.calendarYear(spec.year)
-    case "PoliceMonth":
-      return StatisticalPeriod.policeMonth(spec.year, spec.month)
-    case "PoliceYear":
-      return StatisticalPeriod.policeYear(spec.year)
-    case "Range":
-      return { first: spec.first, last: spec.last }
-  }
-}
-
 /** The instants `[receivedFrom, receivedBefore)` a period covers in Vietnam time, for `Tips.list`. */
 export const receivedIn = (spec: Statistics.PeriodSpec) => {
-  const range = rangeOf(spec)
+  const range = Statistics.rangeOf(spec)
   return { receivedFrom: LocalDate.startOf(range.first), receivedBefore: LocalDate.endOf(range.last) }
 }
 

@@ -24,9 +24,11 @@ import * as Deadline from "./Deadline.js"
 import { type StatisticsEngine, StatisticsError } from "./internal/statistics/engine.js"
 import * as fold from "./internal/statistics/fold.js"
 import { channelNames } from "./internal/statistics/labels.js"
+import * as period from "./internal/statistics/period.js"
 import * as schema from "./internal/statistics/schema.js"
 import * as service from "./internal/statistics/service.js"
 import type { Label } from "./Label.js"
+import type { DateRange } from "./StatisticalPeriod.js"
 import type { TipEvent } from "./TipEvent.js"
 import type { StoredEvent, TipStore } from "./TipStore.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
@@ -50,6 +52,15 @@ export const PeriodSpec = schema.PeriodSpec
  * @category models
  */
 export type PeriodSpec = typeof PeriodSpec.Type
+
+/**
+ * The dates a period covers, first and last included (Vietnam dates), as the engine counts them: for filtering
+ * other views (a list of tips) by the same period as a report.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const rangeOf: (spec: PeriodSpec) => DateRange = period.rangeOf
 
 /**
  * What groups can be formed by: `unit` (the root's children as of the query's date), `category`, `channel` (its

@@ -173,3 +173,29 @@ describe("StatisticsExport", () => {
     }).pipe(Effect.provide(live))
   )
 })
+
+describe("Statistics.rangeOf", () => {
+  it("gives the dates of each kind of period, as reports count them", () => {
+    const d = LocalDate.unsafeMake
+    expect(Statistics.rangeOf({ _tag: "PoliceMonth", year: 2026, month: 11 })).toEqual({
+      first: d("2026-10-15"),
+      last: d("2026-11-14")
+    })
+    expect(Statistics.rangeOf({ _tag: "PoliceYear", year: 2026 })).toEqual({
+      first: d("2025-12-15"),
+      last: d("2026-12-14")
+    })
+    expect(Statistics.rangeOf({ _tag: "CalendarMonth", year: 2028, month: 2 })).toEqual({
+      first: d("2028-02-01"),
+      last: d("2028-02-29")
+    })
+    expect(Statistics.rangeOf({ _tag: "CalendarYear", year: 2026 })).toEqual({
+      first: d("2026-01-01"),
+      last: d("2026-12-31")
+    })
+    expect(Statistics.rangeOf({ _tag: "Day", date: d("2026-03-08") })).toEqual({
+      first: d("2026-03-08"),
+      last: d("2026-03-08")
+    })
+  })
+})
