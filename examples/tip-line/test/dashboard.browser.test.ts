@@ -5,10 +5,11 @@
  * CI=true, where they fail. UPDATE_SCREENSHOTS=1 writes the screenshots of docs/images/.
  */
 import { existsSync } from "node:fs"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Unit } from "@tinbao/core"
-import { Effect } from "effect"
+import { Actor, Evidence, MediaStore, type Tip, Tips, Unit } from "@tinbao/core"
+import { DateTime, Effect } from "effect"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import type * as Server from "../src/server.js"
 import { ensureBuilt } from "./dashboardBuild.js"
@@ -75,9 +76,50 @@ const logIn = async (page: Page, username: string) => {
   await page.getByRole("link", { name: "Tin báo" }).waitFor()
 }
 
+// A file kept as the evidence worker keeps one: its bytes in the media store, its item on the tip's events.
+const keepEvidence = (
+  running: Server.Running,
+  dir: string,
+  tip: Tip.TipId,
+  bytes: Uint8Array,
+  mediaType: Evidence.Item["mediaType"]
+) =>
+  Effect.gen(function* () {
+    const media = MediaStore.makeEncoded(yield* MediaStore.makeDirectoryEncoded({ directory: join(dir, "media") }))
+    const put = yield* media.put(bytes)
+    const tips = yield* Tips.Tips
+    const system = Actor.make("system:test", hoaLu, ["system"])
+    const url = `https://127.0.0.1/${put.hash}`
+    const attached = yield* tips.execute(system, {
+      tip,
+      expectedVersion: (yield* tips.get(system, tip)).version,
+      command: { _tag: "AttachEvidence", url, mediaType: mediaType.startsWith("image/") ? "image" : "file" }
+    })
+    const item = Evidence.Item.make({
+      hash: put.hash,
+      size: put.size,
+      mediaType,
+      originalUrl: url,
+      storedAt: yield* DateTime.now
+    })
+    yield* tips.execute(system, {
+      tip,
+      expectedVersion: attached.version,
+      command: { _tag: "RecordEvidence", result: { _tag: "Stored", item } }
+    })
+    return put
+  }).pipe(Effect.provide(running.services))
+
+// A 1×1 PNG, and a few bytes of a PDF.
+const png = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="),
+  (c) => c.charCodeAt(0)
+)
+const pdf = new TextEncoder().encode("%PDF-1.4\n%tinbao\n")
+
 // A server with three tips (two in Hoa Lư, one in another ward) and its users.
 const setUp = Effect.gen(function* () {
-  const { running, secrets } = yield* startFresh()
+  const { dir, running, secrets } = yield* startFresh()
   const other = running.platforms[0]!.bound.map((b) => b.unit).find((unit) => unit !== hoaLu)!
   const deliveries = [
     [hoaLu, "wf-1", "wf-user-1", "Mất trộm xe máy trước chợ Hoa Lư"],
@@ -96,7 +138,8 @@ const setUp = Effect.gen(function* () {
   yield* addUser(running, "lan.officer", hoaLu, ["officer"])
   yield* addUser(running, "tuan.officer", other, ["officer"])
   yield* addUser(running, "minh.viewer", province, ["viewer"])
-  return { running, other, mine: yield* tipsOf(running, hoaLu) }
+  yield* addUser(running, "hoa.custodian", hoaLu, ["identity_custodian"])
+  return { dir, running, other, mine: yield* tipsOf(running, hoaLu) }
 })
 
 describe.skipIf(skip)("the dashboard in a browser", () => {
@@ -104,7 +147,9 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
     "an officer logs in, lists the ward's tips, accepts one, replies, sees a refusal, and switches the language",
     () =>
       Effect.gen(function* () {
-        const { running, mine } = yield* setUp
+        const { dir, running, mine } = yield* setUp
+        const photo = yield* keepEvidence(running, dir, mine[0]!.id, png, "image/png")
+        const paper = yield* keepEvidence(running, dir, mine[0]!.id, pdf, "application/pdf")
         const { page, errors, context } = yield* Effect.promise(() => open(running))
         yield* Effect.promise(async () => {
           await logIn(page, "lan.officer")
@@ -159,6 +204,24 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.getByRole("heading", { name: new RegExp(tip.code) }).waitFor()
           expect(page.url()).toBe(`${running.url}/tips/${tip.id}`)
           await page.locator("[data-event=TipReceived]").waitFor()
+
+          // The deadlines, each with its label and state; the acknowledgement's is met or due with the time left.
+          const ack = page.locator("table.deadlines tr[data-kind=acknowledgement]")
+          expect(await ack.locator("td").first().textContent()).toContain("Thông báo")
+          expect(await ack.locator(".deadline").textContent()).toMatch(/^(Đúng hạn|Còn \d+ (ngày|giờ|phút))/)
+          // The photo is drawn from the API's bytes; the PDF is listed with its hash and size.
+          const image = page.locator(`li[data-hash="${photo.hash}"] img`)
+          await image.waitFor()
+          await image.evaluate((img: { complete: boolean; decode: () => Promise<void> }) => img.decode())
+          expect(await image.evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBe(1)
+          expect(await image.getAttribute("src")).toBe(`/api/tips/${tip.id}/evidence/${photo.hash}`)
+          const file = page.locator(`li[data-hash="${paper.hash}"]`)
+          expect(await file.locator("img").count()).toBe(0)
+          expect(await file.textContent()).toContain(paper.hash)
+          expect(await file.textContent()).toContain(`${pdf.length} B`)
+          // An officer may not reveal the reporter's identity: no such form.
+          expect(await page.locator("form.reveal").count()).toBe(0)
+
           await page.locator("[data-command=Accept]").click()
           await page.locator("[data-event=Accepted]").waitFor()
           expect(await page.locator("h1 .status").textContent()).toBe("Đang xác minh")
@@ -222,6 +285,35 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await context.close()
         })
         expect(errors).toEqual([])
+
+        // The ward's identity custodian reveals the reporter, with a reason: shown once in a dialog, kept nowhere,
+        // and the reveal is then in the timeline.
+        const custodian = yield* Effect.promise(() => open(running))
+        yield* Effect.promise(async () => {
+          const { page } = custodian
+          await logIn(page, "hoa.custodian")
+          await page.goto(`${running.url}/tips/${mine[0]!.id}`)
+          await page.locator("[data-event=TipReceived]").waitFor()
+          const reason = "Cơ quan điều tra yêu cầu xác minh người báo tin"
+          // The reason is required: an empty form is not sent.
+          await page.getByRole("button", { name: "Mở danh tính" }).click()
+          expect(await page.locator("dialog.identity[open]").count()).toBe(0)
+          await page.getByLabel("Lý do mở danh tính (bắt buộc)").fill(reason)
+          await page.getByRole("button", { name: "Mở danh tính" }).click()
+          const dialog = page.getByRole("dialog", { name: "Danh tính người báo tin" })
+          await dialog.waitFor()
+          expect(await dialog.textContent()).toContain("Nguyễn Văn A")
+          expect(await dialog.textContent()).toContain("wf-user-")
+          await page.locator("[data-event=IdentityRevealed]").waitFor()
+          expect(await page.locator("[data-event=IdentityRevealed]").textContent()).toContain(reason)
+          const kept = await page.evaluate<string>("JSON.stringify({ ...localStorage, ...sessionStorage })")
+          expect(`${page.url()} ${kept}`).not.toMatch(/Nguyễn Văn A|wf-user-/)
+          await dialog.getByRole("button", { name: "Đóng" }).press("Enter")
+          await dialog.waitFor({ state: "hidden" })
+          expect(await page.locator("body").textContent()).not.toContain("Nguyễn Văn A")
+          await custodian.context.close()
+        })
+        expect(custodian.errors).toEqual([])
       }),
     120_000
   )
