@@ -181,6 +181,53 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.getByLabel("Trạng thái").selectOption("")
           await rows.nth(1).waitFor()
 
+          // Each row's next deadline with the time left; the highlighted rows are the API's overdue ones.
+          const nextDeadlines = page.locator("td.next-deadline .deadline")
+          await nextDeadlines.nth(1).waitFor()
+          for (const text of await nextDeadlines.allTextContents()) expect(text).toMatch(/^(Còn|Quá hạn) \d+ /)
+          const apiCodes = async (query: string) =>
+            page.evaluate<ReadonlyArray<string>>(
+              `fetch("/api/tips?${query}").then((r) => r.json()).then((list) => list.tips.map((tip) => tip.code))`
+            )
+          const overdueCodes = await apiCodes("overdue=true")
+          expect((await page.locator("tr.overdue td:first-child a").allTextContents()).toSorted()).toEqual(
+            [...overdueCodes].toSorted()
+          )
+          // The overdue, channel and period filters, each kept in the address and answered as the API answers.
+          const shownCodes = async () => {
+            await page.locator("table.tips, p:text('Không có tin báo nào.')").first().waitFor()
+            return (await codes.allTextContents()).toSorted()
+          }
+          await page.getByLabel("Quá hạn").selectOption("true")
+          await page.waitForURL(/overdue=true/)
+          expect(await shownCodes()).toEqual([...overdueCodes].toSorted())
+          await page.getByLabel("Quá hạn").selectOption("")
+          await page.getByLabel("Kênh").selectOption("zalo")
+          await page.getByText("Không có tin báo nào.").waitFor()
+          expect(page.url()).toContain("channel=zalo")
+          await page.getByLabel("Kênh").selectOption("web")
+          await rows.nth(1).waitFor()
+          await page.getByLabel("Kỳ").selectOption("policeMonth")
+          await page.waitForURL(/policeMonth=\d{4}-\d{2}/)
+          const policeMonth = new URL(page.url()).searchParams.get("policeMonth")
+          await rows.first().waitFor()
+          expect(await shownCodes()).toEqual([...(await apiCodes(`channel=web&policeMonth=${policeMonth}`))].toSorted())
+          await page.getByLabel("Kỳ").selectOption("year")
+          await page.waitForURL((url) => url.searchParams.has("year") && !url.searchParams.has("policeMonth"))
+          await page.getByLabel("Kỳ").selectOption("range")
+          await page.waitForURL((url) => url.searchParams.has("from") && url.searchParams.has("to"))
+          await page.getByLabel("Từ ngày").fill("2020-01-01")
+          await page.waitForURL(/from=2020-01-01/)
+          await page.getByLabel("Đến ngày").fill("2020-01-31")
+          await page.getByText("Không có tin báo nào.").waitFor()
+          await page.reload()
+          await page.getByText("Không có tin báo nào.").waitFor()
+          expect(await page.getByLabel("Kỳ").inputValue()).toBe("range")
+          expect(await page.getByLabel("Đến ngày").inputValue()).toBe("2020-01-31")
+          expect(await page.getByLabel("Kênh").inputValue()).toBe("web")
+          await page.goto(`${running.url}/tips`)
+          await rows.nth(1).waitFor()
+
           // One tip a page: the API's cursor, kept in the address; "first page" goes back to the start.
           const newestFirst = mine
             .map((tip) => tip.code)
