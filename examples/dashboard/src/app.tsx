@@ -11,6 +11,7 @@ import { Login } from "./pages/login.js"
 import { StatisticsPage } from "./pages/statistics.js"
 import { TipPage } from "./pages/tip.js"
 import { TipsPage } from "./pages/tips.js"
+import { UnitsPage } from "./pages/units.js"
 import { Link, navigate, type Route, useRoute } from "./router.js"
 import { type Session, SessionContext, useSession } from "./session.js"
 
@@ -55,6 +56,7 @@ const Page = (props: { readonly route: Route }) => {
   if (path === "/tips") return <TipsPage query={props.route.query} />
   if (path.startsWith("/tips/")) return <TipPage id={decodeURIComponent(path.slice("/tips/".length))} />
   if (path === "/statistics") return <StatisticsPage query={props.route.query} />
+  if (path === "/units") return <UnitsPage query={props.route.query} />
   return <p role="alert">{t("notFoundPage")}</p>
 }
 
@@ -79,6 +81,9 @@ const Shell = (props: { readonly switchLang: () => void; readonly onLogout: () =
           </Link>
           <Link href="/statistics" current={current("/statistics")}>
             {t("statistics")}
+          </Link>
+          <Link href="/units" current={current("/units")}>
+            {t("units")}
           </Link>
         </nav>
         <AccountMenu switchLang={props.switchLang} onLogout={props.onLogout} />

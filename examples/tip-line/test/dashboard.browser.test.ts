@@ -139,6 +139,7 @@ const setUp = Effect.gen(function* () {
   yield* addUser(running, "tuan.officer", other, ["officer"])
   yield* addUser(running, "minh.viewer", province, ["viewer"])
   yield* addUser(running, "hoa.custodian", hoaLu, ["identity_custodian"])
+  yield* addUser(running, "an.admin", hoaLu, ["administrator"])
   return { dir, running, other, mine: yield* tipsOf(running, hoaLu) }
 })
 
@@ -395,7 +396,7 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
   )
 
   it.scopedLive(
-    "a viewer may give no command; the statistics page draws a chart and a table of the API's figures per unit",
+    "a viewer may give no command and reads statistics and units; an administrator binds and unbinds a unit's channel",
     () =>
       Effect.gen(function* () {
         const { running } = yield* setUp
@@ -454,8 +455,63 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
         expect(shown.rows).toEqual(expected)
         expect(shown.bars).toBeGreaterThan(0)
         expect(shown.csv).toBe(`/api/statistics.csv?${query}`)
-        yield* Effect.promise(() => context.close())
+        // The viewer reads the units but may not bind.
+        yield* Effect.promise(async () => {
+          await page.getByRole("link", { name: "Đơn vị" }).click()
+          await page.locator(".tree li[data-unit=ca-p-hoa-lu] > a").click()
+          await page.locator(".unit-history li").first().waitFor()
+          expect(await page.locator("form.bind").count()).toBe(0)
+          await context.close()
+        })
         expect(errors).toEqual([])
+
+        // An administrator of Hoa Lư: the units as of a date, the ward's history, and its bindings, bound and unbound.
+        const admin = yield* Effect.promise(() => open(running))
+        const adminApi = yield* login(running, "an.admin")
+        const lineage = yield* call(running, "GET", `/api/units/${hoaLu}/history`, { cookie: adminApi.cookie })
+        const channels = yield* call(running, "GET", "/api/channels", { cookie: adminApi.cookie })
+        const wardChannel: string = channels.json.find((c: { unit: string }) => c.unit === hoaLu).id
+        const boundOf = Effect.map(call(running, "GET", "/api/bindings", { cookie: adminApi.cookie }), (answer) =>
+          answer.json.filter((b: { unit: string }) => b.unit === hoaLu)
+        )
+        const before = yield* boundOf
+        const conversation = "nhom-an-ninh-to-3"
+        yield* Effect.promise(async () => {
+          const { page } = admin
+          await logIn(page, "an.admin")
+          await page.getByRole("link", { name: "Đơn vị" }).click()
+          await page.getByRole("link", { name: "Công an phường Hoa Lư" }).click()
+          await page.waitForURL((url) => url.searchParams.get("unit") === hoaLu)
+          const history = page.locator(".unit-history li")
+          await history.first().waitFor()
+          expect(await history.count()).toBe(lineage.json.length)
+          const merged = await page.locator(".unit-history li[data-change=Merged]").textContent()
+          expect(merged).toContain("Sáp nhập")
+          expect(merged).toContain("→ Công an phường Hoa Lư")
+          expect(merged).toContain("Nghị quyết 1674/NQ-UBTVQH15")
+          // The tree of a date before the merger: the old wards, not Hoa Lư.
+          await page.getByLabel("Tại ngày").fill("2025-06-01")
+          await page.locator(".tree li[data-unit=ca-p-van-giang]").waitFor()
+          expect(page.url()).toContain("on=2025-06-01")
+          expect(await page.locator(".tree li[data-unit=ca-p-hoa-lu]").count()).toBe(0)
+          await page.goBack()
+          await page.locator(".tree li[data-unit=ca-p-hoa-lu]").waitFor()
+
+          expect(await page.locator("table.bindings tbody tr").count()).toBe(before.length)
+          await page.locator("form.bind select[name=channel]").selectOption(wardChannel)
+          await page.locator("form.bind input[name=conversation]").fill(conversation)
+          await page.getByRole("button", { name: "Gắn kênh" }).click()
+          await page.locator(`table.bindings tr[data-conversation=${conversation}]`).waitFor()
+        })
+        expect((yield* boundOf).length).toBe(before.length + 1)
+        yield* Effect.promise(async () => {
+          const { page } = admin
+          await page.getByRole("button", { name: `Gỡ ${wardChannel} ${conversation}` }).press("Enter")
+          await page.locator(`table.bindings tr[data-conversation=${conversation}]`).waitFor({ state: "detached" })
+        })
+        expect(yield* boundOf).toEqual(before)
+        yield* Effect.promise(() => admin.context.close())
+        expect(admin.errors).toEqual([])
       }),
     120_000
   )
