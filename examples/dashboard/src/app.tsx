@@ -7,6 +7,7 @@ import core from "tinbao:core"
 import { useEffect, useState } from "preact/hooks"
 import * as Api from "./api.js"
 import { type Lang, LangContext, savedLang, saveLang, useLang } from "./i18n.js"
+import { ChannelsPage } from "./pages/channels.js"
 import { Login } from "./pages/login.js"
 import { StatisticsPage } from "./pages/statistics.js"
 import { TipPage } from "./pages/tip.js"
@@ -57,6 +58,7 @@ const Page = (props: { readonly route: Route }) => {
   if (path.startsWith("/tips/")) return <TipPage id={decodeURIComponent(path.slice("/tips/".length))} />
   if (path === "/statistics") return <StatisticsPage query={props.route.query} />
   if (path === "/units") return <UnitsPage query={props.route.query} />
+  if (path === "/channels") return <ChannelsPage />
   return <p role="alert">{t("notFoundPage")}</p>
 }
 
@@ -84,6 +86,9 @@ const Shell = (props: { readonly switchLang: () => void; readonly onLogout: () =
           </Link>
           <Link href="/units" current={current("/units")}>
             {t("units")}
+          </Link>
+          <Link href="/channels" current={current("/channels")}>
+            {t("channels")}
           </Link>
         </nav>
         <AccountMenu switchLang={props.switchLang} onLogout={props.onLogout} />

@@ -396,7 +396,7 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
   )
 
   it.scopedLive(
-    "a viewer may give no command and reads statistics and units; an administrator binds and unbinds a unit's channel",
+    "a viewer may give no command and reads statistics and units; an administrator binds and unbinds a unit's channel and reconnects a page and an OA",
     () =>
       Effect.gen(function* () {
         const { running } = yield* setUp
@@ -461,6 +461,10 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.locator(".tree li[data-unit=ca-p-hoa-lu] > a").click()
           await page.locator(".unit-history li").first().waitFor()
           expect(await page.locator("form.bind").count()).toBe(0)
+          // And the channels, with no reconnect for a viewer.
+          await page.getByRole("link", { name: "Kênh" }).click()
+          await page.locator("table.channels tbody tr").first().waitFor()
+          expect(await page.getByRole("button", { name: /Kết nối lại/ }).count()).toBe(0)
           await context.close()
         })
         expect(errors).toEqual([])
@@ -510,6 +514,51 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.locator(`table.bindings tr[data-conversation=${conversation}]`).waitFor({ state: "detached" })
         })
         expect(yield* boundOf).toEqual(before)
+
+        // The channels: each one's credentials, webhook and dead letters as the API answers; a page reconnected with
+        // its token, an OA by opening the authorization address the API starts (answered here, not followed).
+        const fbPage = channels.json.find(
+          (c: { unit: string; platform: { id: string } }) => c.unit === hoaLu && c.platform.id === "facebook"
+        )
+        const oa = channels.json.find(
+          (c: { unit: string; platform: { id: string } }) => c.unit === hoaLu && c.platform.id === "zalo"
+        )
+        const authorization = yield* Effect.promise(async () => {
+          const { page: tab } = admin
+          await tab.getByRole("link", { name: "Kênh" }).click()
+          const rows = tab.locator("table.channels tbody tr")
+          await rows.first().waitFor()
+          expect(await rows.count()).toBe(channels.json.length)
+          for (const channel of channels.json as ReadonlyArray<{
+            id: string
+            credentials?: string
+            webhook: string
+            deadLetters: number
+          }>) {
+            const row = tab.locator(`tr[data-channel="${channel.id}"]`)
+            expect(await row.locator("[data-credentials]").getAttribute("data-credentials")).toBe(
+              channel.credentials ?? "none"
+            )
+            expect(await row.locator("code").textContent()).toBe(`/webhooks/${channel.webhook}`)
+            expect(await row.locator("[data-dead-letters]").textContent()).toBe(`${channel.deadLetters}`)
+          }
+          const pageRow = tab.locator(`tr[data-channel="${fbPage.id}"]`)
+          await pageRow.getByLabel("Mã truy cập của trang").fill("EAAG-page-token-of-the-ward-0123456789")
+          await pageRow.getByRole("button", { name: `Kết nối lại ${fbPage.id}` }).press("Enter")
+          await tab.getByText(`Đã kết nối ${fbPage.id}.`).waitFor()
+          expect(await pageRow.locator("[data-credentials]").getAttribute("data-credentials")).toBe("active")
+
+          await tab.route(
+            (url) => url.searchParams.has("code_challenge"),
+            (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "Zalo" })
+          )
+          const opened = tab.waitForRequest((request) => new URL(request.url()).searchParams.has("code_challenge"))
+          await tab.getByRole("button", { name: `Kết nối lại ${oa.id}` }).click()
+          return new URL((await opened).url())
+        })
+        expect(authorization.searchParams.get("redirect_uri")).toBe(`${running.url}/connect/zalo/callback`)
+        const after = yield* call(running, "GET", "/api/channels", { cookie: adminApi.cookie })
+        expect(after.json.find((c: { id: string }) => c.id === fbPage.id).credentials).toBe("active")
         yield* Effect.promise(() => admin.context.close())
         expect(admin.errors).toEqual([])
       }),
