@@ -1,9 +1,9 @@
 /**
- * The labels the page shows for the core's values (statuses, channels, categories, legal types, roles, outcomes)
- * and the lifecycle's graph, read from @tinbao/core at build time and bundled as the module "tinbao:core": the page
+ * The labels the page shows for the core's values (statuses, channels, categories, legal types, roles, outcomes,
+ * the kinds of change to a unit) and the lifecycle's graph, read from @tinbao/core at build time and bundled as the module "tinbao:core": the page
  * labels values exactly as the core does, and the browser never loads the core (or Effect) itself.
  */
-import { Actor, Category, Lifecycle, Statistics, Tip } from "@tinbao/core"
+import { Actor, Category, Lifecycle, Statistics, Tip, UnitChange } from "@tinbao/core"
 import type * as esbuild from "esbuild"
 
 export const core = {
@@ -13,6 +13,7 @@ export const core = {
   legalTypes: Category.legalTypeLabels,
   roles: Actor.roleLabels,
   outcomes: Statistics.outcomeLabels,
+  unitChanges: UnitChange.tagLabels,
   graph: Lifecycle.graph
 }
 

@@ -75,6 +75,65 @@ export interface Report {
   }>
 }
 
+/** A deadline of a tip as the core computes it now: pending (due), met, met late or missed. */
+export interface Deadline {
+  readonly kind: string
+  readonly label: Label
+  readonly dueAt: string
+  readonly status: "pending" | "met" | "missed" | "met_late"
+  readonly closedAt?: string
+}
+
+/** An evidence file of a tip: pending, stored (its item: hash, size, media type) or not retrieved (why). */
+export interface Evidence {
+  readonly status: "pending" | "stored" | "not_retrieved"
+  readonly declaredAs?: string
+  readonly attachedAt?: string
+  readonly recordedAt?: string
+  readonly item?: {
+    readonly hash: string
+    readonly size: number
+    readonly mediaType: string
+    readonly storedAt: string
+  }
+  readonly reason?: string
+  readonly message?: string
+}
+
+/** A reporter's identity, as the vault answers a custodian's reveal: shown once, never kept by the page. */
+export interface Identity {
+  readonly channel: string
+  readonly platformUserId: string
+  readonly displayName?: string
+  readonly phone?: string
+  readonly address?: string
+}
+
+/** A change of the unit hierarchy (UnitChange of the core): its tag, date, legal basis and the fields of its kind. */
+export interface UnitChange {
+  readonly _tag: string
+  readonly effectiveDate: string
+  readonly legalBasis: string
+  readonly [field: string]: unknown
+}
+
+/** A binding: a channel, or one conversation on it, and the unit that owns it. */
+export interface Binding {
+  readonly channel: string
+  readonly conversation?: string
+  readonly unit: string
+}
+
+/** A configured channel: its platform, unit, credentials (an OA's or a page's), webhook and dead letters. */
+export interface Channel {
+  readonly id: string
+  readonly platform: { readonly id: string; readonly label: Label }
+  readonly unit: string
+  readonly credentials?: "active" | "reconnect" | "missing"
+  readonly webhook: string
+  readonly deadLetters: number
+}
+
 /** A refusal or failure of the API: its status, its error's tag and the message the server gave. */
 export class ApiError extends Error {
   constructor(
@@ -134,12 +193,49 @@ export const logout = async (): Promise<void> => {
 }
 
 export const me = () => request<Me>("GET", "/api/me")
-export const units = () => request<ReadonlyArray<UnitView>>("GET", "/api/units")
-export const tips = (params: { status?: string; unit?: string; limit: number; cursor?: string }) =>
+export const units = (on?: string) =>
+  request<ReadonlyArray<UnitView>>("GET", `/api/units${on === undefined ? "" : `?${query({ on })}`}`)
+export const unitHistory = (id: string) =>
+  request<ReadonlyArray<UnitChange>>("GET", `/api/units/${encodeURIComponent(id)}/history`)
+export const bindings = () => request<ReadonlyArray<Binding>>("GET", "/api/bindings")
+export const bind = (binding: Binding) => request<Binding>("POST", "/api/bindings", binding)
+export const unbind = (binding: { channel: string; conversation?: string }) =>
+  request<void>("DELETE", `/api/bindings?${query(binding)}`)
+export const channels = () => request<ReadonlyArray<Channel>>("GET", "/api/channels")
+export const authorizeZalo = () => request<{ authorizationUrl: string }>("POST", "/api/channels/zalo/authorize")
+export const connectPage = (id: string, token: string) =>
+  request<{ id: string; credentials: "active" }>("PUT", `/api/channels/${encodeURIComponent(id)}/token`, { token })
+/** The list's filters as the API names them (status, overdue, unit, channel, one kind of period), and the page. */
+export const tipFilters = [
+  "status",
+  "overdue",
+  "unit",
+  "channel",
+  "from",
+  "to",
+  "month",
+  "year",
+  "policeMonth",
+  "policeYear"
+] as const
+export type TipFilters = Partial<Record<(typeof tipFilters)[number], string>>
+export const tips = (params: TipFilters & { limit: number; cursor?: string }) =>
   request<TipList>("GET", `/api/tips?${query(params)}`)
 export const tip = (id: string) => request<TipView>("GET", `/api/tips/${encodeURIComponent(id)}`)
 export const history = (id: string) =>
   request<ReadonlyArray<TipEvent>>("GET", `/api/tips/${encodeURIComponent(id)}/history`)
+export const deadlines = (id: string) =>
+  request<ReadonlyArray<Deadline>>("GET", `/api/tips/${encodeURIComponent(id)}/deadlines`)
+export const evidence = (id: string) =>
+  request<ReadonlyArray<Evidence>>("GET", `/api/tips/${encodeURIComponent(id)}/evidence`)
+/** The address of a stored evidence file's bytes (the API answers them with their media type). */
+export const evidenceUrl = (id: string, hash: string) =>
+  `/api/tips/${encodeURIComponent(id)}/evidence/${encodeURIComponent(hash)}`
+export const reveal = (id: string, expectedVersion: number, reason: string) =>
+  request<{ identity: Identity; tip: TipView }>("POST", `/api/tips/${encodeURIComponent(id)}/reveal`, {
+    expectedVersion,
+    reason
+  })
 export const command = (id: string, expectedVersion: number, command: { readonly _tag: string }) =>
   request<TipView>("POST", `/api/tips/${encodeURIComponent(id)}/commands`, { expectedVersion, command })
 export const reply = (id: string, expectedVersion: number, text: string) =>

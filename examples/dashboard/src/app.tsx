@@ -7,10 +7,12 @@ import core from "tinbao:core"
 import { useEffect, useState } from "preact/hooks"
 import * as Api from "./api.js"
 import { type Lang, LangContext, savedLang, saveLang, useLang } from "./i18n.js"
+import { ChannelsPage } from "./pages/channels.js"
 import { Login } from "./pages/login.js"
 import { StatisticsPage } from "./pages/statistics.js"
 import { TipPage } from "./pages/tip.js"
 import { TipsPage } from "./pages/tips.js"
+import { UnitsPage } from "./pages/units.js"
 import { Link, navigate, type Route, useRoute } from "./router.js"
 import { type Session, SessionContext, useSession } from "./session.js"
 
@@ -55,6 +57,8 @@ const Page = (props: { readonly route: Route }) => {
   if (path === "/tips") return <TipsPage query={props.route.query} />
   if (path.startsWith("/tips/")) return <TipPage id={decodeURIComponent(path.slice("/tips/".length))} />
   if (path === "/statistics") return <StatisticsPage query={props.route.query} />
+  if (path === "/units") return <UnitsPage query={props.route.query} />
+  if (path === "/channels") return <ChannelsPage />
   return <p role="alert">{t("notFoundPage")}</p>
 }
 
@@ -79,6 +83,12 @@ const Shell = (props: { readonly switchLang: () => void; readonly onLogout: () =
           </Link>
           <Link href="/statistics" current={current("/statistics")}>
             {t("statistics")}
+          </Link>
+          <Link href="/units" current={current("/units")}>
+            {t("units")}
+          </Link>
+          <Link href="/channels" current={current("/channels")}>
+            {t("channels")}
           </Link>
         </nav>
         <AccountMenu switchLang={props.switchLang} onLogout={props.onLogout} />

@@ -12,6 +12,7 @@ declare module "tinbao:core" {
     readonly legalTypes: Labels
     readonly roles: Labels
     readonly outcomes: Labels
+    readonly unitChanges: Labels
     readonly graph: {
       readonly [command: string]: {
         readonly edges: ReadonlyArray<readonly [string, string]>

@@ -1,9 +1,9 @@
 /**
  * The staff dashboard (examples/dashboard), served from its build: index.html for the page's own paths (`/`,
- * `/login`, `/tips`, `/tips/:id`, `/statistics`: the page reads the route from the address), and its
- * content-hashed assets under `/assets/`, cached for a year since a new build gives them new names. Files are read
- * per request, so a build made while the server runs is served at once; before any build, the page's paths answer
- * 503 with how to build it. Everything the page shows it asks of the staff API under `/api`.
+ * `/login`, `/tips`, `/tips/:id`, `/statistics`, `/units`, `/channels`: the page reads the route from the address),
+ * and its content-hashed assets under `/assets/`, cached for a year since a new build gives them new names. Files are
+ * read per request, so a build made while the server runs is served at once; before any build, the page's paths
+ * answer 503 with how to build it. Everything the page shows it asks of the staff API under `/api`.
  */
 import { readFile } from "node:fs/promises"
 import { extname, join } from "node:path"
@@ -15,7 +15,7 @@ import { Effect } from "effect"
 export const defaultDist = fileURLToPath(new URL("../../dashboard/dist", import.meta.url))
 
 /** The page's own paths: each answers index.html. */
-export const pages = ["/", "/login", "/tips", "/tips/:id", "/statistics"] as const
+export const pages = ["/", "/login", "/tips", "/tips/:id", "/statistics", "/units", "/channels"] as const
 
 const contentTypes: Readonly<Record<string, string>> = {
   ".js": "text/javascript; charset=utf-8",

@@ -5,10 +5,11 @@
  * CI=true, where they fail. UPDATE_SCREENSHOTS=1 writes the screenshots of docs/images/.
  */
 import { existsSync } from "node:fs"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Unit } from "@tinbao/core"
-import { Effect } from "effect"
+import { Actor, Evidence, MediaStore, type Tip, Tips, Unit } from "@tinbao/core"
+import { DateTime, Effect } from "effect"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import type * as Server from "../src/server.js"
 import { ensureBuilt } from "./dashboardBuild.js"
@@ -75,9 +76,50 @@ const logIn = async (page: Page, username: string) => {
   await page.getByRole("link", { name: "Tin báo" }).waitFor()
 }
 
+// A file kept as the evidence worker keeps one: its bytes in the media store, its item on the tip's events.
+const keepEvidence = (
+  running: Server.Running,
+  dir: string,
+  tip: Tip.TipId,
+  bytes: Uint8Array,
+  mediaType: Evidence.Item["mediaType"]
+) =>
+  Effect.gen(function* () {
+    const media = MediaStore.makeEncoded(yield* MediaStore.makeDirectoryEncoded({ directory: join(dir, "media") }))
+    const put = yield* media.put(bytes)
+    const tips = yield* Tips.Tips
+    const system = Actor.make("system:test", hoaLu, ["system"])
+    const url = `https://127.0.0.1/${put.hash}`
+    const attached = yield* tips.execute(system, {
+      tip,
+      expectedVersion: (yield* tips.get(system, tip)).version,
+      command: { _tag: "AttachEvidence", url, mediaType: mediaType.startsWith("image/") ? "image" : "file" }
+    })
+    const item = Evidence.Item.make({
+      hash: put.hash,
+      size: put.size,
+      mediaType,
+      originalUrl: url,
+      storedAt: yield* DateTime.now
+    })
+    yield* tips.execute(system, {
+      tip,
+      expectedVersion: attached.version,
+      command: { _tag: "RecordEvidence", result: { _tag: "Stored", item } }
+    })
+    return put
+  }).pipe(Effect.provide(running.services))
+
+// A 1×1 PNG, and a few bytes of a PDF.
+const png = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="),
+  (c) => c.charCodeAt(0)
+)
+const pdf = new TextEncoder().encode("%PDF-1.4\n%tinbao\n")
+
 // A server with three tips (two in Hoa Lư, one in another ward) and its users.
 const setUp = Effect.gen(function* () {
-  const { running, secrets } = yield* startFresh()
+  const { dir, running, secrets } = yield* startFresh()
   const other = running.platforms[0]!.bound.map((b) => b.unit).find((unit) => unit !== hoaLu)!
   const deliveries = [
     [hoaLu, "wf-1", "wf-user-1", "Mất trộm xe máy trước chợ Hoa Lư"],
@@ -96,7 +138,9 @@ const setUp = Effect.gen(function* () {
   yield* addUser(running, "lan.officer", hoaLu, ["officer"])
   yield* addUser(running, "tuan.officer", other, ["officer"])
   yield* addUser(running, "minh.viewer", province, ["viewer"])
-  return { running, other, mine: yield* tipsOf(running, hoaLu) }
+  yield* addUser(running, "hoa.custodian", hoaLu, ["identity_custodian"])
+  yield* addUser(running, "an.admin", hoaLu, ["administrator"])
+  return { dir, running, other, mine: yield* tipsOf(running, hoaLu) }
 })
 
 describe.skipIf(skip)("the dashboard in a browser", () => {
@@ -104,7 +148,9 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
     "an officer logs in, lists the ward's tips, accepts one, replies, sees a refusal, and switches the language",
     () =>
       Effect.gen(function* () {
-        const { running, mine } = yield* setUp
+        const { dir, running, mine } = yield* setUp
+        const photo = yield* keepEvidence(running, dir, mine[0]!.id, png, "image/png")
+        const paper = yield* keepEvidence(running, dir, mine[0]!.id, pdf, "application/pdf")
         const { page, errors, context } = yield* Effect.promise(() => open(running))
         yield* Effect.promise(async () => {
           await logIn(page, "lan.officer")
@@ -136,6 +182,53 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.getByLabel("Trạng thái").selectOption("")
           await rows.nth(1).waitFor()
 
+          // Each row's next deadline with the time left; the highlighted rows are the API's overdue ones.
+          const nextDeadlines = page.locator("td.next-deadline .deadline")
+          await nextDeadlines.nth(1).waitFor()
+          for (const text of await nextDeadlines.allTextContents()) expect(text).toMatch(/^(Còn|Quá hạn) \d+ /)
+          const apiCodes = async (query: string) =>
+            page.evaluate<ReadonlyArray<string>>(
+              `fetch("/api/tips?${query}").then((r) => r.json()).then((list) => list.tips.map((tip) => tip.code))`
+            )
+          const overdueCodes = await apiCodes("overdue=true")
+          expect((await page.locator("tr.overdue td:first-child a").allTextContents()).toSorted()).toEqual(
+            [...overdueCodes].toSorted()
+          )
+          // The overdue, channel and period filters, each kept in the address and answered as the API answers.
+          const shownCodes = async () => {
+            await page.locator("table.tips, p:text('Không có tin báo nào.')").first().waitFor()
+            return (await codes.allTextContents()).toSorted()
+          }
+          await page.getByLabel("Quá hạn").selectOption("true")
+          await page.waitForURL(/overdue=true/)
+          expect(await shownCodes()).toEqual([...overdueCodes].toSorted())
+          await page.getByLabel("Quá hạn").selectOption("")
+          await page.getByLabel("Kênh").selectOption("zalo")
+          await page.getByText("Không có tin báo nào.").waitFor()
+          expect(page.url()).toContain("channel=zalo")
+          await page.getByLabel("Kênh").selectOption("web")
+          await rows.nth(1).waitFor()
+          await page.getByLabel("Kỳ").selectOption("policeMonth")
+          await page.waitForURL(/policeMonth=\d{4}-\d{2}/)
+          const policeMonth = new URL(page.url()).searchParams.get("policeMonth")
+          await rows.first().waitFor()
+          expect(await shownCodes()).toEqual([...(await apiCodes(`channel=web&policeMonth=${policeMonth}`))].toSorted())
+          await page.getByLabel("Kỳ").selectOption("year")
+          await page.waitForURL((url) => url.searchParams.has("year") && !url.searchParams.has("policeMonth"))
+          await page.getByLabel("Kỳ").selectOption("range")
+          await page.waitForURL((url) => url.searchParams.has("from") && url.searchParams.has("to"))
+          await page.getByLabel("Từ ngày").fill("2020-01-01")
+          await page.waitForURL(/from=2020-01-01/)
+          await page.getByLabel("Đến ngày").fill("2020-01-31")
+          await page.getByText("Không có tin báo nào.").waitFor()
+          await page.reload()
+          await page.getByText("Không có tin báo nào.").waitFor()
+          expect(await page.getByLabel("Kỳ").inputValue()).toBe("range")
+          expect(await page.getByLabel("Đến ngày").inputValue()).toBe("2020-01-31")
+          expect(await page.getByLabel("Kênh").inputValue()).toBe("web")
+          await page.goto(`${running.url}/tips`)
+          await rows.nth(1).waitFor()
+
           // One tip a page: the API's cursor, kept in the address; "first page" goes back to the start.
           const newestFirst = mine
             .map((tip) => tip.code)
@@ -159,6 +252,24 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.getByRole("heading", { name: new RegExp(tip.code) }).waitFor()
           expect(page.url()).toBe(`${running.url}/tips/${tip.id}`)
           await page.locator("[data-event=TipReceived]").waitFor()
+
+          // The deadlines, each with its label and state; the acknowledgement's is met or due with the time left.
+          const ack = page.locator("table.deadlines tr[data-kind=acknowledgement]")
+          expect(await ack.locator("td").first().textContent()).toContain("Thông báo")
+          expect(await ack.locator(".deadline").textContent()).toMatch(/^(Đúng hạn|Còn \d+ (ngày|giờ|phút))/)
+          // The photo is drawn from the API's bytes; the PDF is listed with its hash and size.
+          const image = page.locator(`li[data-hash="${photo.hash}"] img`)
+          await image.waitFor()
+          await image.evaluate((img: { complete: boolean; decode: () => Promise<void> }) => img.decode())
+          expect(await image.evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBe(1)
+          expect(await image.getAttribute("src")).toBe(`/api/tips/${tip.id}/evidence/${photo.hash}`)
+          const file = page.locator(`li[data-hash="${paper.hash}"]`)
+          expect(await file.locator("img").count()).toBe(0)
+          expect(await file.textContent()).toContain(paper.hash)
+          expect(await file.textContent()).toContain(`${pdf.length} B`)
+          // An officer may not reveal the reporter's identity: no such form.
+          expect(await page.locator("form.reveal").count()).toBe(0)
+
           await page.locator("[data-command=Accept]").click()
           await page.locator("[data-event=Accepted]").waitFor()
           expect(await page.locator("h1 .status").textContent()).toBe("Đang xác minh")
@@ -222,6 +333,35 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await context.close()
         })
         expect(errors).toEqual([])
+
+        // The ward's identity custodian reveals the reporter, with a reason: shown once in a dialog, kept nowhere,
+        // and the reveal is then in the timeline.
+        const custodian = yield* Effect.promise(() => open(running))
+        yield* Effect.promise(async () => {
+          const { page } = custodian
+          await logIn(page, "hoa.custodian")
+          await page.goto(`${running.url}/tips/${mine[0]!.id}`)
+          await page.locator("[data-event=TipReceived]").waitFor()
+          const reason = "Cơ quan điều tra yêu cầu xác minh người báo tin"
+          // The reason is required: an empty form is not sent.
+          await page.getByRole("button", { name: "Mở danh tính" }).click()
+          expect(await page.locator("dialog.identity[open]").count()).toBe(0)
+          await page.getByLabel("Lý do mở danh tính (bắt buộc)").fill(reason)
+          await page.getByRole("button", { name: "Mở danh tính" }).click()
+          const dialog = page.getByRole("dialog", { name: "Danh tính người báo tin" })
+          await dialog.waitFor()
+          expect(await dialog.textContent()).toContain("Nguyễn Văn A")
+          expect(await dialog.textContent()).toContain("wf-user-")
+          await page.locator("[data-event=IdentityRevealed]").waitFor()
+          expect(await page.locator("[data-event=IdentityRevealed]").textContent()).toContain(reason)
+          const kept = await page.evaluate<string>("JSON.stringify({ ...localStorage, ...sessionStorage })")
+          expect(`${page.url()} ${kept}`).not.toMatch(/Nguyễn Văn A|wf-user-/)
+          await dialog.getByRole("button", { name: "Đóng" }).press("Enter")
+          await dialog.waitFor({ state: "hidden" })
+          expect(await page.locator("body").textContent()).not.toContain("Nguyễn Văn A")
+          await custodian.context.close()
+        })
+        expect(custodian.errors).toEqual([])
       }),
     120_000
   )
@@ -256,7 +396,7 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
   )
 
   it.scopedLive(
-    "a viewer may give no command; the statistics page draws a chart and a table of the API's figures per unit",
+    "a viewer may give no command and reads statistics and units; an administrator binds and unbinds a unit's channel and reconnects a page and an OA",
     () =>
       Effect.gen(function* () {
         const { running } = yield* setUp
@@ -315,8 +455,112 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
         expect(shown.rows).toEqual(expected)
         expect(shown.bars).toBeGreaterThan(0)
         expect(shown.csv).toBe(`/api/statistics.csv?${query}`)
-        yield* Effect.promise(() => context.close())
+        // The viewer reads the units but may not bind.
+        yield* Effect.promise(async () => {
+          await page.getByRole("link", { name: "Đơn vị" }).click()
+          await page.locator(".tree li[data-unit=ca-p-hoa-lu] > a").click()
+          await page.locator(".unit-history li").first().waitFor()
+          expect(await page.locator("form.bind").count()).toBe(0)
+          // And the channels, with no reconnect for a viewer.
+          await page.getByRole("link", { name: "Kênh" }).click()
+          await page.locator("table.channels tbody tr").first().waitFor()
+          expect(await page.getByRole("button", { name: /Kết nối lại/ }).count()).toBe(0)
+          await context.close()
+        })
         expect(errors).toEqual([])
+
+        // An administrator of Hoa Lư: the units as of a date, the ward's history, and its bindings, bound and unbound.
+        const admin = yield* Effect.promise(() => open(running))
+        const adminApi = yield* login(running, "an.admin")
+        const lineage = yield* call(running, "GET", `/api/units/${hoaLu}/history`, { cookie: adminApi.cookie })
+        const channels = yield* call(running, "GET", "/api/channels", { cookie: adminApi.cookie })
+        const wardChannel: string = channels.json.find((c: { unit: string }) => c.unit === hoaLu).id
+        const boundOf = Effect.map(call(running, "GET", "/api/bindings", { cookie: adminApi.cookie }), (answer) =>
+          answer.json.filter((b: { unit: string }) => b.unit === hoaLu)
+        )
+        const before = yield* boundOf
+        const conversation = "nhom-an-ninh-to-3"
+        yield* Effect.promise(async () => {
+          const { page } = admin
+          await logIn(page, "an.admin")
+          await page.getByRole("link", { name: "Đơn vị" }).click()
+          await page.getByRole("link", { name: "Công an phường Hoa Lư" }).click()
+          await page.waitForURL((url) => url.searchParams.get("unit") === hoaLu)
+          const history = page.locator(".unit-history li")
+          await history.first().waitFor()
+          expect(await history.count()).toBe(lineage.json.length)
+          const merged = await page.locator(".unit-history li[data-change=Merged]").textContent()
+          expect(merged).toContain("Sáp nhập")
+          expect(merged).toContain("→ Công an phường Hoa Lư")
+          expect(merged).toContain("Nghị quyết 1674/NQ-UBTVQH15")
+          // The tree of a date before the merger: the old wards, not Hoa Lư.
+          await page.getByLabel("Tại ngày").fill("2025-06-01")
+          await page.locator(".tree li[data-unit=ca-p-van-giang]").waitFor()
+          expect(page.url()).toContain("on=2025-06-01")
+          expect(await page.locator(".tree li[data-unit=ca-p-hoa-lu]").count()).toBe(0)
+          await page.goBack()
+          await page.locator(".tree li[data-unit=ca-p-hoa-lu]").waitFor()
+
+          expect(await page.locator("table.bindings tbody tr").count()).toBe(before.length)
+          await page.locator("form.bind select[name=channel]").selectOption(wardChannel)
+          await page.locator("form.bind input[name=conversation]").fill(conversation)
+          await page.getByRole("button", { name: "Gắn kênh" }).click()
+          await page.locator(`table.bindings tr[data-conversation=${conversation}]`).waitFor()
+        })
+        expect((yield* boundOf).length).toBe(before.length + 1)
+        yield* Effect.promise(async () => {
+          const { page } = admin
+          await page.getByRole("button", { name: `Gỡ ${wardChannel} ${conversation}` }).press("Enter")
+          await page.locator(`table.bindings tr[data-conversation=${conversation}]`).waitFor({ state: "detached" })
+        })
+        expect(yield* boundOf).toEqual(before)
+
+        // The channels: each one's credentials, webhook and dead letters as the API answers; a page reconnected with
+        // its token, an OA by opening the authorization address the API starts (answered here, not followed).
+        const fbPage = channels.json.find(
+          (c: { unit: string; platform: { id: string } }) => c.unit === hoaLu && c.platform.id === "facebook"
+        )
+        const oa = channels.json.find(
+          (c: { unit: string; platform: { id: string } }) => c.unit === hoaLu && c.platform.id === "zalo"
+        )
+        const authorization = yield* Effect.promise(async () => {
+          const { page: tab } = admin
+          await tab.getByRole("link", { name: "Kênh" }).click()
+          const rows = tab.locator("table.channels tbody tr")
+          await rows.first().waitFor()
+          expect(await rows.count()).toBe(channels.json.length)
+          for (const channel of channels.json as ReadonlyArray<{
+            id: string
+            credentials?: string
+            webhook: string
+            deadLetters: number
+          }>) {
+            const row = tab.locator(`tr[data-channel="${channel.id}"]`)
+            expect(await row.locator("[data-credentials]").getAttribute("data-credentials")).toBe(
+              channel.credentials ?? "none"
+            )
+            expect(await row.locator("code").textContent()).toBe(`/webhooks/${channel.webhook}`)
+            expect(await row.locator("[data-dead-letters]").textContent()).toBe(`${channel.deadLetters}`)
+          }
+          const pageRow = tab.locator(`tr[data-channel="${fbPage.id}"]`)
+          await pageRow.getByLabel("Mã truy cập của trang").fill("EAAG-page-token-of-the-ward-0123456789")
+          await pageRow.getByRole("button", { name: `Kết nối lại ${fbPage.id}` }).press("Enter")
+          await tab.getByText(`Đã kết nối ${fbPage.id}.`).waitFor()
+          expect(await pageRow.locator("[data-credentials]").getAttribute("data-credentials")).toBe("active")
+
+          await tab.route(
+            (url) => url.searchParams.has("code_challenge"),
+            (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "Zalo" })
+          )
+          const opened = tab.waitForRequest((request) => new URL(request.url()).searchParams.has("code_challenge"))
+          await tab.getByRole("button", { name: `Kết nối lại ${oa.id}` }).click()
+          return new URL((await opened).url())
+        })
+        expect(authorization.searchParams.get("redirect_uri")).toBe(`${running.url}/connect/zalo/callback`)
+        const after = yield* call(running, "GET", "/api/channels", { cookie: adminApi.cookie })
+        expect(after.json.find((c: { id: string }) => c.id === fbPage.id).credentials).toBe("active")
+        yield* Effect.promise(() => admin.context.close())
+        expect(admin.errors).toEqual([])
       }),
     120_000
   )

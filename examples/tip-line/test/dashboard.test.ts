@@ -29,7 +29,16 @@ describe("the dashboard's routes", () => {
   it.live("answer index.html for the page's paths, uncached, with a strict content security policy", () =>
     Effect.promise(async () => {
       const get = handler(fakeBuild())
-      for (const path of ["/", "/login", "/tips", "/tips/tip-123", "/statistics", "/tips?status=received"]) {
+      for (const path of [
+        "/",
+        "/login",
+        "/tips",
+        "/tips/tip-123",
+        "/statistics",
+        "/units",
+        "/channels",
+        "/tips?status=received"
+      ]) {
         const answer = await get(path)
         expect(answer.status, path).toBe(200)
         expect(answer.headers.get("content-type")).toBe("text/html; charset=utf-8")

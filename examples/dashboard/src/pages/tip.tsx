@@ -8,8 +8,11 @@ import core from "tinbao:core"
 import { useEffect, useState } from "preact/hooks"
 import * as Api from "../api.js"
 import { commandOf, commands, unavailable } from "../commands.js"
+import { Deadlines } from "../deadlines.js"
+import { EvidenceList } from "../evidence.js"
 import { dateTime } from "../format.js"
 import { useLang } from "../i18n.js"
+import { Reveal } from "../reveal.js"
 import { Link } from "../router.js"
 import { useSession } from "../session.js"
 import { sentence } from "../timeline.js"
@@ -20,6 +23,8 @@ export const TipPage = (props: { readonly id: string }) => {
   const { me, units } = useSession()
   const [tip, setTip] = useState<Api.TipView | undefined>(undefined)
   const [events, setEvents] = useState<ReadonlyArray<Api.TipEvent>>([])
+  const [deadlines, setDeadlines] = useState<ReadonlyArray<Api.Deadline>>([])
+  const [evidence, setEvidence] = useState<ReadonlyArray<Api.Evidence>>([])
   const [failure, setFailure] = useState<Api.ApiError | undefined>(undefined)
   const [refusal, setRefusal] = useState<Api.ApiError | undefined>(undefined)
   const [notice, setNotice] = useState<string | undefined>(undefined)
@@ -28,11 +33,16 @@ export const TipPage = (props: { readonly id: string }) => {
   const [busy, setBusy] = useState(false)
 
   const load = () =>
-    Promise.all([Api.tip(props.id), Api.history(props.id)]).then(([found, history]) => {
-      setTip(found)
-      setEvents(history)
-      setFailure(undefined)
-    }, setFailure)
+    Promise.all([Api.tip(props.id), Api.history(props.id), Api.deadlines(props.id), Api.evidence(props.id)]).then(
+      ([found, history, due, files]) => {
+        setTip(found)
+        setEvents(history)
+        setDeadlines(due)
+        setEvidence(files)
+        setFailure(undefined)
+      },
+      setFailure
+    )
   useEffect(() => {
     setTip(undefined)
     load()
@@ -97,6 +107,16 @@ export const TipPage = (props: { readonly id: string }) => {
       </dl>
       <h2>{t("summary")}</h2>
       <p class="summary">{tip.summary}</p>
+
+      <section aria-labelledby="deadlines-title">
+        <h2 id="deadlines-title">{t("deadlines")}</h2>
+        <Deadlines deadlines={deadlines} />
+      </section>
+
+      <section aria-labelledby="evidence-title">
+        <h2 id="evidence-title">{t("evidence")}</h2>
+        <EvidenceList tip={tip.id} files={evidence} />
+      </section>
 
       <section aria-labelledby="commands-title">
         <h2 id="commands-title">{t("commands")}</h2>
@@ -167,6 +187,8 @@ export const TipPage = (props: { readonly id: string }) => {
           </button>
         </form>
       </section>
+
+      {me.roles.includes("identity_custodian") ? <Reveal tip={tip} busy={busy} act={act} /> : null}
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t("timeline")}</h2>

@@ -1,13 +1,17 @@
 /**
- * Tin báo / tips: the tips of my units, newest first, as the API lists them, with the status and unit filters, the
- * page size and the page (the API's keyset cursor) kept in the address (`/tips?status=…&unit=…&limit=…&cursor=…`).
- * A filter starts again from the first page; the browser's Back returns to the page before.
+ * Tin báo / tips: the tips of my units, newest first, as the API lists them, with the filters (status, overdue,
+ * unit, channel, and one kind of period: police or calendar month or year, or a range of days), the page size and
+ * the page (the API's keyset cursor) kept in the address (`/tips?status=…&policeMonth=2026-12&cursor=…`). A filter
+ * starts again from the first page; the browser's Back returns to the page before. Each row shows its next deadline
+ * with the time left (the list's answer carries none, so the page asks each shown tip's deadlines); a row with a
+ * missed deadline is highlighted.
  */
 
 import core from "tinbao:core"
 import { useEffect, useState } from "preact/hooks"
 import * as Api from "../api.js"
-import { dateTime } from "../format.js"
+import { DeadlineState, nextDeadline, overdue } from "../deadlines.js"
+import { dateTime, monthStart, today } from "../format.js"
 import { useLang } from "../i18n.js"
 import { Link, navigate } from "../router.js"
 import { subtree, useSession } from "../session.js"
@@ -15,19 +19,59 @@ import { Refusal } from "./refusal.js"
 
 const defaultLimit = 25
 
+/** The kinds of period the API takes, each with the address's parameters it sets and their default values. */
+const periods = {
+  policeMonth: { word: "policeMonth", params: () => ({ policeMonth: today().slice(0, 7) }) },
+  policeYear: { word: "policeYear", params: () => ({ policeYear: today().slice(0, 4) }) },
+  month: { word: "calendarMonth", params: () => ({ month: today().slice(0, 7) }) },
+  year: { word: "calendarYear", params: () => ({ year: today().slice(0, 4) }) },
+  range: { word: "range", params: () => ({ from: monthStart(today()), to: today() }) }
+} as const
+type PeriodKind = keyof typeof periods
+const periodParams = ["policeMonth", "policeYear", "month", "year", "from", "to"] as const
+
+const periodOf = (query: URLSearchParams): PeriodKind | "" =>
+  query.has("from") || query.has("to")
+    ? "range"
+    : ((["policeMonth", "policeYear", "month", "year"] as const).find((kind) => query.has(kind)) ?? "")
+
 export const TipsPage = (props: { readonly query: URLSearchParams }) => {
   const { t, l, lang } = useLang()
   const { me, units } = useSession()
-  const status = props.query.get("status") ?? ""
-  const unit = props.query.get("unit") ?? ""
+  const filters: Api.TipFilters = Object.fromEntries(
+    Api.tipFilters.flatMap((name) => {
+      const value = props.query.get(name)
+      return value === null || value === "" ? [] : [[name, value]]
+    })
+  )
+  const { status = "", unit = "", overdue: overdueOnly = "", channel = "" } = filters
+  const period = periodOf(props.query)
   const limit = Math.max(1, Number(props.query.get("limit") ?? defaultLimit) || defaultLimit)
   const cursor = props.query.get("cursor") ?? ""
   const [list, setList] = useState<Api.TipList | undefined>(undefined)
+  const [deadlines, setDeadlines] = useState<ReadonlyMap<string, ReadonlyArray<Api.Deadline>>>(new Map())
   const [error, setError] = useState<Api.ApiError | undefined>(undefined)
+  const key = `${Api.tipFilters.map((name) => filters[name] ?? "").join("|")}|${limit}|${cursor}`
   useEffect(() => {
+    // An answer for filters no longer shown (the officer changed them meanwhile) is dropped.
+    let shown = true
     setError(undefined)
-    Api.tips({ status, unit, limit, cursor }).then(setList, setError)
-  }, [status, unit, limit, cursor])
+    Api.tips({ ...filters, limit, cursor })
+      .then(async (found) => {
+        if (!shown) return
+        setList(found)
+        const due = await Promise.all(found.tips.map((tip) => Api.deadlines(tip.id).then((d) => [tip.id, d] as const)))
+        if (shown) setDeadlines(new Map(due))
+      })
+      .catch((failure: unknown) => {
+        if (!(failure instanceof Api.ApiError)) throw failure
+        if (shown) setError(failure)
+      })
+    return () => {
+      shown = false
+    }
+  }, [key])
+  const now = Date.now()
   const go = (changes: Readonly<Record<string, string>>) => {
     const next = new URLSearchParams(props.query)
     for (const [key, value] of Object.entries(changes)) value === "" ? next.delete(key) : next.set(key, value)
@@ -55,6 +99,90 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
             ))}
           </select>
         </label>
+        <label>
+          {t("overdue")}
+          <select
+            name="overdue"
+            value={overdueOnly}
+            onChange={(e) => go({ overdue: e.currentTarget.value, cursor: "" })}
+          >
+            <option value="">{t("all")}</option>
+            <option value="true">{t("overdueOnly")}</option>
+            <option value="false">{t("notOverdue")}</option>
+          </select>
+        </label>
+        <label>
+          {t("channel")}
+          <select name="channel" value={channel} onChange={(e) => go({ channel: e.currentTarget.value, cursor: "" })}>
+            <option value="">{t("all")}</option>
+            {Object.entries(core.channels).map(([value, name]) => (
+              <option value={value}>{name[lang]}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("period")}
+          <select
+            name="period"
+            value={period}
+            onChange={(e) => {
+              const kind = e.currentTarget.value as PeriodKind | ""
+              const cleared = Object.fromEntries(periodParams.map((name) => [name, ""]))
+              go({ ...cleared, ...(kind === "" ? {} : periods[kind].params()), cursor: "" })
+            }}
+          >
+            <option value="">{t("periodAny")}</option>
+            {Object.entries(periods).map(([kind, { word }]) => (
+              <option value={kind}>{t(word)}</option>
+            ))}
+          </select>
+        </label>
+        {period === "policeMonth" || period === "month" ? (
+          <label>
+            {t("monthValue")}
+            <input
+              type="month"
+              name={period}
+              value={filters[period] ?? ""}
+              required
+              onChange={(e) => go({ [period]: e.currentTarget.value, cursor: "" })}
+            />
+          </label>
+        ) : period === "policeYear" || period === "year" ? (
+          <label>
+            {t("yearValue")}
+            <input
+              type="number"
+              name={period}
+              min={2000}
+              max={2100}
+              value={filters[period] ?? ""}
+              required
+              onChange={(e) => go({ [period]: e.currentTarget.value, cursor: "" })}
+            />
+          </label>
+        ) : period === "range" ? (
+          <>
+            <label>
+              {t("from")}
+              <input
+                type="date"
+                name="from"
+                value={filters.from ?? ""}
+                onChange={(e) => go({ from: e.currentTarget.value, cursor: "" })}
+              />
+            </label>
+            <label>
+              {t("to")}
+              <input
+                type="date"
+                name="to"
+                value={filters.to ?? ""}
+                onChange={(e) => go({ to: e.currentTarget.value, cursor: "" })}
+              />
+            </label>
+          </>
+        ) : null}
       </form>
       {error === undefined ? null : <Refusal error={error} />}
       {list === undefined ? (
@@ -72,24 +200,48 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
                 <th scope="col">{t("category")}</th>
                 <th scope="col">{t("channel")}</th>
                 <th scope="col">{t("status")}</th>
+                <th scope="col">{t("nextDeadline")}</th>
               </tr>
             </thead>
             <tbody>
-              {list.tips.map((tip) => (
-                <tr key={tip.id} class={tip.urgent ? "urgent" : undefined}>
-                  <td data-label={t("code")}>
-                    <Link href={`/tips/${encodeURIComponent(tip.id)}`}>{tip.code}</Link>
-                    {tip.urgent ? <span class="badge">{t("urgent")}</span> : null}
-                  </td>
-                  <td data-label={t("receivedAt")}>{dateTime(lang, tip.receivedAt)}</td>
-                  <td data-label={t("unitLabel")}>{l(units.get(tip.unit)?.name, tip.unit)}</td>
-                  <td data-label={t("category")}>{l(core.categories[tip.category], tip.category)}</td>
-                  <td data-label={t("channel")}>{l(core.channels[tip.channel], tip.channel)}</td>
-                  <td data-label={t("status")}>
-                    <span class={`status status-${tip.status}`}>{l(core.statuses[tip.status], tip.status)}</span>
-                  </td>
-                </tr>
-              ))}
+              {list.tips.map((tip) => {
+                const due = deadlines.get(tip.id)
+                const next = due === undefined ? undefined : nextDeadline(due)
+                const late = due !== undefined && overdue(due)
+                return (
+                  <tr
+                    key={tip.id}
+                    data-tip={tip.id}
+                    class={[tip.urgent ? "urgent" : "", late ? "overdue" : ""].join(" ").trim() || undefined}
+                  >
+                    <td data-label={t("code")}>
+                      <Link href={`/tips/${encodeURIComponent(tip.id)}`}>{tip.code}</Link>
+                      {tip.urgent ? <span class="badge">{t("urgent")}</span> : null}
+                    </td>
+                    <td data-label={t("receivedAt")}>{dateTime(lang, tip.receivedAt)}</td>
+                    <td data-label={t("unitLabel")}>{l(units.get(tip.unit)?.name, tip.unit)}</td>
+                    <td data-label={t("category")}>{l(core.categories[tip.category], tip.category)}</td>
+                    <td data-label={t("channel")}>{l(core.channels[tip.channel], tip.channel)}</td>
+                    <td data-label={t("status")}>
+                      <span class={`status status-${tip.status}`}>{l(core.statuses[tip.status], tip.status)}</span>
+                      {late ? <span class="badge">{t("overdue")}</span> : null}
+                    </td>
+                    <td data-label={t("nextDeadline")} class="next-deadline">
+                      {next === undefined ? (
+                        due === undefined ? (
+                          "…"
+                        ) : (
+                          "—"
+                        )
+                      ) : (
+                        <>
+                          {next.label[lang]}: <DeadlineState deadline={next} now={now} />
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                )
+              })}
             </tbody>
           </table>
           <nav class="pages" aria-label={t("tips")}>
