@@ -248,3 +248,23 @@ export const statistics = (params: { unit: string; from: string; to: string }) =
   request<Report>("GET", `/api/statistics?${statisticsParams(params)}`)
 export const statisticsCsvUrl = (params: { unit: string; from: string; to: string }) =>
   `/api/statistics.csv?${statisticsParams(params)}`
+
+/** A tip created or changed, as `GET /api/events` tells it (never a reporter). */
+export interface TipChange {
+  readonly change: "created" | "changed"
+  readonly id: string
+  readonly code: string
+  readonly unit: string
+  readonly status: string
+  readonly version: number
+}
+
+/**
+ * Listens to the server's events (`GET /api/events`, the session cookie) until the returned function is called. The
+ * browser's EventSource connects again by itself after a dropped connection.
+ */
+export const listen = (onTip: (change: TipChange) => void): (() => void) => {
+  const source = new EventSource("/api/events")
+  source.addEventListener("tip", (event) => onTip(JSON.parse((event as MessageEvent<string>).data) as TipChange))
+  return () => source.close()
+}

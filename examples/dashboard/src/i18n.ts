@@ -44,6 +44,8 @@ export const words = {
   noTips: ["Không có tin báo nào.", "No tips."],
   shown: ["{count} trên {total} tin báo", "{count} of {total} tips"],
   first: ["Trang đầu", "First page"],
+  newTips: ["{n} tin báo mới", "{n} new tips"],
+  showNew: ["Xem", "Show"],
   next: ["Trang sau", "Next page"],
   urgent: ["Khẩn", "Urgent"],
   tipNotFound: ["Không tìm thấy tin báo này, hoặc bạn không có quyền xem.", "No such tip, or not one you may see."],

@@ -28,6 +28,7 @@ import * as Http from "./http.js"
 import * as Sandbox from "./sandbox.js"
 import * as Secrets from "./secrets.js"
 import * as Staff from "./staff.js"
+import * as StaffEvents from "./staffEvents.js"
 import * as Storage from "./storage.js"
 import * as Units from "./units.js"
 import * as Workers from "./workers.js"
@@ -135,10 +136,13 @@ export const start = (config: Config) =>
         },
         redirectUri: () => `${config.publicUrl ?? url}${Connect.zaloCallbackPath}`
       }
-      const api = yield* Staff.app(context, built.platforms, connector)
+      const events = yield* StaffEvents.make(context)
+      const api = StaffEvents.withEvents(yield* Staff.app(context, built.platforms, connector), events, context)
       const pages = Connect.callbackRoute(connector, context)
       const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api, pages)
       const address = yield* Http.serve(config.host, config.port, routes)
+      // Added after the server, so run before it closes: the event streams end, and the close waits for no stream.
+      yield* Effect.addFinalizer(() => events.close)
       const shown = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname
       url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${address.port}`
       return {

@@ -140,7 +140,7 @@ const setUp = Effect.gen(function* () {
   yield* addUser(running, "minh.viewer", province, ["viewer"])
   yield* addUser(running, "hoa.custodian", hoaLu, ["identity_custodian"])
   yield* addUser(running, "an.admin", hoaLu, ["administrator"])
-  return { dir, running, other, mine: yield* tipsOf(running, hoaLu) }
+  return { dir, running, secrets, other, mine: yield* tipsOf(running, hoaLu) }
 })
 
 describe.skipIf(skip)("the dashboard in a browser", () => {
@@ -367,10 +367,10 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
   )
 
   it.scopedLive(
-    "an officer of another ward logs in by keyboard, sees none of them, and a crafted address to one is not found",
+    "an officer of another ward logs in by keyboard, sees none of them, and a crafted address to one is not found; new tips appear without a reload",
     () =>
       Effect.gen(function* () {
-        const { running, mine } = yield* setUp
+        const { running, mine, secrets, other } = yield* setUp
         const { page, errors, context } = yield* Effect.promise(() => open(running))
         yield* Effect.promise(async () => {
           // By keyboard alone: the user name is the first field, Enter submits.
@@ -385,6 +385,37 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           expect(await rows.count()).toBe(1)
           const codes = await page.locator("table.tips tbody td:first-child a").allInnerTexts()
           for (const tip of mine) expect(codes).not.toContain(tip.code)
+        })
+        // A tip arrives while the list is open: its row appears without a reload (the server's events).
+        const arrive = (id: string, text: string) =>
+          Effect.gen(function* () {
+            expect(
+              (yield* post(running, `web:${other}`, webForm(secrets.web.secret, id, `${id}-user`, text))).status
+            ).toBe(200)
+          })
+        const loaded = yield* Effect.promise(() =>
+          page.evaluate<number>("performance.getEntriesByType('navigation').length")
+        )
+        yield* arrive("wf-live-1", "Tụ tập gây rối trước cổng trường")
+        yield* Effect.promise(async () => {
+          const rows = page.locator("table.tips tbody tr")
+          await rows.nth(1).waitFor()
+          expect(await rows.count()).toBe(2)
+          expect(await page.evaluate<number>("performance.getEntriesByType('navigation').length")).toBe(loaded)
+          // On a later page the new tips are counted, and "Xem" shows the first page with them.
+          await page.goto(`${running.url}/tips?limit=1`)
+          await page.getByText("1 trên 2 tin báo").waitFor()
+          await page.getByRole("button", { name: "Trang sau" }).click()
+          await page.waitForURL(/cursor=/)
+          await page.locator("table.tips tbody tr").first().waitFor()
+        })
+        yield* arrive("wf-live-2", "Xe tải chở quá tải đi vào đường cấm")
+        yield* Effect.promise(async () => {
+          await page.getByText("1 tin báo mới").waitFor()
+          await page.getByRole("button", { name: "Xem" }).click()
+          await page.getByText("1 trên 3 tin báo").waitFor()
+          expect(page.url()).not.toContain("cursor=")
+          expect(await page.locator("body").textContent()).not.toContain("wf-live")
           await page.goto(`${running.url}/tips/${mine[0]!.id}`)
           await page.getByText("Không tìm thấy tin báo này, hoặc bạn không có quyền xem.").waitFor()
           expect(await page.locator("body").textContent()).not.toContain(mine[0]!.code)

@@ -5,6 +5,10 @@
  * starts again from the first page; the browser's Back returns to the page before. Each row shows its next deadline
  * with the time left (the list's answer carries none, so the page asks each shown tip's deadlines); a row with a
  * missed deadline is highlighted.
+ *
+ * New tips appear without a reload: the page listens to the server's events (`GET /api/events`); on the first page a
+ * tip created or changed reloads the list (so the filters apply as the API applies them), on a later page the new
+ * tips are counted in a bar that leads to the first page.
  */
 
 import core from "tinbao:core"
@@ -51,11 +55,23 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
   const [list, setList] = useState<Api.TipList | undefined>(undefined)
   const [deadlines, setDeadlines] = useState<ReadonlyMap<string, ReadonlyArray<Api.Deadline>>>(new Map())
   const [error, setError] = useState<Api.ApiError | undefined>(undefined)
-  const key = `${Api.tipFilters.map((name) => filters[name] ?? "").join("|")}|${limit}|${cursor}`
+  // Bumped by the server's events: the first page loads again; a later page counts the new tips.
+  const [changes, setChanges] = useState(0)
+  const [created, setCreated] = useState<ReadonlySet<string>>(new Set())
+  useEffect(
+    () =>
+      Api.listen((change) => {
+        if (cursor === "") setChanges((n) => n + 1)
+        else if (change.change === "created") setCreated((ids) => new Set([...ids, change.id]))
+      }),
+    [cursor]
+  )
+  const key = `${Api.tipFilters.map((name) => filters[name] ?? "").join("|")}|${limit}|${cursor}|${changes}`
   useEffect(() => {
     // An answer for filters no longer shown (the officer changed them meanwhile) is dropped.
     let shown = true
     setError(undefined)
+    if (cursor === "") setCreated(new Set())
     Api.tips({ ...filters, limit, cursor })
       .then(async (found) => {
         if (!shown) return
@@ -185,6 +201,14 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
         ) : null}
       </form>
       {error === undefined ? null : <Refusal error={error} />}
+      {created.size === 0 ? null : (
+        <p class="new-tips" role="status">
+          {t("newTips", { n: created.size })}{" "}
+          <button type="button" onClick={() => go({ cursor: "" })}>
+            {t("showNew")}
+          </button>
+        </p>
+      )}
       {list === undefined ? (
         <p>{t("loading")}</p>
       ) : list.tips.length === 0 ? (
