@@ -3,7 +3,8 @@
  * the kinds of change to a unit) and the lifecycle's graph, read from @tinbao/core at build time and bundled as the module "tinbao:core": the page
  * labels values exactly as the core does, and the browser never loads the core (or Effect) itself.
  */
-import { Actor, Category, Lifecycle, Statistics, Tip, UnitChange } from "@tinbao/core"
+import { Actor, Category, Lifecycle, Statistics, Tip, TipEvent, UnitChange } from "@tinbao/core"
+import { SchemaAST } from "effect"
 import type * as esbuild from "esbuild"
 
 export const core = {
@@ -14,7 +15,16 @@ export const core = {
   roles: Actor.roleLabels,
   outcomes: Statistics.outcomeLabels,
   unitChanges: UnitChange.tagLabels,
-  graph: Lifecycle.graph
+  graph: Lifecycle.graph,
+  // The values a resolution's outcome and a suspension's or non-prosecution's ground may take.
+  outcomeKinds: TipEvent.Outcome.members.flatMap((member) => {
+    const tag = SchemaAST.isTypeLiteral(member.ast)
+      ? member.ast.propertySignatures.find((p) => p.name === "_tag")?.type
+      : undefined
+    return tag !== undefined && SchemaAST.isLiteral(tag) ? [String(tag.literal)] : []
+  }),
+  suspensionGrounds: TipEvent.SuspensionGround.literals,
+  nonProsecutionGrounds: TipEvent.NonProsecutionGround.literals
 }
 
 /** The esbuild plugin that answers `import core from "tinbao:core"` with {@link core} as JSON. */

@@ -2,7 +2,7 @@
  * The lifecycle commands the tip page offers: those that take nothing, or one text (a reason, a note, a team).
  * Whether one applies is read from the core's graph (the states it starts from, the roles that may give it); the
  * core's guards still decide, and their refusal is shown as the API words it. Commands that need a choice (a unit,
- * an outcome, a ground) come with their own forms in a later slice.
+ * an outcome, a ground) have their own forms in `choices.tsx`.
  */
 import core from "tinbao:core"
 import type { Me, TipView } from "./api.js"

@@ -13,6 +13,9 @@ declare module "tinbao:core" {
     readonly roles: Labels
     readonly outcomes: Labels
     readonly unitChanges: Labels
+    readonly outcomeKinds: ReadonlyArray<string>
+    readonly suspensionGrounds: ReadonlyArray<string>
+    readonly nonProsecutionGrounds: ReadonlyArray<string>
     readonly graph: {
       readonly [command: string]: {
         readonly edges: ReadonlyArray<readonly [string, string]>

@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Channel, Command, Tip, TipEvent } from "@tinbao/core"
-import { SchemaAST } from "effect"
+import { Either, Schema, SchemaAST } from "effect"
 import * as esbuild from "esbuild"
 import { coreModule } from "../scripts/core.js"
 
@@ -32,6 +32,25 @@ interface Modules {
     me: { roles: ReadonlyArray<string> },
     lang: Lang
   ) => string | undefined
+  readonly choices: ReadonlyArray<ChoiceSpec>
+  readonly shownFields: (spec: ChoiceSpec, values: Readonly<Record<string, string>>) => ReadonlyArray<Field>
+  readonly suspensionGrounds: Readonly<Record<string, unknown>>
+  readonly nonProsecutionGrounds: Readonly<Record<string, unknown>>
+  readonly outcomes: ReadonlyArray<string>
+}
+interface Field {
+  readonly when?: { readonly field: string; readonly values: ReadonlyArray<string> }
+  readonly name: string
+  readonly kind: "text" | "date" | "choice"
+  readonly options?: (context: {
+    units: ReadonlyMap<string, unknown>
+    mine: string
+  }) => ReadonlyArray<{ readonly value: string }>
+}
+interface ChoiceSpec {
+  readonly name: string
+  readonly fields: ReadonlyArray<Field>
+  readonly build: (values: Readonly<Record<string, string>>) => { readonly _tag: string }
 }
 
 const src = fileURLToPath(new URL("../src/", import.meta.url))
@@ -41,7 +60,8 @@ let page: Modules
 beforeAll(async () => {
   const built = await esbuild.build({
     stdin: {
-      contents: 'export { sentence } from "./timeline.js"\nexport { commands, unavailable } from "./commands.js"',
+      contents:
+        'export { sentence } from "./timeline.js"\nexport { commands, unavailable } from "./commands.js"\nexport { choices, shownFields, suspensionGrounds, nonProsecutionGrounds, outcomes } from "./choices.js"',
       resolveDir: src,
       loader: "ts"
     },
@@ -124,5 +144,51 @@ describe("the dashboard's words for the core", () => {
     expect(page.unavailable(acceptTransfer, { ...received, pendingTransferTo: "ca-p-nam-hoa-lu" }, officer, "en")).toBe(
       undefined
     )
+  })
+
+  it("builds each command that needs a choice as the core's schema takes it, for every option it offers", () => {
+    const context = {
+      units: new Map([["ca-p-hoa-lu", { id: "ca-p-hoa-lu", name: { vi: "Hoa Lư", en: "Hoa Lu" }, kind: "ward" }]]),
+      mine: "ca-p-hoa-lu"
+    }
+    const decode = Schema.decodeUnknownEither(Command.Command)
+    let built = 0
+    for (const spec of page.choices) {
+      // Every option of every choice, one at a time, with the other fields filled.
+      const fill = (values: Record<string, string>): Record<string, string> => {
+        for (const field of page.shownFields(spec, values)) {
+          if (values[field.name] !== undefined) continue
+          values[field.name] =
+            field.kind === "date" ? "2026-12-01" : field.kind === "text" ? "tip-1" : field.options!(context)[0]!.value
+          return fill(values)
+        }
+        return values
+      }
+      for (const field of spec.fields.filter((f) => f.kind === "choice" && f.when === undefined)) {
+        for (const option of field.options!(context)) {
+          const command = spec.build(fill({ [field.name]: option.value }))
+          expect(command._tag).toBe(spec.name)
+          expect(Either.isRight(decode(command)), `${spec.name} ${option.value}`).toBe(true)
+          built++
+        }
+      }
+      if (!spec.fields.some((f) => f.kind === "choice")) {
+        expect(Either.isRight(decode(spec.build(fill({})))), spec.name).toBe(true)
+        built++
+      }
+    }
+    expect(built).toBeGreaterThan(page.choices.length)
+    // The grounds the page labels are the core's, all of them: each is taken, and nothing else is.
+    expect(Object.keys(page.suspensionGrounds)).toEqual([...TipEvent.SuspensionGround.literals])
+    expect(Object.keys(page.nonProsecutionGrounds)).toEqual([...TipEvent.NonProsecutionGround.literals])
+    for (const ground of Object.keys(page.suspensionGrounds)) {
+      expect(Either.isRight(decode({ _tag: "Suspend", ground, reason: "r" })), ground).toBe(true)
+    }
+    expect(Either.isRight(decode({ _tag: "Suspend", ground: "d", reason: "r" }))).toBe(false)
+    const resolve = (outcome: object) => decode({ _tag: "Resolve", outcome })
+    for (const ground of Object.keys(page.nonProsecutionGrounds)) {
+      expect(Either.isRight(resolve({ _tag: "NotProsecuted", ground })), ground).toBe(true)
+    }
+    expect(Either.isRight(resolve({ _tag: "NotProsecuted", ground: "other" }))).toBe(false)
   })
 })

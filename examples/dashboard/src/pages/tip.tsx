@@ -1,12 +1,13 @@
 /**
  * A tip: its state, its timeline in plain words, the lifecycle commands (disabled with the reason when the core's
- * graph rules them out for this state or these roles), and a reply to the reporter. A refusal of the API (403, 409,
+ * graph rules them out for this state or these roles; those that need a choice in a dialog, `choices.tsx`), and a reply to the reporter. A refusal of the API (403, 409,
  * 422) is shown as the server words it. A tip the officer may not see is "not found", as the API answers.
  */
 
 import core from "tinbao:core"
 import { useEffect, useState } from "preact/hooks"
 import * as Api from "../api.js"
+import { ChoiceCommands } from "../choices.js"
 import { commandOf, commands, unavailable } from "../commands.js"
 import { Deadlines } from "../deadlines.js"
 import { EvidenceList } from "../evidence.js"
@@ -164,6 +165,16 @@ export const TipPage = (props: { readonly id: string }) => {
             )
           })}
         </div>
+        <ChoiceCommands
+          tip={tip}
+          busy={busy}
+          onDone={(changed) => {
+            setTip(changed)
+            setRefusal(undefined)
+            setNotice(t("done"))
+            load()
+          }}
+        />
       </section>
 
       <section aria-labelledby="reply-title">
