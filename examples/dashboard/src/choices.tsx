@@ -268,10 +268,11 @@ const Choice = (props: {
             {say(lang, spec.label)} — {tip.code}
           </h2>
           {fields.map((field) => (
-            <label class="wide">
+            <label class="wide" for={`${id}-${field.name}`}>
               {say(lang, field.label)}
               {field.kind === "choice" ? (
                 <select
+                  id={`${id}-${field.name}`}
                   name={field.name}
                   required
                   value={values[field.name] ?? ""}
@@ -285,6 +286,7 @@ const Choice = (props: {
               ) : field.kind === "date" ? (
                 <input
                   type="date"
+                  id={`${id}-${field.name}`}
                   name={field.name}
                   required
                   value={values[field.name] ?? ""}
@@ -292,6 +294,7 @@ const Choice = (props: {
                 />
               ) : (
                 <textarea
+                  id={`${id}-${field.name}`}
                   name={field.name}
                   rows={2}
                   required
