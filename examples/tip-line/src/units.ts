@@ -70,13 +70,20 @@ const recordOnce = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>)
       })
     }
     const rest = changes.slice(stored.length)
-    yield* directory.record(rest).pipe(
+    return yield* directory.record(rest).pipe(
+      Effect.as(rest.length),
       Effect.catchIf(
         (error) => !conflict(error),
-        (error) => new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
+        // A rule the batch breaks may only say that another instance recorded it meanwhile (its ids exist now):
+        // then the directory holds the whole file, and there is nothing left to record.
+        (error) =>
+          Effect.flatMap(directory.changes, (now) =>
+            now.length >= changes.length && changes.every((change, i) => same(change, now[i]!))
+              ? Effect.succeed(0)
+              : Effect.fail(new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` }))
+          )
       )
     )
-    return rest.length
   })
 
 /**
