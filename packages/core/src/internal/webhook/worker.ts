@@ -19,7 +19,8 @@ export interface Worker {
   readonly retry: Policy
 }
 
-type Outcome = "done" | "retried" | "dead"
+// "processed": its messages were taken in; the round marks it done with the others (see `drain`).
+type Outcome = "processed" | "retried" | "dead"
 
 // A processor's error may say anything, an identity included: only its tag and reason are repeated.
 const describe = (cause: Cause.Cause<unknown>) => {
@@ -108,8 +109,7 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
     if (unsupported.length > 0) {
       return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`)
     }
-    yield* worker.env.inbox.done(entry.id)
-    return "done" as const
+    return "processed" as const
   })
 
 /** @internal */
@@ -118,9 +118,17 @@ export const drain = (worker: Worker): Effect.Effect<Counts, InboxError> =>
     const claimed = yield* worker.env.inbox.claim(yield* DateTime.now, worker.batchSize, worker.leaseMillis)
     // One after the other: a reporter's messages reach intake in the order the platform sent them.
     const outcomes = yield* Effect.forEach(claimed, (entry) => handle(worker, entry))
+    // Marked done together, once the round's messages are taken in, so that storage can settle them with one commit
+    // rather than one each. A stop or crash before then leaves them to be claimed again when their lease ends, as
+    // it would between intake's commit and a mark made one at a time: intake does not take a message in twice.
+    const processed = claimed.filter((_, i) => outcomes[i] === "processed")
+    yield* Effect.forEach(processed, (entry) => worker.env.inbox.done(entry.id), {
+      concurrency: "unbounded",
+      discard: true
+    })
     return {
       claimed: claimed.length,
-      done: outcomes.filter((o) => o === "done").length,
+      done: processed.length,
       retried: outcomes.filter((o) => o === "retried").length,
       dead: outcomes.filter((o) => o === "dead").length
     }
