@@ -141,7 +141,9 @@ const waves = (
     let wave = 0
     for (const key of keys) wave = Math.max(wave, (last.get(key) ?? -1) + 1)
     for (const key of keys) last.set(key, wave)
-    ;(out[wave] ??= []).push(i)
+    const group = out[wave]
+    if (group === undefined) out[wave] = [i]
+    else group.push(i)
   }
   return out
 }
