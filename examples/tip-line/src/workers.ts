@@ -9,6 +9,9 @@ import { SqlIdentityVault } from "@tinbao/sql"
 import type { ZaloOa } from "@tinbao/zalo"
 import { Deferred, Duration, Effect, Fiber, Queue } from "effect"
 
+/** How long a woken webhook round waits for the deliveries that arrive with the one that woke it. */
+const gatherMillis = 20
+
 /** How long a stop waits for a round in progress before it interrupts it. */
 const stopWithin = Duration.seconds(20)
 
@@ -50,10 +53,16 @@ export const start = (options: {
   Effect.gen(function* () {
     const intake = yield* Intake.Intake
     const sleep = (millis: number) => Effect.sleep(Duration.millis(millis))
+    // Woken by a delivery stored, the round waits a moment for the deliveries arriving with it: under load a round
+    // then takes many at once, processed together and settled with a few commits, rather than one delivery (and
+    // four commits) a round, each a stop of the event loop that answers the webhooks.
     yield* rounds(
       "webhook",
       Effect.map(options.webhook.drain, (counts) => counts.claimed >= 20),
-      Effect.ignore(Effect.timeout(Queue.take(options.wakeups), Duration.seconds(1)))
+      Effect.zipRight(
+        Effect.ignore(Effect.timeout(Queue.take(options.wakeups), Duration.seconds(1))),
+        sleep(gatherMillis)
+      )
     )
     yield* rounds(
       "outbox",

@@ -300,4 +300,33 @@ describe("Webhook worker", () => {
       expect(seen).toEqual(["message:1", "message:2", "message:3", "message:4", "message:5"])
     }).pipe(Effect.provide(layer))
   )
+
+  it.scoped("processes different reporters' deliveries at once, and one reporter's one after the other", () =>
+    Effect.gen(function* () {
+      const seen: Array<string> = []
+      const webhook = yield* Webhook.make({
+        worker: false,
+        process: (messages) =>
+          Effect.gen(function* () {
+            const text = messages.map((m) => m.text!).join()
+            seen.push(`start ${text}`)
+            yield* Effect.yieldNow()
+            seen.push(`end ${text}`)
+          })
+      })
+      const from = (user: string, id: string) =>
+        fake.delivery([{ type: "message", id, from: user, text: `${user}:${id}` }])
+      for (const [user, id] of [
+        ["a", "1"],
+        ["b", "1"],
+        ["a", "2"]
+      ] as const) {
+        yield* webhook.accept(ID, yield* from(user, id))
+        yield* TestClock.adjust("1 millis")
+      }
+      expect(yield* webhook.drain).toMatchObject({ claimed: 3, done: 3 })
+      // b's delivery started while a's first was in intake; a's second only once a's first had ended.
+      expect(seen).toEqual(["start a:1", "start b:1", "end a:1", "end b:1", "start a:2", "end a:2"])
+    }).pipe(Effect.provide(layer))
+  )
 })

@@ -10,12 +10,16 @@
  * both. A row that cannot be opened is a `corrupt` error naming its id, never a crash; claimed, it becomes a dead
  * letter saying why, so that it does not hold up the others (docs/storage.md, "The inbox").
  *
+ * With a `Transaction` in context (`SqlStorage.layer` gives its group commit), a delivery stored and a delivery
+ * settled are blocks of that group commit: those that arrive together share one commit.
+ *
  * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Inbox } from "@tinbao/core"
 import { Effect, Either, Layer, Schema } from "effect"
+import { makeGrouped } from "./internal/grouped.js"
 import { openBytes, sealBytes } from "./internal/inboxCipher.js"
 import { NullableText, rowReader } from "./internal/rowDecoding.js"
 import { Int, isUniqueViolation, makeGuardedWriter, sqlFailure } from "./internal/sqlErrors.js"
@@ -181,6 +185,10 @@ export const makeEncodedStore = (config: Config): Effect.Effect<Inbox.Encoded, I
     const sql = yield* SqlClient
     const ring = yield* keyringOf(config)
     const write = yield* makeGuardedWriter(sql)
+    // Deliveries that arrive together, and a round's settlements, share a commit (`grouped.ts`).
+    const grouped = yield* makeGrouped(
+      (cause) => new Inbox.InboxError({ reason: "unavailable", message: cause.message, cause })
+    )
     const skipLocked = sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
     yield* withSecureDelete(sql, sealStored(sql, ring)).pipe(Effect.catchTag("SqlError", unavailable))
 
@@ -210,7 +218,8 @@ export const makeEncodedStore = (config: Config): Effect.Effect<Inbox.Encoded, I
               isUniqueViolation(cause)
                 ? new Inbox.InboxError({ reason: "invalid", message: `A delivery with id ${row.id} exists.`, cause })
                 : unavailable(cause)
-            )
+            ),
+            grouped
           )
       })
 
@@ -254,7 +263,8 @@ export const makeEncodedStore = (config: Config): Effect.Effect<Inbox.Encoded, I
             })} WHERE id = ${id} AND status IN ${sql.in(from)} RETURNING id`
           ).pipe(
             Effect.map((updated) => updated.length > 0),
-            Effect.catchTag("SqlError", unavailable)
+            Effect.catchTag("SqlError", unavailable),
+            grouped
           )
 
     return {

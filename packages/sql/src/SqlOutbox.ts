@@ -11,6 +11,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Outbox } from "@tinbao/core"
 import { Effect, Layer, Schema } from "effect"
+import { makeGrouped } from "./internal/grouped.js"
 import { prepareInsertOnce } from "./internal/later.js"
 import { Flag, NullableText, rowReader } from "./internal/rowDecoding.js"
 import { Int, makeWriter, sqlFailure } from "./internal/sqlErrors.js"
@@ -99,6 +100,10 @@ const unavailable = (cause: SqlError) =>
 export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> = Effect.gen(function* () {
   const sql = yield* SqlClient
   const write = yield* makeWriter(sql)
+  // The settlements of a dispatcher's round share a commit (`grouped.ts`).
+  const grouped = yield* makeGrouped(
+    (cause) => new Outbox.OutboxError({ reason: "unavailable", message: cause.message, cause })
+  )
   const skipLocked = sql.literal(sql.onDialectOrElse({ pg: () => " FOR UPDATE SKIP LOCKED", orElse: () => "" }))
   const selectKey = (key: string) => sql`SELECT * FROM outbox WHERE key = ${key}`
   const insertOnce = prepareInsertOnce(sql, "outbox", Object.keys(Columns.fields), "key")
@@ -144,7 +149,7 @@ export const makeEncodedStore: Effect.Effect<Outbox.Encoded, never, SqlClient> =
           ...(s.nextAttemptAt !== undefined ? { next_attempt_at: s.nextAttemptAt } : {})
         })} WHERE key = ${key} AND status = 'sending' AND attempts = ${attempt} RETURNING *`
       )
-    ).pipe(Effect.catchTag("SqlError", unavailable))
+    ).pipe(Effect.catchTag("SqlError", unavailable), grouped)
 
   return {
     insert,

@@ -114,20 +114,23 @@ export const layer = (
   Services,
   SqlMigrations.SqlStorageError | IdentityVault.IdentityVaultError | Inbox.InboxError | Statistics.StatisticsError,
   SqlClient
-> =>
-  Layer.mergeAll(
+> => {
+  // One group commit for intake and the inbox: a delivery stored while intake commits goes with intake's batch.
+  const transaction = SqlTransaction.layer(config.groupCommit)
+  return Layer.mergeAll(
     SqlTipStore.layer,
     SqlRegister.layer,
     SqlIdentityVault.layer(config.vault),
     SqlStatistics.layer(config.statistics).pipe(Layer.provideMerge(SqlUnitDirectory.layer)),
-    SqlTransaction.layer(config.groupCommit),
-    layerMessaging(config),
+    transaction,
+    layerMessaging(config).pipe(Layer.provide(transaction)),
     SqlEvidence.layer,
     // Platform tokens, sealed with the vault's keys: unusable keys are the vault's error, as for identities.
     SqlCredentials.layer(config.vault).pipe(
       Layer.mapError((e) => new IdentityVault.IdentityVaultError({ reason: "unavailable", message: e.message }))
     )
   ).pipe(Layer.provide(SqlMigrations.layer))
+}
 
 /**
  * {@link layer} with its configuration read from an Effect `Config`.

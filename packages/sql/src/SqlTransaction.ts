@@ -84,6 +84,12 @@ class Undo {
   constructor(readonly failed?: readonly [Job, Exit.Exit<unknown, unknown>]) {}
 }
 
+// One turn of the event loop: timers and I/O callbacks run before it resumes.
+const nextTurn = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 // Storage is closing: callers whose blocks were not confirmed are told so, rather than left waiting.
 const closed = (jobs: Iterable<Job>) =>
   Effect.forEach(jobs, (job) => Deferred.fail(job.done, failed("unavailable", "storage closed")), { discard: true })
@@ -141,6 +147,7 @@ export const make = (
     // that nothing waits for with their next statement (`ahead.ts`). A failed COMMIT fails the transaction with its
     // `SqlError`, rather than dying as in `sql.withTransaction` (`transaction.ts`).
     const transaction = makeBatchTransaction(sql)
+    const turns = sql.onDialectOrElse({ sqlite: () => true, orElse: () => false })
 
     // One transaction: every block (each in its savepoint when `careful`), then COMMIT. Returns each block's exit.
     const attempt = (batch: ReadonlyArray<Job>, careful: boolean) =>
@@ -239,10 +246,18 @@ export const make = (
       Effect.gen(function* () {
         const first = yield* Queue.take(queue)
         // Let the callers that are ready run up to their own blocks before the batch closes: without this a batch
-        // holds only the blocks queued in the instant the first arrived.
+        // holds only the blocks queued in the instant the first arrived. On SQLite a turn of the event loop too,
+        // while it brings more: its statements stop the loop, so the requests that came in meanwhile (webhook
+        // deliveries, each a block) wait in the loop's I/O, and would otherwise each commit alone.
         for (let waiting = -1; ; ) {
           const size = yield* Queue.size(queue)
-          if (size === waiting || size >= maxBatch - 1) break
+          if (size === waiting || size >= maxBatch - 1) {
+            if (!turns || size >= maxBatch - 1) break
+            yield* nextTurn
+            if ((yield* Queue.size(queue)) === size) break
+            waiting = -1
+            continue
+          }
           waiting = size
           yield* Effect.yieldNow()
         }

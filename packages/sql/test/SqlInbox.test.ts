@@ -3,10 +3,13 @@
 // on one database, and the wording of a plain row whose headers column is not JSON.
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { type Channel, Inbox } from "@tinbao/core"
+import { type Channel, Channels, Inbox, Webhook } from "@tinbao/core"
+import { SqlInbox } from "@tinbao/sql"
+import { FakeChannel } from "@tinbao/testkit"
 import { Postgres } from "@tinbao/testkit/vitest"
-import { DateTime, Effect } from "effect"
+import { DateTime, Effect, Exit, Layer } from "effect"
 import { backends, pgCheck } from "./backends.js"
+import { commitsDuring } from "./commits.js"
 import { vaultConfig } from "./fixtures.js"
 
 const CHANNEL = "fb-page:1048576001"
@@ -35,6 +38,79 @@ for (const backend of backends()) {
         ])
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
+
+    it.live("stores deliveries that arrive together with fewer commits, and fails a duplicate id alone", () => {
+      const config = vaultConfig()
+      return Effect.gen(function* () {
+        const store = yield* SqlInbox.makeEncodedStore(config.vault)
+        const row = (n: number, id = `IB-${n.toString(16).padStart(32, "0")}`): Inbox.Row => ({
+          id,
+          channel: CHANNEL,
+          method: "POST",
+          url: `https://tinbao.example/webhooks/${CHANNEL}?n=${n}`,
+          headers: { "content-type": "application/json" },
+          body: Buffer.from(`{"n":${n}}`).toString("base64"),
+          receivedAt: 1_000 + n,
+          status: "pending",
+          attempts: 0,
+          nextAttemptAt: 1_000 + n,
+          leaseUntil: null,
+          deadReason: null,
+          lastError: null
+        })
+        const taken = row(0)
+        yield* store.insert(taken)
+        // 50 at once, the 21st with the id stored above.
+        const rows = Array.from({ length: 50 }, (_, n) => (n === 20 ? row(100 + n, taken.id) : row(100 + n)))
+        const [exits, commits] = yield* commitsDuring(
+          Effect.forEach(rows, (r) => Effect.exit(store.insert(r)), { concurrency: "unbounded" })
+        )
+        expect(exits.flatMap((exit, n) => (Exit.isFailure(exit) ? [n] : []))).toEqual([20])
+        const duplicate = yield* Effect.flip(exits[20]!)
+        expect([duplicate.reason, duplicate.message]).toEqual(["invalid", `A delivery with id ${taken.id} exists.`])
+        // One commit a delivery without group commit; a few batches with it.
+        expect(commits).toBeGreaterThan(0)
+        expect(commits).toBeLessThan(10)
+        for (const r of rows.filter((_, n) => n !== 20)) expect((yield* store.get(r.id))?.url).toBe(r.url)
+        // The stored row is the first one, untouched by the duplicate.
+        expect((yield* store.get(taken.id))?.url).toBe(taken.url)
+        expect((yield* store.list("pending")).length).toBe(50)
+      }).pipe(Effect.provide(backend.fresh()(config)))
+    })
+
+    it.live("marks a worker round's deliveries done with one commit, not one each", () => {
+      const fake = FakeChannel.make({ id: "web:round" })
+      const taken: Array<string> = []
+      return Effect.gen(function* () {
+        const inbox = yield* Inbox.Inbox
+        const webhook = yield* Webhook.make({
+          worker: false,
+          batchSize: 20,
+          process: (messages) =>
+            Effect.sync(() => {
+              taken.push(...messages.map((m) => m.text!))
+            })
+        })
+        const ids = yield* Effect.forEach(
+          Array.from({ length: 20 }, (_, n) => n),
+          (n) =>
+            Effect.flatMap(
+              fake.delivery([{ type: "message", id: `m${n}`, from: `user-${n}`, text: `tin ${n}` }]),
+              (d) => Effect.flatMap(DateTime.now, (now) => inbox.store(fake.adapter.id, d, now))
+            )
+        )
+        const [counts, commits] = yield* commitsDuring(webhook.drain)
+        expect(counts).toMatchObject({ claimed: 20, done: 20, retried: 0, dead: 0 })
+        // In order, one after the other, as before.
+        expect(taken).toEqual(ids.map((_, n) => `tin ${n}`))
+        // The claim, then the marks in a batch per committer: 21 commits when each was marked alone.
+        expect(commits).toBeLessThan(10)
+        for (const id of ids) expect((yield* inbox.get(id))?.status).toBe("done")
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(Layer.merge(backend.fresh()(vaultConfig()), Channels.layer([fake.adapter])))
+      )
+    })
 
     it.effect("gives two instances claiming in parallel each delivery once", () =>
       Effect.gen(function* () {

@@ -39,6 +39,7 @@ import {
 import { withGathering } from "../src/internal/later.js"
 import { prepareInsert } from "../src/internal/prepared.js"
 import { backends } from "./backends.js"
+import { commitsDuring } from "./commits.js"
 import { count, entry, vaultConfig } from "./fixtures.js"
 
 class Boom extends Data.TaggedError("Boom")<{ readonly n: number }> {}
@@ -784,6 +785,31 @@ for (const backend of backends()) {
         expect(yield* count("intake_ledger")).toBe(callers.length)
       }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
     )
+
+    if (backend.name === "sqlite") {
+      it.live("commits blocks whose callers come in on consecutive turns of the event loop together", () =>
+        Effect.gen(function* () {
+          const ledger = yield* IntakeLedger.IntakeLedger
+          // The first caller comes in at once, the others on the next turn of the loop, as webhook requests that
+          // came in while a statement held the loop do.
+          const turn = Effect.async<void>((resume) => {
+            setImmediate(() => resume(Effect.void))
+          })
+          const [, commits] = yield* commitsDuring(
+            Effect.forEach(
+              Array.from({ length: 30 }, (_, n) => n),
+              (n) =>
+                Effect.zipRight(n === 0 ? Effect.void : turn, Transaction.atomically(ledger.put(`k:${n}`, entry(n)))),
+              { concurrency: "unbounded" }
+            )
+          )
+          // One commit a caller when a batch closed with the blocks queued in its first instant.
+          expect(commits).toBeGreaterThan(0)
+          expect(commits).toBeLessThan(10)
+          expect(yield* count("intake_ledger")).toBe(30)
+        }).pipe(Effect.provide(backend.fresh()(vaultConfig())))
+      )
+    }
 
     if (backend.name === "postgresql") {
       it.live("commits blocks that arrive together in fewer transactions than blocks", () =>

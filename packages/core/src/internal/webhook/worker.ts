@@ -1,4 +1,4 @@
-import { Cause, DateTime, Duration, Effect, Either, Option, Queue, Random } from "effect"
+import { Cause, DateTime, Duration, Effect, Either, Option, Queue, Random, Redacted } from "effect"
 import type { Counts } from "../../Webhook.js"
 import { type InboundMessage, MessageFields } from "../channel/inboundMessage.js"
 import type { Entry, InboxError } from "../messaging/inbox.js"
@@ -19,7 +19,8 @@ export interface Worker {
   readonly retry: Policy
 }
 
-type Outcome = "done" | "retried" | "dead"
+// "processed": its messages were taken in; the round marks it done with the others (see `drain`).
+type Outcome = "processed" | "retried" | "dead"
 
 // A processor's error may say anything, an identity included: only its tag and reason are repeated.
 const describe = (cause: Cause.Cause<unknown>) => {
@@ -52,34 +53,40 @@ const invalidMessage = (messages: ReadonlyArray<InboundMessage>): string | undef
   return undefined
 }
 
-const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError> =>
+interface Decoded {
+  readonly messages: ReadonlyArray<InboundMessage>
+  readonly unsupported: ReadonlyArray<string>
+}
+
+/** A claimed delivery's messages, or why it is a dead letter at once. Deterministic: it can run before processing. */
+const examine = (worker: Worker, entry: Entry): Either.Either<Decoded, string> => {
+  // Claimed once more than it may be tried: its earlier attempts never settled, so a worker stopped (or lost its
+  // lease) each time; a delivery that crashes its worker must not do so forever.
+  if (entry.attempts > worker.retry.maxAttempts)
+    return Either.left(
+      `processing did not finish in ${entry.attempts - 1} attempts: the worker stopped or lost its lease each time`
+    )
+  const adapter = Option.getOrUndefined(worker.env.channels.get(entry.channel))
+  if (adapter === undefined) return Either.left(`no adapter is configured for channel ${entry.channel}`)
+  // Decoded, never verified again: the delivery was verified on arrival, and a signature window that closed
+  // while it waited here must not lose it. Decoding is deterministic, so a failure is a dead letter at once.
+  const decoded = decode(adapter, entry.delivery)
+  if (Either.isLeft(decoded)) {
+    const error = decoded.left
+    return Either.left(error === "defect" ? failedUnexpectedly(entry.channel) : `${error.reason}: ${error.message}`)
+  }
+  const invalid = invalidMessage(decoded.right.messages)
+  return invalid === undefined ? Either.right(decoded.right) : Either.left(invalid)
+}
+
+const handle = (
+  worker: Worker,
+  entry: Entry,
+  examined: Either.Either<Decoded, string>
+): Effect.Effect<Outcome, InboxError> =>
   Effect.gen(function* () {
-    // Claimed once more than it may be tried: its earlier attempts never settled, so a worker stopped (or lost its
-    // lease) each time; a delivery that crashes its worker must not do so forever.
-    if (entry.attempts > worker.retry.maxAttempts) {
-      return yield* kill(
-        worker,
-        entry,
-        `processing did not finish in ${entry.attempts - 1} attempts: the worker stopped or lost its lease each time`
-      )
-    }
-    const adapter = Option.getOrUndefined(worker.env.channels.get(entry.channel))
-    if (adapter === undefined)
-      return yield* kill(worker, entry, `no adapter is configured for channel ${entry.channel}`)
-    // Decoded, never verified again: the delivery was verified on arrival, and a signature window that closed
-    // while it waited here must not lose it. Decoding is deterministic, so a failure is a dead letter at once.
-    const decoded = decode(adapter, entry.delivery)
-    if (Either.isLeft(decoded)) {
-      const error = decoded.left
-      return yield* kill(
-        worker,
-        entry,
-        error === "defect" ? failedUnexpectedly(entry.channel) : `${error.reason}: ${error.message}`
-      )
-    }
-    const { messages, unsupported } = decoded.right
-    const invalid = invalidMessage(messages)
-    if (invalid !== undefined) return yield* kill(worker, entry, invalid)
+    if (Either.isLeft(examined)) return yield* kill(worker, entry, examined.left)
+    const { messages, unsupported } = examined.right
     const exit = messages.length === 0 ? undefined : yield* Effect.exit(worker.process(messages))
     if (exit !== undefined && exit._tag === "Failure") {
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
@@ -108,19 +115,65 @@ const handle = (worker: Worker, entry: Entry): Effect.Effect<Outcome, InboxError
     if (unsupported.length > 0) {
       return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`)
     }
-    yield* worker.env.inbox.done(entry.id)
-    return "done" as const
+    return "processed" as const
   })
+
+// What orders a delivery's messages against other deliveries': each message's sender and conversation, on its
+// channel. Kept in memory for the round only; the ids are identities, and never leave it.
+const orderKeys = (entry: Entry, decoded: Decoded): ReadonlyArray<string> =>
+  decoded.messages.flatMap((m) => [
+    `${entry.channel}\u0000sender\u0000${Redacted.value(m.sender).platformUserId}`,
+    `${entry.channel}\u0000${m.conversation.kind}\u0000${
+      m.conversation.kind === "direct" ? Redacted.value(m.conversation.id) : m.conversation.id
+    }`
+  ])
+
+/** The claimed deliveries' indices in waves: each after the last wave holding a delivery it shares a key with. */
+const waves = (
+  claimed: ReadonlyArray<Entry>,
+  examined: ReadonlyArray<Either.Either<Decoded, string>>
+): ReadonlyArray<ReadonlyArray<number>> => {
+  const last = new Map<string, number>()
+  const out: Array<Array<number>> = []
+  for (const [i, entry] of claimed.entries()) {
+    const decoded = examined[i]!
+    const keys = Either.isRight(decoded) ? orderKeys(entry, decoded.right) : []
+    let wave = 0
+    for (const key of keys) wave = Math.max(wave, (last.get(key) ?? -1) + 1)
+    for (const key of keys) last.set(key, wave)
+    const group = out[wave]
+    if (group === undefined) out[wave] = [i]
+    else group.push(i)
+  }
+  return out
+}
 
 /** @internal */
 export const drain = (worker: Worker): Effect.Effect<Counts, InboxError> =>
   Effect.gen(function* () {
     const claimed = yield* worker.env.inbox.claim(yield* DateTime.now, worker.batchSize, worker.leaseMillis)
-    // One after the other: a reporter's messages reach intake in the order the platform sent them.
-    const outcomes = yield* Effect.forEach(claimed, (entry) => handle(worker, entry))
+    const examined = claimed.map((entry) => examine(worker, entry))
+    // A wave's deliveries are processed at once, so that storage commits their messages together; a delivery
+    // sharing a sender or a conversation with an earlier one goes in a later wave than it, so that a reporter's
+    // messages reach intake in the order the platform sent them.
+    const outcomes: Array<Outcome> = []
+    for (const wave of waves(claimed, examined)) {
+      const done = yield* Effect.forEach(wave, (i) => handle(worker, claimed[i]!, examined[i]!), {
+        concurrency: "unbounded"
+      })
+      for (const [k, i] of wave.entries()) outcomes[i] = done[k]!
+    }
+    // Marked done together, once the round's messages are taken in, so that storage can settle them with one commit
+    // rather than one each. A stop or crash before then leaves them to be claimed again when their lease ends, as
+    // it would between intake's commit and a mark made one at a time: intake does not take a message in twice.
+    const processed = claimed.filter((_, i) => outcomes[i] === "processed")
+    yield* Effect.forEach(processed, (entry) => worker.env.inbox.done(entry.id), {
+      concurrency: "unbounded",
+      discard: true
+    })
     return {
       claimed: claimed.length,
-      done: outcomes.filter((o) => o === "done").length,
+      done: processed.length,
       retried: outcomes.filter((o) => o === "retried").length,
       dead: outcomes.filter((o) => o === "dead").length
     }
