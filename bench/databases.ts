@@ -6,8 +6,8 @@ import { Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { SqlStorage } from "@tinbao/sql"
-import { Redacted } from "effect"
-import { type PgPool, pgPool } from "./drivers.js"
+import { Effect, type Layer, ManagedRuntime, Redacted } from "effect"
+import { openSqlite, type PgPool, pgPool, type SqliteDatabase } from "./drivers.js"
 
 /** The server the benches use: 127.0.0.1:5432, database test, or BENCH_PG_URL. */
 export const pgAdminUrl = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
@@ -75,4 +75,41 @@ export const pgAdmin = async <A>(f: (pool: PgPool) => Promise<A>): Promise<A> =>
   } finally {
     await admin.end()
   }
+}
+
+/** Runs the migrations by opening `storage` once and closing it, so that a raw connection can write its tables. */
+const migrated = async <R, E>(storage: Layer.Layer<R, E>) => {
+  const migrate = ManagedRuntime.make(storage)
+  await migrate.runPromise(Effect.void)
+  await migrate.dispose()
+}
+
+/** A better-sqlite3 connection to a file `storage` migrated, for bulk loading (WAL, no syncs). */
+export const migratedSqlite = async <R, E>(filename: string, storage: Layer.Layer<R, E>): Promise<SqliteDatabase> => {
+  await migrated(storage)
+  const db = openSqlite(filename)
+  db.pragma("journal_mode = WAL")
+  db.pragma("synchronous = OFF")
+  return db
+}
+
+/** A pg pool of 2 on a schema `storage` migrated. */
+export const migratedPg = async <R, E>(url: string, storage: Layer.Layer<R, E>): Promise<PgPool> => {
+  await migrated(storage)
+  return pgPool({ connectionString: url, max: 2 })
+}
+
+/**
+ * Opens every size's database in turn, each inside the one before (`open` calls `use` while its database is
+ * open), then `measure`s them all at once: sizes are then timed seconds apart, not minutes (a million tips are
+ * loaded in between otherwise), so that the growth from one to the other is not the machine's drift.
+ */
+export const withEverySize = async <D>(
+  sizes: ReadonlyArray<number>,
+  open: (size: number, use: (db: D) => Promise<void>) => Promise<void>,
+  measure: (dbs: ReadonlyArray<D>) => Promise<void>
+): Promise<void> => {
+  const next = async (rest: ReadonlyArray<number>, dbs: ReadonlyArray<D>): Promise<void> =>
+    rest.length > 0 ? open(rest[0]!, (db) => next(rest.slice(1), [...dbs, db])) : measure(dbs)
+  await next(sizes, [])
 }

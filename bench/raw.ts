@@ -229,7 +229,8 @@ const sql = {
   entry: `INSERT INTO register_entries (unit, year, number, tip, code, received_at)
     VALUES ($1, $2, $3, $4, $5, $6)`,
   event: "INSERT INTO tip_events (tip, version, event) VALUES ($1, 1, $2)",
-  tips: "INSERT INTO tips (tip, unit, received_at, open) VALUES ($1, $2, $3, 1)",
+  tips: `INSERT INTO tips (tip, unit, received_at, open, register_year, register_number, status, channel, channel_id,
+    category) VALUES ($1, $2, $3, 1, ${year}, $4, 'received', 'web', $5, 'crime')`,
   ledger: "INSERT INTO intake_ledger (key, entry) VALUES ($1, $2)",
   outbox: `INSERT INTO outbox (key, channel, conversation_kind, conversation_id, recipient, text, reply_to,
     human_agent, tip, created_at, attempts, next_attempt_at, lease_until, status)
@@ -282,7 +283,7 @@ export const sqliteWriter = (db: SqliteDatabase) => {
       s.vault.run(t.alias, t.sealed.iv, t.sealed.ciphertext, t.sealed.tag)
       s.entry.run(t.unit, year, numbers[k]!, t.tip, r.code, t.at)
       s.event.run(t.tip, r.event)
-      s.tips.run(t.tip, t.unit, t.at)
+      s.tips.run(t.tip, t.unit, t.at, numbers[k]!, t.channel)
       for (const [key, entry] of r.ledger) s.ledger.run(key, entry)
       s.outbox.run(`ack:${t.tip}`, t.channel, t.alias, r.ack, t.messageId, t.tip, t.at)
       statistics ??= forSqlite(db, statisticsInsert(t))
@@ -314,7 +315,7 @@ export const pgOnePerTip = async (pool: PgPool, tips: ReadonlyArray<RawTip>, con
         const r = rowsOf(t, number)
         await client.query(sql.entry, [t.unit, year, number, t.tip, r.code, t.at])
         await client.query(sql.event, [t.tip, r.event])
-        await client.query(sql.tips, [t.tip, t.unit, t.at])
+        await client.query(sql.tips, [t.tip, t.unit, t.at, number, t.channel])
         for (const [key, entry] of r.ledger) await client.query(sql.ledger, [key, entry])
         await client.query(sql.outbox, [`ack:${t.tip}`, t.channel, t.alias, r.ack, t.messageId, t.tip, t.at])
         await client.query(statisticsInsert(t), Object.values(t.statistics))
@@ -378,9 +379,11 @@ export const pgBatched = async (pool: PgPool, tips: ReadonlyArray<RawTip>, perTr
         [col((t) => t.tip), col((_, k) => rows[k]!.event)]
       )
       await client.query(
-        `INSERT INTO tips (tip, unit, received_at, open)
-          SELECT t, u, a, 1 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(t, u, a)`,
-        [col((t) => t.tip), col((t) => t.unit), col((t) => t.at)]
+        `INSERT INTO tips (tip, unit, received_at, open, register_year, register_number, status, channel, channel_id,
+          category)
+          SELECT t, u, a, 1, ${year}, n, 'received', 'web', c, 'crime'
+          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[]) AS x(t, u, a, n, c)`,
+        [col((t) => t.tip), col((t) => t.unit), col((t) => t.at), numbers, col((t) => t.channel)]
       )
       const ledger = rows.flatMap((r) => r.ledger)
       await client.query(

@@ -40,6 +40,9 @@ export const result = (
   ratio: round(higherIsBetter ? value / baseline : baseline / value, 3)
 })
 
+/** The middle value (the upper one of an even count). */
+export const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
 /** Seconds an async function takes. */
 export const seconds = async (f: () => Promise<unknown>): Promise<number> => {
   const start = performance.now()

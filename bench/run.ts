@@ -14,9 +14,12 @@
  *   tipline-webhook the tip-line server's webhook vs a bare node:http server checking the same HMAC (bench/tipLine.ts)
  *   tipline-storm   every message delivered 3 times at once to the tip-line server: lost, duplicated, slowest answer
  *   tipline-chaos   the tip-line server killed with SIGKILL 10 times during a storm: each 200 taken in exactly once
+ *   tipline-list    the tip list's first and deep page (Tips.page) at 10k and 1M tips on SQLite and PostgreSQL, and
+ *                   the growth between (bench/tipLineList.ts)
  * Sizes: BENCH_INTAKE (memory intake, 3000), BENCH_SQL_TIPS (10000) and BENCH_SQL_ROUNDS (3, the sql part's rounds),
  * BENCH_STATS_TIPS (100000,1000000), BENCH_RSS_EVENTS (1000000), BENCH_TIPLINE_REQUESTS (5000), BENCH_STORM (the
- * storm's messages: 10000 under CI=true, else 2000), BENCH_CHAOS (the chaos storm's messages, 2000). BENCH_COMMITTERS sets group commit's
+ * storm's messages: 10000 under CI=true, else 2000), BENCH_CHAOS (the chaos storm's messages, 2000), BENCH_LIST_SIZES
+ * (10000,1000000; about 4 minutes). BENCH_COMMITTERS sets group commit's
  * `committers` in the sql part. PostgreSQL is 127.0.0.1:5432 (BENCH_PG_URL to change it); when it does not answer,
  * its rows are left out with a line saying so, except under CI=true, where the sql part fails.
  */
@@ -46,6 +49,7 @@ import { describe, type Result, result, round, table } from "./result.js"
 import * as SqlIntake from "./sqlIntake.js"
 import * as SqlStatistics from "./sqlStatistics.js"
 import * as TipLine from "./tipLine.js"
+import * as TipLineList from "./tipLineList.js"
 
 export type { Result } from "./result.js"
 
@@ -304,7 +308,8 @@ const parts: Record<string, () => Promise<unknown>> = {
         messages: Number(process.env.BENCH_CHAOS ?? TipLine.chaosDefaults.messages),
         progress
       })
-    )
+    ),
+  "tipline-list": () => step("tip-line list", () => TipLineList.run({ progress }))
 }
 
 // What a run without --only runs: every part once (sql-sqlite and sql-pg are halves of sql).
@@ -316,7 +321,8 @@ const everything = [
   "rss",
   "tipline-webhook",
   "tipline-storm",
-  "tipline-chaos"
+  "tipline-chaos",
+  "tipline-list"
 ]
 
 /** `--only a,b` or `--only=a,b`; every part when absent. An unknown part is refused before anything runs. */

@@ -31,9 +31,17 @@ import {
 import { SqlStatistics, SqlStorage } from "@tinbao/sql"
 import { NinhBinh } from "@tinbao/testkit"
 import { DateTime, Effect, Layer, ManagedRuntime, Option, Schema } from "effect"
-import { pgReachable, vaultConfig, withPgSchema, withTempDir } from "./databases.js"
-import { openSqlite, type PgPool, pgPool, type SqliteDatabase } from "./drivers.js"
-import { collect, type Result, result, round, table } from "./result.js"
+import {
+  migratedPg,
+  migratedSqlite,
+  pgReachable,
+  vaultConfig,
+  withEverySize,
+  withPgSchema,
+  withTempDir
+} from "./databases.js"
+import type { PgPool, SqliteDatabase } from "./drivers.js"
+import { collect, median, type Result, result, round, table } from "./result.js"
 
 export type { Result } from "./result.js"
 
@@ -311,8 +319,6 @@ const fromReport = (report: Statistics.Report) => ({
   acceptP90: report.total.timeToAccept.p90Millis ?? Number.NaN
 })
 
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
 const time = async <A>(f: () => Promise<A>): Promise<[number, A]> => {
   const start = performance.now()
   const a = await f()
@@ -404,9 +410,7 @@ const loaded = async (
 
 /**
  * Every size in a database of its own, all open at once, then measured in rounds: each round runs the engine and
- * the hand-written SQL on every size in turn, and each figure is the median of its rounds. The sizes are thus timed
- * seconds apart, not minutes (a million tips are loaded in between otherwise), so that the growth from one to the
- * other is not the machine's drift.
+ * the hand-written SQL on every size in turn, and each figure is the median of its rounds (see `withEverySize`).
  */
 const runOn = async (
   make: (use: (b: Backend) => Promise<void>) => Promise<void>,
@@ -414,8 +418,7 @@ const runOn = async (
   out: Array<Result>,
   progress: (s: string) => void
 ) => {
-  const open = async (rest: ReadonlyArray<number>, dbs: ReadonlyArray<Loaded>): Promise<void> => {
-    if (rest.length > 0) return loaded(make, rest[0]!, progress, (db) => open(rest.slice(1), [...dbs, db]))
+  const measure = async (dbs: ReadonlyArray<Loaded>): Promise<void> => {
     const runs = dbs.map(() => [] as Array<Awaited<ReturnType<typeof measureOnce>>>)
     for (let round = 0; round < RUNS; round++) {
       for (const [i, db] of dbs.entries()) runs[i]!.push(await measureOnce(db))
@@ -446,20 +449,15 @@ const runOn = async (
       )
     }
   }
-  await open(sizes, [])
+  await withEverySize(sizes, (size, use: (db: Loaded) => Promise<void>) => loaded(make, size, progress, use), measure)
 }
 
 const sqlite = (use: (b: Backend) => Promise<void>) =>
   withTempDir(async (dir) => {
     const filename = `${dir}/statistics.db`
     const storage = SqlStorage.layerSqlite({ filename, vault: vaultConfig(), synchronous: "normal" })
-    // The schema must exist before the raw connection writes: open storage once first.
-    const migrate = ManagedRuntime.make(storage)
-    await migrate.runPromise(Effect.void)
-    await migrate.dispose()
-    const db = openSqlite(filename)
-    db.pragma("journal_mode = WAL")
-    db.pragma("synchronous = OFF")
+    // The schema must exist before the raw connection writes: storage migrates it first.
+    const db = await migratedSqlite(filename, storage)
     await use({
       name: "sqlite",
       storage,
@@ -474,10 +472,7 @@ const sqlite = (use: (b: Backend) => Promise<void>) =>
 const postgres = (use: (b: Backend) => Promise<void>) =>
   withPgSchema(async (_schema, url) => {
     const storage = SqlStorage.layerPg({ url, vault: vaultConfig() })
-    const migrate = ManagedRuntime.make(storage)
-    await migrate.runPromise(Effect.void)
-    await migrate.dispose()
-    const pool = pgPool({ connectionString: url, max: 2 })
+    const pool = await migratedPg(url, storage)
     await use({
       name: "postgresql",
       storage,

@@ -33,10 +33,13 @@ export interface TipView {
   readonly repliesToReporter: number
 }
 
-/** A page of the list, newest first: `nextCursor` asks for the page after it (keyset pagination). */
+/**
+ * A page of the list, newest first: `nextCursor` asks for the page after it (keyset pagination). `total`, every
+ * match, comes with the overdue filter only.
+ */
 export interface TipList {
   readonly tips: ReadonlyArray<TipView>
-  readonly total: number
+  readonly total?: number
   readonly limit: number
   readonly nextCursor?: string
 }
@@ -205,12 +208,13 @@ export const channels = () => request<ReadonlyArray<Channel>>("GET", "/api/chann
 export const authorizeZalo = () => request<{ authorizationUrl: string }>("POST", "/api/channels/zalo/authorize")
 export const connectPage = (id: string, token: string) =>
   request<{ id: string; credentials: "active" }>("PUT", `/api/channels/${encodeURIComponent(id)}/token`, { token })
-/** The list's filters as the API names them (status, overdue, unit, channel, one kind of period), and the page. */
+/** The list's filters as the API names them (status, overdue, unit, channel, category, one kind of period). */
 export const tipFilters = [
   "status",
   "overdue",
   "unit",
   "channel",
+  "category",
   "from",
   "to",
   "month",

@@ -43,6 +43,7 @@ export const words = {
   filter: ["Lọc", "Filter"],
   noTips: ["Không có tin báo nào.", "No tips."],
   shown: ["{count} trên {total} tin báo", "{count} of {total} tips"],
+  shownOnPage: ["{count} tin báo trên trang này", "{count} tips on this page"],
   first: ["Trang đầu", "First page"],
   newTips: ["{n} tin báo mới", "{n} new tips"],
   showNew: ["Xem", "Show"],

@@ -13,6 +13,7 @@ import {
 } from "@effect/platform"
 import {
   type Actor,
+  Category,
   Command,
   IdentityVault,
   LocalDate,
@@ -344,6 +345,7 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
               overdue: Schema.optional(Schema.BooleanFromString),
               unit: Schema.optional(Unit.UnitId),
               channel: Schema.optional(Schema.NonEmptyTrimmedString),
+              category: Schema.optional(Category.CategoryId),
               ...PeriodParams,
               limit: Schema.optional(Int),
               cursor: Schema.optional(Schema.String)
@@ -352,7 +354,9 @@ export class StaffApi extends HttpApi.make("tinbao-staff")
           .addSuccess(
             Schema.Struct({
               tips: Schema.Array(TipView),
-              total: Schema.Number,
+              // Every match, given with the overdue filter only: a page without it is read from an index and
+              // never counts (see docs/performance.md).
+              total: Schema.optional(Schema.Number),
               limit: Schema.Number,
               nextCursor: Schema.optional(Schema.String)
             })

@@ -1,9 +1,10 @@
 /**
  * The staff API's queries over tips: the period a request names (by dates, calendar month or year, police month or
- * year), the tip list's filters, and its keyset cursor. The core's `Tips.list` takes a unit, a time range and
- * open/closed; the status, overdue and channel filters and the ordering are applied here, over what it returns.
+ * year), the tip list's filters, and its keyset cursor. Without the overdue filter a page comes from the core's
+ * `Tips.page`, filtered and ordered by the store; the overdue filter needs each tip's deadlines, so with it the tips
+ * of `Tips.list` are filtered and paged here, in the same order and with the same cursor.
  */
-import { Deadline, LocalDate, Statistics, type Tip, type Unit, UnitHierarchy } from "@tinbao/core"
+import { Deadline, LocalDate, Statistics, Tip, type TipStore, type Unit, UnitHierarchy } from "@tinbao/core"
 import { type DateTime, Either, Option, Schema } from "effect"
 import type { PeriodParams } from "./api.js"
 
@@ -56,15 +57,6 @@ export const receivedIn = (spec: Statistics.PeriodSpec) => {
   return { receivedFrom: LocalDate.startOf(range.first), receivedBefore: LocalDate.endOf(range.last) }
 }
 
-/**
- * Whether a tip came through a channel: its exact id (`zalo-oa:123`), or a platform by the id's prefix (`zalo`
- * matches `zalo-oa:…` and `zalo`'s kind, `web` matches `web:…`).
- */
-export const onChannel = (tip: Tip.Tip, channel: string) =>
-  tip.channelId === channel ||
-  tip.channel === channel ||
-  (tip.channelId !== undefined && (tip.channelId.startsWith(`${channel}:`) || tip.channelId.startsWith(`${channel}-`)))
-
 /** What `Deadline.isOverdue` needs besides the tip, as the core's `Tips.deadlines` builds it. */
 export const overdueContext = (
   now: DateTime.Utc,
@@ -80,31 +72,50 @@ export const overdueContext = (
   }
 }
 
-// Newest first: by register year and number, then by id (numbers are per unit, so two units can share one).
-const Key = Schema.Tuple(Schema.Number, Schema.Number, Schema.String)
+// Newest first: by register year and number, then by id (numbers are per unit, so two units can share one). The
+// cursor is the last shown tip's key, as the core's `TipStore.PageKey` holds it.
+const Key = Schema.Tuple(Schema.Number, Schema.Number, Tip.TipId)
 const CursorFromString = Schema.compose(Schema.StringFromBase64Url, Schema.parseJson(Key))
 type Key = typeof Key.Type
 
 const keyOf = (tip: Tip.Tip): Key => [tip.registerYear, tip.registerNumber, tip.id]
 const compare = (a: Key, b: Key) => b[0] - a[0] || b[1] - a[1] || (a[2] < b[2] ? 1 : a[2] > b[2] ? -1 : 0)
 
-/** A page of tips after the cursor (newest first), with the cursor of the next page when there is one. */
+/** The key a cursor holds (`undefined` for none), or a `cursor` error for one this API did not give. */
+export const afterCursor = (cursor: string | undefined): Either.Either<TipStore.PageKey | undefined, QueryError> =>
+  cursor === undefined
+    ? Either.right(undefined)
+    : Either.map(
+        Either.mapLeft(
+          Schema.decodeUnknownEither(CursorFromString)(cursor),
+          () => new QueryError({ rule: "cursor", message: "The cursor is not one this API gave." })
+        ),
+        ([registerYear, registerNumber, id]) => ({ registerYear, registerNumber, id })
+      )
+
+/** The cursor of the page after the one that ends at `key`. */
+export const cursorOf = (key: TipStore.PageKey): string =>
+  Schema.encodeSync(CursorFromString)([key.registerYear, key.registerNumber, key.id])
+
+/**
+ * A page of tips after the cursor (newest first), with the cursor of the next page when there is one: the order
+ * and cursor of `Tips.page`, over tips already filtered here (the overdue filter, which needs each tip's deadlines).
+ */
 export const page = (tips: ReadonlyArray<Tip.Tip>, limit: number, cursor: string | undefined) =>
   Either.gen(function* () {
-    const after =
-      cursor === undefined
-        ? undefined
-        : yield* Either.mapLeft(
-            Schema.decodeUnknownEither(CursorFromString)(cursor),
-            () => new QueryError({ rule: "cursor", message: "The cursor is not one this API gave." })
-          )
+    const after = yield* afterCursor(cursor)
     const sorted = tips.toSorted((a, b) => compare(keyOf(a), keyOf(b)))
-    const rest = after === undefined ? sorted : sorted.filter((tip) => compare(after, keyOf(tip)) < 0)
+    const rest =
+      after === undefined
+        ? sorted
+        : sorted.filter((tip) => compare([after.registerYear, after.registerNumber, after.id], keyOf(tip)) < 0)
     const shown = rest.slice(0, limit)
     const last = shown.at(-1)
     return {
       tips: shown,
       nextCursor:
-        rest.length > limit && last !== undefined ? Schema.encodeSync(CursorFromString)(keyOf(last)) : undefined
+        rest.length > limit && last !== undefined
+          ? cursorOf({ registerYear: last.registerYear, registerNumber: last.registerNumber, id: last.id })
+          : undefined
     }
   })

@@ -235,7 +235,7 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
             .toSorted()
             .reverse()
           await page.goto(`${running.url}/tips?limit=1`)
-          await page.getByText("1 trên 2 tin báo").waitFor()
+          await page.getByText("1 tin báo trên trang này").waitFor()
           expect(await codes.allTextContents()).toEqual([newestFirst[0]])
           await page.getByRole("button", { name: "Trang sau" }).click()
           await page.getByRole("link", { name: newestFirst[1]! }).waitFor()

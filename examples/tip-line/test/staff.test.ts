@@ -142,7 +142,7 @@ describe("the staff API", () => {
         const listed = yield* call(running, "GET", "/api/tips", { cookie: officer.cookie })
         expect(listed.status).toBe(200)
         expect(listed.json.tips.map((t: { id: string }) => t.id)).toEqual([mine.id])
-        expect(listed.json.total).toBe(1)
+        expect(listed.json.nextCursor).toBeUndefined()
         expect(listed.text).not.toContain("Nguyễn Văn A")
         expect(listed.text).not.toContain("wf-user-a")
         const filtered = yield* call(running, "GET", "/api/tips?status=resolved&limit=10", { cookie: officer.cookie })
@@ -179,7 +179,7 @@ describe("the staff API", () => {
         })
         expect(replyByViewer.status).toBe(403)
         const viewerList = yield* call(running, "GET", "/api/tips", { cookie: viewer.cookie })
-        expect(viewerList.json.total).toBe(1)
+        expect(viewerList.json.tips.map((t: { id: string }) => t.id)).toEqual([mine.id])
 
         const accepted = yield* call(running, "POST", `/api/tips/${mine.id}/commands`, { ...officer, body: accept })
         expect(accepted.status).toBe(200)

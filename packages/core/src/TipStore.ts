@@ -9,9 +9,10 @@
  */
 import type { Effect } from "effect"
 import type * as DateTime from "effect/DateTime"
+import type { CategoryId } from "./Category.js"
 import type { TipStore, TipStoreError } from "./internal/tips/tipStore.js"
 import * as internal from "./internal/tips/tipStore.js"
-import type { Tip, TipId } from "./Tip.js"
+import type { Status, Tip, TipId } from "./Tip.js"
 import type { TipEvent } from "./TipEvent.js"
 import type { UnitId } from "./Unit.js"
 
@@ -57,7 +58,50 @@ export interface Query {
 }
 
 /**
- * The index a backend keeps for each tip so that it can answer {@link Query}s without decoding events.
+ * Where a page of tips ends: the last tip's register year and number and its id. Pages run newest first, by
+ * register year, then register number, then id, all descending (numbers are per unit, so two units can share one).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface PageKey {
+  readonly registerYear: number
+  readonly registerNumber: number
+  readonly id: TipId
+}
+
+/**
+ * One page of the tips that match a {@link Query} and the filters below, newest first (see {@link PageKey}):
+ * `status` one of these statuses, `channel` an exact channel id (`zalo-oa:123`) or a platform by the id's prefix
+ * (`zalo` matches `zalo-oa:…` and the kind `zalo`, see {@link onChannel}), `category` exactly this category; the
+ * tips strictly after `after`, at most `limit` (a positive integer).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface PageQuery extends Query {
+  readonly status?: ReadonlyArray<Status>
+  readonly channel?: string
+  readonly category?: CategoryId
+  readonly after?: PageKey
+  readonly limit: number
+}
+
+/**
+ * A page of tips, with the key to ask for the next one when there may be more.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Page {
+  readonly tips: ReadonlyArray<Tip>
+  readonly next?: PageKey
+}
+
+/**
+ * The index a backend keeps for each tip so that it can answer {@link Query}s and {@link PageQuery}s without
+ * decoding events: the tip's current unit, status and category, and what never changes (receipt, register entry,
+ * channel).
  *
  * @since 0.1.0
  * @category models
@@ -66,6 +110,36 @@ export interface IndexRow {
   readonly unit: string
   readonly receivedAt: number
   readonly open: boolean
+  /** @since 0.3.0 */
+  readonly registerYear: number
+  /** @since 0.3.0 */
+  readonly registerNumber: number
+  /** @since 0.3.0 */
+  readonly status: string
+  /** @since 0.3.0 */
+  readonly channel: string
+  /** @since 0.3.0 */
+  readonly channelId: string | undefined
+  /** @since 0.3.0 */
+  readonly category: string
+}
+
+/**
+ * A {@link PageQuery} as an adapter receives it: times in epoch milliseconds, at most `limit` ids wanted.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface EncodedPageQuery {
+  readonly units?: ReadonlyArray<string>
+  readonly receivedFrom?: number
+  readonly receivedBefore?: number
+  readonly open?: boolean
+  readonly status?: ReadonlyArray<string>
+  readonly channel?: string
+  readonly category?: string
+  readonly after?: { readonly registerYear: number; readonly registerNumber: number; readonly tip: string }
+  readonly limit: number
 }
 
 /**
@@ -99,6 +173,12 @@ export interface Encoded {
     readonly receivedBefore?: number
     readonly open?: boolean
   }) => Effect.Effect<ReadonlyArray<string>, TipStoreError>
+  /**
+   * The ids of up to `limit` tips whose index rows match, newest first by register year, register number and id
+   * (all descending), strictly after `after`. A database answers it from an index in that order, so that a page
+   * costs about the same however many tips there are.
+   */
+  readonly queryPage: (query: EncodedPageQuery) => Effect.Effect<ReadonlyArray<string>, TipStoreError>
   /** Up to `limit` events after a position, in log order. */
   readonly page: (
     after: number,
@@ -113,6 +193,27 @@ export interface Encoded {
     TipStoreError
   >
 }
+
+/**
+ * Whether an index row's channel answers a page's `channel` filter: the exact channel id, the channel kind, or a
+ * platform by the id's prefix before `:` or `-` (`zalo` matches `zalo-oa:123`, `web` matches `web:site`).
+ *
+ * @since 0.3.0
+ * @category predicates
+ */
+export const onChannel: (
+  row: { readonly channel: string; readonly channelId?: string | undefined },
+  channel: string
+) => boolean = internal.onChannel
+
+/**
+ * The index row of a tip's state, as {@link makeEncoded} hands it to an adapter with every append: for an adapter
+ * that fills the rows of tips stored before it kept some of these columns.
+ *
+ * @since 0.3.0
+ * @category getters
+ */
+export const indexRowOf: (state: Tip) => IndexRow = internal.indexRowOf
 
 /**
  * Builds the full store from an adapter's {@link Encoded} implementation.

@@ -18,7 +18,8 @@ import type { RuleViolation } from "./Lifecycle.js"
 import type { Hash, MediaStore, MediaStoreError } from "./MediaStore.js"
 import type { Register, RegisterError } from "./Register.js"
 import type { TipId } from "./Tip.js"
-import type { TipStore, TipStoreError } from "./TipStore.js"
+import type * as TipStore from "./TipStore.js"
+import type { TipStoreError } from "./TipStore.js"
 import type { Transaction, TransactionError } from "./Transaction.js"
 import type { UnitId } from "./Unit.js"
 import type { UnitDirectory, UnitDirectoryError } from "./UnitDirectory.js"
@@ -39,6 +40,15 @@ export interface ListQuery {
   readonly receivedBefore?: DateTime.Utc
   readonly open?: boolean
 }
+
+/**
+ * Which page of tips to give: the tips of a unit's subtree as in {@link ListQuery}, with the store's filters
+ * (statuses, channel id or platform, category), after a key and at most `limit` (see `TipStore.PageQuery`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface PageQuery extends ListQuery, Omit<TipStore.PageQuery, "units" | keyof ListQuery> {}
 
 /**
  * Every error the service can give. A `ParseError` means the input does not match its schema (a summary too
@@ -83,7 +93,7 @@ export const make: (
 ) => Effect.Effect<
   Tips["Type"],
   never,
-  TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction
+  TipStore.TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction
 > = internal.make
 
 /**
@@ -94,8 +104,11 @@ export const make: (
  */
 export const layer: (
   options?: Options
-) => Layer.Layer<Tips, never, TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
-  internal.layer
+) => Layer.Layer<
+  Tips,
+  never,
+  TipStore.TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction
+> = internal.layer
 
 /**
  * Everything in memory: the service with the memory store, directory, vault and register, and the Vietnam
@@ -106,7 +119,7 @@ export const layer: (
  */
 export const layerMemory: (
   options?: Options
-) => Layer.Layer<Tips | TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
+) => Layer.Layer<Tips | TipStore.TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
   internal.layerMemory
 
 /**

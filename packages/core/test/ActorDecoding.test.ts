@@ -53,6 +53,7 @@ const entryPoints: ReadonlyArray<
   ["Tips.get", (a, tip) => Effect.flatMap(Tips.Tips, (t) => t.get(a, tip.id))],
   ["Tips.history", (a, tip) => Effect.flatMap(Tips.Tips, (t) => t.history(a, tip.id))],
   ["Tips.list", (a) => Effect.flatMap(Tips.Tips, (t) => t.list(a))],
+  ["Tips.page", (a) => Effect.flatMap(Tips.Tips, (t) => t.page(a, { limit: 10 }))],
   ["Tips.evidence", (a, tip) => Effect.flatMap(Tips.Tips, (t) => t.evidence(a, tip.id))],
   ["Tips.deadlines", (a, tip) => Effect.flatMap(Tips.Tips, (t) => t.deadlines(a, tip.id))],
   [

@@ -205,6 +205,39 @@ describe("Tips", () => {
     }).pipe(Effect.provide(live))
   )
 
+  it.effect("pages the tips of the actor's scope newest first, filtered, with the key of the next page", () =>
+    Effect.gen(function* () {
+      const tips = yield* setup
+      const inCommune = yield* Effect.forEach([1, 2, 3], () => tips.receive(actors.communeLeader, receiveInput()))
+      const inWard = yield* tips.receive(actors.provinceLeader, receiveInput({ unit: ids.ward }))
+      const acknowledged = yield* run(tips, actors.communeLeader, inCommune[1]!, { _tag: "Acknowledge" })
+      // Register numbers are per unit: the ward's first tip (1) comes after the commune's 1 only by its id.
+      const all = yield* tips.page(actors.provinceLeader, { limit: 10 })
+      const newest = [
+        inCommune[2]!,
+        inCommune[1]!,
+        ...[inCommune[0]!, inWard].toSorted((a, b) => (a.id < b.id ? 1 : -1))
+      ]
+      expect(all.tips.map((t) => t.id)).toEqual(newest.map((t) => t.id))
+      expect(all.next).toBeUndefined()
+      const first = yield* tips.page(actors.provinceLeader, { limit: 2 })
+      expect(first.tips.map((t) => t.id)).toEqual(newest.slice(0, 2).map((t) => t.id))
+      expect(first.next).toEqual({ registerYear: 2024, registerNumber: 2, id: acknowledged.id })
+      const second = yield* tips.page(actors.provinceLeader, { limit: 2, after: first.next! })
+      expect(second.tips.map((t) => t.id)).toEqual(newest.slice(2).map((t) => t.id))
+      expect(second.next).toBeUndefined()
+      expect((yield* tips.page(actors.provinceLeader, { limit: 10, status: ["acknowledged"] })).tips).toEqual([
+        acknowledged
+      ])
+      expect((yield* tips.page(actors.provinceLeader, { limit: 10, unit: ids.ward })).tips).toEqual([inWard])
+      expect((yield* tips.page(actors.wardOfficer, { limit: 10 })).tips).toEqual([inWard])
+      const outside = yield* Effect.flip(tips.page(actors.wardOfficer, { unit: ids.commune, limit: 10 }))
+      expect(outside._tag).toBe("AccessDenied")
+      const zero = yield* Effect.flip(tips.page(actors.provinceLeader, { limit: 0 }))
+      expect(zero._tag === "TipStoreError" && zero.reason).toBe("invalid")
+    }).pipe(Effect.provide(live))
+  )
+
   it.effect("checks roles: a viewer cannot act", () =>
     Effect.gen(function* () {
       const tips = yield* setup

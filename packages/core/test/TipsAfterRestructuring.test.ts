@@ -60,6 +60,8 @@ describe("Tips after a merger of wards", () => {
       expect((yield* tips.list(province)).map((t) => t.id).toSorted()).toEqual([inW1.id, inW3.id].toSorted())
 
       expect((yield* tips.list(other)).map((t) => t.id)).toEqual([inW3.id])
+      expect((yield* tips.page(merged, { limit: 10 })).tips.map((t) => t.id)).toEqual([inW1.id])
+      expect((yield* tips.page(other, { limit: 10 })).tips.map((t) => t.id)).toEqual([inW3.id])
       expect((yield* Effect.flip(tips.get(other, inW1.id)))._tag).toBe("TipNotFound")
       // The closed ward's own officers hold no unit any more: its tips are not theirs to work.
       expect((yield* Effect.flip(tips.get(formerW1, inW1.id)))._tag).toBe("TipNotFound")

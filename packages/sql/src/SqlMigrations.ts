@@ -7,8 +7,10 @@
 import * as Migrator from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Layer, Schema } from "effect"
+import { Tip, TipEvent, TipStore } from "@tinbao/core"
+import { Data, Effect, Layer, Schema } from "effect"
 import { Int } from "./internal/sqlErrors.js"
+import { listingRow } from "./internal/tipListing.js"
 
 /**
  * Storage could not start: `newer_schema` (the database was migrated by a newer version), `migration_failed`,
@@ -165,6 +167,55 @@ const outboxPublic = Effect.gen(function* () {
   yield* run(sql, ["ALTER TABLE outbox ADD COLUMN public INTEGER NOT NULL DEFAULT 0"])
 })
 
+const Unlisted = Schema.Array(Schema.Struct({ tip: Schema.String }))
+const LoggedEvents = Schema.Array(Schema.Struct({ tip: Schema.String, event: Schema.parseJson(TipEvent.TipEvent) }))
+const BACKFILL = 500
+
+// A stored log that does not fold into a tip: the migration stops, and says which tip.
+class UnfoldableLog extends Data.TaggedError("UnfoldableLog")<{ readonly message: string; readonly cause?: unknown }> {}
+
+// What a page of tips is chosen and ordered by: each tip's register entry, status, channel and category beside its
+// unit, and two indexes in the pages' order (newest first, read backwards): all units', and each unit's. The rows of tips stored before are filled
+// from their logs, folded as the store folds them, a few hundred tips at a time.
+const tipPages = Effect.gen(function* () {
+  const sql = yield* SqlClient
+  yield* run(sql, [
+    "ALTER TABLE tips ADD COLUMN register_year INTEGER",
+    "ALTER TABLE tips ADD COLUMN register_number INTEGER",
+    "ALTER TABLE tips ADD COLUMN status TEXT",
+    "ALTER TABLE tips ADD COLUMN channel TEXT",
+    "ALTER TABLE tips ADD COLUMN channel_id TEXT",
+    "ALTER TABLE tips ADD COLUMN category TEXT",
+    "CREATE INDEX tips_register ON tips (register_year, register_number, tip)",
+    "CREATE INDEX tips_unit_register ON tips (unit, register_year, register_number, tip)"
+  ])
+  while (true) {
+    const batch = yield* Effect.flatMap(
+      sql`SELECT tip FROM tips WHERE register_year IS NULL ORDER BY tip LIMIT ${BACKFILL}`,
+      Schema.decodeUnknown(Unlisted)
+    )
+    if (batch.length === 0) return
+    const ids = batch.map((row) => row.tip)
+    const rows = yield* Effect.flatMap(
+      sql`SELECT tip, event FROM tip_events WHERE ${sql.in("tip", ids)} ORDER BY tip, version`,
+      Schema.decodeUnknown(LoggedEvents)
+    )
+    const logs = new Map<string, Array<TipEvent.TipEvent>>()
+    for (const row of rows) logs.set(row.tip, [...(logs.get(row.tip) ?? []), row.event])
+    for (const tip of ids) {
+      const state = yield* Effect.try({
+        try: () => Tip.fold(logs.get(tip) ?? []),
+        catch: (cause) => new UnfoldableLog({ message: `The stored events of tip ${tip} do not fold.`, cause })
+      })
+      if (state === undefined) return yield* new UnfoldableLog({ message: `Tip ${tip} is listed but has no events.` })
+      const row = listingRow(tip, TipStore.indexRowOf(state))
+      yield* sql`UPDATE tips SET register_year = ${row.register_year}, register_number = ${row.register_number},
+        status = ${row.status}, channel = ${row.channel}, channel_id = ${row.channel_id}, category = ${row.category}
+        WHERE tip = ${tip}`
+    }
+  }
+})
+
 /**
  * Every migration, by `<id>_<name>`. Only ever append to it: a migration that ran is never changed.
  *
@@ -179,7 +230,8 @@ export const migrations: Readonly<Record<string, Effect.Effect<void, unknown, Sq
   "5_inbox_sealed": inboxSealed,
   "6_vault_data_keys": vaultDataKeys,
   "7_credentials": credentials,
-  "8_outbox_public": outboxPublic
+  "8_outbox_public": outboxPublic,
+  "9_tip_pages": tipPages
 }
 
 /**

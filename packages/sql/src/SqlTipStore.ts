@@ -21,6 +21,7 @@ import {
   sqlFailure
 } from "./internal/sqlErrors.js"
 import * as projection from "./internal/statisticsRows.js"
+import { listingColumns, listingRow, pageStatement } from "./internal/tipListing.js"
 import { Basis } from "./SqlStatistics.js"
 
 const Count = Schema.Array(Schema.Struct({ n: Int }))
@@ -57,18 +58,15 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     sql,
     "INSERT INTO tip_events (tip, version, event) VALUES (?, 1, ?) ON CONFLICT DO NOTHING RETURNING version"
   )
-  const listingColumns = ["tip", "unit", "received_at", "open"]
-  const listingOf = (a: Appended) => ({
-    tip: a.tip,
-    unit: a.index.unit,
-    received_at: a.index.receivedAt,
-    open: a.index.open ? 1 : 0
-  })
+  const listingOf = (a: Appended) => listingRow(a.tip, a.index)
   const upsertIndex = prepareInsert(
     sql,
     "tips",
     listingColumns,
-    "ON CONFLICT (tip) DO UPDATE SET unit = excluded.unit, received_at = excluded.received_at, open = excluded.open"
+    `ON CONFLICT (tip) DO UPDATE SET ${listingColumns
+      .slice(1)
+      .map((column) => `${column} = excluded.${column}`)
+      .join(", ")}`
   )
   const writeStatistics = projection.writer(sql)
   const writeIndex = (a: Appended) => upsertIndex([listingOf(a)])
@@ -252,6 +250,14 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
     )
   }
 
+  const queryPage: TipStore.Encoded["queryPage"] = (q) => {
+    if (q.units !== undefined && q.units.length === 0) return Effect.succeed([])
+    if (q.status !== undefined && q.status.length === 0) return Effect.succeed([])
+    return boundary(
+      Effect.map(Effect.flatMap(pageStatement(sql, q), Schema.decodeUnknown(Ids)), (rows) => rows.map((row) => row.tip))
+    )
+  }
+
   const page: TipStore.Encoded["page"] = (after, limit) =>
     boundary(
       Effect.flatMap(
@@ -260,7 +266,7 @@ export const makeEncoded: Effect.Effect<TipStore.Encoded, never, SqlClient> = Ef
       )
     )
 
-  return { append, read, query, page }
+  return { append, read, query, queryPage, page }
 })
 
 /**

@@ -25,6 +25,7 @@ import { Duration, type Effect, type Layer, Schema } from "effect"
 import type * as suite_ from "./internal/suiteFixtures.js"
 import { decodeCapabilities } from "./internal/suiteNeeds.js"
 import { registerTests } from "./internal/suiteRegister.js"
+import { tipPageTests } from "./internal/suiteTipPages.js"
 import { tipStoreTests } from "./internal/suiteTipStore.js"
 import { tipStreamTests } from "./internal/suiteTipStream.js"
 import { unitTests } from "./internal/suiteUnits.js"
@@ -135,6 +136,7 @@ export const suite = <E, R = never>(
     const ctx: suite_.Context<Services | R> = { it, capabilities, probes }
     describe("TipStore", () => {
       tipStoreTests(ctx)
+      tipPageTests(ctx)
       tipStreamTests(ctx)
     })
     describe("Register", () => registerTests(ctx))

@@ -48,7 +48,7 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
       return value === null || value === "" ? [] : [[name, value]]
     })
   )
-  const { status = "", unit = "", overdue: overdueOnly = "", channel = "" } = filters
+  const { status = "", unit = "", overdue: overdueOnly = "", channel = "", category = "" } = filters
   const period = periodOf(props.query)
   const limit = Math.max(1, Number(props.query.get("limit") ?? defaultLimit) || defaultLimit)
   const cursor = props.query.get("cursor") ?? ""
@@ -132,6 +132,19 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
           <select name="channel" value={channel} onChange={(e) => go({ channel: e.currentTarget.value, cursor: "" })}>
             <option value="">{t("all")}</option>
             {Object.entries(core.channels).map(([value, name]) => (
+              <option value={value}>{name[lang]}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("category")}
+          <select
+            name="category"
+            value={category}
+            onChange={(e) => go({ category: e.currentTarget.value, cursor: "" })}
+          >
+            <option value="">{t("all")}</option>
+            {Object.entries(core.categories).map(([value, name]) => (
               <option value={value}>{name[lang]}</option>
             ))}
           </select>
@@ -272,7 +285,11 @@ export const TipsPage = (props: { readonly query: URLSearchParams }) => {
             <button type="button" disabled={cursor === ""} onClick={() => go({ cursor: "" })}>
               {t("first")}
             </button>
-            <span>{t("shown", { count: list.tips.length, total: list.total })}</span>
+            <span>
+              {list.total === undefined
+                ? t("shownOnPage", { count: list.tips.length })
+                : t("shown", { count: list.tips.length, total: list.total })}
+            </span>
             <button
               type="button"
               disabled={list.nextCursor === undefined}

@@ -11,7 +11,7 @@ import { decide, mergeTarget, rolesOf, writtenByAgency } from "../lifecycle/deci
 import { evidenceOf } from "../lifecycle/evidence.js"
 import { RuleViolation } from "../lifecycle/graph.js"
 import { defaultPolicy } from "../lifecycle/policy.js"
-import { makeId, TipId } from "../lifecycle/tip.js"
+import { makeId, type Tip, TipId } from "../lifecycle/tip.js"
 import * as TipEvent from "../lifecycle/tipEvent.js"
 import * as Register from "../register/register.js"
 import * as withheld from "../shared/withheld.js"
@@ -213,6 +213,21 @@ export const make = (options: Options = {}) =>
         return deadlinesOf(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
       })
 
+    // The units whose tips a listing reads: those answered within the asked unit (the actor's own when absent), which
+    // must be within the actor's scope; each tip read is checked again as `get` checks it.
+    const scoped = (given: Actor, unit: UnitId | undefined) =>
+      Effect.gen(function* () {
+        const actor = yield* Access.decodeActor(given)
+        const { hierarchy, today, within, answers } = yield* context
+        const root = unit ?? actor.unit
+        if (!within(root, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${root}`)
+        return {
+          actor,
+          units: UnitHierarchy.answeredWithin(hierarchy, root, today),
+          readable: (reader: Actor, tip: Tip) => Access.canRead(answers, reader, tip, today)
+        }
+      })
+
     return Tips.of({
       receive,
       execute,
@@ -220,17 +235,21 @@ export const make = (options: Options = {}) =>
       history,
       list: (given, query = {}) =>
         Effect.gen(function* () {
-          const actor = yield* Access.decodeActor(given)
-          const { hierarchy, today, within, answers } = yield* context
-          const root = query.unit ?? actor.unit
-          if (!within(root, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${root}`)
+          const { actor, units, readable } = yield* scoped(given, query.unit)
           const tips = yield* store.list({
-            units: UnitHierarchy.answeredWithin(hierarchy, root, today),
+            units,
             ...(query.receivedFrom !== undefined ? { receivedFrom: query.receivedFrom } : {}),
             ...(query.receivedBefore !== undefined ? { receivedBefore: query.receivedBefore } : {}),
             ...(query.open !== undefined ? { open: query.open } : {})
           })
-          return tips.filter((t) => Access.canRead(answers, actor, t, today))
+          return tips.filter((t) => readable(actor, t))
+        }),
+      page: (given, { unit, ...query }) =>
+        Effect.gen(function* () {
+          const { actor, units, readable } = yield* scoped(given, unit)
+          const found = yield* store.page({ ...query, units })
+          // `next` stays the store's: a row left out here does not end the pages early.
+          return { ...found, tips: found.tips.filter((t) => readable(actor, t)) }
         }),
       evidence: (actor, id) => Effect.map(history(actor, id), evidenceOf),
       deadlines,

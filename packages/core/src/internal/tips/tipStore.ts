@@ -1,6 +1,15 @@
 import { Chunk, Context, Effect, Layer, Option, Schema, Stream } from "effect"
 import * as DateTime from "effect/DateTime"
-import type { Append, Encoded, Query, StoredEvent } from "../../TipStore.js"
+import type {
+  Append,
+  Encoded,
+  EncodedPageQuery,
+  IndexRow,
+  Page,
+  PageQuery,
+  Query,
+  StoredEvent
+} from "../../TipStore.js"
 import { fold, isOpen, type Tip, type TipId } from "../lifecycle/tip.js"
 import { TipEvent } from "../lifecycle/tipEvent.js"
 import { problems, withhold } from "../shared/withheld.js"
@@ -36,6 +45,13 @@ export class TipStore extends Context.Tag("@tinbao/core/TipStore")<
     readonly events: (tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipStoreError>
     /** The tips that match a query, oldest receipt first. */
     readonly list: (query: Query) => Effect.Effect<ReadonlyArray<Tip>, TipStoreError>
+    /**
+     * One page of the tips that match, newest first by register year, number and id; `next` is there when more
+     * tips may follow (the last page can be empty when the tips end exactly at a page's end).
+     *
+     * @since 0.3.0
+     */
+    readonly page: (query: PageQuery) => Effect.Effect<Page, TipStoreError>
     /** Every event of every tip in log order, from a position (exclusive; 0 for the start). */
     readonly stream: (after?: number) => Stream.Stream<StoredEvent, TipStoreError>
   }
@@ -49,6 +65,43 @@ const corrupt = (tip: string) => (cause: unknown) =>
   new TipStoreError({ reason: "corrupt", message: `The stored events of tip ${tip} are not valid events.`, cause })
 
 const PAGE = 1000
+
+/** @internal */
+export const onChannel = (
+  row: { readonly channel: string; readonly channelId?: string | undefined },
+  channel: string
+) =>
+  row.channelId === channel ||
+  row.channel === channel ||
+  (row.channelId !== undefined && (row.channelId.startsWith(`${channel}:`) || row.channelId.startsWith(`${channel}-`)))
+
+/** @internal */
+export const indexRowOf = (state: Tip): IndexRow => ({
+  unit: state.unit,
+  receivedAt: DateTime.toEpochMillis(state.receivedAt),
+  open: isOpen(state),
+  registerYear: state.registerYear,
+  registerNumber: state.registerNumber,
+  status: state.status,
+  channel: state.channel,
+  channelId: state.channelId,
+  category: state.category
+})
+
+type PageKeyOf = { readonly registerYear: number; readonly registerNumber: number; readonly tip: string }
+
+/** Newest first: a negative answer puts `a` before `b`. @internal */
+export const comparePageKeys = (a: PageKeyOf, b: PageKeyOf): number =>
+  b.registerYear - a.registerYear || b.registerNumber - a.registerNumber || (a.tip < b.tip ? 1 : a.tip > b.tip ? -1 : 0)
+
+/** Whether an index row matches a page query's filters (all but the key and the limit). @internal */
+export const matchesPage = (row: IndexRow, q: EncodedPageQuery): boolean =>
+  (q.receivedFrom === undefined || row.receivedAt >= q.receivedFrom) &&
+  (q.receivedBefore === undefined || row.receivedAt < q.receivedBefore) &&
+  (q.open === undefined || row.open === q.open) &&
+  (q.status === undefined || q.status.includes(row.status)) &&
+  (q.channel === undefined || onChannel(row, q.channel)) &&
+  (q.category === undefined || row.category === q.category)
 
 /** @internal */
 export const makeEncoded = (store: Encoded): TipStore["Type"] => {
@@ -94,7 +147,7 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
                 cause: withhold(cause)
               })
           )
-          const index = { unit: state.unit, receivedAt: DateTime.toEpochMillis(state.receivedAt), open: isOpen(state) }
+          const index = indexRowOf(state)
           return { row: { tip: a.tip, expectedVersion: a.expectedVersion, events: encoded, index, log, state }, state }
         })
       )
@@ -112,6 +165,38 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
       })
       const tips = yield* Effect.forEach(ids, (id) => get(id as TipId))
       return tips.filter((t): t is Tip => t !== undefined)
+    })
+
+  const page: TipStore["Type"]["page"] = (q) =>
+    Effect.gen(function* () {
+      if (!Number.isSafeInteger(q.limit) || q.limit < 1) {
+        return yield* new TipStoreError({
+          reason: "invalid",
+          message: `A page holds at least one tip: the limit must be a positive integer, not ${q.limit}.`
+        })
+      }
+      // One more than the page, to know whether another page follows without counting.
+      const ids = yield* store.queryPage({
+        ...(q.units !== undefined ? { units: q.units } : {}),
+        ...(q.receivedFrom !== undefined ? { receivedFrom: DateTime.toEpochMillis(q.receivedFrom) } : {}),
+        ...(q.receivedBefore !== undefined ? { receivedBefore: DateTime.toEpochMillis(q.receivedBefore) } : {}),
+        ...(q.open !== undefined ? { open: q.open } : {}),
+        ...(q.status !== undefined ? { status: q.status } : {}),
+        ...(q.channel !== undefined ? { channel: q.channel } : {}),
+        ...(q.category !== undefined ? { category: q.category } : {}),
+        ...(q.after !== undefined
+          ? {
+              after: { registerYear: q.after.registerYear, registerNumber: q.after.registerNumber, tip: q.after.id }
+            }
+          : {}),
+        limit: q.limit + 1
+      })
+      const shown = ids.slice(0, q.limit)
+      const tips = (yield* Effect.forEach(shown, (id) => get(id as TipId))).filter((t): t is Tip => t !== undefined)
+      const last = tips.at(-1)
+      return ids.length > q.limit && last !== undefined
+        ? { tips, next: { registerYear: last.registerYear, registerNumber: last.registerNumber, id: last.id } }
+        : { tips }
     })
 
   const stream = (after = 0): Stream.Stream<StoredEvent, TipStoreError> =>
@@ -133,14 +218,14 @@ export const makeEncoded = (store: Encoded): TipStore["Type"] => {
       )
     )
 
-  return { append, get, events, list, stream }
+  return { append, get, events, list, page, stream }
 }
 
 /** @internal */
 export const makeMemoryEncoded = (): Encoded => {
   const log: Array<{ position: number; tip: string; version: number; event: unknown }> = []
   const byTip = new Map<string, Array<unknown>>()
-  const index = new Map<string, { unit: string; receivedAt: number; open: boolean }>()
+  const index = new Map<string, IndexRow>()
   return {
     append: (batch) =>
       Effect.suspend(() => {
@@ -179,6 +264,22 @@ export const makeMemoryEncoded = (): Encoded => {
           out.push([tip, row.receivedAt])
         }
         return out.sort((a, b) => a[1] - b[1]).map(([tip]) => tip)
+      }),
+    queryPage: (q) =>
+      Effect.sync(() => {
+        const units = q.units === undefined ? undefined : new Set(q.units)
+        const out: Array<PageKeyOf> = []
+        for (const [tip, row] of index) {
+          if (units !== undefined && !units.has(row.unit)) continue
+          if (!matchesPage(row, q)) continue
+          const key = { registerYear: row.registerYear, registerNumber: row.registerNumber, tip }
+          if (q.after !== undefined && comparePageKeys(q.after, key) >= 0) continue
+          out.push(key)
+        }
+        return out
+          .sort(comparePageKeys)
+          .slice(0, q.limit)
+          .map((key) => key.tip)
       }),
     page: (after, limit) => Effect.sync(() => log.slice(after, after + limit))
   }

@@ -1,6 +1,7 @@
 import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Deadline } from "../../Deadline.js"
-import type { ListQuery, TipsError } from "../../Tips.js"
+import type { Page } from "../../TipStore.js"
+import type { ListQuery, PageQuery, TipsError } from "../../Tips.js"
 import type { Actor } from "../access/actor.js"
 import { CategoryId, LegalType } from "../lifecycle/category.js"
 import type * as Command from "../lifecycle/command.js"
@@ -78,6 +79,14 @@ export class Tips extends Context.Tag("@tinbao/core/Tips")<
     readonly history: (actor: Actor, tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipsError>
     /** The tips in a unit's subtree (as of now) that the actor may read. */
     readonly list: (actor: Actor, query?: ListQuery) => Effect.Effect<ReadonlyArray<Tip>, TipsError>
+    /**
+     * One page of the tips `list` would give, filtered further and newest first by register year, number and id;
+     * `next` asks for the page after. The filters and the order are the store's, so a page costs about the same
+     * however many tips there are.
+     *
+     * @since 0.3.0
+     */
+    readonly page: (actor: Actor, query: PageQuery) => Effect.Effect<Page, TipsError>
     /**
      * The tip's evidence files, from its events: each media attachment pending, stored (with its item) or not
      * retrieved (with the reason). Visible exactly when the tip is.
