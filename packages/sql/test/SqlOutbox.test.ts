@@ -8,7 +8,7 @@ import { SqlMigrations } from "@tinbao/sql"
 import { Postgres } from "@tinbao/testkit/vitest"
 import { DateTime, Effect, Schema } from "effect"
 import { backends, pgCheck } from "./backends.js"
-import { vaultConfig } from "./fixtures.js"
+import { exec, undoTipPages, vaultConfig } from "./fixtures.js"
 
 const alias = Schema.decodeSync(IdentityVault.AliasId)("AL-0123456789ABCDEF")
 
@@ -19,8 +19,6 @@ const message = (key: string): Outbox.Message => ({
   recipient: alias,
   text: "Công an phường đã nhận tin báo của bạn, mã NINHTIEN-2024-0026."
 })
-
-const exec = (statement: string) => Effect.flatMap(SqlClient, (sql) => sql.unsafe(statement))
 
 for (const backend of backends()) {
   describe(`SqlOutbox on ${backend.name}`, () => {
@@ -41,9 +39,11 @@ for (const backend of backends()) {
       Effect.gen(function* () {
         const open = backend.fresh()
         const post = { kind: "post", id: "1048576001_1221316769" } as const
-        // The database as the release before left it: no `public` column, migration 8 not run, an entry queued.
+        // The database as the release before 8 left it: no `public` column, migrations 8 and 9 not run, an entry
+        // queued.
         yield* Effect.gen(function* () {
           yield* (yield* Outbox.Outbox).enqueue(message("ack:T1"))
+          yield* undoTipPages
           yield* exec("ALTER TABLE outbox DROP COLUMN public")
           yield* exec(`DELETE FROM ${SqlMigrations.table} WHERE migration_id = 8`)
         }).pipe(Effect.provide(open(vaultConfig())))

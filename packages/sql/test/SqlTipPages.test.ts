@@ -4,11 +4,10 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Actor, Category, IdentityVault, Tip, TipEvent, TipStore, Unit } from "@tinbao/core"
-import { SqlMigrations } from "@tinbao/sql"
 import { DateTime, Effect } from "effect"
 import { FEW_UNITS, pageStatement } from "../src/internal/tipListing.js"
 import { backends } from "./backends.js"
-import { vaultConfig } from "./fixtures.js"
+import { pageColumns, undoTipPages, vaultConfig } from "./fixtures.js"
 
 const by = Actor.ActorId.make("sql-test")
 const unit = Unit.UnitId.make("cong-an-phuong-nam-thanh")
@@ -30,10 +29,6 @@ const entered = (tip: Tip.TipId, number: number, channelId: string) =>
     category: Category.CategoryId.make("crime"),
     summary: "Người dân phản ánh có nhóm thanh niên tụ tập đánh bạc tại nhà văn hoá tổ dân phố 3."
   })
-
-const exec = (statement: string) => Effect.flatMap(SqlClient, (sql) => sql.unsafe(statement))
-
-const pageColumns = ["register_year", "register_number", "status", "channel", "channel_id", "category"]
 
 // 20,000 index rows of 12 units, two register years, numbered per unit; no events, which pages do not read.
 const manyRows = Effect.flatMap(SqlClient, (sql) =>
@@ -87,10 +82,7 @@ for (const backend of backends()) {
               ]
             }
           ])
-          yield* exec("DROP INDEX tips_register")
-          yield* exec("DROP INDEX tips_unit_register")
-          for (const column of pageColumns) yield* exec(`ALTER TABLE tips DROP COLUMN ${column}`)
-          yield* exec(`DELETE FROM ${SqlMigrations.table} WHERE migration_id = 9`)
+          yield* undoTipPages
         }).pipe(Effect.provide(open(vaultConfig())))
         yield* Effect.gen(function* () {
           const store = yield* TipStore.TipStore

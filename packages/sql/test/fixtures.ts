@@ -10,7 +10,7 @@ import {
   type Unit,
   VaultKey
 } from "@tinbao/core"
-import type { SqlStorage } from "@tinbao/sql"
+import { SqlMigrations, type SqlStorage } from "@tinbao/sql"
 import type { StorageSuite } from "@tinbao/testkit/vitest"
 import { DateTime, Effect, type Redacted } from "effect"
 
@@ -93,3 +93,17 @@ export const probes: StorageSuite.Probes<SqlClient> = {
 }
 
 export const capabilities: StorageSuite.Capabilities = { encryptedIdentities: { supported: true } }
+
+/** A statement run as it is written, for tests that take a database back to an earlier release. */
+export const exec = (statement: string) => Effect.flatMap(SqlClient, (sql) => sql.unsafe(statement))
+
+/** The columns migration 9_tip_pages adds to `tips`. */
+export const pageColumns = ["register_year", "register_number", "status", "channel", "channel_id", "category"]
+
+/** Takes the database back to before 9_tip_pages: its indexes and columns gone, its record deleted. */
+export const undoTipPages = Effect.gen(function* () {
+  yield* exec("DROP INDEX tips_register")
+  yield* exec("DROP INDEX tips_unit_register")
+  for (const column of pageColumns) yield* exec(`ALTER TABLE tips DROP COLUMN ${column}`)
+  yield* exec(`DELETE FROM ${SqlMigrations.table} WHERE migration_id = 9`)
+})
