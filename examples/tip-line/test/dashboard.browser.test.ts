@@ -51,6 +51,54 @@ interface Canvas {
   ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null
 }
 
+// The statistics' tables as the page shows them: each row's key (a unit, a channel, a month, "total") and its counts.
+interface Row {
+  readonly getAttribute: (name: string) => string | null
+  readonly querySelectorAll: (selector: string) => Iterable<{
+    readonly getAttribute: (name: string) => string | null
+    readonly textContent: string | null
+  }>
+}
+const figuresOf = (page: Page, chart: string) =>
+  page.locator(`table[data-figures=${chart}] tbody tr`).evaluateAll((trs: Array<Row>) =>
+    trs.map((tr) => ({
+      key: tr.getAttribute("data-key"),
+      cells: Object.fromEntries(
+        [...tr.querySelectorAll("td")].map((td) => [td.getAttribute("data-measure"), Number(td.textContent)])
+      )
+    }))
+  )
+
+// A chart's pixels drawn in the colour of "received" (rgb(29, 78, 216)), or in any colour at all.
+const drawnOf = (page: Page, chart: string, anyColour = false) =>
+  page.locator(`.chart[data-chart=${chart}] canvas`).evaluate((canvas: Canvas, anyColour: boolean) => {
+    const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height)
+    let count = 0
+    for (let i = 0; i < data.length; i += 4) {
+      const received = data[i] === 29 && data[i + 1] === 78 && data[i + 2] === 216 && data[i + 3] === 255
+      if (anyColour ? data[i + 3] !== 0 : received) count++
+    }
+    return count
+  }, anyColour)
+
+// The rows the page should show for a report of the API: its groups (keyed by the dimension) and the total.
+interface ApiGroup {
+  readonly key: Record<string, string>
+  readonly measures: Record<string, number>
+}
+const expectedFigures = (report: { groups: ReadonlyArray<ApiGroup>; total: Record<string, number> }) => {
+  const counts = (measures: Record<string, number>) => ({
+    receivedInPeriod: measures.receivedInPeriod,
+    resolvedInPeriod: measures.resolvedInPeriod,
+    openAtEnd: measures.openAtEnd,
+    overdueAtEnd: measures.overdueAtEnd
+  })
+  return [
+    ...report.groups.map((group) => ({ key: Object.values(group.key)[0], cells: counts(group.measures) })),
+    { key: "total", cells: counts(report.total) }
+  ]
+}
+
 interface Opened {
   readonly context: BrowserContext
   readonly page: Page
@@ -498,51 +546,59 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           expect(await page.locator("[data-command=Accept]").isDisabled()).toBe(true)
           expect(await page.locator("#why-Accept").textContent()).toBe("Cần vai trò: Cán bộ, Lãnh đạo.")
           await page.getByRole("link", { name: "Thống kê" }).click()
-          await page.locator("table.figures tr[data-unit=total]").waitFor()
+          await page.locator("table[data-figures=trend] tr[data-key=total]").waitFor()
           const from = await page.getByLabel("Từ ngày").inputValue()
           const to = await page.getByLabel("Đến ngày").inputValue()
-          const rows = await page.locator("table.figures tbody tr").evaluateAll((trs) =>
-            trs.map((tr) => ({
-              unit: tr.getAttribute("data-unit"),
-              cells: Object.fromEntries(
-                [...tr.querySelectorAll("td")].map((td) => [td.getAttribute("data-measure"), Number(td.textContent)])
-              )
-            }))
-          )
-          // The bars of "received" are drawn: pixels of their colour on the canvas.
-          const bars = await page.locator(".chart canvas").evaluate((canvas: Canvas) => {
-            const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height)
-            let count = 0
-            for (let i = 0; i < data.length; i += 4) {
-              if (data[i] === 29 && data[i + 1] === 78 && data[i + 2] === 216 && data[i + 3] === 255) count++
-            }
-            return count
-          })
-          const csv = await page.getByRole("link", { name: "Tải CSV" }).getAttribute("href")
+          const range = {
+            units: await figuresOf(page, "units"),
+            channels: await figuresOf(page, "channels"),
+            trend: await figuresOf(page, "trend"),
+            // The bars of "received" are drawn: pixels of their colour on the canvases; the others are drawn at all.
+            bars: [await drawnOf(page, "units"), await drawnOf(page, "channels"), await drawnOf(page, "trend")],
+            drawn: [await drawnOf(page, "compliance", true), await drawnOf(page, "durations", true)],
+            csv: await page.getByRole("link", { name: "Tải CSV" }).getAttribute("href")
+          }
           if (screenshots) await page.screenshot({ path: `${images}dashboard-statistics.png`, fullPage: true })
-          return { from, to, rows, bars, csv }
+          // A police month: kept in the address; the trend is then the police year's, per police month.
+          await page.getByLabel("Kỳ").selectOption("policeMonth")
+          await page.getByRole("button", { name: "Xem", exact: true }).click()
+          await page.getByRole("heading", { name: /Theo tháng nghiệp vụ/ }).waitFor()
+          const address = new URL(page.url()).searchParams
+          const police = {
+            month: address.get("policeMonth"),
+            channels: await figuresOf(page, "channels"),
+            trend: await figuresOf(page, "trend"),
+            bars: await drawnOf(page, "trend")
+          }
+          return { from, to, range, police }
         })
         const viewer = yield* login(running, "minh.viewer")
-        const query = `unit=${province}&from=${shown.from}&to=${shown.to}&groupBy=unit`
-        const report = yield* call(running, "GET", `/api/statistics?${query}`, { cookie: viewer.cookie })
-        expect(report.status).toBe(200)
-        expect(report.json.total.receivedInPeriod).toBe(3)
-        const figures = (measures: Record<string, number>) => ({
-          receivedInPeriod: measures.receivedInPeriod,
-          resolvedInPeriod: measures.resolvedInPeriod,
-          openAtEnd: measures.openAtEnd,
-          overdueAtEnd: measures.overdueAtEnd
-        })
-        const expected = [
-          ...report.json.groups.map((group: { key: { unit: string }; measures: Record<string, number> }) => ({
-            unit: group.key.unit,
-            cells: figures(group.measures)
-          })),
-          { unit: "total", cells: figures(report.json.total) }
-        ]
-        expect(shown.rows).toEqual(expected)
-        expect(shown.bars).toBeGreaterThan(0)
-        expect(shown.csv).toBe(`/api/statistics.csv?${query}`)
+        const api = (query: string) =>
+          Effect.map(call(running, "GET", `/api/statistics?${query}`, { cookie: viewer.cookie }), (answer) => {
+            expect(answer.status).toBe(200)
+            return answer.json
+          })
+        const period = `unit=${province}&from=${shown.from}&to=${shown.to}`
+        const units = yield* api(`${period}&groupBy=unit`)
+        expect(units.total.receivedInPeriod).toBe(3)
+        expect(shown.range.units).toEqual(expectedFigures(units))
+        const byChannel = yield* api(`${period}&groupBy=channel`)
+        expect(byChannel.groups.length).toBeGreaterThan(0)
+        expect(shown.range.channels).toEqual(expectedFigures(byChannel))
+        const year = shown.from.slice(0, 4)
+        const trend = yield* api(`unit=${province}&year=${year}&groupBy=calendar_month`)
+        expect(trend.groups.length).toBe(12)
+        expect(shown.range.trend).toEqual(expectedFigures(trend))
+        expect(shown.range.bars.every((count) => count > 0)).toBe(true)
+        expect(shown.range.drawn.every((count) => count > 0)).toBe(true)
+        expect(shown.range.csv).toBe(`/api/statistics.csv?${period}&groupBy=unit`)
+        expect(shown.police.month).toMatch(/^\d{4}-\d{2}$/)
+        const policeChannels = yield* api(`unit=${province}&policeMonth=${shown.police.month}&groupBy=channel`)
+        expect(shown.police.channels).toEqual(expectedFigures(policeChannels))
+        const policeYear = shown.police.month!.slice(0, 4)
+        const policeTrend = yield* api(`unit=${province}&policeYear=${policeYear}&groupBy=police_month`)
+        expect(shown.police.trend).toEqual(expectedFigures(policeTrend))
+        expect(shown.police.bars).toBeGreaterThan(0)
         // The viewer reads the units but may not bind.
         yield* Effect.promise(async () => {
           await page.getByRole("link", { name: "Đơn vị" }).click()
