@@ -135,6 +135,17 @@ export interface Channel {
   readonly credentials?: "active" | "reconnect" | "missing"
   readonly webhook: string
   readonly deadLetters: number
+  readonly lastDeliveryAt?: string
+}
+
+/** A dead letter without its body, headers or URL (they may name the reporter). */
+export interface DeadLetter {
+  readonly id: string
+  readonly webhook: string
+  readonly receivedAt: string
+  readonly attempts: number
+  readonly deadReason?: string
+  readonly lastError?: string
 }
 
 /** A refusal or failure of the API: its status, its error's tag and the message the server gave. */
@@ -208,6 +219,11 @@ export const channels = () => request<ReadonlyArray<Channel>>("GET", "/api/chann
 export const authorizeZalo = () => request<{ authorizationUrl: string }>("POST", "/api/channels/zalo/authorize")
 export const connectPage = (id: string, token: string) =>
   request<{ id: string; credentials: "active" }>("PUT", `/api/channels/${encodeURIComponent(id)}/token`, { token })
+export const deadLetters = (channel: string) =>
+  request<ReadonlyArray<DeadLetter>>("GET", `/api/channels/${encodeURIComponent(channel)}/dead-letters`)
+export const replayDeadLetter = (id: string) =>
+  request<void>("POST", `/api/dead-letters/${encodeURIComponent(id)}/replay`)
+export const deleteDeadLetter = (id: string) => request<void>("DELETE", `/api/dead-letters/${encodeURIComponent(id)}`)
 /** The list's filters as the API names them (status, overdue, unit, channel, category, one kind of period). */
 export const tipFilters = [
   "status",

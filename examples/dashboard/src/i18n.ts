@@ -181,7 +181,19 @@ export const words = {
   deadLetters: ["Thư lỗi", "Dead letters"],
   reconnect: ["Kết nối lại", "Reconnect"],
   pageToken: ["Mã truy cập của trang", "The page's access token"],
-  connected: ["Đã kết nối {id}.", "{id} is connected."]
+  connected: ["Đã kết nối {id}.", "{id} is connected."],
+  lastDelivery: ["Lần nhận cuối", "Last delivery"],
+  noDelivery: ["Chưa có", "None kept"],
+  showDeadLetters: ["Xem thư lỗi", "Show dead letters"],
+  deadLettersOf: ["Thư lỗi của webhook {webhook}", "Dead letters of the webhook {webhook}"],
+  noDeadLetters: ["Không có thư lỗi.", "No dead letters."],
+  attempts: ["Số lần thử", "Attempts"],
+  deadReason: ["Lý do", "Reason"],
+  lastError: ["Lỗi cuối", "Last error"],
+  replay: ["Xử lý lại", "Replay"],
+  deleteDeadLetter: ["Xóa", "Delete"],
+  replayed: ["Đã đưa {id} vào xử lý lại.", "{id} is queued to be processed again."],
+  deletedDeadLetter: ["Đã xóa {id}.", "{id} is deleted."]
 } satisfies Record<string, readonly [string, string]>
 
 export type Word = keyof typeof words

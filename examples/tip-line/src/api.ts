@@ -212,7 +212,8 @@ export const UnitView = Schema.Struct({
 
 /**
  * A configured channel: its platform, its unit, for an OA or a page whether its credentials work, the webhook its
- * deliveries arrive on (a Meta app's pages share one) and how many of them are dead letters in the inbox.
+ * deliveries arrive on (a Meta app's pages share one), how many of them are dead letters in the inbox, and when
+ * the webhook last received a delivery (absent when the inbox keeps none: processed ones go after 7 days).
  */
 export const ChannelView = Schema.Struct({
   id: Schema.String,
@@ -220,8 +221,22 @@ export const ChannelView = Schema.Struct({
   unit: Unit.UnitId,
   credentials: Schema.optional(Schema.Literal("active", "reconnect", "missing")),
   webhook: Schema.String,
-  deadLetters: Schema.Number
+  deadLetters: Schema.Number,
+  lastDeliveryAt: Schema.optional(Schema.DateTimeUtc)
 }).annotations({ identifier: "Channel" })
+
+/**
+ * A dead letter as staff see it: when it arrived on which webhook, how often it was tried, why it is dead and its
+ * last error. Never its body, headers or URL: they may name the reporter.
+ */
+export const DeadLetterView = Schema.Struct({
+  id: Schema.String,
+  webhook: Schema.String,
+  receivedAt: Schema.DateTimeUtc,
+  attempts: Schema.Number,
+  deadReason: Schema.optional(Schema.String),
+  lastError: Schema.optional(Schema.String)
+}).annotations({ identifier: "DeadLetter" })
 
 /** A binding: a channel, or one conversation on it (an OA group, a page's post), and the unit that owns it. */
 export const BindingView = Schema.Struct({
@@ -255,6 +270,21 @@ const reportsGroup = HttpApiGroup.make("reports")
       .addSuccess(Schema.Array(UnitChange.UnitChange))
   )
   .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(ChannelView)))
+  .add(
+    HttpApiEndpoint.get("deadLetters", "/channels/:id/dead-letters")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(Schema.Array(DeadLetterView))
+  )
+  .add(
+    HttpApiEndpoint.post("replayDeadLetter", "/dead-letters/:id/replay")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(Schema.Void)
+  )
+  .add(
+    HttpApiEndpoint.del("deleteDeadLetter", "/dead-letters/:id")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(Schema.Void)
+  )
   .add(HttpApiEndpoint.get("bindings", "/bindings").addSuccess(Schema.Array(BindingView)))
   .add(HttpApiEndpoint.post("bind", "/bindings").setPayload(BindingView).addSuccess(BindingView))
   .add(

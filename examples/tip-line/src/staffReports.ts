@@ -6,6 +6,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import {
   Access,
+  type Actor,
   Binding,
   Channel,
   Credentials,
@@ -17,7 +18,7 @@ import {
   UnitDirectory,
   UnitHierarchy
 } from "@tinbao/core"
-import { Context, DateTime, Effect, Option, Redacted } from "effect"
+import { Context, DateTime, Effect, Option, Redacted, Schema } from "effect"
 import { Forbidden, NotFound, type PeriodParams, StaffApi, Unprocessable } from "./api.js"
 import type { Platform } from "./channels.js"
 import { actorWith, mapReadError, type Services, sessionOnly, unavailable } from "./staffAccess.js"
@@ -56,6 +57,30 @@ const statistics = (
 
 const platformLabel = (id: Platform["id"]) => ({ ...Channel.builtinPlatforms[id] })
 
+// A Meta app's pages share its one webhook: their deliveries, and so their dead letters, are stored under it.
+const webhookOf = (platform: Platform, channel: string) =>
+  platform.webhooks.includes(channel) ? channel : (platform.webhooks[0] ?? channel)
+
+const isInboxId = Schema.is(Inbox.InboxId)
+
+// Never the body, the headers or the URL: they may name the reporter.
+const deadLetterView = (entry: Inbox.Entry) => ({
+  id: entry.id,
+  webhook: entry.channel,
+  receivedAt: entry.receivedAt,
+  attempts: entry.attempts,
+  ...(entry.deadReason === undefined ? {} : { deadReason: entry.deadReason }),
+  ...(entry.lastError === undefined ? {} : { lastError: entry.lastError })
+})
+
+// A dead letter replayed or deleted meanwhile (by another administrator, or the worker) is the caller's to see.
+const deadLetterError = (error: { readonly _tag: string }) =>
+  error instanceof Inbox.InboxError && error.reason === "not_found"
+    ? new NotFound({ message: error.message })
+    : error instanceof Inbox.InboxError && error.reason === "conflict"
+      ? new Unprocessable({ rule: "dead_letter", message: error.message })
+      : mapReadError(error)
+
 const bindingView = (binding: Binding.Binding) => ({
   channel: binding.channel,
   conversation: binding.conversation,
@@ -73,6 +98,49 @@ export const reportsGroup = (platforms: ReadonlyArray<Platform>) =>
       const inbox = Context.get(context, Inbox.Inbox)
       const bindings = Context.get(context, Binding.Bindings)
       const channels = new Set(platforms.flatMap((p) => p.bound.map((b) => b.channel)))
+      // Each webhook, and the units of the channels whose deliveries arrive on it.
+      const served = new Map<string, Array<Unit.UnitId>>()
+      for (const platform of platforms) {
+        for (const { channel, unit } of platform.bound) {
+          const webhook = webhookOf(platform, channel)
+          served.set(webhook, [...(served.get(webhook) ?? []), unit])
+        }
+      }
+      const webhookOfChannel = new Map(
+        platforms.flatMap((p) => p.bound.map((b) => [b.channel, webhookOf(p, b.channel)]))
+      )
+
+      /**
+       * Who may see and handle a webhook's dead letters: one of `roles` whose scope covers a unit bound to a channel
+       * on it. A webhook that is not a channel's own (a Meta app's, which its pages share) takes an administrator:
+       * its dead letters may be any of its pages', other wards' included.
+       */
+      const watching = (webhook: string, roles: ReadonlyArray<Actor.Role>, actor: Actor.Actor, doing: string) =>
+        Effect.gen(function* () {
+          const units = served.get(webhook) ?? []
+          const own = webhookOfChannel.get(webhook) === webhook
+          const denied = Access.requireRole(actor, own ? roles : ["administrator"], doing)
+          if (denied) return yield* denied
+          const hierarchy = yield* directory.hierarchy
+          const today = LocalDate.ofInstant(yield* DateTime.now)
+          if (!units.some((unit) => UnitHierarchy.isWithin(hierarchy, unit, actor.unit, today))) {
+            return yield* Access.outOfScope(actor, `The webhook ${webhook}`)
+          }
+        })
+
+      // A dead letter an administrator may handle: its webhook within their scope.
+      const administeredDeadLetter = (id: string, doing: string) =>
+        Effect.gen(function* () {
+          const actor = yield* actorWith("bindings:write")
+          const denied = Access.requireRole(actor, ["administrator"], doing)
+          if (denied) return yield* denied
+          const entry = isInboxId(id) ? yield* inbox.get(id) : undefined
+          if (entry === undefined || entry.status !== "dead") {
+            return yield* new NotFound({ message: `No dead letter ${id} (GET /api/channels/{id}/dead-letters).` })
+          }
+          yield* watching(entry.channel, ["administrator"], actor, doing)
+          return entry.id
+        })
 
       // An administrator binds within their scope only: the unit given, and the unit a binding replaced or removed.
       const administering = (doing: string) =>
@@ -126,21 +194,49 @@ export const reportsGroup = (platforms: ReadonlyArray<Platform>) =>
             const status = new Map((yield* credentials.list).map((c) => [c.account, c.status]))
             const dead = new Map<string, number>()
             for (const entry of yield* inbox.deadLetters()) dead.set(entry.channel, (dead.get(entry.channel) ?? 0) + 1)
+            const last = new Map((yield* inbox.lastReceived()).map((l) => [l.channel, l.receivedAt]))
             return platforms.flatMap((platform) =>
               platform.bound.map(({ channel, unit }) => {
-                // A Meta app's pages share its one webhook: their dead letters are counted there, not per page.
-                const webhook = platform.webhooks.includes(channel) ? channel : (platform.webhooks[0] ?? channel)
+                // Counted on the webhook, not per page: a Meta app's pages share one.
+                const webhook = webhookOf(platform, channel)
+                const lastDeliveryAt = last.get(webhook)
                 return {
                   id: channel,
                   platform: { id: platform.id, label: platformLabel(platform.id) },
                   unit,
                   ...(platform.credentials ? { credentials: status.get(channel) ?? ("missing" as const) } : {}),
                   webhook,
-                  deadLetters: dead.get(webhook) ?? 0
+                  deadLetters: dead.get(webhook) ?? 0,
+                  ...(lastDeliveryAt === undefined ? {} : { lastDeliveryAt })
                 }
               })
             )
           }).pipe(Effect.mapError(mapReadError))
+        )
+        .handle("deadLetters", ({ path }) =>
+          Effect.gen(function* () {
+            const actor = yield* actorWith("reports:read")
+            // A channel's dead letters are its webhook's; a webhook may be named itself (`facebook`).
+            const webhook = webhookOfChannel.get(path.id) ?? (served.has(path.id) ? path.id : undefined)
+            if (webhook === undefined) {
+              return yield* new NotFound({ message: `No channel ${path.id} is configured (GET /api/channels).` })
+            }
+            yield* watching(webhook, ["administrator", "leader"], actor, "Reading dead letters")
+            return (yield* inbox.deadLetters()).filter((entry) => entry.channel === webhook).map(deadLetterView)
+          }).pipe(Effect.mapError(mapReadError))
+        )
+        .handle("replayDeadLetter", ({ path }) =>
+          Effect.gen(function* () {
+            const id = yield* administeredDeadLetter(path.id, "Replaying a dead letter")
+            // Pending again, due now: the webhook worker processes it as if it had just arrived.
+            yield* inbox.replay(id)
+          }).pipe(Effect.mapError(deadLetterError))
+        )
+        .handle("deleteDeadLetter", ({ path }) =>
+          Effect.gen(function* () {
+            const id = yield* administeredDeadLetter(path.id, "Deleting a dead letter")
+            yield* inbox.deleteDeadLetter(id)
+          }).pipe(Effect.mapError(deadLetterError))
         )
         .handle("bindings", () =>
           Effect.gen(function* () {

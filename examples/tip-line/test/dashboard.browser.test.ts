@@ -8,7 +8,7 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Actor, Evidence, MediaStore, type Tip, Tips, Unit } from "@tinbao/core"
+import { Actor, Evidence, Inbox, MediaStore, type Tip, Tips, Unit } from "@tinbao/core"
 import { DateTime, Effect } from "effect"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import type * as Server from "../src/server.js"
@@ -684,17 +684,32 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
         const oa = channels.json.find(
           (c: { unit: string; platform: { id: string } }) => c.unit === hoaLu && c.platform.id === "zalo"
         )
+        // Two dead letters on the ward's form, one with a body that names a reporter.
+        const web = `web:${hoaLu}`
+        const dead = (body: string, reason: string) =>
+          Effect.flatMap(Inbox.Inbox, (inbox) =>
+            inbox.store(
+              web,
+              { method: "POST", url: "/webhooks/x", headers: {}, body: new TextEncoder().encode(body) },
+              DateTime.unsafeNow(),
+              { deadLetter: reason }
+            )
+          ).pipe(Effect.provide(running.services))
+        const kept = yield* dead('{"sender":"wf-user-dead"}', "test: kept")
+        const garbled = yield* dead("\u0001", "test: garbled")
+        const listed = yield* call(running, "GET", "/api/channels", { cookie: adminApi.cookie })
         const authorization = yield* Effect.promise(async () => {
           const { page: tab } = admin
           await tab.getByRole("link", { name: "Kênh" }).click()
           const rows = tab.locator("table.channels tbody tr")
           await rows.first().waitFor()
-          expect(await rows.count()).toBe(channels.json.length)
-          for (const channel of channels.json as ReadonlyArray<{
+          expect(await rows.count()).toBe(listed.json.length)
+          for (const channel of listed.json as ReadonlyArray<{
             id: string
             credentials?: string
             webhook: string
             deadLetters: number
+            lastDeliveryAt?: string
           }>) {
             const row = tab.locator(`tr[data-channel="${channel.id}"]`)
             expect(await row.locator("[data-credentials]").getAttribute("data-credentials")).toBe(
@@ -702,7 +717,21 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
             )
             expect(await row.locator("code").textContent()).toBe(`/webhooks/${channel.webhook}`)
             expect(await row.locator("[data-dead-letters]").textContent()).toBe(`${channel.deadLetters}`)
+            expect(await row.locator("[data-last-delivery]").getAttribute("data-last-delivery")).toBe(
+              channel.lastDeliveryAt ?? "none"
+            )
           }
+          // The ward's dead letters, without their bodies: one replayed, one deleted.
+          await tab.getByRole("button", { name: `Xem thư lỗi ${web}` }).click()
+          const letters = tab.locator(`section[data-dead-letters-of="${web}"]`)
+          await letters.locator(`tr[data-dead-letter="${kept}"]`).waitFor()
+          expect(await letters.locator("tbody tr").count()).toBe(2)
+          expect(await letters.textContent()).not.toContain("wf-user-dead")
+          await tab.getByRole("button", { name: `Xử lý lại ${kept}` }).click()
+          await tab.getByText(`Đã đưa ${kept} vào xử lý lại.`).waitFor()
+          await tab.getByRole("button", { name: `Xóa ${garbled}` }).click()
+          await tab.getByText(`Đã xóa ${garbled}.`).waitFor()
+          await letters.locator(`tr[data-dead-letter="${garbled}"]`).waitFor({ state: "detached" })
           const pageRow = tab.locator(`tr[data-channel="${fbPage.id}"]`)
           await pageRow.getByLabel("Mã truy cập của trang").fill("EAAG-page-token-of-the-ward-0123456789")
           await pageRow.getByRole("button", { name: `Kết nối lại ${fbPage.id}` }).press("Enter")

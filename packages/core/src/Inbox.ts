@@ -16,7 +16,15 @@ import * as internal from "./internal/messaging/inboxEncoded.js"
 import { makeMemoryEncoded as memory } from "./internal/messaging/inboxMemory.js"
 import * as retention from "./internal/messaging/inboxRetention.js"
 
-export { Delivery, Entry, Inbox, InboxError, InboxId, Status } from "./internal/messaging/inbox.js"
+export {
+  Delivery,
+  Entry,
+  Inbox,
+  InboxError,
+  InboxId,
+  type LastReceived,
+  Status
+} from "./internal/messaging/inbox.js"
 
 /**
  * A delivery as a storage adapter keeps it: the body in base64, times in epoch milliseconds, `null` for absent
@@ -81,6 +89,16 @@ export interface Encoded {
   readonly purge: (status: string, before: number) => Effect.Effect<number, InboxError>
   /** Deletes the row if its status is one of `from`; returns whether it did. */
   readonly remove: (id: string, from: ReadonlyArray<string>) => Effect.Effect<boolean, InboxError>
+  /**
+   * Each channel's latest `receivedAt` over the rows of any status, one row a channel, by channel; reads neither
+   * bodies nor headers (`@tinbao/sql` keeps them sealed).
+   *
+   * @since 0.2.0
+   */
+  readonly lastReceived: () => Effect.Effect<
+    ReadonlyArray<{ readonly channel: string; readonly receivedAt: number }>,
+    InboxError
+  >
 }
 
 /**

@@ -57,9 +57,13 @@ const Columns = Schema.Struct({
 })
 type Columns = typeof Columns.Type
 
+// Each channel's latest delivery: plain columns only, nothing is opened.
+const Latest = Schema.Struct({ channel: Schema.String, received_at: Int })
+
 const corrupt = (message: string) => new Inbox.InboxError({ reason: "corrupt", message })
 
 const { rows } = rowReader(Columns, "inbox", corrupt, (c) => c)
+const latest = rowReader(Latest, "inbox", corrupt, (c) => ({ channel: c.channel, receivedAt: c.received_at })).rows
 
 const unavailable = (cause: SqlError) =>
   new Inbox.InboxError(sqlFailure(cause, "invalid", "The inbox's database cannot be reached."))
@@ -293,7 +297,13 @@ export const makeEncodedStore = (config: Config): Effect.Effect<Inbox.Encoded, I
           : write(sql`DELETE FROM inbox WHERE id = ${id} AND status IN ${sql.in(from)} RETURNING id`).pipe(
               Effect.map((deleted) => deleted.length > 0),
               Effect.catchTag("SqlError", unavailable)
-            )
+            ),
+      // No index leads with the channel, and none is needed: retention keeps the table to a week of deliveries
+      // and the dead letters, and this is read when an officer opens the channels page.
+      lastReceived: () =>
+        latest(sql`SELECT channel, MAX(received_at) AS received_at FROM inbox GROUP BY channel ORDER BY channel`).pipe(
+          Effect.catchTag("SqlError", unavailable)
+        )
     }
   })
 

@@ -123,6 +123,31 @@ export const inboxTests = <R>(ctx: Context<R>): void => {
     })
   )
 
+  test(ctx, "gives each channel's latest delivery, whatever became of it, until retention purges it", {}, () =>
+    Effect.gen(function* () {
+      const inbox = yield* Inbox.Inbox
+      const at = (seconds: number) => DateTime.unsafeMake(1_735_718_400_000 + seconds * 1000)
+      const latest = inbox
+        .lastReceived()
+        .pipe(Effect.map((rows) => rows.map((r) => [r.channel, DateTime.toEpochMillis(r.receivedAt)])))
+      expect(yield* latest).toEqual([])
+      const zaloFirst = yield* inbox.store("zalo", delivery(), at(1))
+      // Stored out of order: the latest is by when it was received, not when it was stored.
+      yield* inbox.store("facebook", delivery(), at(9))
+      yield* inbox.store("facebook", delivery(), at(4), { deadLetter: "unsupported: reaction" })
+      yield* inbox.store("zalo", delivery(), at(7), { deadLetter: "bad_signature" })
+      expect(yield* latest).toEqual([
+        ["facebook", at(9).epochMillis],
+        ["zalo", at(7).epochMillis]
+      ])
+      yield* inbox.claim(at(1), 1, 1000)
+      yield* inbox.done(zaloFirst)
+      yield* inbox.purgeDeadLetters(at(8))
+      yield* inbox.purge(at(8))
+      expect(yield* latest).toEqual([["facebook", at(9).epochMillis]])
+    })
+  )
+
   test(ctx, "refuses malformed deliveries and claims", {}, () =>
     Effect.gen(function* () {
       const inbox = yield* Inbox.Inbox
@@ -170,6 +195,10 @@ export const inboxTests = <R>(ctx: Context<R>): void => {
       expect(headers.reason).toBe("corrupt")
       expect(headers.message).toContain("headers")
       expect(headers.message).not.toContain("secret-token")
+      // Read without opening a row: the rows that do not read back do not stop it.
+      expect((yield* inbox.lastReceived()).map((r) => [r.channel, DateTime.toEpochMillis(r.receivedAt)])).toEqual([
+        [pageChannel, 5]
+      ])
       expect((yield* inbox.get(id))?.delivery.body).toEqual(new TextEncoder().encode("{}"))
     })
   )

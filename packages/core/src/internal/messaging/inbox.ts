@@ -66,6 +66,17 @@ export class Entry extends Schema.Class<Entry>("@tinbao/core/InboxEntry")({
 }) {}
 
 /**
+ * When a channel last received a delivery ({@link Inbox} `lastReceived`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface LastReceived {
+  readonly channel: string
+  readonly receivedAt: DateTime.Utc
+}
+
+/**
  * The one error of the inbox. `conflict`: the entry is not in a state that allows the change (e.g. replaying
  * an entry that is not a dead letter); `corrupt`: a stored delivery cannot be read back, or cannot be opened
  * (altered, or sealed with a key that is not configured).
@@ -123,6 +134,14 @@ export class Inbox extends Context.Tag("@tinbao/core/Inbox")<
      */
     readonly deleteDeadLetter: (id: InboxId) => Effect.Effect<void, InboxError>
     readonly get: (id: InboxId) => Effect.Effect<Entry | undefined, InboxError>
+    /**
+     * Each channel's latest delivery, whatever became of it, by channel: when a platform last reached it, read
+     * without opening a body. A channel shows only while the inbox keeps one of its deliveries (retention purges
+     * processed ones after 7 days).
+     *
+     * @since 0.2.0
+     */
+    readonly lastReceived: () => Effect.Effect<ReadonlyArray<LastReceived>, InboxError>
     /** Deletes the done deliveries received before `before`; returns how many. */
     readonly purge: (before: DateTime.Utc) => Effect.Effect<number, InboxError>
     /** Deletes the dead letters received before `before`; returns how many. */

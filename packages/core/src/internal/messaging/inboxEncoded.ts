@@ -140,6 +140,10 @@ export const makeEncoded = (store: Encoded): Inbox["Type"] => {
             )
       ),
     get: (id) => Effect.flatMap(store.get(id), (row) => (row === undefined ? Effect.succeed(undefined) : fromRow(row))),
+    lastReceived: () =>
+      Effect.map(store.lastReceived(), (rows) =>
+        rows.map((r) => ({ channel: r.channel, receivedAt: DateTime.unsafeMake(r.receivedAt) }))
+      ),
     purge: (before) => store.purge("done", millis(before)),
     purgeDeadLetters: (before) => store.purge("dead", millis(before))
   }

@@ -68,6 +68,16 @@ export const makeMemoryEncoded = (): Encoded => {
       Effect.sync(() => {
         const row = rows.get(id)
         return row !== undefined && from.includes(row.status) && rows.delete(id)
+      }),
+    lastReceived: () =>
+      Effect.sync(() => {
+        const latest = new Map<string, number>()
+        for (const row of rows.values()) {
+          latest.set(row.channel, Math.max(latest.get(row.channel) ?? row.receivedAt, row.receivedAt))
+        }
+        return [...latest]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([channel, receivedAt]) => ({ channel, receivedAt }))
       })
   }
 }
