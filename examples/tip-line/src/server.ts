@@ -190,7 +190,12 @@ export const lines = (running: Running): ReadonlyArray<string> => [
   `Staff API: ${running.url}/api (log in: POST ${running.url}/api/login with a user name and password;`,
   "  create the first administrator with `npm run users -- add <name> --unit <unit id> --role administrator`).",
   `  API reference: ${running.url}/api/docs (OpenAPI: ${running.url}/api/openapi.json). Dashboard: ${running.url}/`,
-  "Replies go out once each OA and page is connected: an administrator calls POST /api/channels/zalo/authorize",
-  `  (Zalo sends back to ${running.connectCallback}) or PUT /api/channels/<page>/token (docs/deploy.md).`,
+  // A configured OA or page sends nothing until connected; the sandbox's are connected at start.
+  ...(running.platforms.some((p) => p.credentials && !p.sandbox)
+    ? [
+        "Replies go out once each OA and page is connected: an administrator calls POST /api/channels/zalo/authorize",
+        `  (Zalo sends back to ${running.connectCallback}) or PUT /api/channels/<page>/token (docs/deploy.md).`
+      ]
+    : []),
   "Stop with Ctrl-C or SIGTERM: requests and rounds in progress finish."
 ]
