@@ -12,6 +12,7 @@ import { Actor, Evidence, Inbox, MediaStore, type Tip, Tips, Unit } from "@tinba
 import { DateTime, Effect } from "effect"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import type * as Server from "../src/server.js"
+import * as Simulate from "../src/simulate.js"
 import { ensureBuilt } from "./dashboardBuild.js"
 import { addUser, call, eventually, login, password, post, startFresh, tipsOf, webForm } from "./helpers.js"
 
@@ -753,5 +754,34 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
         expect(admin.errors).toEqual([])
       }),
     120_000
+  )
+
+  it.scopedLive(
+    "the inbox lists the simulator's tips, as the API lists them, without a reporter on screen",
+    () =>
+      Effect.gen(function* () {
+        const { dir, running } = yield* startFresh()
+        const summary = yield* Simulate.run({ url: running.url, dataDir: dir, count: 6, seed: 11 })
+        expect(summary.ok).toBe(true)
+        yield* addUser(running, "binh.viewer", province, ["viewer"])
+        const api = yield* login(running, "binh.viewer")
+        const listed = yield* eventually(
+          Effect.flatMap(call(running, "GET", "/api/tips?limit=50", api), (answer) =>
+            answer.json.tips.length === 6 ? Effect.succeed(answer.json.tips) : Effect.fail("not all tips yet")
+          )
+        )
+        const { page, errors } = yield* opened(running)
+        yield* Effect.promise(async () => {
+          await logIn(page, "binh.viewer")
+          const codes = page.locator("table.tips tbody td:first-child a")
+          await codes.nth(5).waitFor()
+          expect(await codes.allTextContents()).toEqual(listed.map((tip: { code: string }) => tip.code))
+          const body = (await page.locator("body").textContent()) ?? ""
+          // The reporters' names and platform ids (`s11-…-u0`) stay in the vault.
+          for (const text of ["Người báo tin", "s11-"]) expect(body).not.toContain(text)
+        })
+        expect(errors).toEqual([])
+      }),
+    60_000
   )
 })
