@@ -23,6 +23,13 @@ export const core = {
       : undefined
     return tag !== undefined && SchemaAST.isLiteral(tag) ? [String(tag.literal)] : []
   }),
+  // Which outcomes each legal type's track allows, so that Resolve offers only those.
+  outcomesByLegalType: Object.fromEntries(
+    Object.keys(Category.legalTypeLabels).map((type) => [
+      type,
+      Lifecycle.outcomesOf[Category.trackOf(type as Category.LegalType)]
+    ])
+  ),
   suspensionGrounds: TipEvent.SuspensionGround.literals,
   nonProsecutionGrounds: TipEvent.NonProsecutionGround.literals
 }

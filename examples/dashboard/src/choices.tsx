@@ -28,6 +28,7 @@ export interface Field {
 interface Context {
   readonly units: ReadonlyMap<string, Api.UnitView>
   readonly mine: string
+  readonly tip: Api.TipView
 }
 
 export interface ChoiceSpec {
@@ -144,7 +145,12 @@ export const choices: ReadonlyArray<ChoiceSpec> = [
         name: "outcome",
         label: ["Kết quả", "Outcome"],
         kind: "choice",
-        options: () => outcomes.map((value) => ({ value, label: core.outcomes[value] ?? { vi: value, en: value } }))
+        // Only the outcomes of the tip's track (a criminal report is prosecuted or not; feedback handled, …).
+        options: ({ tip }) =>
+          (core.outcomesByLegalType[tip.legalType] ?? outcomes).map((value) => ({
+            value,
+            label: core.outcomes[value] ?? { vi: value, en: value }
+          }))
       },
       {
         name: "ground",
@@ -217,7 +223,7 @@ const Choice = (props: {
   const [sending, setSending] = useState(false)
   const { spec, tip } = props
   const why = unavailable({ name: spec.name, label: spec.label }, tip, me, lang)
-  const context = { units, mine: me.unit }
+  const context = { units, mine: me.unit, tip }
   const id = `choice-${spec.name}`
   const fields = shownFields(spec, values)
   const submit = async () => {

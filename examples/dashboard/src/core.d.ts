@@ -14,6 +14,7 @@ declare module "tinbao:core" {
     readonly outcomes: Labels
     readonly unitChanges: Labels
     readonly outcomeKinds: ReadonlyArray<string>
+    readonly outcomesByLegalType: { readonly [legalType: string]: ReadonlyArray<string> }
     readonly suspensionGrounds: ReadonlyArray<string>
     readonly nonProsecutionGrounds: ReadonlyArray<string>
     readonly graph: {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Channel, Command, Tip, TipEvent } from "@tinbao/core"
+import { Category, Channel, Command, Lifecycle, Tip, TipEvent } from "@tinbao/core"
 import { Either, Schema, SchemaAST } from "effect"
 import * as esbuild from "esbuild"
 import { coreModule } from "../scripts/core.js"
@@ -45,6 +45,7 @@ interface Field {
   readonly options?: (context: {
     units: ReadonlyMap<string, unknown>
     mine: string
+    tip: { readonly legalType: string }
   }) => ReadonlyArray<{ readonly value: string }>
 }
 interface ChoiceSpec {
@@ -149,7 +150,8 @@ describe("the dashboard's words for the core", () => {
   it("builds each command that needs a choice as the core's schema takes it, for every option it offers", () => {
     const context = {
       units: new Map([["ca-p-hoa-lu", { id: "ca-p-hoa-lu", name: { vi: "Hoa Lư", en: "Hoa Lu" }, kind: "ward" }]]),
-      mine: "ca-p-hoa-lu"
+      mine: "ca-p-hoa-lu",
+      tip: { legalType: "to_giac" }
     }
     const decode = Schema.decodeUnknownEither(Command.Command)
     let built = 0
@@ -190,5 +192,18 @@ describe("the dashboard's words for the core", () => {
       expect(Either.isRight(resolve({ _tag: "NotProsecuted", ground })), ground).toBe(true)
     }
     expect(Either.isRight(resolve({ _tag: "NotProsecuted", ground: "other" }))).toBe(false)
+  })
+
+  it("offers for Resolve only the outcomes of the tip's track, as the core allows them", () => {
+    const resolve = page.choices.find((spec) => spec.name === "Resolve")!
+    const outcome = resolve.fields.find((field) => field.name === "outcome")!
+    for (const legalType of Object.keys(Category.legalTypeLabels)) {
+      const offered = outcome.options!({ units: new Map(), mine: "ca-p-hoa-lu", tip: { legalType } })
+      expect(
+        offered.map((o) => o.value),
+        legalType
+      ).toEqual([...Lifecycle.outcomesOf[Category.trackOf(legalType as Category.LegalType)]])
+    }
+    expect(Lifecycle.outcomesOf.criminal).toEqual(["Prosecuted", "NotProsecuted"])
   })
 })

@@ -18,13 +18,14 @@ import type * as DateTime from "effect/DateTime"
 import type { Either } from "effect/Either"
 import type { Actor } from "./Actor.js"
 import type { Calendar } from "./Calendar.js"
+import type { Track } from "./Category.js"
 import type { Command } from "./Command.js"
 import type { Policy } from "./Deadline.js"
 import * as internal from "./internal/lifecycle/decide.js"
 import { graph, type RuleViolation } from "./internal/lifecycle/graph.js"
 import type { LocalDate } from "./LocalDate.js"
 import type { Tip } from "./Tip.js"
-import type { TipEvent } from "./TipEvent.js"
+import type { Outcome, TipEvent } from "./TipEvent.js"
 import type { Unit, UnitId } from "./Unit.js"
 
 export type { Transition } from "./internal/lifecycle/graph.js"
@@ -55,3 +56,13 @@ export interface Context {
  */
 export const decide: (tip: Tip, command: Command, context: Context) => Either<ReadonlyArray<TipEvent>, RuleViolation> =
   internal.decide
+
+/**
+ * The outcomes a tip may be resolved with, by its procedural track (`Category.trackOf` of its legal type): a
+ * criminal report is prosecuted or not, feedback is handled, not confirmed or referred, a denunciation founded,
+ * partly founded, unfounded or referred. `Resolve` with another outcome is refused (`RuleViolation`).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const outcomesOf: { readonly [K in Track]: ReadonlyArray<Outcome["_tag"]> } = internal.outcomesOf

@@ -13,7 +13,8 @@ import * as E from "./tipEvent.js"
 
 type Result = Either.Either<ReadonlyArray<E.TipEvent>, RuleViolation>
 
-const outcomesOf: { readonly [K in Track]: ReadonlyArray<E.Outcome["_tag"]> } = {
+/** @internal */
+export const outcomesOf: { readonly [K in Track]: ReadonlyArray<E.Outcome["_tag"]> } = {
   criminal: ["Prosecuted", "NotProsecuted"],
   feedback: ["Handled", "NotConfirmed", "Referred"],
   denunciation: ["Founded", "PartlyFounded", "Unfounded", "Referred"]
