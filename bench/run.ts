@@ -14,8 +14,8 @@
  *   tipline-webhook the tip-line server's webhook vs a bare node:http server checking the same HMAC (bench/tipLine.ts)
  *   tipline-storm   every message delivered 3 times at once to the tip-line server: lost, duplicated, slowest answer
  *   tipline-chaos   the tip-line server killed with SIGKILL 10 times during a storm: each 200 taken in exactly once
- *   tipline-list    the tip list's first and deep page (Tips.page) at 10k and 1M tips on SQLite and PostgreSQL, and
- *                   the growth between (bench/tipLineList.ts)
+ *   tipline-list    the tip list's first and deep page (Tips.page, and GET /api/tips through the tip-line server) at
+ *                   10k and 1M tips on SQLite and PostgreSQL, and the growth between (bench/tipLineList.ts)
  * Sizes: BENCH_INTAKE (memory intake, 3000), BENCH_SQL_TIPS (10000) and BENCH_SQL_ROUNDS (3, the sql part's rounds),
  * BENCH_STATS_TIPS (100000,1000000), BENCH_RSS_EVENTS (1000000), BENCH_TIPLINE_REQUESTS (5000), BENCH_STORM (the
  * storm's messages: 10000 under CI=true, else 2000), BENCH_CHAOS (the chaos storm's messages, 2000), BENCH_LIST_SIZES

@@ -3,6 +3,10 @@
  * a deep page (a cursor 90 % of the way in), 50 tips each, for the city police (every unit: read from the index on
  * (register_year, register_number, tip)) and for one ward (read from the ward's index), at 10,000 and 1,000,000
  * tips, on SQLite and (when it answers) PostgreSQL; and how each time grows from the smallest size to the largest.
+ * The same pages are also timed through real HTTP: the tip-line server (`Server.start`, in this process on
+ * 127.0.0.1, any port) on the loaded database, with a units file of the changes the bench recorded and the bench's
+ * vault keys, a staff user for the city and one for the ward, logged in; `GET /api/tips?limit=50` and the cursor of
+ * the deep page, timed with `fetch` up to the parsed JSON (the `HTTP …` rows).
  *
  * The tips are loaded fast: each tip's one event (received, by 4 of the city's wards in 2023–2025, numbered per
  * ward and year) and its `tips` row are bulk-inserted with the raw drivers into a database the migrations made, as
@@ -17,6 +21,9 @@
  * of it loading the million tips into each database.
  */
 
+import { randomBytes } from "node:crypto"
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import {
   Actor,
@@ -31,16 +38,13 @@ import {
 } from "@tinbao/core"
 import { SqlStorage } from "@tinbao/sql"
 import { NinhBinh } from "@tinbao/testkit"
-import { DateTime, Effect, Layer, ManagedRuntime, Schema } from "effect"
-import {
-  migratedPg,
-  migratedSqlite,
-  pgReachable,
-  vaultConfig,
-  withEverySize,
-  withPgSchema,
-  withTempDir
-} from "./databases.js"
+import { DateTime, Effect, Either, Exit, Layer, ManagedRuntime, Redacted, Schema, Scope } from "effect"
+import * as Accounts from "../examples/tip-line/src/accounts.js"
+import * as Config from "../examples/tip-line/src/config.js"
+import * as Server from "../examples/tip-line/src/server.js"
+import * as TipQuery from "../examples/tip-line/src/tipQuery.js"
+import * as Units from "../examples/tip-line/src/units.js"
+import { migratedPg, migratedSqlite, pgReachable, withEverySize, withPgSchema, withTempDir } from "./databases.js"
 import { collect, median, type Result, result, round, table } from "./result.js"
 
 export type { Result } from "./result.js"
@@ -116,8 +120,28 @@ const chunks = function* (size: number) {
   }
 }
 
+/**
+ * Fresh vault keys shared by the bench's storage and the server it starts on the same database: the server takes
+ * them from TINBAO_VAULT_KEY and TINBAO_FINGERPRINT_KEY and names the key "env" (`Server.vaultOf`).
+ */
+const sharedVault = () => {
+  const key = randomBytes(32).toString("base64")
+  const fingerprint = randomBytes(32).toString("base64")
+  return {
+    vault: {
+      keys: { env: Redacted.make(key) },
+      currentKeyId: "env",
+      fingerprintKey: Redacted.make(fingerprint)
+    } satisfies SqlStorage.Config["vault"],
+    env: { TINBAO_VAULT_KEY: key, TINBAO_FINGERPRINT_KEY: fingerprint }
+  }
+}
+
 interface Backend {
   readonly name: string
+  /** The server's data folder, and the variables that point it at this database with this vault. */
+  readonly dataDir: string
+  readonly env: Readonly<Record<string, string>>
   readonly storage: Layer.Layer<SqlStorage.Services, unknown>
   readonly load: (rows: ReadonlyArray<Row>) => Promise<void>
   readonly finish: () => Promise<void>
@@ -136,8 +160,10 @@ const order = "ORDER BY register_year DESC, register_number DESC, tip DESC"
 
 const sqlite = (use: (b: Backend) => Promise<void>) =>
   withTempDir(async (dir) => {
-    const filename = `${dir}/list.db`
-    const storage = SqlStorage.layerSqlite({ filename, vault: vaultConfig(), synchronous: "normal" })
+    // The file the server opens in its data folder.
+    const filename = join(dir, "tinbao.sqlite")
+    const shared = sharedVault()
+    const storage = SqlStorage.layerSqlite({ filename, vault: shared.vault, synchronous: "normal" })
     // The schema must exist before the raw connection writes: storage migrates it first.
     const db = await migratedSqlite(filename, storage)
     const event = db.prepare("INSERT INTO tip_events (tip, version, event) VALUES (?, 1, ?)")
@@ -152,6 +178,8 @@ const sqlite = (use: (b: Backend) => Promise<void>) =>
     try {
       await use({
         name: "sqlite",
+        dataDir: dir,
+        env: shared.env,
         storage,
         load: async (rows) => void load(rows),
         finish: async () => void db.pragma("wal_checkpoint(TRUNCATE)"),
@@ -173,58 +201,137 @@ const sqlite = (use: (b: Backend) => Promise<void>) =>
   })
 
 const postgres = (use: (b: Backend) => Promise<void>) =>
-  withPgSchema(async (_schema, url) => {
-    const storage = SqlStorage.layerPg({ url, vault: vaultConfig() })
-    const pool = await migratedPg(url, storage)
-    const column = <A>(rows: ReadonlyArray<Row>, f: (r: Row) => A) => rows.map(f)
-    try {
-      await use({
-        name: "postgresql",
-        storage,
-        load: async (rows) => {
-          await pool.query(
-            "INSERT INTO tip_events (tip, version, event) SELECT t, 1, e FROM unnest($1::text[], $2::text[]) AS x(t, e)",
-            [column(rows, (r) => r.tip), column(rows, (r) => r.event)]
-          )
-          await pool.query(
-            `INSERT INTO tips (tip, unit, received_at, open, register_year, register_number, status, channel,
+  withPgSchema(async (_schema, url) =>
+    withTempDir(async (dir) => {
+      const shared = sharedVault()
+      const storage = SqlStorage.layerPg({ url, vault: shared.vault })
+      const pool = await migratedPg(url, storage)
+      const column = <A>(rows: ReadonlyArray<Row>, f: (r: Row) => A) => rows.map(f)
+      try {
+        await use({
+          name: "postgresql",
+          dataDir: dir,
+          env: { ...shared.env, DATABASE_URL: url },
+          storage,
+          load: async (rows) => {
+            await pool.query(
+              "INSERT INTO tip_events (tip, version, event) SELECT t, 1, e FROM unnest($1::text[], $2::text[]) AS x(t, e)",
+              [column(rows, (r) => r.tip), column(rows, (r) => r.event)]
+            )
+            await pool.query(
+              `INSERT INTO tips (tip, unit, received_at, open, register_year, register_number, status, channel,
               channel_id, category)
               SELECT t, u, a, 1, y, n, 'received', 'web', 'web:bench', 'crime'
               FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::int[]) AS x(t, u, a, y, n)`,
-            [
-              column(rows, (r) => r.tip),
-              column(rows, (r) => r.unit),
-              column(rows, (r) => r.receivedAt),
-              column(rows, (r) => r.year),
-              column(rows, (r) => r.number)
-            ]
-          )
-        },
-        finish: async () => void (await pool.query("ANALYZE tips")),
-        keyAt: async (offset, unit) =>
-          keyOf(
-            (unit === undefined
-              ? await pool.query(`SELECT register_year, register_number, tip FROM tips ${order} LIMIT 1 OFFSET $1`, [
-                  offset
-                ])
-              : await pool.query(
-                  `SELECT register_year, register_number, tip FROM tips WHERE unit = $1 ${order} LIMIT 1 OFFSET $2`,
-                  [unit, offset]
-                )
-            ).rows[0]!
-          ),
-        close: () => pool.end()
-      })
-    } finally {
-      await pool.end().catch(() => undefined)
-    }
-  })
+              [
+                column(rows, (r) => r.tip),
+                column(rows, (r) => r.unit),
+                column(rows, (r) => r.receivedAt),
+                column(rows, (r) => r.year),
+                column(rows, (r) => r.number)
+              ]
+            )
+          },
+          finish: async () => void (await pool.query("ANALYZE tips")),
+          keyAt: async (offset, unit) =>
+            keyOf(
+              (unit === undefined
+                ? await pool.query(`SELECT register_year, register_number, tip FROM tips ${order} LIMIT 1 OFFSET $1`, [
+                    offset
+                  ])
+                : await pool.query(
+                    `SELECT register_year, register_number, tip FROM tips WHERE unit = $1 ${order} LIMIT 1 OFFSET $2`,
+                    [unit, offset]
+                  )
+              ).rows[0]!
+            ),
+          close: () => pool.end()
+        })
+      } finally {
+        await pool.end().catch(() => undefined)
+      }
+    })
+  )
 
-/** What is measured: whose list, which page. */
+/** What is measured: whose list, which page, and whether through `Tips.page` or the server's `GET /api/tips`. */
 interface Scenario {
   readonly name: string
   readonly actor: Actor.Actor
   readonly after?: TipStore.PageKey
+  readonly http?: boolean
+}
+
+const password = "bench-password-long-enough"
+
+/**
+ * The tip-line server in this process on the loaded database, with a units file holding exactly the changes the
+ * bench recorded (it refuses a database recorded from another file) and the bench's vault keys; a staff user for
+ * each actor, logged in. Returns its URL, each actor's session cookie, and how to stop it.
+ */
+const serverOn = async (backend: Backend, actors: ReadonlyArray<Actor.Actor>) => {
+  const unitsFile = join(backend.dataDir, "units.json")
+  writeFileSync(unitsFile, Units.toJson(NinhBinh.changes))
+  const config = Either.getOrThrowWith(
+    Config.fromEnv(
+      { HOST: "127.0.0.1", PORT: "0", DATA_DIR: backend.dataDir, UNITS_FILE: unitsFile, ...backend.env },
+      process.cwd()
+    ),
+    (error) => new Error(error.message)
+  )
+  const scope = Effect.runSync(Scope.make())
+  const stop = () => Effect.runPromise(Scope.close(scope, Exit.void))
+  try {
+    const running = await Effect.runPromise(Scope.extend(Server.start(config), scope))
+    const cookies = new Map<string, string>()
+    for (const actor of actors) {
+      await Effect.runPromise(
+        Effect.provide(
+          Accounts.addUser({
+            username: actor.id,
+            password: Redacted.make(password),
+            unit: actor.unit,
+            roles: actor.roles
+          }),
+          running.services
+        )
+      )
+      const answer = await fetch(`${running.url}/api/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: actor.id, password })
+      })
+      const cookie = answer.headers.get("set-cookie")?.split(";")[0]
+      if (answer.status !== 200 || cookie === undefined) {
+        throw new Error(`${actor.id} cannot log in to the server (${answer.status}): ${await answer.text()}`)
+      }
+      cookies.set(actor.id, cookie)
+    }
+    return { url: running.url, cookies, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** What a page says about itself, through the core or through HTTP, to check it is the page meant. */
+const checkPage = (
+  scenario: Scenario,
+  count: number,
+  hasNext: boolean,
+  first: { readonly registerYear: number; readonly registerNumber: number } | undefined
+) => {
+  // A page that is not full, or not after its key, would be timing something else.
+  const after = scenario.after
+  if (count !== LIMIT || !hasNext || first === undefined) {
+    throw new Error(`${scenario.name}: ${count} tips, not a full page of ${LIMIT}`)
+  }
+  if (
+    after !== undefined &&
+    (first.registerYear > after.registerYear ||
+      (first.registerYear === after.registerYear && first.registerNumber > after.registerNumber))
+  ) {
+    throw new Error(`${scenario.name}: the page does not start after its key`)
+  }
 }
 
 interface Loaded {
@@ -259,7 +366,7 @@ const loaded = async (
       // The units as established, before the 2025 restructuring, so that the city and its wards all answer today.
       await rt.runPromise(Effect.flatMap(UnitDirectory.UnitDirectory, (d) => d.record(NinhBinh.changes)))
       const deep = Math.floor(size * 0.9)
-      const scenarios: ReadonlyArray<Scenario> = [
+      const core: ReadonlyArray<Scenario> = [
         { name: "city, first page", actor: city },
         { name: "city, page at 90 %", actor: city, after: await backend.keyAt(deep) },
         { name: "one ward, first page", actor: ward },
@@ -269,27 +376,32 @@ const loaded = async (
           after: await backend.keyAt(Math.floor(deep / wards.length), wards[0])
         }
       ]
+      // The same pages through the server: login session, HTTP, the handler, `Tips.page`, JSON, on the same file.
+      const scenarios = [...core, ...core.map((s) => ({ ...s, name: `HTTP ${s.name}`, http: true }))]
+      const server = await serverOn(backend, [city, ward])
       const page = async (scenario: Scenario) => {
+        const after = scenario.after
+        if (scenario.http) {
+          const start = performance.now()
+          const answer = await fetch(
+            `${server.url}/api/tips?limit=${LIMIT}${after ? `&cursor=${TipQuery.cursorOf(after)}` : ""}`,
+            { headers: { cookie: server.cookies.get(scenario.actor.id)! } }
+          )
+          const body = (await answer.json()) as {
+            readonly tips?: ReadonlyArray<{ readonly registerYear: number; readonly registerNumber: number }>
+            readonly nextCursor?: string
+          }
+          const seconds = (performance.now() - start) / 1000
+          if (answer.status !== 200) throw new Error(`${scenario.name}: ${answer.status} ${JSON.stringify(body)}`)
+          checkPage(scenario, body.tips?.length ?? 0, body.nextCursor !== undefined, body.tips?.[0])
+          return seconds
+        }
         const start = performance.now()
         const found = await rt.runPromise(
-          Effect.flatMap(Tips.Tips, (tips) =>
-            tips.page(scenario.actor, { limit: LIMIT, ...(scenario.after ? { after: scenario.after } : {}) })
-          )
+          Effect.flatMap(Tips.Tips, (tips) => tips.page(scenario.actor, { limit: LIMIT, ...(after ? { after } : {}) }))
         )
         const seconds = (performance.now() - start) / 1000
-        // A page that is not full, or not after its key, would be timing something else.
-        const first = found.tips[0]
-        const after = scenario.after
-        if (found.tips.length !== LIMIT || found.next === undefined || first === undefined) {
-          throw new Error(`${scenario.name}: ${found.tips.length} tips, not a full page of ${LIMIT}`)
-        }
-        if (
-          after !== undefined &&
-          (first.registerYear > after.registerYear ||
-            (first.registerYear === after.registerYear && first.registerNumber > after.registerNumber))
-        ) {
-          throw new Error(`${scenario.name}: the page does not start after its key`)
-        }
+        checkPage(scenario, found.tips.length, found.next !== undefined, found.tips[0])
         return seconds
       }
       const before = async () => {
@@ -302,7 +414,11 @@ const loaded = async (
           .slice(0, LIMIT)
         return (performance.now() - start) / 1000
       }
-      await use({ backend: backend.name, size, scenarios, page, before })
+      try {
+        await use({ backend: backend.name, size, scenarios, page, before })
+      } finally {
+        await server.stop()
+      }
     } finally {
       await rt.dispose()
       await backend.close()
