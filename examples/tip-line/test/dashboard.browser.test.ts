@@ -565,6 +565,9 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           expect(await page.locator("#why-Accept").textContent()).toBe("Cần vai trò: Cán bộ, Lãnh đạo.")
           await page.getByRole("link", { name: "Thống kê" }).click()
           await page.locator("table[data-figures=trend] tr[data-key=total]").waitFor()
+          await page.locator("table[data-figures=units] tbody tr").first().waitFor()
+          await page.locator("table[data-figures=channels] tbody tr").first().waitFor()
+          await page.waitForLoadState("networkidle")
           const from = await page.getByLabel("Từ ngày").inputValue()
           const to = await page.getByLabel("Đến ngày").inputValue()
           const range = {
@@ -581,6 +584,10 @@ describe.skipIf(skip)("the dashboard in a browser", () => {
           await page.getByLabel("Kỳ").selectOption("policeMonth")
           await page.getByRole("button", { name: "Xem", exact: true }).click()
           await page.getByRole("heading", { name: /Theo tháng nghiệp vụ/ }).waitFor()
+          // The tables fill in when the period's answers arrive: wait for them, and for no request in flight.
+          await page.locator("table[data-figures=channels] tbody tr").first().waitFor()
+          await page.locator("table[data-figures=trend] tr[data-key=total]").waitFor()
+          await page.waitForLoadState("networkidle")
           const address = new URL(page.url()).searchParams
           const police = {
             month: address.get("policeMonth"),

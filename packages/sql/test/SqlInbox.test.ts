@@ -101,8 +101,9 @@ for (const backend of backends()) {
         )
         const [counts, commits] = yield* commitsDuring(webhook.drain)
         expect(counts).toMatchObject({ claimed: 20, done: 20, retried: 0, dead: 0 })
-        // In order, one after the other, as before.
-        expect(taken).toEqual(ids.map((_, n) => `tin ${n}`))
+        // Each once. Different reporters' deliveries are taken in together (stored in the same millisecond, they
+        // have no order between them on PostgreSQL), so only their set is fixed.
+        expect(taken.toSorted()).toEqual(ids.map((_, n) => `tin ${n}`).toSorted())
         // The claim, then the marks in a batch per committer: 21 commits when each was marked alone.
         expect(commits).toBeLessThan(10)
         for (const id of ids) expect((yield* inbox.get(id))?.status).toBe("done")
