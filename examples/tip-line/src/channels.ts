@@ -41,6 +41,22 @@ export interface Built {
 
 const sandboxId = (unit: string) => `sandbox-${unit}`
 
+/**
+ * Each platform's accounts and their units, named as the server names them (the configured ones, or one
+ * `sandbox-<unit>` per ward and commune in sandbox mode): for the server and for `tinbao channels`, which reads them
+ * without building or connecting anything.
+ */
+export const accountsOf = (config: Config, units: ReadonlyArray<Unit.Unit>) => {
+  const sandboxed = units.map((u) => ({ unit: u.id as string, account: sandboxId(u.id) }))
+  return {
+    web: units.map((u) => ({ unit: u.id as string, channel: `web:${u.id}` })),
+    oas: config.zalo?.oas ?? sandboxed,
+    // A configured bot is named by its unit (its token is no name to show).
+    bots: config.zaloBots?.bots.map((b) => ({ unit: b.unit, account: b.unit })) ?? sandboxed,
+    pages: config.facebook?.pages ?? sandboxed
+  }
+}
+
 // A configured platform's accounts must name units that take tips today.
 const checked = (name: string, accounts: Accounts, units: ReadonlyArray<Unit.Unit>) =>
   Effect.forEach(accounts, ({ unit, account }) => {
@@ -65,6 +81,7 @@ export const build = (
   Effect.gen(function* () {
     const credentials = yield* Credentials.Credentials
     const ids = units.map((u) => u.id)
+    const accounts = accountsOf(config, units)
 
     const web = config.web ?? {
       secret: Redacted.make(secrets!.web.secret),
@@ -79,10 +96,9 @@ export const build = (
       appSecret: Redacted.make(secrets!.zalo.appSecret),
       oaSecretKey: Redacted.make(secrets!.zalo.oaSecretKey),
       apiUrl: `${sandbox!.url}/zalo`,
-      oauthUrl: `${sandbox!.url}/zalo`,
-      oas: ids.map((unit) => ({ unit, account: sandboxId(unit) }))
+      oauthUrl: `${sandbox!.url}/zalo`
     }
-    const oas = yield* checked("ZALO_OAS", zalo.oas, units)
+    const oas = yield* checked("ZALO_OAS", accounts.oas, units)
     const zaloAdapters = yield* Effect.forEach(oas, ({ account }) =>
       Effect.gen(function* () {
         const adapter = yield* ZaloOa.make({
@@ -111,11 +127,7 @@ export const build = (
       apiUrl: `${sandbox!.url}/zalo-bot`,
       bots: ids.map((unit) => ({ unit, token: Redacted.make(sandbox!.connectBot(sandboxId(unit))) }))
     }
-    const bots = yield* checked(
-      "ZALO_BOTS",
-      zaloBots.bots.map((b) => ({ unit: b.unit, account: config.zaloBots === undefined ? sandboxId(b.unit) : b.unit })),
-      units
-    )
+    const bots = yield* checked("ZALO_BOTS", accounts.bots, units)
     const botAdapters = yield* Effect.forEach(bots, ({ account }, i) =>
       ZaloBot.make({
         id: `zalo-bot:${account}`,
@@ -129,10 +141,9 @@ export const build = (
       appSecret: Redacted.make(secrets!.facebook.appSecret),
       verifyToken: Redacted.make(secrets!.facebook.verifyToken),
       graphUrl: `${sandbox!.url}/facebook`,
-      graphVersion: undefined,
-      pages: ids.map((unit) => ({ unit, account: sandboxId(unit) }))
+      graphVersion: undefined
     }
-    const pages = yield* checked("FACEBOOK_PAGES", facebook.pages, units)
+    const pages = yield* checked("FACEBOOK_PAGES", accounts.pages, units)
     const [first, ...rest] = pages.map(({ account }) => ({ pageId: account }))
     const app =
       first === undefined

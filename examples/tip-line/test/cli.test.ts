@@ -238,6 +238,8 @@ describe("tinbao channels", () => {
     const line = (text: string, channel: string) => text.split("\n").find((l) => l.startsWith(`${channel} `))
     expect(line(listed.stdout, "web:ca-p-hoa-lu")).toMatch(/sandbox\s+ca-p-hoa-lu\s+—\s+—$/)
     expect(line(listed.stdout, "zalo-oa:sandbox-ca-p-hoa-lu")).toMatch(/sandbox\s+ca-p-hoa-lu\s+—\s+missing$/)
+    // The server's bots too, named as the server names them; a bot's token is configuration, not a credential.
+    expect(line(listed.stdout, "zalo-bot:sandbox-ca-p-hoa-lu")).toMatch(/sandbox\s+ca-p-hoa-lu\s+—\s+—$/)
     expect(line(listed.stdout, "facebook:sandbox-ca-p-nam-hoa-lu")).toMatch(/ca-p-nam-hoa-lu\s+—\s+missing$/)
 
     const channel = "zalo-oa:sandbox-ca-p-hoa-lu"

@@ -1,14 +1,15 @@
 /**
  * `tinbao channels list`, `tinbao channels bind <channel> <unit> [--conversation <id>]` and `tinbao channels unbind
  * <channel> [--conversation <id>]`. The channels are the server's, named as it names them from the configuration
- * (a web form `web:<unit>` for each ward and commune; the OAs of ZALO_OAS and the pages of FACEBOOK_PAGES, or one
- * `sandbox-<unit>` of each per unit in sandbox mode), read without starting them: nothing is connected or rebound.
+ * (a web form `web:<unit>` for each ward and commune; the OAs of ZALO_OAS, the bots of ZALO_BOTS and the pages of
+ * FACEBOOK_PAGES, or one `sandbox-<unit>` of each per unit in sandbox mode), read without starting them: nothing is connected or rebound.
  * The server binds each channel to its configured unit at every start; `bind` serves the conversations (an OA
  * group, a page's post thread) that another unit answers for.
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Binding, Channel, Credentials, LocalDate, Unit, UnitDirectory, UnitHierarchy } from "@tinbao/core"
 import { Console, DateTime, Effect, Option, Schema } from "effect"
+import * as Channels from "../channels.js"
 import type * as Config from "../config.js"
 import * as Units from "../units.js"
 import { CliError, config, failure, pick, recordUnits, storage, usage } from "./context.js"
@@ -22,18 +23,24 @@ export interface Configured {
   readonly sandbox: boolean
 }
 
-/** The server's channels, from the configuration and the wards and communes that hold today. */
+/** The server's channels, named by the server's own `accountsOf`, from the configuration and today's units. */
 export const configured = (settings: Config.Config, units: ReadonlyArray<Unit.Unit>): ReadonlyArray<Configured> => {
-  const sandboxed = units.map((u) => ({ unit: u.id as string, account: `sandbox-${u.id}` }))
+  const accounts = Channels.accountsOf(settings, units)
   return [
-    ...units.map((u) => ({ platform: "web" as const, channel: `web:${u.id}`, unit: u.id, sandbox: !settings.web })),
-    ...(settings.zalo?.oas ?? sandboxed).map(({ unit, account }) => ({
+    ...accounts.web.map(({ unit, channel }) => ({ platform: "web" as const, channel, unit, sandbox: !settings.web })),
+    ...accounts.oas.map(({ unit, account }) => ({
       platform: "zalo" as const,
       channel: `zalo-oa:${account}`,
       unit,
       sandbox: !settings.zalo
     })),
-    ...(settings.facebook?.pages ?? sandboxed).map(({ unit, account }) => ({
+    ...accounts.bots.map(({ unit, account }) => ({
+      platform: "zalo" as const,
+      channel: `zalo-bot:${account}`,
+      unit,
+      sandbox: !settings.zaloBots
+    })),
+    ...accounts.pages.map(({ unit, account }) => ({
       platform: "facebook" as const,
       channel: `facebook:${account}`,
       unit,
@@ -71,7 +78,7 @@ const list = Command.make("list", {}, () =>
           c.sandbox ? "sandbox" : "configured",
           c.unit,
           bound(c.channel),
-          c.platform === "web" ? "—" : (status.get(c.channel) ?? "missing")
+          c.platform === "web" || c.channel.startsWith("zalo-bot:") ? "—" : (status.get(c.channel) ?? "missing")
         ]),
         // The bindings the configuration does not make: conversations, and channels no longer configured.
         ...bindings
