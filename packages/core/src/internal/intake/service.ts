@@ -519,7 +519,31 @@ export const make = (options: Options = {}) =>
         }).pipe(Effect.retry({ while: (e) => e._tag === "VersionConflict", times: 5 }))
       })
 
-    return Intake.of({ handle, delivered, reply, evidenceSettled })
+    // Traced as `tinbao.intake` (docs/tracing.md): where the message came from and what became of it, never who sent it
+    // or what it says.
+    const traced: Intake["Type"]["handle"] = (message, platform) =>
+      handle(message, platform).pipe(
+        Effect.tap((outcome) =>
+          Effect.annotateCurrentSpan({
+            "tinbao.intake.outcome": outcome._tag,
+            ...("tip" in outcome
+              ? typeof outcome.tip === "string"
+                ? { "tinbao.tip.id": outcome.tip }
+                : { "tinbao.tip.id": outcome.tip.id, "tinbao.unit.id": outcome.tip.unit }
+              : {}),
+            ...(outcome._tag === "Ignored" ? { "tinbao.intake.reason": outcome.reason } : {})
+          })
+        ),
+        Effect.withSpan("tinbao.intake", {
+          attributes: {
+            "tinbao.channel.id": message.channel,
+            "tinbao.platform": platform,
+            "tinbao.message.kind": message.kind
+          }
+        })
+      )
+
+    return Intake.of({ handle: traced, delivered, reply, evidenceSettled })
   })
 
 /** @internal */

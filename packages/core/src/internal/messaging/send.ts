@@ -181,6 +181,7 @@ const settle = (
       return "sent" as const
     }
     const { reason, message, retry } = result.left
+    yield* Effect.annotateCurrentSpan("tinbao.outbox.reason", reason)
     if (!retry || entry.attempts >= policy.maxAttempts) {
       const final = retry ? `${message} Gave up after ${entry.attempts} attempts.` : message
       yield* outbox.fail(entry.key, entry.attempts, { reason, message: final })
@@ -194,13 +195,28 @@ const settle = (
     return "retried" as const
   }).pipe(Effect.catchAll(unsettled(entry)))
 
+// The span's attributes say where and which attempt, never to whom: the entry's conversation and recipient stay out.
+const attributes = (services: Services, entry: Entry) => {
+  const platform = Option.getOrUndefined(services.channels.get(entry.channel))?.platform.id
+  return {
+    "tinbao.channel.id": entry.channel,
+    ...(platform !== undefined ? { "tinbao.platform": platform } : {}),
+    "tinbao.outbox.attempt": entry.attempts,
+    ...(entry.tip !== undefined ? { "tinbao.tip.id": entry.tip } : {})
+  }
+}
+
 /**
  * One claimed entry: attempt, then record the outcome. The outcome is recorded uninterruptibly, so that a
- * message the platform accepted is marked sent even when the dispatcher is being stopped.
+ * message the platform accepted is marked sent even when the dispatcher is being stopped. Traced as
+ * `tinbao.outbox.send` (docs/tracing.md).
  *
  * @internal
  */
 export const deliver = (services: Services, entry: Entry): Effect.Effect<Outcome> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.flatMap(Effect.either(restore(attempt(services, entry))), (result) => settle(services, entry, result))
+  ).pipe(
+    Effect.tap((outcome) => Effect.annotateCurrentSpan("tinbao.outbox.outcome", outcome)),
+    Effect.withSpan("tinbao.outbox.send", { attributes: attributes(services, entry) })
   )

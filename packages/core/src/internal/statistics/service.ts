@@ -42,6 +42,20 @@ const attempt = <A>(f: () => A): Effect.Effect<A, StatisticsError> =>
     }
   })
 
+// Traced as `tinbao.statistics.query` (docs/tracing.md): what was asked, from a query of the expected shape only (it
+// has not been validated yet).
+const isQuery = Schema.is(QuerySchema)
+const traced = (q: Query) =>
+  Effect.withSpan("tinbao.statistics.query", {
+    attributes: isQuery(q)
+      ? {
+          "tinbao.unit.id": q.root,
+          "tinbao.statistics.period": q.period._tag,
+          "tinbao.statistics.group_by": (q.groupBy ?? []).join(",")
+        }
+      : {}
+  })
+
 /** @internal */
 export const fromQuery = (query: StatisticsEngine["Type"]["query"]) =>
   Effect.map(UnitDirectory, (directory) => {
@@ -58,8 +72,8 @@ export const fromQuery = (query: StatisticsEngine["Type"]["query"]) =>
           return yield* Access.outOfScope(actor, `Unit ${q.root}`)
         }
         return yield* query(q)
-      })
-    return StatisticsEngine.of({ query, queryAs })
+      }).pipe(traced(q))
+    return StatisticsEngine.of({ query: (q) => traced(q)(query(q)), queryAs })
   })
 
 /** @internal */

@@ -88,6 +88,22 @@ export const make = (options: Options = {}) =>
     const validEnvelope = withheld.validate(Command.Envelope)
     const validId = withheld.validate(TipId)
 
+    // Traced as `tinbao.command` (docs/tracing.md): the command's name and the tip it changed, never what it says.
+    const traced =
+      (name?: string) =>
+      <E>(self: Effect.Effect<Tip, E>): Effect.Effect<Tip, E> =>
+        self.pipe(
+          Effect.tap((tip) =>
+            Effect.annotateCurrentSpan({
+              "tinbao.tip.id": tip.id,
+              "tinbao.unit.id": tip.unit,
+              "tinbao.tip.status": tip.status,
+              "tinbao.tip.version": tip.version
+            })
+          ),
+          Effect.withSpan("tinbao.command", name === undefined ? {} : { attributes: { "tinbao.command": name } })
+        )
+
     const get: Tips["Type"]["get"] = (given, unchecked) =>
       Effect.gen(function* () {
         const actor = yield* Access.decodeActor(given)
@@ -162,6 +178,7 @@ export const make = (options: Options = {}) =>
         const actor = yield* Access.decodeActor(given)
         const envelope = yield* validEnvelope(unchecked)
         const { command } = envelope
+        yield* Effect.annotateCurrentSpan({ "tinbao.command": command._tag, "tinbao.tip.id": envelope.tip })
         const tip = yield* visible(actor, envelope.tip)
         const { at, hierarchy, today, answers } = yield* context
         const denied = Access.requireRole(actor, rolesOf(command), command._tag)
@@ -200,7 +217,7 @@ export const make = (options: Options = {}) =>
           conflictOr(tip.id, envelope.expectedVersion)
         )
         return state!
-      })
+      }).pipe(traced())
 
     const history: Tips["Type"]["history"] = (actor, id) =>
       Effect.flatMap(get(actor, id), (tip) => store.events(tip.id))
@@ -229,7 +246,7 @@ export const make = (options: Options = {}) =>
       })
 
     return Tips.of({
-      receive,
+      receive: (actor, input) => traced("Receive")(receive(actor, input)),
       execute,
       get,
       history,

@@ -210,13 +210,7 @@ export const decode = (
  */
 export const storable = (reason: string): string => reason.replaceAll("\u0000", "\uFFFD").slice(0, 500)
 
-/**
- * Verifies a delivery whose body was read within the limit, and stores it when it carries events. Its messages are
- * the worker's business: the webhook never calls `decode`.
- *
- * @internal
- */
-export const receive = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery): Effect.Effect<Answer> => {
+const verifyAndStore = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery): Effect.Effect<Answer> => {
   if (delivery.body.length > env.maxBodyBytes) return tooLarge(env, adapter.id)
   return verify(adapter, delivery).pipe(
     Effect.flatMap((result) => {
@@ -233,6 +227,20 @@ export const receive = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery
     })
   )
 }
+
+/**
+ * Verifies a delivery whose body was read within the limit, and stores it when it carries events. Its messages are
+ * the worker's business: the webhook never calls `decode`. Traced as `tinbao.webhook.receive` (docs/tracing.md).
+ *
+ * @internal
+ */
+export const receive = (env: Env, adapter: ChannelAdapter, delivery: RawDelivery): Effect.Effect<Answer> =>
+  verifyAndStore(env, adapter, delivery).pipe(
+    Effect.tap((answer) => Effect.annotateCurrentSpan("tinbao.webhook.status", answer.status)),
+    Effect.withSpan("tinbao.webhook.receive", {
+      attributes: { "tinbao.channel.id": adapter.id, "tinbao.platform": adapter.platform.id }
+    })
+  )
 
 /**
  * The whole check for a delivery already in memory.

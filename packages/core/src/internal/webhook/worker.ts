@@ -116,7 +116,17 @@ const handle = (
       return yield* kill(worker, entry, `unsupported events: ${unsupported.join(", ")}`)
     }
     return "processed" as const
-  })
+  }).pipe(
+    Effect.tap((outcome) => Effect.annotateCurrentSpan("tinbao.webhook.outcome", outcome)),
+    Effect.withSpan("tinbao.webhook.process", {
+      attributes: {
+        "tinbao.channel.id": entry.channel,
+        "tinbao.inbox.id": entry.id,
+        "tinbao.webhook.attempt": entry.attempts,
+        "tinbao.webhook.messages": Either.isRight(examined) ? examined.right.messages.length : 0
+      }
+    })
+  )
 
 // What orders a delivery's messages against other deliveries': each message's sender and conversation, on its
 // channel. Kept in memory for the round only; the ids are identities, and never leave it.
