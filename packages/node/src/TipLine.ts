@@ -20,8 +20,6 @@ import type {
 import type { Brand, DateTime, Redacted, Schema } from "effect"
 import * as internal from "./internal/tipLine.js"
 
-type Primitive = string | number | boolean | bigint | symbol | null | undefined
-
 /**
  * A core value as the Promise API gives it: every instant a `Date`, everything else as it is.
  *
@@ -30,7 +28,7 @@ type Primitive = string | number | boolean | bigint | symbol | null | undefined
  */
 export type Plain<A> = A extends DateTime.DateTime
   ? Date
-  : A extends Primitive
+  : A extends string | number | boolean | bigint | symbol | null | undefined
     ? A
     : A extends ReadonlyArray<infer I>
       ? ReadonlyArray<Plain<I>>
@@ -50,7 +48,7 @@ export type Input<A> = A extends DateTime.DateTime
     ? Brand.Brand.Unbranded<A>
     : A extends Redacted.Redacted<infer V>
       ? Input<V>
-      : A extends Primitive
+      : A extends string | number | boolean | bigint | symbol | null | undefined
         ? A
         : A extends ReadonlyArray<infer I>
           ? ReadonlyArray<Input<I>>
@@ -217,7 +215,8 @@ export interface WebFormConfig {
  * A tip line's configuration. `units` is the units file's content (a JSON array of unit changes, parents first, as
  * `examples/tip-line/units.json`), as text or parsed: at every start the changes the database does not hold yet
  * are recorded; a database set up from other changes is refused. `intake` takes the core's intake options (routing
- * rules, taxonomy, quiet period, default legal type, acknowledgement text).
+ * rules, taxonomy, quiet period, default legal type, acknowledgement text). `logLevel` is the least level the tip line
+ * logs to the console (default `info`; its messages never name a reporter).
  *
  * @since 0.4.0
  * @category models
@@ -228,6 +227,7 @@ export interface Config {
   readonly units: string | ReadonlyArray<Schema.Schema.Encoded<typeof UnitChange.UnitChange>>
   readonly channels?: { readonly web?: ReadonlyArray<WebFormConfig> }
   readonly intake?: Intake.Options
+  readonly logLevel?: "all" | "debug" | "info" | "warning" | "error" | "none"
 }
 
 /**

@@ -92,6 +92,7 @@ describe.each(storages)("a tip line in %s", (_, storage) => {
     const website = site()
     const tipLine = await createTipLine({
       ...storage(),
+      logLevel: "error",
       channels: {
         web: [{ unit: "ca-xa-ninh-tien", secret, replyUrl: "http://127.0.0.1:9/replies", fetch: website.fetch }]
       }

@@ -19,7 +19,7 @@ import {
 } from "@tinbao/core"
 import { SqlStorage } from "@tinbao/sql"
 import { WebFormChannel } from "@tinbao/web"
-import { Effect, Layer, Redacted, Schema } from "effect"
+import { Effect, Layer, Logger, LogLevel, Redacted, Schema } from "effect"
 import type { Config, VaultConfig, WebFormConfig } from "../TipLine.js"
 import { ConfigurationError } from "./errors.js"
 
@@ -148,9 +148,25 @@ const dispatcher = Layer.scopedDiscard(
  *
  * @internal
  */
-export const layerOf = (config: Config) => {
+export const layerOf = (config: Config): Layer.Layer<Services, unknown> => {
   const storage = storageOf(config)
   const setup = Layer.effectDiscard(Effect.zipRight(recordUnits(config.units), bindChannels(config)))
   const workers = Layer.merge(Webhook.layer({ process: Intake.process }), dispatcher)
-  return workers.pipe(Layer.provide(setup), Layer.provideMerge(channelsOf(config)), Layer.provideMerge(storage))
+  // The log level first, so that every fiber of the tip line, the background workers' too, runs under it.
+  const logLevel = Logger.minimumLogLevel(LogLevel.fromLiteral(logLevels[config.logLevel ?? "info"]))
+  return workers.pipe(
+    Layer.provide(setup),
+    Layer.provideMerge(channelsOf(config)),
+    Layer.provideMerge(storage),
+    Layer.provide(logLevel)
+  )
 }
+
+const logLevels = {
+  all: "All",
+  debug: "Debug",
+  info: "Info",
+  warning: "Warning",
+  error: "Error",
+  none: "None"
+} as const
