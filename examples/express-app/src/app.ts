@@ -11,6 +11,7 @@ import { Readable } from "node:stream"
 import {
   AccessDenied,
   type ActorInput,
+  type ListQuery,
   RuleViolation,
   StatisticsError,
   StorageError,
@@ -113,7 +114,7 @@ export const createApp = (tipLine: TipLine) => {
     res.json(
       await tipLine.list(actorOf(req), {
         ...(limit === undefined ? {} : { limit: Number(limit) }),
-        ...(status === undefined ? {} : { status: status.split(",") as never }),
+        ...(status === undefined ? {} : { status: status.split(",") as ListQuery["status"] & {} }),
         ...(channel === undefined ? {} : { channel }),
         ...(cursor === undefined ? {} : { cursor })
       })
