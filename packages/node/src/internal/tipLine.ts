@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { type Actor, Intake, Statistics, Tip, Tips, Webhook } from "@tinbao/core"
+import { type Actor, type IdentityVault, Intake, Statistics, Tip, Tips, Webhook } from "@tinbao/core"
 import { DateTime, Effect, Exit, ManagedRuntime, Redacted, Schema } from "effect"
 import type * as TipLine from "../TipLine.js"
 import { fromCause, TipLineClosed, ValidationError } from "./errors.js"
@@ -82,7 +82,7 @@ export const createTipLine = async (config: TipLine.Config): Promise<TipLine.Tip
         Effect.flatMap(Tips.Tips, (tips) =>
           tips.receive(actorOf(actor), {
             ...(fromInput(rest) as Omit<Tips.Receive, "identity">),
-            identity: Redacted.make(identity as Tips.Receive["identity"] extends Redacted.Redacted<infer I> ? I : never)
+            identity: Redacted.make(identity as IdentityVault.Identity)
           })
         ).pipe(Effect.map(plain))
       ),
