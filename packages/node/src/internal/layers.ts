@@ -151,7 +151,13 @@ const dispatcher = Layer.scopedDiscard(
 export const layerOf = (config: Config): Layer.Layer<Services, unknown> => {
   const storage = storageOf(config)
   const setup = Layer.effectDiscard(Effect.zipRight(recordUnits(config.units), bindChannels(config)))
-  const workers = Layer.merge(Webhook.layer({ process: Intake.process }), dispatcher)
+  // The inbox keeps raw deliveries (reporters' ids and names): processed ones are purged after 7 days, dead letters
+  // after 90, as the tip-line server does (docs/privacy.md).
+  const workers = Layer.mergeAll(
+    Webhook.layer({ process: Intake.process }),
+    dispatcher,
+    Layer.scopedDiscard(Inbox.runRetention())
+  )
   // The log level first, so that every fiber of the tip line, the background workers' too, runs under it.
   const logLevel = Logger.minimumLogLevel(LogLevel.fromLiteral(logLevels[config.logLevel ?? "info"]))
   return workers.pipe(
