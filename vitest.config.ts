@@ -22,6 +22,7 @@ export default defineConfig({
         ssr,
         test: { name: "facebook", root: "packages/facebook", include: ["test/**/*.test.ts"] }
       },
+      { resolve: source, ssr, test: { name: "node", root: "packages/node", include: ["test/**/*.test.ts"] } },
       {
         resolve: source,
         ssr,
