@@ -311,8 +311,7 @@ export const make = (options: Options = {}) =>
             ...(query.open !== undefined ? { open: query.open } : {})
           })
           return tips.filter(
-            (t) =>
-              readable(actor, t) && (query.overdue === undefined || isOverdue(t, at, hierarchy) === query.overdue)
+            (t) => readable(actor, t) && (query.overdue === undefined || isOverdue(t, at, hierarchy) === query.overdue)
           )
         }),
       page: (given, { unit, overdue, ...query }) =>
