@@ -119,6 +119,47 @@ describe("Tips entered after they were received", () => {
   )
 })
 
+describe("A tip entered after its unit merged into another", () => {
+  const established = (id: string, kind: "province" | "ward", date: string, parent?: string) =>
+    UnitChange.Established.make({
+      effectiveDate: LocalDate.unsafeMake(date),
+      legalBasis: "Nghị quyết sắp xếp (ví dụ)",
+      id: UnitId.make(id),
+      kind,
+      name: { vi: `Công an ${id}`, en: `Police ${id}` },
+      ...(parent === undefined ? {} : { parent: UnitId.make(parent) })
+    })
+
+  it.effect("goes to the register of the unit that received it, worked by the unit that answers for it", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.UTC(2025, 6, 2, 2, 0))
+      yield* Effect.flatMap(UnitDirectory, (d) =>
+        d.record([
+          established("p", "province", "2020-01-01"),
+          established("w1", "ward", "2020-01-01", "p"),
+          established("w2", "ward", "2020-01-01", "p"),
+          established("hoalu", "ward", "2025-07-01", "p"),
+          UnitChange.Merged.make({
+            effectiveDate: LocalDate.unsafeMake("2025-07-01"),
+            legalBasis: "Nghị quyết sắp xếp (ví dụ)",
+            sources: [UnitId.make("w1"), UnitId.make("w2")],
+            into: UnitId.make("hoalu")
+          })
+        ])
+      )
+      const tips = yield* Tips.Tips
+      const merged = Actor.make("can-bo-hoa-lu", UnitId.make("hoalu"), ["officer", "leader"])
+      // Called in on 30 June, 20:00 in Hà Nội, the ward's last day.
+      const receivedAt = utc("2025-06-30T13:00:00Z")
+      const tip = yield* tips.receive(merged, receiveInput({ unit: UnitId.make("w1"), receivedAt }))
+      expect([tip.receivingUnit, tip.registerYear]).toEqual(["w1", 2025])
+      expect((yield* tips.list(merged)).map((t) => t.id)).toEqual([tip.id])
+      const notYet = yield* Effect.flip(tips.receive(merged, receiveInput({ unit: UnitId.make("hoalu"), receivedAt })))
+      expect(notYet._tag === "UnitRuleError" && notYet.rule).toBe("not_valid_at_date")
+    }).pipe(Effect.provide(Tips.layerMemory()))
+  )
+})
+
 describe("Categories outside the taxonomy", () => {
   const fire = CategoryId.make("fire")
 
