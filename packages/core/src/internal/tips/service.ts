@@ -20,6 +20,7 @@ import * as UnitDirectory from "../units/directory.js"
 import * as UnitHierarchy from "../units/hierarchy.js"
 import type { UnitId } from "../units/unit.js"
 import * as IdentityVault from "../vault/identityVault.js"
+import { receiptTime } from "./receipt.js"
 import * as TipStore from "./tipStore.js"
 import { Receive, TipNotFound, Tips, VersionConflict } from "./tips.js"
 import * as Transaction from "./transaction.js"
@@ -28,10 +29,6 @@ const staff = ["officer", "leader"] as const
 
 /** @internal */
 export const overdueScan = 1000
-
-// A receipt time may run ahead of the server's clock by this much (an officer's device set a little fast); such a
-// time is taken as now, so that no event of the tip comes before its receipt.
-const clockSkew = { minutes: 1 }
 
 /** @internal */
 export const make = (options: Options = {}) =>
@@ -107,36 +104,6 @@ export const make = (options: Options = {}) =>
             rule: "unknown_category",
             message: `There is no category ${category} (lĩnh vực) in this list; choose one of: ${[...categories].join(", ")}.`
           })
-
-    // When the tip was received: now, or the time given when it is entered later, which may not lie ahead of the
-    // clock (beyond the skew) nor before the calendar's years (its deadlines could not be counted).
-    const receiptTime = (tip: TipId, given: DateTime.Utc | undefined, at: DateTime.Utc) => {
-      if (given === undefined || DateTime.greaterThan(given, at)) {
-        if (given !== undefined && DateTime.greaterThan(given, DateTime.add(at, clockSkew))) {
-          return Effect.fail(
-            new RuleViolation({
-              tip,
-              command: "Receive",
-              rule: "received_in_future",
-              message: `A tip cannot be received in the future: ${DateTime.formatIso(given)} is after now (${DateTime.formatIso(at)}).`
-            })
-          )
-        }
-        return Effect.succeed(at)
-      }
-      const day = LocalDate.ofInstant(given)
-      if (Number(day.slice(0, 4)) < Calendar.coveredYears.from) {
-        return Effect.fail(
-          new RuleViolation({
-            tip,
-            command: "Receive",
-            rule: "received_before_calendar",
-            message: `A tip received on ${day} cannot be entered: deadlines are counted from ${Calendar.coveredYears.from} on.`
-          })
-        )
-      }
-      return Effect.succeed(given)
-    }
 
     // Inputs are typed, but callers build them by hand: the actor is decoded and the input checked against its
     // schema before anything is read, numbered or sealed, so a bad one is a typed error that leaves nothing behind

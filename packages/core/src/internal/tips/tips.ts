@@ -88,7 +88,7 @@ export class Tips extends Context.Tag("@tinbao/core/Tips")<
     readonly history: (actor: Actor, tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipsError>
     /**
      * Every tip in a unit's subtree (as of now) that the actor may read and that matches the query, oldest receipt
-     * first, all at once. To filter by status, channel or category, or to read in pages, use {@link page}, which
+     * first, all at once. To filter by status, channel or category, or to read in pages, use `page`, which
      * takes every filter of `list` too.
      */
     readonly list: (actor: Actor, query?: ListQuery) => Effect.Effect<ReadonlyArray<Tip>, TipsError>
