@@ -18,6 +18,12 @@ const utc = (iso: string) => DateTime.unsafeMake(iso)
 const dueOf = (deadlines: ReadonlyArray<{ readonly kind: string; readonly dueAt: DateTime.Utc }>, kind: string) =>
   DateTime.formatIso(deadlines.find((d) => d.kind === kind)!.dueAt)
 
+const setup = Effect.gen(function* () {
+  yield* TestClock.setTime(monday)
+  yield* recordUnits
+  return yield* Tips.Tips
+})
+
 // Monday 16 December 2024, 09:00 in Hà Nội: the police year 2025 began the day before (15 December).
 const inNewYear = Date.UTC(2024, 11, 16, 2, 0)
 
@@ -64,9 +70,7 @@ describe("Tips entered after they were received", () => {
 
   it.effect("refuses a time ahead of the clock by more than a minute, and takes a time less ahead as now", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(monday)
-      yield* recordUnits
-      const tips = yield* Tips.Tips
+      const tips = yield* setup
       const ahead = (millis: number) => receiveInput({ receivedAt: DateTime.unsafeMake(monday + millis) })
       const refused = yield* Effect.flip(tips.receive(actors.communeLeader, ahead(61_000)))
       expect(refused._tag === "RuleViolation" && refused.rule).toBe("received_in_future")
@@ -78,9 +82,7 @@ describe("Tips entered after they were received", () => {
 
   it.effect("refuses a time before the unit existed", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(monday)
-      yield* recordUnits
-      const tips = yield* Tips.Tips
+      const tips = yield* setup
       // The fixtures' units were established on 1 January 2020, 00:00 in Hà Nội.
       const before = yield* Effect.flip(
         tips.receive(actors.communeLeader, receiveInput({ receivedAt: utc("2019-12-31T16:59:00Z") }))
@@ -165,9 +167,7 @@ describe("Categories outside the taxonomy", () => {
 
   it.effect("are refused when a tip is received or categorized, and nothing is recorded", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(monday)
-      yield* recordUnits
-      const tips = yield* Tips.Tips
+      const tips = yield* setup
       const received = yield* Effect.flip(tips.receive(actors.communeLeader, receiveInput({ category: fire })))
       expect(received._tag === "RuleViolation" && [received.rule, received.command]).toEqual([
         "unknown_category",
@@ -195,9 +195,7 @@ describe("Categories outside the taxonomy", () => {
 
   it.effect("are taken once the service's taxonomy has them", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(monday)
-      yield* recordUnits
-      const tips = yield* Tips.Tips
+      const tips = yield* setup
       const tip = yield* tips.receive(actors.communeLeader, receiveInput({ category: fire }))
       expect(tip.category).toBe("fire")
     }).pipe(
@@ -214,9 +212,7 @@ describe("Tips.layerMemory with a calendar", () => {
   // Receipt on Monday 4 March 2024: three working days end on Thursday 7 March, or on Friday 8 March when the
   // government makes Tuesday 5 March a day off (and works Saturday 9 March in exchange).
   const acknowledgementDue = Effect.gen(function* () {
-    yield* TestClock.setTime(monday)
-    yield* recordUnits
-    const tips = yield* Tips.Tips
+    const tips = yield* setup
     const tip = yield* tips.receive(actors.communeLeader, receiveInput())
     return dueOf(yield* tips.deadlines(actors.communeLeader, tip.id), "acknowledgement")
   })
