@@ -40,7 +40,7 @@ import type { Register, RegisterError } from "./Register.js"
 import type { Rule } from "./Routing.js"
 import type { Tip, TipId } from "./Tip.js"
 import type { TipStore } from "./TipStore.js"
-import type { Tips, TipsError, Options as TipsOptions } from "./Tips.js"
+import type { Tips, TipsError, MemoryOptions as TipsOptions } from "./Tips.js"
 import type { Transaction } from "./Transaction.js"
 import type { UnitDirectory } from "./UnitDirectory.js"
 
@@ -123,7 +123,10 @@ export interface ReplyOptions {
 export interface Options {
   /** Routing rules, in order. Default: the binding alone. */
   readonly rules?: ReadonlyArray<Rule>
-  /** The category taxonomy. Default: `Category.standard`. */
+  /**
+   * The category taxonomy. Default: `Category.standard`. The tips service refuses categories outside its own
+   * (`Tips.Options.taxonomy`): give it this one too ({@link layerMemory} does when its tips' options have none).
+   */
   readonly taxonomy?: Iterable<Category>
   /** Messages from the same reporter in the same conversation within this time join the open tip. Default 10 minutes. */
   readonly quietPeriod?: Duration.DurationInput
@@ -160,7 +163,8 @@ export const layer: (
 
 /**
  * Intake with everything it needs in memory: the ledger, bindings, the outbox, conversation activity, the evidence
- * records, and `Tips.layerMemory` (the store, directory, vault, register and calendar). Good for tests, demos and small
+ * records, and `Tips.layerMemory` (the store, directory, vault, register and calendar) with `tipsOptions` (the
+ * calendar among them), whose taxonomy is intake's when they give none. Good for tests, demos and small
  * deployments; swap the ports' layers for durable ones.
  *
  * @since 0.1.0

@@ -7,7 +7,8 @@
 import type { DateTime, Effect, Layer, ParseResult } from "effect"
 import type { AccessDenied } from "./Access.js"
 import type { Actor } from "./Actor.js"
-import type { HolidayCalendar } from "./Calendar.js"
+import type { Calendar, HolidayCalendar } from "./Calendar.js"
+import type { Category } from "./Category.js"
 import type { Policy } from "./Deadline.js"
 import type { Item } from "./Evidence.js"
 import type { IdentityVault, IdentityVaultError } from "./IdentityVault.js"
@@ -28,8 +29,9 @@ import type { UnitRuleError } from "./UnitHierarchy.js"
 export { Receive, TipNotFound, Tips, VersionConflict } from "./internal/tips/tips.js"
 
 /**
- * Which tips to list: those of a unit's subtree (the actor's own unit when absent), received in a
- * time range, open or closed.
+ * Which tips to list: those of a unit's subtree (the actor's own unit when absent), received in
+ * `[receivedFrom, receivedBefore)`, open or closed, and overdue or not: `overdue: true` keeps the tips with a
+ * deadline due and unmet now (`Deadline.isOverdue`, with the service's calendar and policy), `false` the others.
  *
  * @since 0.1.0
  * @category models
@@ -39,11 +41,16 @@ export interface ListQuery {
   readonly receivedFrom?: DateTime.Utc
   readonly receivedBefore?: DateTime.Utc
   readonly open?: boolean
+  /** @since 0.4.0 */
+  readonly overdue?: boolean
 }
 
 /**
- * Which page of tips to give: the tips of a unit's subtree as in {@link ListQuery}, with the store's filters
- * (statuses, channel id or platform, category), after a key and at most `limit` (see `TipStore.PageQuery`).
+ * Which page of tips to give, the documented way to read tips with filters: the tips of a unit's subtree as in
+ * {@link ListQuery} (received between two times, open, overdue), with the store's filters (statuses, channel id or
+ * platform, category), after a key and at most `limit` (see `TipStore.PageQuery`). Deadlines are not stored, so
+ * `overdue` is checked on the store's pages as they are read: a page of it reads at most {@link overdueScan} tips
+ * and can hold fewer than `limit` with a `next` key; follow `next` until it is absent.
  *
  * @since 0.3.0
  * @category models
@@ -73,14 +80,37 @@ export type TipsError =
   | TransactionError
 
 /**
- * Options of the service: the deadline policy (the law's values by default).
+ * Options of the service: the deadline policy (the law's values by default) and the category taxonomy (since
+ * 0.4.0; `Category.standard` by default), outside which `receive` and `Categorize` are refused with the rule
+ * `unknown_category`. Give intake's taxonomy here too when it has categories of its own.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Options {
   readonly policy?: Policy
+  /** @since 0.4.0 */
+  readonly taxonomy?: Iterable<Category>
 }
+
+/**
+ * Options of {@link layerMemory}: the service's, and the holiday calendar (`Calendar.vietnam` by default), e.g.
+ * `Calendar.unsafeMake({ add, remove })` with the government's day swaps of the year.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface MemoryOptions extends Options {
+  readonly calendar?: Calendar
+}
+
+/**
+ * How many tips of the store one `page` with an `overdue` filter reads at most before it answers.
+ *
+ * @since 0.4.0
+ * @category constants
+ */
+export const overdueScan: number = internal.overdueScan
 
 /**
  * Builds the service from the ports.
@@ -111,14 +141,15 @@ export const layer: (
 > = internal.layer
 
 /**
- * Everything in memory: the service with the memory store, directory, vault and register, and the Vietnam
- * calendar. Good for tests, demos and small deployments; swap the ports' layers for durable ones.
+ * Everything in memory: the service with the memory store, directory, vault and register, and the calendar of
+ * the options (the Vietnam calendar by default). Good for tests, demos and small deployments; swap the ports'
+ * layers for durable ones.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerMemory: (
-  options?: Options
+  options?: MemoryOptions
 ) => Layer.Layer<Tips | TipStore.TipStore | UnitDirectory | IdentityVault | Register | HolidayCalendar | Transaction> =
   internal.layerMemory
 

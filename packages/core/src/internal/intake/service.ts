@@ -3,7 +3,7 @@ import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import { isNonEmptyReadonlyArray } from "effect/Array"
 import * as DateTime from "effect/DateTime"
 import type { Options, Outcome } from "../../Intake.js"
-import type { Options as TipsOptions } from "../../Tips.js"
+import type { MemoryOptions as TipsOptions } from "../../Tips.js"
 import { decodeActor } from "../access/access.js"
 import * as Actor from "../access/actor.js"
 import * as LocalDate from "../calendar/localDate.js"
@@ -550,7 +550,7 @@ export const make = (options: Options = {}) =>
 export const layer = (options?: Options) => Layer.effect(Intake, make(options))
 
 /** @internal */
-export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
+export const layerMemory = (options: Options = {}, tipsOptions: TipsOptions = {}) =>
   layer(options).pipe(
     Layer.provideMerge(
       Layer.mergeAll(
@@ -561,5 +561,12 @@ export const layerMemory = (options?: Options, tipsOptions?: TipsOptions) =>
         evidenceLayerMemory
       )
     ),
-    Layer.provideMerge(tipsLayerMemory(tipsOptions))
+    // The tips take the categories intake routes to, unless told otherwise.
+    Layer.provideMerge(
+      tipsLayerMemory(
+        tipsOptions.taxonomy === undefined && options.taxonomy !== undefined
+          ? { ...tipsOptions, taxonomy: options.taxonomy }
+          : tipsOptions
+      )
+    )
   )

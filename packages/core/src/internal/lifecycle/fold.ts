@@ -24,6 +24,7 @@ export const evolve = (state: Tip | undefined, event: TipEvent.TipEvent): Tip =>
       alias: event.alias,
       summary: event.summary,
       receivedAt: event.at,
+      ...(event.enteredAt !== undefined ? { enteredAt: event.enteredAt } : {}),
       custody: [{ unit: event.unit, from: event.at }],
       complexExtensions: 0,
       duplicates: [],

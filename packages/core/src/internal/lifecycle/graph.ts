@@ -82,7 +82,9 @@ export const target = (command: Name, from: Status): Status | undefined =>
   graph[command].edges.find(([f]) => f === from)?.[1]
 
 /**
- * The rules a command can break.
+ * The rules a command can break. Since 0.4.0: `unknown_category` (a category outside the service's taxonomy),
+ * `received_in_future` and `received_before_calendar` (a receipt time after now, or before the years the holiday
+ * calendar covers, so that no deadline could be counted).
  *
  * @since 0.1.0
  * @category models
@@ -110,7 +112,10 @@ export const Rule = Schema.Literal(
   "not_dispatched",
   "already_arrived",
   "no_reply_channel",
-  "public_reply_not_comment"
+  "public_reply_not_comment",
+  "unknown_category",
+  "received_in_future",
+  "received_before_calendar"
 )
 
 /**

@@ -195,6 +195,12 @@ export interface Tip {
   readonly alias: AliasId
   readonly summary: string
   readonly receivedAt: DateTime.Utc
+  /**
+   * When the tip was entered, if after it was received (see `TipEvent.TipReceived`).
+   *
+   * @since 0.4.0
+   */
+  readonly enteredAt?: DateTime.Utc
   readonly acknowledgedAt?: DateTime.Utc
   readonly acceptedAt?: DateTime.Utc
   readonly firstTransferAt?: DateTime.Utc

@@ -92,13 +92,18 @@ export const Rejection = Schema.Union(
 export type Rejection = typeof Rejection.Type
 
 /**
- * The tip was received and entered in the receiving unit's register (sổ tiếp nhận).
+ * The tip was received and entered in the receiving unit's register (sổ tiếp nhận). `at` is when it was received,
+ * which sets its register year and starts every deadline; `by` is who entered it. `enteredAt` is there when the tip
+ * was entered after it was received (a call or a visit written up later): when it was entered. Events stored before
+ * 0.4.0 have none: they were entered as they were received.
  *
  * @since 0.1.0
  * @category events
  */
 export class TipReceived extends Schema.TaggedClass<TipReceived>()("TipReceived", {
   ...common,
+  /** @since 0.4.0 */
+  enteredAt: Schema.optional(Schema.DateTimeUtc),
   unit: UnitId,
   code: Schema.NonEmptyTrimmedString,
   registerNumber: Schema.Int.pipe(Schema.positive()),

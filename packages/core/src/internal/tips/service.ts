@@ -1,10 +1,11 @@
 import { Effect, Either, Layer, Option } from "effect"
 import * as DateTime from "effect/DateTime"
-import type { Options } from "../../Tips.js"
+import type { MemoryOptions, Options } from "../../Tips.js"
 import * as Access from "../access/access.js"
 import type { Actor } from "../access/actor.js"
 import * as Calendar from "../calendar/calendar.js"
 import * as LocalDate from "../calendar/localDate.js"
+import { type CategoryId, standard } from "../lifecycle/category.js"
 import * as Command from "../lifecycle/command.js"
 import { deadlinesOf } from "../lifecycle/deadline.js"
 import { decide, mergeTarget, rolesOf, writtenByAgency } from "../lifecycle/decide.js"
@@ -19,11 +20,15 @@ import * as UnitDirectory from "../units/directory.js"
 import * as UnitHierarchy from "../units/hierarchy.js"
 import type { UnitId } from "../units/unit.js"
 import * as IdentityVault from "../vault/identityVault.js"
+import { receiptTime } from "./receipt.js"
 import * as TipStore from "./tipStore.js"
 import { Receive, TipNotFound, Tips, VersionConflict } from "./tips.js"
 import * as Transaction from "./transaction.js"
 
 const staff = ["officer", "leader"] as const
+
+/** @internal */
+export const overdueScan = 1000
 
 /** @internal */
 export const make = (options: Options = {}) =>
@@ -35,6 +40,7 @@ export const make = (options: Options = {}) =>
     const calendar = yield* Calendar.HolidayCalendar
     const transaction = yield* Transaction.Transaction
     const policy = options.policy ?? defaultPolicy
+    const categories = new Set<string>(Array.from(options.taxonomy ?? standard, (c) => c.id))
 
     const now = DateTime.now
     const context = Effect.gen(function* () {
@@ -81,6 +87,24 @@ export const make = (options: Options = {}) =>
     const unitAt = (hierarchy: UnitHierarchy.UnitHierarchy) => (id: UnitId, date: LocalDate.LocalDate) =>
       Option.getOrUndefined(UnitHierarchy.get(hierarchy, id, date))
 
+    // The tip's deadlines at an instant, with the receiving unit as it was on the day of receipt.
+    const deadlinesAt = (tip: Tip, at: DateTime.Utc, hierarchy: UnitHierarchy.UnitHierarchy) => {
+      const receivingUnit = unitAt(hierarchy)(tip.receivingUnit, LocalDate.ofInstant(tip.receivedAt))
+      return deadlinesOf(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
+    }
+    const isOverdue = (tip: Tip, at: DateTime.Utc, hierarchy: UnitHierarchy.UnitHierarchy) =>
+      deadlinesAt(tip, at, hierarchy).some((d) => d.status === "missed")
+
+    const unknownCategory = (tip: TipId, command: string, category: CategoryId) =>
+      categories.has(category)
+        ? undefined
+        : new RuleViolation({
+            tip,
+            command,
+            rule: "unknown_category",
+            message: `There is no category ${category} (lĩnh vực) in this list; choose one of: ${[...categories].join(", ")}.`
+          })
+
     // Inputs are typed, but callers build them by hand: the actor is decoded and the input checked against its
     // schema before anything is read, numbered or sealed, so a bad one is a typed error that leaves nothing behind
     // and names fields and rules, never values (an input may hold a reporter's identity).
@@ -116,16 +140,22 @@ export const make = (options: Options = {}) =>
         const input = yield* validReceive(unchecked)
         const denied = Access.requireRole(actor, staff, "Receiving a tip")
         if (denied) return yield* denied
-        const { at, hierarchy, today, within } = yield* context
-        const unit = UnitHierarchy.get(hierarchy, input.unit, today)
+        const { at, hierarchy, today, answers } = yield* context
+        const tip = makeId()
+        const receivedAt = yield* receiptTime(tip, input.receivedAt, at)
+        const day = LocalDate.ofInstant(receivedAt)
+        // The unit as it was when the tip was received: it may have closed since (its tips are then worked by the
+        // unit that answers for it), but it must have existed.
+        const unit = UnitHierarchy.get(hierarchy, input.unit, day)
         if (Option.isNone(unit)) {
           return yield* new UnitHierarchy.UnitRuleError({
             rule: "not_valid_at_date",
-            message: `Unit ${input.unit} does not exist or is not active on ${today}; a tip cannot be received there.`
+            message: `Unit ${input.unit} does not exist or is not active on ${day}; a tip cannot be received there.`
           })
         }
-        if (!within(input.unit, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${input.unit}`)
-        const tip = makeId()
+        if (!answers(input.unit, actor.unit, today)) return yield* Access.outOfScope(actor, `Unit ${input.unit}`)
+        const unknown = unknownCategory(tip, "Receive", input.category)
+        if (unknown) return yield* unknown
         if (input.legalType === "kien_nghi_khoi_to" && !writtenByAgency(input.reporterKind, input.channel)) {
           return yield* new RuleViolation({
             tip,
@@ -143,13 +173,14 @@ export const make = (options: Options = {}) =>
               unit: input.unit,
               unitTag: Register.unitTagOf(input.unit, unit.value.code),
               tipId: tip,
-              receivedAt: at
+              receivedAt
             })
             const received = new TipEvent.TipReceived(
               {
                 tip,
-                at,
+                at: receivedAt,
                 by: actor.id,
+                ...(input.receivedAt !== undefined ? { enteredAt: at } : {}),
                 unit: input.unit,
                 code: entry.code,
                 registerNumber: entry.number,
@@ -188,6 +219,10 @@ export const make = (options: Options = {}) =>
         }
         if (tip.version !== envelope.expectedVersion)
           return yield* conflict(tip.id, envelope.expectedVersion, tip.version)
+        if (command._tag === "Categorize") {
+          const unknown = unknownCategory(tip.id, command._tag, command.category)
+          if (unknown) return yield* unknown
+        }
         const ctx = { now: at, actor, calendar, policy, unitAt: unitAt(hierarchy) }
         const events = yield* Either.match(decide(tip, command, ctx), {
           onLeft: Effect.fail,
@@ -226,8 +261,7 @@ export const make = (options: Options = {}) =>
       Effect.gen(function* () {
         const tip = yield* get(actor, id)
         const { at, hierarchy } = yield* context
-        const receivingUnit = unitAt(hierarchy)(tip.receivingUnit, LocalDate.ofInstant(tip.receivedAt))
-        return deadlinesOf(tip, { now: at, calendar, policy, ...(receivingUnit ? { receivingUnit } : {}) })
+        return deadlinesAt(tip, at, hierarchy)
       })
 
     // The units whose tips a listing reads: those answered within the asked unit (the actor's own when absent), which
@@ -253,20 +287,49 @@ export const make = (options: Options = {}) =>
       list: (given, query = {}) =>
         Effect.gen(function* () {
           const { actor, units, readable } = yield* scoped(given, query.unit)
+          const { at, hierarchy } = yield* context
           const tips = yield* store.list({
             units,
             ...(query.receivedFrom !== undefined ? { receivedFrom: query.receivedFrom } : {}),
             ...(query.receivedBefore !== undefined ? { receivedBefore: query.receivedBefore } : {}),
             ...(query.open !== undefined ? { open: query.open } : {})
           })
-          return tips.filter((t) => readable(actor, t))
+          return tips.filter(
+            (t) => readable(actor, t) && (query.overdue === undefined || isOverdue(t, at, hierarchy) === query.overdue)
+          )
         }),
-      page: (given, { unit, ...query }) =>
+      page: (given, { unit, overdue, ...query }) =>
         Effect.gen(function* () {
           const { actor, units, readable } = yield* scoped(given, unit)
-          const found = yield* store.page({ ...query, units })
-          // `next` stays the store's: a row left out here does not end the pages early.
-          return { ...found, tips: found.tips.filter((t) => readable(actor, t)) }
+          if (overdue === undefined) {
+            const found = yield* store.page({ ...query, units })
+            // `next` stays the store's: a row left out here does not end the pages early.
+            return { ...found, tips: found.tips.filter((t) => readable(actor, t)) }
+          }
+          // Deadlines are not stored, so the store's pages are read in order and filtered here, up to a bound;
+          // `next` is where the reading stopped. An invalid limit goes to the store as it is, which refuses it.
+          const { at, hierarchy } = yield* context
+          const size = Number.isSafeInteger(query.limit) && query.limit >= 1 ? Math.max(query.limit, 100) : query.limit
+          const tips: Array<Tip> = []
+          let after = query.after
+          let scanned = 0
+          while (true) {
+            const found = yield* store.page({ ...query, units, ...(after !== undefined ? { after } : {}), limit: size })
+            for (const [i, t] of found.tips.entries()) {
+              if (!readable(actor, t) || isOverdue(t, at, hierarchy) !== overdue) continue
+              tips.push(t)
+              if (tips.length === query.limit) {
+                const last = i === found.tips.length - 1 && found.next === undefined
+                return last
+                  ? { tips }
+                  : { tips, next: { registerYear: t.registerYear, registerNumber: t.registerNumber, id: t.id } }
+              }
+            }
+            scanned += found.tips.length
+            if (found.next === undefined) return { tips }
+            if (scanned >= overdueScan) return { tips, next: found.next }
+            after = found.next
+          }
         }),
       evidence: (actor, id) => Effect.map(history(actor, id), evidenceOf),
       deadlines,
@@ -285,7 +348,7 @@ export const make = (options: Options = {}) =>
 export const layer = (options?: Options) => Layer.effect(Tips, make(options))
 
 /** @internal */
-export const layerMemory = (options?: Options) =>
+export const layerMemory = (options: MemoryOptions = {}) =>
   layer(options).pipe(
     Layer.provideMerge(
       Layer.mergeAll(
@@ -293,7 +356,9 @@ export const layerMemory = (options?: Options) =>
         UnitDirectory.layerMemory,
         IdentityVault.layerMemory,
         Register.layerMemory,
-        Calendar.layerVietnam,
+        options.calendar === undefined
+          ? Calendar.layerVietnam
+          : Layer.succeed(Calendar.HolidayCalendar, options.calendar),
         Transaction.layerMemory
       )
     )

@@ -37,12 +37,15 @@ export class VersionConflict extends Schema.TaggedError<VersionConflict>("@tinba
 ) {}
 
 /**
- * A tip as it arrives: where, how, from whom (sealed into the vault at once) and what about.
+ * A tip as it arrives: where, how, from whom (sealed into the vault at once) and what about. `receivedAt` (since
+ * 0.4.0) is when a tip taken by phone or in person was received, when it is entered later: it sets the register
+ * year and starts every deadline. Absent, the tip is received now.
  *
  * @since 0.1.0
  * @category models
  */
 export const Receive = Schema.Struct({
+  receivedAt: Schema.optional(Schema.DateTimeUtc),
   unit: UnitId,
   channel: ChannelKind,
   channelId: Schema.optional(Schema.String.pipe(withoutNul())),
@@ -69,7 +72,13 @@ export type Receive = typeof Receive.Type
 export class Tips extends Context.Tag("@tinbao/core/Tips")<
   Tips,
   {
-    /** Receives a tip: seals the reporter, numbers it in the unit's register and records it, all in one transaction. */
+    /**
+     * Receives a tip: seals the reporter, numbers it in the unit's register and records it, all in one transaction.
+     * A tip entered after it was received gives `receivedAt`: at most a minute ahead of the clock (a time ahead
+     * within that minute, another device's clock, is taken as now), else the rule `received_in_future`; the unit
+     * must have existed then (`UnitRuleError` `not_valid_at_date`). The category must be in the service's taxonomy
+     * (rule `unknown_category`).
+     */
     readonly receive: (actor: Actor, input: Receive) => Effect.Effect<Tip, TipsError>
     /** Gives a command at the version the actor saw; returns the tip's new state. */
     readonly execute: (actor: Actor, envelope: Command.Envelope) => Effect.Effect<Tip, TipsError>
@@ -77,7 +86,11 @@ export class Tips extends Context.Tag("@tinbao/core/Tips")<
     readonly get: (actor: Actor, tip: TipId) => Effect.Effect<Tip, TipsError>
     /** The tip's events, oldest first. */
     readonly history: (actor: Actor, tip: TipId) => Effect.Effect<ReadonlyArray<TipEvent>, TipsError>
-    /** The tips in a unit's subtree (as of now) that the actor may read. */
+    /**
+     * Every tip in a unit's subtree (as of now) that the actor may read and that matches the query, oldest receipt
+     * first, all at once. To filter by status, channel or category, or to read in pages, use `page`, which
+     * takes every filter of `list` too.
+     */
     readonly list: (actor: Actor, query?: ListQuery) => Effect.Effect<ReadonlyArray<Tip>, TipsError>
     /**
      * One page of the tips `list` would give, filtered further and newest first by register year, number and id;
