@@ -133,11 +133,13 @@ describe("the staff API's tip endpoints", () => {
         yield* post(running, `web:${hoaLu}`, webForm(secrets.web.secret, "wf-a", "wf-user-a", "Mất trộm xe máy"))
         yield* post(running, `web:${hoaLu}`, webForm(secrets.web.secret, "wf-c", "wf-user-c", "Tụ tập gây rối"))
         yield* post(running, `web:${other}`, webForm(secrets.web.secret, "wf-b", "wf-user-b", "Đánh bạc ở chợ"))
+        // Each is acknowledged to the site by the dispatcher: the listing below waits for that, so that no status
+        // changes while it filters by status.
         yield* eventually(
           Effect.filterOrFail(
             tipsOf(running, hoaLu),
-            (tips) => tips.length === 2,
-            () => "not two tips yet"
+            (tips) => tips.length === 2 && tips.every((tip) => tip.status === "acknowledged"),
+            () => "not two acknowledged tips yet"
           )
         )
         yield* theTip(running, other)
@@ -155,7 +157,8 @@ describe("the staff API's tip endpoints", () => {
         const { year, month } = LocalDate.toParts(today)
         const police = StatisticalPeriod.policeMonthOf(today)
         const ym = (y: number, m: number) => `${y}-${String(m).padStart(2, "0")}`
-        expect(yield* ids("/api/tips?status=received&overdue=false&channel=web")).toEqual(all)
+        expect(yield* ids("/api/tips?status=acknowledged&overdue=false&channel=web")).toEqual(all)
+        expect(yield* ids("/api/tips?status=received")).toEqual([])
         expect(yield* ids(`/api/tips?channel=web:${hoaLu}`)).toEqual(all)
         expect(yield* ids("/api/tips?overdue=true")).toEqual([])
         expect(yield* ids("/api/tips?channel=zalo")).toEqual([])
@@ -179,7 +182,7 @@ describe("the staff API's tip endpoints", () => {
           cookie: officer.cookie
         })
         expect(malformed.status).toBe(400)
-        expect(yield* ids("/api/tips?status=received&channel=web")).toEqual(all)
+        expect(yield* ids("/api/tips?status=acknowledged&channel=web")).toEqual(all)
 
         // Pages by the store's keyset (no total: nothing counts every match), and the same pages and cursors with
         // the overdue filter, worked out here (with the total).
