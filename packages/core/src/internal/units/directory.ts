@@ -1,7 +1,9 @@
 import type { Option } from "effect"
-import { Context, Duration, Effect, Layer, Ref, Schema } from "effect"
+import { Context, Duration, Effect, Either, Layer, Ref, Schema } from "effect"
 import type { LocalDate } from "../calendar/localDate.js"
 import * as UnitHierarchy from "./hierarchy.js"
+import type { ChangeBasis, ListedUnit, UnitListError } from "./reconcile.js"
+import { changesTo } from "./reconcile.js"
 import type { UnitId } from "./unit.js"
 import type { UnitChange } from "./unitChange.js"
 
@@ -34,6 +36,15 @@ export class UnitDirectory extends Context.Tag("@tinbao/core/UnitDirectory")<
     readonly record: (
       changes: ReadonlyArray<UnitChange>
     ) => Effect.Effect<void, UnitDirectoryError | UnitHierarchy.UnitRuleError>
+    /**
+     * Brings the directory to a list of units (e.g. an app's units file, read at every start) and returns the
+     * changes it recorded: none when the directory already matches, only the differences after the list changed.
+     * See `UnitHierarchy.changesTo`. Another writer's records meanwhile are read again, not reported as conflicts.
+     */
+    readonly reconcile: (
+      units: ReadonlyArray<ListedUnit>,
+      basis: ChangeBasis
+    ) => Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError | UnitHierarchy.UnitRuleError | UnitListError>
     /** The hierarchy the stored changes build, for fast queries. */
     readonly hierarchy: Effect.Effect<UnitHierarchy.UnitHierarchy, UnitDirectoryError>
     /** The stored changes, in the order recorded. */
@@ -130,16 +141,30 @@ export const make = (backend: Backend, options: Options = {}): Effect.Effect<Uni
               : checked(length)
           )
 
-    const record = (changes: ReadonlyArray<UnitChange>) =>
+    // Checks the changes against the stored log's hierarchy and appends them; `plan` computes them from it.
+    const recordAgainst = <E>(
+      plan: (current: UnitHierarchy.UnitHierarchy) => Either.Either<ReadonlyArray<UnitChange>, E>
+    ) =>
       Effect.gen(function* () {
-        if (changes.length === 0) return
         const stored = yield* backend.load
-        const next = yield* UnitHierarchy.applyAll(yield* build(stored), changes)
+        const current = yield* build(stored)
+        const changes = yield* plan(current)
+        if (changes.length === 0) return changes
+        const next = yield* UnitHierarchy.applyAll(current, changes)
         yield* backend.append(stored.length, changes)
         yield* Ref.set(cache, { length: stored.length + changes.length, hierarchy: next })
+        return changes
       }).pipe(lock.withPermits(1))
 
-    return UnitDirectory.of({ record, hierarchy, changes: backend.load })
+    const record = (changes: ReadonlyArray<UnitChange>) =>
+      changes.length === 0 ? Effect.void : Effect.asVoid(recordAgainst(() => Either.right(changes)))
+
+    const reconcile = (units: ReadonlyArray<ListedUnit>, basis: ChangeBasis) =>
+      recordAgainst((current) => changesTo(current, units, basis)).pipe(
+        Effect.retry({ times: 5, while: (error) => error._tag === "UnitDirectoryError" && error.reason === "conflict" })
+      )
+
+    return UnitDirectory.of({ record, reconcile, hierarchy, changes: backend.load })
   })
 
 /**
@@ -209,3 +234,18 @@ export const answeringUnitOf = (
   date: LocalDate
 ): Effect.Effect<Option.Option<UnitId>, UnitDirectoryError, UnitDirectory> =>
   Effect.flatMap(UnitDirectory, (d) => Effect.map(d.hierarchy, (h) => UnitHierarchy.answeringUnit(h, id, date)))
+
+/**
+ * Brings the directory in context to a list of units; see `UnitDirectory.reconcile` on the service.
+ *
+ * @since 0.4.0
+ * @category accessors
+ */
+export const reconcile = (
+  units: ReadonlyArray<ListedUnit>,
+  basis: ChangeBasis
+): Effect.Effect<
+  ReadonlyArray<UnitChange>,
+  UnitDirectoryError | UnitHierarchy.UnitRuleError | UnitListError,
+  UnitDirectory
+> => Effect.flatMap(UnitDirectory, (d) => d.reconcile(units, basis))
