@@ -19,5 +19,6 @@ export {
   reconcile,
   subtreeOf,
   UnitDirectory,
-  UnitDirectoryError
+  UnitDirectoryError,
+  UnitLogError
 } from "./internal/units/directory.js"

@@ -131,3 +131,35 @@ describe("UnitDirectory.reconcile", () => {
     expect(UnitHierarchy.changesTo(built, file, basis("2025-08-01"))).toEqual(Either.right([]))
   })
 })
+
+describe("UnitDirectory.recordMissing", () => {
+  const log = Either.getOrThrow(UnitHierarchy.changesTo(UnitHierarchy.empty, file, basis("2025-07-01")))
+  const later = new UnitChange.Renamed({
+    ...basis("2025-09-01"),
+    unit: u("hoalu"),
+    name: { vi: "Hoa Lư", en: "Hoa Lu" }
+  })
+
+  it.effect("records a log once, then only what was appended to it", () =>
+    Effect.gen(function* () {
+      const directory = yield* UnitDirectory.UnitDirectory
+      expect(yield* directory.recordMissing(log)).toEqual(log)
+      expect(yield* directory.recordMissing(log)).toEqual([])
+      expect(yield* directory.recordMissing([...log, later])).toEqual([later])
+      // A log the directory is ahead of has nothing to add.
+      expect(yield* directory.recordMissing(log)).toEqual([])
+      expect(yield* directory.changes).toEqual([...log, later])
+    }).pipe(Effect.provide(UnitDirectory.layerMemory))
+  )
+
+  it.effect("refuses a log the directory's changes do not begin", () =>
+    Effect.gen(function* () {
+      const directory = yield* UnitDirectory.UnitDirectory
+      yield* directory.recordMissing(log)
+      const edited = [log[0], later, ...log.slice(1)]
+      const error = yield* Effect.flip(directory.recordMissing(edited))
+      expect(error._tag === "UnitLogError" && error.position).toBe(1)
+      expect(yield* directory.changes).toEqual(log)
+    }).pipe(Effect.provide(UnitDirectory.layerMemory))
+  )
+})

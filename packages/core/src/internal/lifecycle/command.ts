@@ -11,9 +11,11 @@ import { ContactField, MessageRemoval, Outcome, SuspensionGround } from "./tipEv
 const Reason = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(2000), withoutNul())
 const Word = Schema.NonEmptyTrimmedString.pipe(withoutNul())
 const command = Schema.TaggedStruct
+// A nested member's tag is declared here, not by `Schema.TaggedStruct`, so that the API reference (which leaves out
+// what effect declares) shows it; the interfaces of the commands restate theirs for the same reason.
 
 /**
- * Notifies the reporter that the tip was received (thông báo tiếp nhận): the acknowledgement deadline is met.
+ * The schema of the `Acknowledge` command.
  *
  * @since 0.1.0
  * @category commands
@@ -21,13 +23,17 @@ const command = Schema.TaggedStruct
 export const Acknowledge = command("Acknowledge", {})
 
 /**
+ * Notifies the reporter that the tip was received (thông báo tiếp nhận): the acknowledgement deadline is met.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Acknowledge extends Schema.Schema.Type<typeof Acknowledge> {}
+export interface Acknowledge extends Schema.Schema.Type<typeof Acknowledge> {
+  readonly _tag: "Acknowledge"
+}
 
 /**
- * Gives the tip to another unit that holds today (phân công).
+ * The schema of the `Assign` command.
  *
  * @since 0.1.0
  * @category commands
@@ -35,13 +41,17 @@ export interface Acknowledge extends Schema.Schema.Type<typeof Acknowledge> {}
 export const Assign = command("Assign", { unit: UnitId })
 
 /**
+ * Gives the tip to another unit that holds today (phân công).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Assign extends Schema.Schema.Type<typeof Assign> {}
+export interface Assign extends Schema.Schema.Type<typeof Assign> {
+  readonly _tag: "Assign"
+}
 
 /**
- * The holding unit accepts the tip for verification (thụ lý).
+ * The schema of the `Accept` command.
  *
  * @since 0.1.0
  * @category commands
@@ -49,13 +59,17 @@ export interface Assign extends Schema.Schema.Type<typeof Assign> {}
 export const Accept = command("Accept", {})
 
 /**
+ * The holding unit accepts the tip for verification (thụ lý).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Accept extends Schema.Schema.Type<typeof Accept> {}
+export interface Accept extends Schema.Schema.Type<typeof Accept> {
+  readonly _tag: "Accept"
+}
 
 /**
- * Asks another unit to take the tip over (chuyển tin báo); the tip waits for that unit's answer.
+ * The schema of the `RequestTransfer` command.
  *
  * @since 0.1.0
  * @category commands
@@ -63,13 +77,17 @@ export interface Accept extends Schema.Schema.Type<typeof Accept> {}
 export const RequestTransfer = command("RequestTransfer", { to: UnitId, reason: Reason })
 
 /**
+ * Asks another unit to take the tip over (chuyển tin báo); the tip waits for that unit's answer.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface RequestTransfer extends Schema.Schema.Type<typeof RequestTransfer> {}
+export interface RequestTransfer extends Schema.Schema.Type<typeof RequestTransfer> {
+  readonly _tag: "RequestTransfer"
+}
 
 /**
- * Asks the holding unit's parent unit to take the tip over (chuyển lên cấp trên).
+ * The schema of the `Escalate` command.
  *
  * @since 0.1.0
  * @category commands
@@ -77,13 +95,17 @@ export interface RequestTransfer extends Schema.Schema.Type<typeof RequestTransf
 export const Escalate = command("Escalate", { reason: Reason })
 
 /**
+ * Asks the holding unit's parent unit to take the tip over (chuyển lên cấp trên).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Escalate extends Schema.Schema.Type<typeof Escalate> {}
+export interface Escalate extends Schema.Schema.Type<typeof Escalate> {
+  readonly _tag: "Escalate"
+}
 
 /**
- * The unit asked to take the tip over accepts it (tiếp nhận tin báo được chuyển đến).
+ * The schema of the `AcceptTransfer` command.
  *
  * @since 0.1.0
  * @category commands
@@ -91,13 +113,17 @@ export interface Escalate extends Schema.Schema.Type<typeof Escalate> {}
 export const AcceptTransfer = command("AcceptTransfer", {})
 
 /**
+ * The unit asked to take the tip over accepts it (tiếp nhận tin báo được chuyển đến).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface AcceptTransfer extends Schema.Schema.Type<typeof AcceptTransfer> {}
+export interface AcceptTransfer extends Schema.Schema.Type<typeof AcceptTransfer> {
+  readonly _tag: "AcceptTransfer"
+}
 
 /**
- * The unit asked to take the tip over refuses, saying why.
+ * The schema of the `RefuseTransfer` command.
  *
  * @since 0.1.0
  * @category commands
@@ -105,13 +131,17 @@ export interface AcceptTransfer extends Schema.Schema.Type<typeof AcceptTransfer
 export const RefuseTransfer = command("RefuseTransfer", { reason: Reason })
 
 /**
+ * The unit asked to take the tip over refuses, saying why.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface RefuseTransfer extends Schema.Schema.Type<typeof RefuseTransfer> {}
+export interface RefuseTransfer extends Schema.Schema.Type<typeof RefuseTransfer> {
+  readonly _tag: "RefuseTransfer"
+}
 
 /**
- * Puts the tip in a category (phân loại).
+ * The schema of the `Categorize` command.
  *
  * @since 0.1.0
  * @category commands
@@ -119,13 +149,17 @@ export interface RefuseTransfer extends Schema.Schema.Type<typeof RefuseTransfer
 export const Categorize = command("Categorize", { category: CategoryId })
 
 /**
+ * Puts the tip in a category (phân loại).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Categorize extends Schema.Schema.Type<typeof Categorize> {}
+export interface Categorize extends Schema.Schema.Type<typeof Categorize> {
+  readonly _tag: "Categorize"
+}
 
 /**
- * Changes the tip's legal type (e.g. feedback found to report a crime), which may change its track and deadlines.
+ * The schema of the `Reclassify` command.
  *
  * @since 0.1.0
  * @category commands
@@ -133,13 +167,17 @@ export interface Categorize extends Schema.Schema.Type<typeof Categorize> {}
 export const Reclassify = command("Reclassify", { to: LegalType, reason: Reason })
 
 /**
+ * Changes the tip's legal type (e.g. feedback found to report a crime), which may change its track and deadlines.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Reclassify extends Schema.Schema.Type<typeof Reclassify> {}
+export interface Reclassify extends Schema.Schema.Type<typeof Reclassify> {
+  readonly _tag: "Reclassify"
+}
 
 /**
- * Extends the verification of a complex case (BLTTHS Art. 147(2)), or the resolution of a denunciation.
+ * The schema of the `ExtendVerification` command.
  *
  * @since 0.1.0
  * @category commands
@@ -147,13 +185,17 @@ export interface Reclassify extends Schema.Schema.Type<typeof Reclassify> {}
 export const ExtendVerification = command("ExtendVerification", { reason: Reason })
 
 /**
+ * Extends the verification of a complex case (BLTTHS Art. 147(2)), or the resolution of a denunciation.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface ExtendVerification extends Schema.Schema.Type<typeof ExtendVerification> {}
+export interface ExtendVerification extends Schema.Schema.Type<typeof ExtendVerification> {
+  readonly _tag: "ExtendVerification"
+}
 
 /**
- * Records the procuracy's extension of the verification (gia hạn của Viện kiểm sát), asked for on `requestedOn`, until `until`.
+ * The schema of the `GrantProcuracyExtension` command.
  *
  * @since 0.1.0
  * @category commands
@@ -165,13 +207,17 @@ export const GrantProcuracyExtension = command("GrantProcuracyExtension", {
 })
 
 /**
+ * Records the procuracy's extension of the verification (gia hạn của Viện kiểm sát), asked for on `requestedOn`, until `until`.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface GrantProcuracyExtension extends Schema.Schema.Type<typeof GrantProcuracyExtension> {}
+export interface GrantProcuracyExtension extends Schema.Schema.Type<typeof GrantProcuracyExtension> {
+  readonly _tag: "GrantProcuracyExtension"
+}
 
 /**
- * Suspends the verification (tạm đình chỉ) on a ground of BLTTHS Art. 148, once its period has expired.
+ * The schema of the `Suspend` command.
  *
  * @since 0.1.0
  * @category commands
@@ -179,13 +225,17 @@ export interface GrantProcuracyExtension extends Schema.Schema.Type<typeof Grant
 export const Suspend = command("Suspend", { ground: SuspensionGround, reason: Reason })
 
 /**
+ * Suspends the verification (tạm đình chỉ) on a ground of BLTTHS Art. 148, once its period has expired.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Suspend extends Schema.Schema.Type<typeof Suspend> {}
+export interface Suspend extends Schema.Schema.Type<typeof Suspend> {
+  readonly _tag: "Suspend"
+}
 
 /**
- * Records that the procuracy and the reporter were sent the suspension decision (Art. 148: within 24 hours).
+ * The schema of the `NotifySuspension` command.
  *
  * @since 0.1.0
  * @category commands
@@ -193,13 +243,17 @@ export interface Suspend extends Schema.Schema.Type<typeof Suspend> {}
 export const NotifySuspension = command("NotifySuspension", {})
 
 /**
+ * Records that the procuracy and the reporter were sent the suspension decision (Art. 148: within 24 hours).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface NotifySuspension extends Schema.Schema.Type<typeof NotifySuspension> {}
+export interface NotifySuspension extends Schema.Schema.Type<typeof NotifySuspension> {
+  readonly _tag: "NotifySuspension"
+}
 
 /**
- * Resumes a suspended verification (phục hồi) because its ground ended (Art. 149).
+ * The schema of the `Restore` command.
  *
  * @since 0.1.0
  * @category commands
@@ -207,13 +261,17 @@ export interface NotifySuspension extends Schema.Schema.Type<typeof NotifySuspen
 export const Restore = command("Restore", { reason: Reason })
 
 /**
+ * Resumes a suspended verification (phục hồi) because its ground ended (Art. 149).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Restore extends Schema.Schema.Type<typeof Restore> {}
+export interface Restore extends Schema.Schema.Type<typeof Restore> {
+  readonly _tag: "Restore"
+}
 
 /**
- * Decides the tip (giải quyết) with an outcome its track allows.
+ * The schema of the `Resolve` command.
  *
  * @since 0.1.0
  * @category commands
@@ -221,10 +279,33 @@ export interface Restore extends Schema.Schema.Type<typeof Restore> {}
 export const Resolve = command("Resolve", { outcome: Outcome })
 
 /**
+ * Decides the tip (giải quyết) with an outcome its track allows.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Resolve extends Schema.Schema.Type<typeof Resolve> {}
+export interface Resolve extends Schema.Schema.Type<typeof Resolve> {
+  readonly _tag: "Resolve"
+}
+
+/**
+ * The schema of the `Reject` command.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const Reject = command("Reject", {
+  rejection: Schema.Union(
+    Schema.Struct({
+      _tag: Schema.Literal("FalseReport"),
+      reason: Reason
+    }),
+    Schema.Struct({
+      _tag: Schema.Literal("OutOfScope"),
+      reason: Reason
+    })
+  )
+})
 
 /**
  * Closes the tip as a false report or as outside the police's scope, saying why.
@@ -232,21 +313,12 @@ export interface Resolve extends Schema.Schema.Type<typeof Resolve> {}
  * @since 0.1.0
  * @category commands
  */
-export const Reject = command("Reject", {
-  rejection: Schema.Union(
-    Schema.TaggedStruct("FalseReport", { reason: Reason }),
-    Schema.TaggedStruct("OutOfScope", { reason: Reason })
-  )
-})
+export interface Reject extends Schema.Schema.Type<typeof Reject> {
+  readonly _tag: "Reject"
+}
 
 /**
- * @since 0.1.0
- * @category commands
- */
-export interface Reject extends Schema.Schema.Type<typeof Reject> {}
-
-/**
- * Joins the tip to another tip about the same matter.
+ * The schema of the `MergeInto` command.
  *
  * @since 0.1.0
  * @category commands
@@ -254,13 +326,17 @@ export interface Reject extends Schema.Schema.Type<typeof Reject> {}
 export const MergeInto = command("MergeInto", { target: TipId })
 
 /**
+ * Joins the tip to another tip about the same matter.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface MergeInto extends Schema.Schema.Type<typeof MergeInto> {}
+export interface MergeInto extends Schema.Schema.Type<typeof MergeInto> {
+  readonly _tag: "MergeInto"
+}
 
 /**
- * Reopens a decided tip on new facts: a one-month deadline starts (Art. 149).
+ * The schema of the `Reopen` command.
  *
  * @since 0.1.0
  * @category commands
@@ -268,13 +344,17 @@ export interface MergeInto extends Schema.Schema.Type<typeof MergeInto> {}
 export const Reopen = command("Reopen", { reason: Reason })
 
 /**
+ * Reopens a decided tip on new facts: a one-month deadline starts (Art. 149).
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Reopen extends Schema.Schema.Type<typeof Reopen> {}
+export interface Reopen extends Schema.Schema.Type<typeof Reopen> {
+  readonly _tag: "Reopen"
+}
 
 /**
- * Marks the tip urgent (khẩn cấp), e.g. a crime in progress.
+ * The schema of the `MarkUrgent` command.
  *
  * @since 0.1.0
  * @category commands
@@ -282,13 +362,17 @@ export interface Reopen extends Schema.Schema.Type<typeof Reopen> {}
 export const MarkUrgent = command("MarkUrgent", { reason: Reason })
 
 /**
+ * Marks the tip urgent (khẩn cấp), e.g. a crime in progress.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface MarkUrgent extends Schema.Schema.Type<typeof MarkUrgent> {}
+export interface MarkUrgent extends Schema.Schema.Type<typeof MarkUrgent> {
+  readonly _tag: "MarkUrgent"
+}
 
 /**
- * Sends a team to the scene.
+ * The schema of the `Dispatch` command.
  *
  * @since 0.1.0
  * @category commands
@@ -296,13 +380,17 @@ export interface MarkUrgent extends Schema.Schema.Type<typeof MarkUrgent> {}
 export const Dispatch = command("Dispatch", { team: Word })
 
 /**
+ * Sends a team to the scene.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface Dispatch extends Schema.Schema.Type<typeof Dispatch> {}
+export interface Dispatch extends Schema.Schema.Type<typeof Dispatch> {
+  readonly _tag: "Dispatch"
+}
 
 /**
- * Records that the dispatched team reached the scene.
+ * The schema of the `ArriveOnSite` command.
  *
  * @since 0.1.0
  * @category commands
@@ -310,13 +398,17 @@ export interface Dispatch extends Schema.Schema.Type<typeof Dispatch> {}
 export const ArriveOnSite = command("ArriveOnSite", {})
 
 /**
+ * Records that the dispatched team reached the scene.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface ArriveOnSite extends Schema.Schema.Type<typeof ArriveOnSite> {}
+export interface ArriveOnSite extends Schema.Schema.Type<typeof ArriveOnSite> {
+  readonly _tag: "ArriveOnSite"
+}
 
 /**
- * Adds a note for the staff.
+ * The schema of the `AddNote` command.
  *
  * @since 0.1.0
  * @category commands
@@ -324,13 +416,17 @@ export interface ArriveOnSite extends Schema.Schema.Type<typeof ArriveOnSite> {}
 export const AddNote = command("AddNote", { text: Reason })
 
 /**
+ * Adds a note for the staff.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface AddNote extends Schema.Schema.Type<typeof AddNote> {}
+export interface AddNote extends Schema.Schema.Type<typeof AddNote> {
+  readonly _tag: "AddNote"
+}
 
 /**
- * Adds a file the staff hold to the tip: a reference to it and its media type.
+ * The schema of the `AddAttachment` command.
  *
  * @since 0.1.0
  * @category commands
@@ -338,13 +434,17 @@ export interface AddNote extends Schema.Schema.Type<typeof AddNote> {}
 export const AddAttachment = command("AddAttachment", { ref: Word, mediaType: Word })
 
 /**
+ * Adds a file the staff hold to the tip: a reference to it and its media type.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface AddAttachment extends Schema.Schema.Type<typeof AddAttachment> {}
+export interface AddAttachment extends Schema.Schema.Type<typeof AddAttachment> {
+  readonly _tag: "AddAttachment"
+}
 
 /**
- * Adds what the reporter said later about the same matter.
+ * The schema of the `AppendFollowUp` command.
  *
  * @since 0.1.0
  * @category commands
@@ -354,14 +454,17 @@ export const AppendFollowUp = command("AppendFollowUp", {
 })
 
 /**
+ * Adds what the reporter said later about the same matter.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface AppendFollowUp extends Schema.Schema.Type<typeof AppendFollowUp> {}
+export interface AppendFollowUp extends Schema.Schema.Type<typeof AppendFollowUp> {
+  readonly _tag: "AppendFollowUp"
+}
 
 /**
- * Sends the reporter a message on the tip's channel. `public` (since 0.2.0) records a reply posted in a comment thread;
- * `Intake.reply` gives it, and allows it only on a tip that came from a comment.
+ * The schema of the `MessageReporter` command.
  *
  * @since 0.1.0
  * @category commands
@@ -372,13 +475,18 @@ export const MessageReporter = command("MessageReporter", {
 })
 
 /**
+ * Sends the reporter a message on the tip's channel. `public` (since 0.2.0) records a reply posted in a comment thread;
+ * `Intake.reply` gives it, and allows it only on a tip that came from a comment.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface MessageReporter extends Schema.Schema.Type<typeof MessageReporter> {}
+export interface MessageReporter extends Schema.Schema.Type<typeof MessageReporter> {
+  readonly _tag: "MessageReporter"
+}
 
 /**
- * Opens the reporter's sealed identity, saying why.
+ * The schema of the `RevealIdentity` command.
  *
  * @since 0.1.0
  * @category commands
@@ -386,10 +494,22 @@ export interface MessageReporter extends Schema.Schema.Type<typeof MessageReport
 export const RevealIdentity = command("RevealIdentity", { reason: Reason })
 
 /**
+ * Opens the reporter's sealed identity, saying why.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface RevealIdentity extends Schema.Schema.Type<typeof RevealIdentity> {}
+export interface RevealIdentity extends Schema.Schema.Type<typeof RevealIdentity> {
+  readonly _tag: "RevealIdentity"
+}
+
+/**
+ * The schema of the `RecordReporterContact` command.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const RecordReporterContact = command("RecordReporterContact", { fields: Schema.NonEmptyArray(ContactField) })
 
 /**
  * Given by intake alone (the role `system`) once it has added what the reporter shared to their sealed identity:
@@ -398,13 +518,17 @@ export interface RevealIdentity extends Schema.Schema.Type<typeof RevealIdentity
  * @since 0.1.0
  * @category commands
  */
-export const RecordReporterContact = command("RecordReporterContact", { fields: Schema.NonEmptyArray(ContactField) })
+export interface RecordReporterContact extends Schema.Schema.Type<typeof RecordReporterContact> {
+  readonly _tag: "RecordReporterContact"
+}
 
 /**
+ * The schema of the `RecordMessageRemoved` command.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface RecordReporterContact extends Schema.Schema.Type<typeof RecordReporterContact> {}
+export const RecordMessageRemoved = command("RecordMessageRemoved", { platformMessageId: Word, how: MessageRemoval })
 
 /**
  * Given by intake alone (the role `system`, since 0.2.0) when the platform says a message of the tip was taken
@@ -413,16 +537,12 @@ export interface RecordReporterContact extends Schema.Schema.Type<typeof RecordR
  * @since 0.1.0
  * @category commands
  */
-export const RecordMessageRemoved = command("RecordMessageRemoved", { platformMessageId: Word, how: MessageRemoval })
+export interface RecordMessageRemoved extends Schema.Schema.Type<typeof RecordMessageRemoved> {
+  readonly _tag: "RecordMessageRemoved"
+}
 
 /**
- * @since 0.1.0
- * @category commands
- */
-export interface RecordMessageRemoved extends Schema.Schema.Type<typeof RecordMessageRemoved> {}
-
-/**
- * Given by the system alone: a platform's link to a file of the tip, to fetch and keep.
+ * The schema of the `AttachEvidence` command.
  *
  * @since 0.1.0
  * @category commands
@@ -430,22 +550,29 @@ export interface RecordMessageRemoved extends Schema.Schema.Type<typeof RecordMe
 export const AttachEvidence = command("AttachEvidence", { url: OriginalUrl.pipe(withoutNul()), mediaType: Word })
 
 /**
+ * Given by the system alone: a platform's link to a file of the tip, to fetch and keep.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface AttachEvidence extends Schema.Schema.Type<typeof AttachEvidence> {}
+export interface AttachEvidence extends Schema.Schema.Type<typeof AttachEvidence> {
+  readonly _tag: "AttachEvidence"
+}
 
 /**
- * Given by the system alone: what came of an `AttachEvidence` link, the kept item or why it was not retrieved. An
- * officer cannot say that a file was kept.
+ * The schema of the `RecordEvidence` command.
  *
  * @since 0.1.0
  * @category commands
  */
 export const RecordEvidence = command("RecordEvidence", {
   result: Schema.Union(
-    Schema.TaggedStruct("Stored", { item: Item }),
-    Schema.TaggedStruct("NotRetrieved", {
+    Schema.Struct({
+      _tag: Schema.Literal("Stored"),
+      item: Item
+    }),
+    Schema.Struct({
+      _tag: Schema.Literal("NotRetrieved"),
       originalUrl: Schema.String.pipe(withoutNul()),
       reason: ErrorReason,
       message: Schema.String.pipe(withoutNul())
@@ -454,10 +581,15 @@ export const RecordEvidence = command("RecordEvidence", {
 })
 
 /**
+ * Given by the system alone: what came of an `AttachEvidence` link, the kept item or why it was not retrieved. An
+ * officer cannot say that a file was kept.
+ *
  * @since 0.1.0
  * @category commands
  */
-export interface RecordEvidence extends Schema.Schema.Type<typeof RecordEvidence> {}
+export interface RecordEvidence extends Schema.Schema.Type<typeof RecordEvidence> {
+  readonly _tag: "RecordEvidence"
+}
 
 /**
  * Every command, as a Schema union: decode untrusted input with it and get a typed error for malformed commands.
