@@ -1,11 +1,11 @@
 import { Either, HashMap, Schema } from "effect"
 import { LocalDate } from "../calendar/localDate.js"
-import { Label } from "../shared/label.js"
+import type { Label } from "../shared/label.js"
 import type { UnitHierarchy } from "./hierarchy.js"
 import { impl } from "./hierarchyImpl.js"
 import * as S from "./state.js"
-import { displayName, OfficialCode, type Unit, UnitId, UnitKind } from "./unit.js"
-import { Established, Moved, Reclassified, Renamed, type UnitChange } from "./unitChange.js"
+import { displayName, type Unit, UnitId } from "./unit.js"
+import { Established, Moved, Reclassified, Renamed, type UnitChange, unitFields } from "./unitChange.js"
 
 /**
  * A unit as a list of units (e.g. an app's units file) wants it to stand: the fields of an `Established` change
@@ -15,14 +15,7 @@ import { Established, Moved, Reclassified, Renamed, type UnitChange } from "./un
  * @since 0.4.0
  * @category models
  */
-export const ListedUnit = Schema.Struct({
-  id: UnitId,
-  code: Schema.optional(OfficialCode),
-  kind: UnitKind,
-  name: Label,
-  parent: Schema.optional(UnitId),
-  remote: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ListedUnit" })
+export const ListedUnit = Schema.Struct(unitFields).annotations({ identifier: "ListedUnit" })
 
 /**
  * @since 0.4.0
