@@ -28,7 +28,8 @@ export default defineConfig({
         ssr,
         test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] }
       },
-      { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } }
+      { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } },
+      { test: { name: "scripts", root: "scripts", include: ["test/**/*.test.mjs"] } }
     ]
   }
 })

@@ -14,7 +14,6 @@ export class UnitsError extends Data.TaggedError("UnitsError")<{ readonly messag
 
 const Changes = Schema.Array(UnitChange.UnitChange)
 const decode = Schema.decodeUnknownEither(Schema.parseJson(Changes), { errors: "all" })
-const encode = Schema.encodeSync(UnitChange.UnitChange)
 
 /** Whether a units file is CSV (by its name), else JSON. */
 export const isCsv = (file: string): boolean => file.toLowerCase().endsWith(".csv")
@@ -51,52 +50,20 @@ export const load = (file: string): Effect.Effect<ReadonlyArray<UnitChange.UnitC
       })
   }).pipe(Effect.flatMap((text) => decodeText(file, text)))
 
-const same = (a: UnitChange.UnitChange, b: UnitChange.UnitChange) =>
-  JSON.stringify(encode(a)) === JSON.stringify(encode(b))
-
-// Another writer recorded unit changes between this one's read and its write.
-const conflict = (error: unknown): error is UnitDirectory.UnitDirectoryError =>
-  error instanceof UnitDirectory.UnitDirectoryError && error.reason === "conflict"
-
-const recordOnce = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>) =>
-  Effect.gen(function* () {
-    const directory = yield* UnitDirectory.UnitDirectory
-    const stored = yield* directory.changes
-    const shared = Math.min(stored.length, changes.length)
-    const differs = stored.slice(0, shared).findIndex((change, i) => !same(change, changes[i]!))
-    if (differs >= 0) {
-      return yield* new UnitsError({
-        message: `The database's unit change ${differs + 1} is not the one in ${file}: the database was set up from another units file. Use that file (UNITS_FILE), or another database.`
-      })
-    }
-    const rest = changes.slice(stored.length)
-    return yield* directory.record(rest).pipe(
-      Effect.as(rest.length),
-      Effect.catchIf(
-        (error) => !conflict(error),
-        // A rule the batch breaks may only say that another instance recorded it meanwhile (its ids exist now):
-        // then the directory holds the whole file, and there is nothing left to record.
-        (error) =>
-          Effect.flatMap(directory.changes, (now) =>
-            now.length >= changes.length && changes.every((change, i) => same(change, now[i]!))
-              ? Effect.succeed(0)
-              : Effect.fail(new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` }))
-          )
-      )
-    )
-  })
-
 /**
  * Records the file's changes the directory does not hold yet; returns how many it recorded. Instances starting
- * together on one database race to record the same file: the one that loses (a `conflict`) reads the directory
- * again and records what is still missing, nothing when the other recorded it all.
+ * together on one database race to record the same file: the one that loses reads the directory again and records
+ * what is still missing, nothing when the other recorded it all (`UnitDirectory.recordMissing`).
  */
 export const record = (file: string, changes: ReadonlyArray<UnitChange.UnitChange>) =>
-  recordOnce(file, changes).pipe(
-    Effect.retry({ times: 5, while: conflict }),
-    Effect.catchIf(
-      conflict,
-      (error) => new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
+  Effect.flatMap(UnitDirectory.UnitDirectory, (directory) => directory.recordMissing(changes)).pipe(
+    Effect.map((recorded) => recorded.length),
+    Effect.mapError((error) =>
+      error._tag === "UnitLogError"
+        ? new UnitsError({
+            message: `The database's unit change ${error.position + 1} is not the one in ${file}: the database was set up from another units file. Use that file (UNITS_FILE), or another database.`
+          })
+        : new UnitsError({ message: `The units in ${file} cannot be recorded: ${error.message}` })
     )
   )
 

@@ -10,6 +10,7 @@
  *   malformed one (roles that are not an array of roles, an empty id) is `AccessDenied` with reason `actor`.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Within } from "./internal/access/access.js"

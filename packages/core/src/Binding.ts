@@ -4,5 +4,6 @@
  * unit of its own (the seed: 102 fanpages and 1,326 groups bound to wards, communes and residential groups).
  *
  * @since 0.1.0
+ * @module
  */
 export { Binding, BindingError, Bindings, layerMemory, reach } from "./internal/intake/binding.js"

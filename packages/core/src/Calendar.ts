@@ -12,6 +12,7 @@
  * integrators `add` and `remove` them in {@link CalendarOptions}.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Calendar } from "./internal/calendar/calendar.js"

@@ -4,6 +4,7 @@
  * decides which deadline regime applies.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Track } from "./internal/lifecycle/category.js"

@@ -12,6 +12,7 @@
  * every adapter needs.
  *
  * @since 0.1.0
+ * @module
  */
 import type { Effect, Either } from "effect"
 import type { InboundMessage } from "./InboundMessage.js"

@@ -10,6 +10,7 @@
  * developers: they never quote the body or a secret.
  *
  * @since 0.2.0
+ * @module
  */
 import type { Either, Option, ParseResult, Redacted, Schema } from "effect"
 import type { ChannelError } from "./Channel.js"

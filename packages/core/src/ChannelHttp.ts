@@ -5,6 +5,7 @@
  * header or the body. Adapters map the platform's own error codes to reasons on top of it.
  *
  * @since 0.2.0
+ * @module
  */
 import type { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { Duration, Effect } from "effect"

@@ -4,6 +4,7 @@
  * the adapter that sends a reply, and statistics the labels of the platforms (`channels.platforms`).
  *
  * @since 0.2.0
+ * @module
  */
 import { type Effect, Layer } from "effect"
 import type { ChannelAdapter, ChannelError } from "./Channel.js"

@@ -4,6 +4,7 @@
  * {@link checkWindow} tells the dispatcher whether the platform still allows a reply.
  *
  * @since 0.2.0
+ * @module
  */
 export {
   Activity,

@@ -7,6 +7,7 @@
  * {@link makeEncoded} does the rest; the SQL layer seals the tokens with the vault's keys.
  *
  * @since 0.2.0
+ * @module
  */
 import { type Effect, Layer } from "effect"
 import { Credentials, type CredentialsError } from "./internal/credentials/credentials.js"

@@ -14,6 +14,7 @@
  * | `resolution` | receipt (feedback) or acceptance (denunciation) | 15 days (policy); 30 days + 30 per extension (Denunciation Law) | resolved or rejected |
  *
  * @since 0.1.0
+ * @module
  */
 import type * as DateTime from "effect/DateTime"
 import type { Calendar } from "./Calendar.js"
@@ -22,6 +23,7 @@ import type * as Period from "./Period.js"
 import type { Tip } from "./Tip.js"
 import type { Unit } from "./Unit.js"
 
+export { byKind, dueLabel, lastDay } from "./internal/lifecycle/deadlineDay.js"
 export { defaultPolicy, kindLabels } from "./internal/lifecycle/policy.js"
 
 /**

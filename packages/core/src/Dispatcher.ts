@@ -9,6 +9,7 @@
  * window is kept to the time between the platform's answer and one write, which runs uninterruptibly.
  *
  * @since 0.1.0
+ * @module
  */
 import type { Effect, Scope } from "effect"
 import type { Channels } from "./Channels.js"

@@ -11,6 +11,7 @@
  * rest. The guide is `docs/evidence.md`.
  *
  * @since 0.2.0
+ * @module
  */
 import type { Effect, Layer, Scope } from "effect"
 import type { Hash, MediaStore } from "./internal/evidence/media.js"

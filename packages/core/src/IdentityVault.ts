@@ -4,6 +4,7 @@
  * Identities travel only as `Redacted`, so logs, `String`, `JSON.stringify` and `util.inspect` never show them.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { FingerprintKey, Store, StoredIdentity } from "./internal/vault/identityVault.js"

@@ -6,6 +6,7 @@
  * PostgreSQL cannot store.
  *
  * @since 0.1.0
+ * @module
  */
 export {
   Attachment,

@@ -9,6 +9,7 @@
  * dead letters after 90 (docs/webhooks.md, "Retention").
  *
  * @since 0.1.0
+ * @module
  */
 import { type Duration, type Effect, Layer, type Scope } from "effect"
 import { Inbox, type InboxError } from "./internal/messaging/inbox.js"

@@ -21,6 +21,7 @@
  *   keeps the file, and `evidenceSettled`, its `onSettled`, records the outcome on the tip.
  *
  * @since 0.1.0
+ * @module
  */
 import { type Duration, Effect, type Layer, Option } from "effect"
 import type { BindingError, Bindings } from "./Binding.js"

@@ -7,5 +7,6 @@
  * It is a small key-value port so that storage adapters can keep it in the same transaction as the tips.
  *
  * @since 0.1.0
+ * @module
  */
 export { Entry, IntakeLedger, IntakeLedgerError, layerMemory } from "./internal/intake/ledger.js"

@@ -13,6 +13,7 @@
  * ```
  *
  * @since 0.1.0
+ * @module
  */
 import type * as DateTime from "effect/DateTime"
 import type { Either } from "effect/Either"

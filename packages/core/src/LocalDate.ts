@@ -6,6 +6,7 @@
  * which keeps date arithmetic exact and free of the host's time zone.
  *
  * @since 0.1.0
+ * @module
  */
 export {
   addDays,

@@ -8,6 +8,7 @@
  * to keep and for how long is in the evidence guide (`docs/evidence.md`).
  *
  * @since 0.2.0
+ * @module
  */
 import { Effect, Layer } from "effect"
 import { type Hash, MediaStore, type MediaStoreError } from "./internal/evidence/media.js"

@@ -12,6 +12,7 @@
  * does the Schema coding and enforces the lease rules, so a storage adapter stays a thin layer.
  *
  * @since 0.1.0
+ * @module
  */
 import type { Effect } from "effect"
 import type { Entry, Outbox, OutboxError } from "./internal/messaging/outbox.js"

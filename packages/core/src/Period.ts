@@ -16,6 +16,7 @@
  * Days off come from a {@link Calendar}; see `docs/deadlines.md` for worked examples.
  *
  * @since 0.1.0
+ * @module
  */
 export {
   Days,

@@ -4,6 +4,7 @@
  * "NTIEN-2024-0026" that a reporter can quote back in a message.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { AssignInput, ParsedCode } from "./internal/register/register.js"

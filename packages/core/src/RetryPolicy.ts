@@ -4,5 +4,6 @@
  * process.
  *
  * @since 0.2.0
+ * @module
  */
 export { defaultPolicy, delay, Policy } from "./internal/messaging/retry.js"

@@ -11,6 +11,7 @@
  * The category is the first of the taxonomy whose keywords appear in the text, else `other`.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Route } from "./internal/intake/routing.js"

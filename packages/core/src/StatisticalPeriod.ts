@@ -4,6 +4,7 @@
  * Statistical year 2020 is 15/12/2019 – 14/12/2020; month 8/2024 is 15/7 – 14/8/2024.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { DateRange } from "./internal/calendar/statisticalPeriod.js"

@@ -14,6 +14,7 @@
  * function over any iterable of events.
  *
  * @since 0.1.0
+ * @module
  */
 
 import { type Effect, Either, type Layer, Schema } from "effect"

@@ -10,6 +10,7 @@
  * A report holds aggregates only: no tip, no reporter and no alias, so no export can name a reporter.
  *
  * @since 0.1.0
+ * @module
  */
 import { type Either, type ParseResult, Schema } from "effect"
 import * as DateTime from "effect/DateTime"

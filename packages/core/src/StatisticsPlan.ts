@@ -6,6 +6,7 @@
  * `finish`, which makes the report. `Statistics.fromQuery` then gives the engine the actor checks.
  *
  * @since 0.2.0
+ * @module
  */
 import { Either, Schema } from "effect"
 import * as DateTime from "effect/DateTime"

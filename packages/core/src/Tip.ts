@@ -3,6 +3,7 @@
  * of the tip's events ({@link TipEvent}), pure and deterministic, so every view can be rebuilt from the log.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { EvidenceFile, EvidenceLink } from "./internal/lifecycle/evidence.js"

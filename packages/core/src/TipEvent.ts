@@ -3,6 +3,7 @@
  * Every event says when (`at`, UTC) and who (`by`).
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Encoded } from "./internal/lifecycle/tipEvent.js"

@@ -6,6 +6,7 @@
  * Schema coding, the folding and the bookkeeping, so a storage adapter stays a thin layer.
  *
  * @since 0.1.0
+ * @module
  */
 import type { Effect } from "effect"
 import type * as DateTime from "effect/DateTime"

@@ -3,6 +3,7 @@
  * identity. It ties the lifecycle to the ports and checks every actor's roles and scope.
  *
  * @since 0.1.0
+ * @module
  */
 import type { DateTime, Effect, Layer, ParseResult } from "effect"
 import type { AccessDenied } from "./Access.js"

@@ -9,6 +9,7 @@
  * when the database gives up on a transaction because of another one, and it holds the database while it runs.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Options } from "./internal/tips/transaction.js"

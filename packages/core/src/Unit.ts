@@ -3,5 +3,6 @@
  * group's security team, or a partner agency beside the tree.
  *
  * @since 0.1.0
+ * @module
  */
 export { displayName, isValidAt, kindLabels, OfficialCode, Unit, UnitId, UnitKind } from "./internal/units/unit.js"

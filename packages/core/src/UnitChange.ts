@@ -8,6 +8,7 @@
  * parent). To send some of them elsewhere, record `Moved` changes before the closing change.
  *
  * @since 0.1.0
+ * @module
  */
 export {
   Dissolved,

@@ -6,6 +6,7 @@
  * checks each batch against the hierarchy's rules before it is stored, and keeps the hierarchy cached.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { Backend, Options } from "./internal/units/directory.js"
@@ -15,7 +16,9 @@ export {
   make,
   makeMemory,
   memoryBackend,
+  reconcile,
   subtreeOf,
   UnitDirectory,
-  UnitDirectoryError
+  UnitDirectoryError,
+  UnitLogError
 } from "./internal/units/directory.js"

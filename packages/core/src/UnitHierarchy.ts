@@ -9,6 +9,7 @@
  * proportional to its answer, even for a national tree of some 100,000 units.
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { UnitHierarchy, UnitTreeNodeEncoded } from "./internal/units/hierarchy.js"
@@ -34,3 +35,4 @@ export {
   UnitTreeNode,
   versions
 } from "./internal/units/hierarchy.js"
+export { ChangeBasis, changesTo, ListedUnit, UnitListError } from "./internal/units/reconcile.js"

@@ -4,6 +4,7 @@
  * drawn at random (see {@link Rule}); {@link generate} and `npx tinbao keys generate` make good ones.
  *
  * @since 0.2.0
+ * @module
  */
 
 export type { Length, Rule, Weakness } from "./internal/vault/strength.js"

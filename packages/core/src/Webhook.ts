@@ -12,6 +12,7 @@
  * fetch-style `(request: Request) => Promise<Response>` handler that any Node framework can mount.
  *
  * @since 0.1.0
+ * @module
  */
 import type { HttpApp, HttpRouter } from "@effect/platform"
 import { Context, type Effect, Layer, type Scope } from "effect"

@@ -26,6 +26,7 @@
  * No Meta address is built in: `graphUrl` (`https://graph.facebook.com`) is configuration.
  *
  * @since 0.1.0
+ * @module
  */
 import { HttpClient } from "@effect/platform"
 import { Channel, ChannelCheck, ChannelHttp, Credentials } from "@tinbao/core"

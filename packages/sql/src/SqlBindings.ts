@@ -3,6 +3,7 @@
  * a whole channel is kept with the empty string as its conversation (a bound conversation is never empty).
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

@@ -4,6 +4,7 @@
  * reporter's fingerprint (`ConversationActivity.directKey`), so the table holds no platform id.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

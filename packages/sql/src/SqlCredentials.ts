@@ -10,6 +10,7 @@
  * and a transaction held across the platform's answer would stop every other write.
  *
  * @since 0.2.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

@@ -9,6 +9,7 @@
  * fetch); the link expires with the platform's signature.
  *
  * @since 0.2.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

@@ -5,6 +5,7 @@
  * garbage, and `forget` destroys the data key, so that no copy of the ciphertext left anywhere opens again.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

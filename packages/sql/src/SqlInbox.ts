@@ -14,6 +14,7 @@
  * settled are blocks of that group commit: those that arrive together share one commit.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

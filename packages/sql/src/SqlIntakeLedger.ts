@@ -3,6 +3,7 @@
  * later `put` of the same key. Entries hold fingerprints, never identities.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

@@ -3,6 +3,7 @@
  * A database migrated by a newer version of this package is refused rather than written with old code.
  *
  * @since 0.1.0
+ * @module
  */
 import * as Migrator from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql/SqlClient"

@@ -6,6 +6,7 @@
  * puts the alias in place of a direct conversation's id before a row reaches this store.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

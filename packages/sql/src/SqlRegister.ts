@@ -4,6 +4,7 @@
  * transaction ends, and the unique tip and code refuse a second writer. Codes and rules are the core's, as in `Register.layerMemory`.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

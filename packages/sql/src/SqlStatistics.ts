@@ -12,6 +12,7 @@
  * from `StatisticsPlan.plan`, as a small table joined in SQL. See `docs/statistics.md`.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

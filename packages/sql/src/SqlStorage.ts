@@ -7,6 +7,7 @@
  * peer dependencies.
  *
  * @since 0.1.0
+ * @module
  */
 import type { SqlClient } from "@effect/sql/SqlClient"
 import * as SqlClient_ from "@effect/sql/SqlClient"

@@ -5,6 +5,7 @@
  * policy of `SqlStatistics.Basis` in the layer's context.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

@@ -7,6 +7,7 @@
  * affordable.
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
 import { Transaction } from "@tinbao/core"

@@ -3,6 +3,7 @@
  * a second writer at the same length is refused by the database).
  *
  * @since 0.1.0
+ * @module
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"

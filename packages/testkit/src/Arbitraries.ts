@@ -4,6 +4,7 @@
  * draw every value from fast-check's seed, so that a failing property can be replayed and shrunk.
  *
  * @since 0.1.0
+ * @module
  */
 import type { Command as CommandModule, IdentityVault, Tip, TipEvent, Unit, UnitChange } from "@tinbao/core"
 import { LocalDate } from "@tinbao/core"

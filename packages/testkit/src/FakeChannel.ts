@@ -19,6 +19,7 @@
  * ```
  *
  * @since 0.2.0
+ * @module
  */
 import type { Channel } from "@tinbao/core"
 import type { Effect, Redacted } from "effect"

@@ -10,6 +10,7 @@
  * ```
  *
  * @since 0.1.0
+ * @module
  */
 
 export type { FakePlatform } from "./internal/fakePlatform.js"

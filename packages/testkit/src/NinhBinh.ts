@@ -14,6 +14,7 @@
  * The 2025 grouping is illustrative, not the text of the resolutions it cites.
  *
  * @since 0.1.0
+ * @module
  */
 
 import { LocalDate, type Unit, type UnitChange, UnitHierarchy } from "@tinbao/core"

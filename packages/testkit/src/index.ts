@@ -9,11 +9,8 @@
  * @packageDocumentation
  */
 
-/** @since 0.1.0 */
+// Each namespace takes its summary from the comment that opens its module (marked `@module`).
 export * as Arbitraries from "./Arbitraries.js"
-/** @since 0.2.0 */
 export * as FakeChannel from "./FakeChannel.js"
-/** @since 0.1.0 */
 export * as FakePlatform from "./FakePlatform.js"
-/** @since 0.1.0 */
 export * as NinhBinh from "./NinhBinh.js"

@@ -13,6 +13,7 @@
  * the key also in `idempotency-key`.
  *
  * @since 0.1.0
+ * @module
  */
 import type { Channel } from "@tinbao/core"
 import { Duration, Effect, Either, type Redacted, Schema } from "effect"

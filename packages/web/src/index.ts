@@ -6,5 +6,5 @@
  * @packageDocumentation
  */
 
-/** @since 0.1.0 */
+// Each namespace takes its summary from the comment that opens its module (marked `@module`).
 export * as WebFormChannel from "./WebFormChannel.js"

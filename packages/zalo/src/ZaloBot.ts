@@ -15,6 +15,7 @@
  * (`https://bot-api.zaloplatforms.com`) is configuration.
  *
  * @since 0.1.0
+ * @module
  */
 import { HttpClient } from "@effect/platform"
 import type { Channel, InboundMessage } from "@tinbao/core"

@@ -6,6 +6,7 @@
  * was refused. The code is valid for 10 minutes and once.
  *
  * @since 0.1.0
+ * @module
  */
 import { createHash, randomBytes } from "node:crypto"
 import { HttpClient } from "@effect/platform"

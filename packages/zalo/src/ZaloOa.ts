@@ -23,6 +23,7 @@
  * are configuration. The guide is `docs/zalo.md`.
  *
  * @since 0.1.0
+ * @module
  */
 import { HttpClient } from "@effect/platform"
 import { Channel, Credentials, type InboundMessage } from "@tinbao/core"

@@ -7,9 +7,7 @@
  * @packageDocumentation
  */
 
-/** @since 0.1.0 */
+// Each namespace takes its summary from the comment that opens its module (marked `@module`).
 export * as ZaloBot from "./ZaloBot.js"
-/** @since 0.1.0 */
 export * as ZaloConnect from "./ZaloConnect.js"
-/** @since 0.1.0 */
 export * as ZaloOa from "./ZaloOa.js"

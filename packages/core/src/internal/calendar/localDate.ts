@@ -158,3 +158,7 @@ export const daysBetween = (from: LocalDate, to: LocalDate): number =>
  * @category getters
  */
 export const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate()
+
+/** A date as Vietnamese documents write it, day first: `21/03/2025`. @internal */
+export const vietnameseText = (date: LocalDate): string =>
+  `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`

@@ -144,10 +144,7 @@ export const instantText = (millis: number): string => {
   return `${new Date(local).toISOString().slice(0, 19)}+07:00`
 }
 
-const vnDate = (date: LocalDate.LocalDate) => {
-  const { day, month, year } = LocalDate.toParts(date)
-  return `${pad2(day)}/${pad2(month)}/${year}`
-}
+const vnDate = LocalDate.vietnameseText
 
 /** @internal */
 export const monthLabel = (dimension: MonthDimension, key: string): Label => {

@@ -1,9 +1,11 @@
 import type { Option } from "effect"
-import { Context, Duration, Effect, Layer, Ref, Schema } from "effect"
+import { Context, Duration, Effect, Either, Layer, Ref, Schema } from "effect"
 import type { LocalDate } from "../calendar/localDate.js"
 import * as UnitHierarchy from "./hierarchy.js"
+import type { ChangeBasis, ListedUnit, UnitListError } from "./reconcile.js"
+import { changesTo } from "./reconcile.js"
 import type { UnitId } from "./unit.js"
-import type { UnitChange } from "./unitChange.js"
+import { UnitChange } from "./unitChange.js"
 
 /**
  * The directory's storage failed: `unavailable` (could not be reached), `corrupt` (what is stored does not
@@ -34,12 +36,68 @@ export class UnitDirectory extends Context.Tag("@tinbao/core/UnitDirectory")<
     readonly record: (
       changes: ReadonlyArray<UnitChange>
     ) => Effect.Effect<void, UnitDirectoryError | UnitHierarchy.UnitRuleError>
+    /**
+     * Records the changes of a log (e.g. an app's file of unit changes, read at every start) that the directory does
+     * not hold yet, and returns them: the whole log the first time, nothing when it holds them all, only the changes
+     * appended to the log since. Fails with `UnitLogError` when what the directory holds does not begin the log.
+     */
+    readonly recordMissing: (
+      log: ReadonlyArray<UnitChange>
+    ) => Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError | UnitHierarchy.UnitRuleError | UnitLogError>
+    /**
+     * Brings the directory to a list of units (e.g. an app's units file, read at every start) and returns the
+     * changes it recorded: none when the directory already matches, only the differences after the list changed.
+     * See `UnitHierarchy.changesTo`. Another writer's records meanwhile are read again, not reported as conflicts.
+     */
+    readonly reconcile: (
+      units: ReadonlyArray<ListedUnit>,
+      basis: ChangeBasis
+    ) => Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError | UnitHierarchy.UnitRuleError | UnitListError>
     /** The hierarchy the stored changes build, for fast queries. */
     readonly hierarchy: Effect.Effect<UnitHierarchy.UnitHierarchy, UnitDirectoryError>
     /** The stored changes, in the order recorded. */
     readonly changes: Effect.Effect<ReadonlyArray<UnitChange>, UnitDirectoryError>
   }
 >() {}
+
+/**
+ * The directory holds a change that a log given to `recordMissing` does not have at its `position` (counted from
+ * 0): the directory was set up from another log, or a change of the log was edited after it was recorded. The log
+ * of units is append-only.
+ *
+ * @since 0.4.0
+ * @category errors
+ */
+export class UnitLogError extends Schema.TaggedError<UnitLogError>("@tinbao/core/UnitLogError")("UnitLogError", {
+  position: Schema.NonNegativeInt,
+  message: Schema.String
+}) {}
+
+const isConflict = (error: { readonly _tag: string }): boolean =>
+  error instanceof UnitDirectoryError && error.reason === "conflict"
+
+const encodeChange = Schema.encodeSync(UnitChange)
+const sameChange = (a: UnitChange, b: UnitChange): boolean =>
+  JSON.stringify(encodeChange(a)) === JSON.stringify(encodeChange(b))
+
+// The log's changes after those the directory holds, which must be the log's first ones.
+const missingFrom = (
+  stored: ReadonlyArray<UnitChange>,
+  log: ReadonlyArray<UnitChange>
+): Either.Either<ReadonlyArray<UnitChange>, UnitLogError> => {
+  const shared = Math.min(stored.length, log.length)
+  for (let i = 0; i < shared; i++) {
+    if (!sameChange(stored[i], log[i])) {
+      return Either.left(
+        new UnitLogError({
+          position: i,
+          message: `The directory's unit change ${i + 1} is not the log's: the directory was set up from another log, or the log was edited after it was recorded.`
+        })
+      )
+    }
+  }
+  return Either.right(log.slice(stored.length))
+}
 
 /**
  * What a storage adapter provides: an append-only log of changes. `append` must store the whole batch
@@ -130,16 +188,34 @@ export const make = (backend: Backend, options: Options = {}): Effect.Effect<Uni
               : checked(length)
           )
 
-    const record = (changes: ReadonlyArray<UnitChange>) =>
+    // Checks the changes against the stored log's hierarchy and appends them; `plan` computes them from the two.
+    const recordAgainst = <E>(
+      plan: (
+        current: UnitHierarchy.UnitHierarchy,
+        stored: ReadonlyArray<UnitChange>
+      ) => Either.Either<ReadonlyArray<UnitChange>, E>
+    ) =>
       Effect.gen(function* () {
-        if (changes.length === 0) return
         const stored = yield* backend.load
-        const next = yield* UnitHierarchy.applyAll(yield* build(stored), changes)
+        const current = yield* build(stored)
+        const changes = yield* plan(current, stored)
+        if (changes.length === 0) return changes
+        const next = yield* UnitHierarchy.applyAll(current, changes)
         yield* backend.append(stored.length, changes)
         yield* Ref.set(cache, { length: stored.length + changes.length, hierarchy: next })
+        return changes
       }).pipe(lock.withPermits(1))
 
-    return UnitDirectory.of({ record, hierarchy, changes: backend.load })
+    const record = (changes: ReadonlyArray<UnitChange>) =>
+      changes.length === 0 ? Effect.void : Effect.asVoid(recordAgainst(() => Either.right(changes)))
+
+    const reconcile = (units: ReadonlyArray<ListedUnit>, basis: ChangeBasis) =>
+      recordAgainst((current) => changesTo(current, units, basis)).pipe(Effect.retry({ times: 5, while: isConflict }))
+
+    const recordMissing = (log: ReadonlyArray<UnitChange>) =>
+      recordAgainst((_, stored) => missingFrom(stored, log)).pipe(Effect.retry({ times: 5, while: isConflict }))
+
+    return UnitDirectory.of({ record, recordMissing, reconcile, hierarchy, changes: backend.load })
   })
 
 /**
@@ -209,3 +285,18 @@ export const answeringUnitOf = (
   date: LocalDate
 ): Effect.Effect<Option.Option<UnitId>, UnitDirectoryError, UnitDirectory> =>
   Effect.flatMap(UnitDirectory, (d) => Effect.map(d.hierarchy, (h) => UnitHierarchy.answeringUnit(h, id, date)))
+
+/**
+ * Brings the directory in context to a list of units; see `UnitDirectory.reconcile` on the service.
+ *
+ * @since 0.4.0
+ * @category accessors
+ */
+export const reconcile = (
+  units: ReadonlyArray<ListedUnit>,
+  basis: ChangeBasis
+): Effect.Effect<
+  ReadonlyArray<UnitChange>,
+  UnitDirectoryError | UnitHierarchy.UnitRuleError | UnitListError,
+  UnitDirectory
+> => Effect.flatMap(UnitDirectory, (d) => d.reconcile(units, basis))

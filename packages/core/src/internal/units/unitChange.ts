@@ -8,6 +8,16 @@ const common = {
   legalBasis: Schema.NonEmptyTrimmedString
 }
 
+/** What a unit is established with, besides the date and legal basis; a listed unit has the same (`ListedUnit`). */
+export const unitFields = {
+  id: UnitId,
+  code: Schema.optional(OfficialCode),
+  kind: UnitKind,
+  name: Label,
+  parent: Schema.optional(UnitId),
+  remote: Schema.optional(Schema.Boolean)
+}
+
 const AtLeastTwo = Schema.Array(UnitId).pipe(Schema.minItems(2))
 
 /**
@@ -18,12 +28,7 @@ const AtLeastTwo = Schema.Array(UnitId).pipe(Schema.minItems(2))
  */
 export class Established extends Schema.TaggedClass<Established>("@tinbao/core/UnitChange/Established")("Established", {
   ...common,
-  id: UnitId,
-  code: Schema.optional(OfficialCode),
-  kind: UnitKind,
-  name: Label,
-  parent: Schema.optional(UnitId),
-  remote: Schema.optional(Schema.Boolean)
+  ...unitFields
 }) {}
 
 /**
