@@ -6,11 +6,19 @@
  * `GET /ready` (the database answers and its schema is this server's), and the staff API under `/api`
  * (`staff.ts`: nothing there answers without a session but the login). Everything else is 404.
  */
-import { createServer } from "node:http"
-import { type HttpApp, HttpRouter, type HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import {
+  FileSystem,
+  type HttpApp,
+  HttpIncomingMessage,
+  HttpRouter,
+  type HttpServer,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import type { Webhook } from "@tinbao/core"
-import { Data, Effect, Layer, type Scope } from "effect"
+import { Webhook } from "@tinbao/core"
+import { Data, Effect, Layer, Option, Runtime, type Scope } from "effect"
 import * as Dashboard from "./dashboard.js"
 
 /**
@@ -52,6 +60,78 @@ const platformRoutes = (webhook: Webhook.Service) =>
       ),
     HttpRouter.empty
   )
+
+/**
+ * The channel a webhook's path names (`/webhooks/<segment>/<account>` or `/webhooks/<channel id>`), or `undefined`
+ * when the path is not a webhook's or cannot be decoded.
+ */
+export const channelOfPath = (path: string): string | undefined => {
+  const query = path.indexOf("?")
+  const parts = (query === -1 ? path : path.slice(0, query)).split("/")
+  if (parts[1] !== "webhooks" || parts.some((part, i) => i > 0 && part === "")) return undefined
+  try {
+    if (parts.length === 3) return decodeURIComponent(parts[2]!)
+    const platform = platformPaths.find(({ segment }) => segment === parts[2])
+    return parts.length === 4 && platform !== undefined
+      ? `${platform.prefix}:${decodeURIComponent(parts[3]!)}`
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const headersOf = (request: IncomingMessage): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return headers
+}
+
+/**
+ * The webhooks straight from node's request, without the router: the platforms call them far more often than
+ * anything else, and the router's request and response objects cost more than the check and the store
+ * (docs/performance.md, "The tip-line server"). The answer is still the core's `Webhook.accept`, which refuses and
+ * answers exactly as its router does; a body past the limit is read no further and answered 413. Returns false
+ * for any other request.
+ */
+const webhookFastPath = (webhook: Webhook.Service, wake: Effect.Effect<void>, runtime: Runtime.Runtime<never>) => {
+  const run = Runtime.runPromise(runtime)
+  const limit = Webhook.defaultMaxBodyBytes
+  return (request: IncomingMessage, response: ServerResponse): boolean => {
+    const method = request.method ?? ""
+    const channel = method === "POST" || method === "GET" ? channelOfPath(request.url ?? "") : undefined
+    if (channel === undefined) return false
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const answer = () => {
+      request.removeAllListeners("data")
+      const body = new Uint8Array(Buffer.concat(chunks))
+      const delivery = { method, url: request.url ?? "/", headers: headersOf(request), body }
+      void run(Effect.tap(webhook.accept(channel, delivery), () => (method === "POST" ? wake : Effect.void))).then(
+        (answer) => {
+          const headers: Record<string, string> = { ...answer.headers }
+          if (answer.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "text/plain"
+          // A body cut off at the limit leaves the rest unread on the connection: it cannot serve another request.
+          if (size > limit) headers.connection = "close"
+          response.writeHead(answer.status, headers)
+          response.end(answer.body)
+        }
+      )
+    }
+    request.on("data", (chunk: Buffer) => {
+      chunks.push(chunk)
+      size += chunk.length
+      if (size > limit) answer()
+    })
+    request.on("end", () => {
+      if (size <= limit) answer()
+    })
+    // A platform that hangs up mid-body gets no answer: nothing was stored, and it sends the delivery again.
+    request.on("error", () => response.destroy())
+    return true
+  }
+}
 
 /** The server cannot listen where it was told; the message names the address and why. */
 export class ListenError extends Data.TaggedError("ListenError")<{ readonly message: string }> {}
@@ -97,10 +177,22 @@ export const app = (
 export const serve = (
   host: string,
   port: number,
-  routes: ReturnType<typeof app>
+  routes: ReturnType<typeof app>,
+  webhooks: { readonly webhook: Webhook.Service; readonly wake: Effect.Effect<void> }
 ): Effect.Effect<HttpServer.TcpAddress, ListenError, Scope.Scope> =>
   Effect.gen(function* () {
-    const server = yield* NodeHttpServer.make(() => createServer(), { host, port }).pipe(
+    // The platform's handler is made before it listens, so that the webhooks' fast path is tried first; the staff
+    // API's reference page and responses need the platform's services (files, paths, ETags).
+    const platform = yield* Layer.build(NodeHttpServer.layerContext)
+    const handler = yield* NodeHttpServer.makeHandler(routes).pipe(
+      Effect.provide(platform),
+      HttpIncomingMessage.withMaxBodySize(Option.some(FileSystem.Size(10 * 1024 * 1024)))
+    )
+    const fast = webhookFastPath(webhooks.webhook, webhooks.wake, yield* Effect.runtime<never>())
+    const server = yield* NodeHttpServer.make(
+      () => createServer((request, response) => fast(request, response) || handler(request, response)),
+      { host, port }
+    ).pipe(
       Effect.mapError((error) => {
         const code = (error.cause as NodeJS.ErrnoException | undefined)?.code
         const why =
@@ -114,8 +206,5 @@ export const serve = (
         return new ListenError({ message: `Cannot listen on ${host}:${port}: ${why}.` })
       })
     )
-    // The staff API's reference page and responses need the platform's services (files, paths, ETags).
-    const platform = yield* Layer.build(NodeHttpServer.layerContext)
-    yield* server.serve(routes).pipe(Effect.provide(platform))
     return server.address as HttpServer.TcpAddress
   })

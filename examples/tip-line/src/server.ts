@@ -139,8 +139,9 @@ export const start = (config: Config) =>
       const events = yield* StaffEvents.make(context)
       const api = StaffEvents.withEvents(yield* Staff.app(context, built.platforms, connector), events, context)
       const pages = Connect.callbackRoute(connector, context)
-      const routes = Http.app(webhook, Effect.asVoid(Queue.offer(wakeups, undefined)), notReady, api, pages)
-      const address = yield* Http.serve(config.host, config.port, routes)
+      const wake = Effect.asVoid(Queue.offer(wakeups, undefined))
+      const routes = Http.app(webhook, wake, notReady, api, pages)
+      const address = yield* Http.serve(config.host, config.port, routes, { webhook, wake })
       // Added after the server, so run before it closes: the event streams end, and the close waits for no stream.
       yield* Effect.addFinalizer(() => events.close)
       const shown = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname

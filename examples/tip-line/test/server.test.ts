@@ -1,12 +1,13 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Unit } from "@tinbao/core"
+import { Unit, Webhook } from "@tinbao/core"
 import { Facebook } from "@tinbao/facebook"
 import { WebFormChannel } from "@tinbao/web"
 import { ZaloOa } from "@tinbao/zalo"
 import { Effect, Redacted } from "effect"
+import * as Http from "../src/http.js"
 import * as Server from "../src/server.js"
-import { acknowledgement, get, post, startFresh, theTip, tipsOf } from "./helpers.js"
+import { acknowledgement, get, post, postTo, startFresh, theTip, tipsOf } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
 
@@ -169,4 +170,79 @@ describe("the tip-line server", () => {
       expect((yield* get(`${running.url}/webhooks/no-such-channel`)).status).toBe(404)
     })
   )
+
+  it.scopedLive("the webhooks refuse what the core's router refuses, at every path, and store nothing refused", () =>
+    Effect.gen(function* () {
+      const { running, secrets } = yield* startFresh()
+      const limit = Webhook.defaultMaxBodyBytes
+      const signed = webForm(secrets.web.secret, "wf-4", "Mất trộm xe máy")
+      const answer = (path: string, init: RequestInit) =>
+        Effect.promise(async () => {
+          const response = await fetch(`${running.url}${path}`, init)
+          return {
+            status: response.status,
+            body: await response.text(),
+            connection: response.headers.get("connection")
+          }
+        })
+      for (const path of ["/webhooks/web:ca-p-hoa-lu", "/webhooks/web/ca-p-hoa-lu"]) {
+        // Past the limit: 413 after reading no more than the limit, and the connection is not reused.
+        const tooLarge = yield* answer(path, { method: "POST", headers: signed.headers, body: "x".repeat(limit + 10) })
+        expect(tooLarge.status).toBe(413)
+        expect(tooLarge.connection).toBe("close")
+        // Sent in chunks with no length declared: read up to the limit, then refused.
+        const chunked = yield* answer(path, {
+          method: "POST",
+          headers: signed.headers,
+          body: new ReadableStream({
+            start: (controller) => {
+              for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode("x".repeat(limit / 16)))
+              controller.close()
+            }
+          }),
+          duplex: "half"
+        } as RequestInit)
+        expect(chunked.status).toBe(413)
+        const text = yield* answer(path, { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" })
+        expect(text.status).toBe(415)
+        // Only GET and POST are the webhook's; anything else is the router's 404, as before.
+        expect((yield* answer(path, { method: "PUT", headers: signed.headers, body: signed.body })).status).toBe(404)
+      }
+      expect(
+        (yield* answer("/webhooks/web/no-such-unit", { method: "POST", headers: signed.headers, body: signed.body }))
+          .status
+      ).toBe(404)
+      expect(
+        (yield* answer("/webhooks/web/%E0%A4%A", { method: "POST", headers: signed.headers, body: signed.body })).status
+      ).toBe(404)
+      const sql = yield* Effect.provide(SqlClient, running.services)
+      const [inbox] = yield* sql<{ readonly n: number }>`SELECT count(*) AS n FROM inbox`
+      expect(Number(inbox!.n)).toBe(0)
+      // The same delivery within the limit is taken, at the platform's path.
+      const accepted = yield* postTo(running, "/webhooks/web/ca-p-hoa-lu", signed)
+      expect(accepted.status).toBe(200)
+      expect((yield* theTip(running, hoaLu)).tip.summary).toContain("Mất trộm xe máy")
+    })
+  )
+})
+
+describe("webhook paths", () => {
+  it("name a channel by the platform's segment and the account, or by the channel id", () => {
+    expect(Http.channelOfPath("/webhooks/web/ca-p-hoa-lu")).toBe("web:ca-p-hoa-lu")
+    expect(Http.channelOfPath("/webhooks/zalo/123?x=1")).toBe("zalo-oa:123")
+    expect(Http.channelOfPath("/webhooks/zalo-bot/b%201")).toBe("zalo-bot:b 1")
+    expect(Http.channelOfPath("/webhooks/facebook")).toBe("facebook")
+    expect(Http.channelOfPath("/webhooks/web%3Aca-p-hoa-lu")).toBe("web:ca-p-hoa-lu")
+    for (const other of [
+      "/webhooks",
+      "/webhooks/",
+      "/webhooks/web/",
+      "/webhooks/other/1",
+      "/webhooks/web/a/b",
+      "/api/tips",
+      "/webhooks/%E0%A4%A"
+    ]) {
+      expect(Http.channelOfPath(other)).toBeUndefined()
+    }
+  })
 })
