@@ -27,7 +27,9 @@ export default defineConfig({
         ssr,
         test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] }
       },
-      { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } }
+      { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } },
+      // Packs the built packages and installs them into a new app: needs the build and the npm registry.
+      { test: { name: "install", root: "test-install", include: ["**/*.test.ts"] } }
     ]
   }
 })
