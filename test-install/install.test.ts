@@ -3,8 +3,8 @@
 // and every README example type-checked there (NodeNext, strict), the program run on an SQLite file, and the channel
 // suite of the installed testkit run against the installed web channel by the app's own vitest.
 // Needs the build (`npm test` builds first) and the npm registry: outside CI it is skipped, with a line saying so,
-// when the registry cannot be reached; with CI=true it fails. It takes one to three minutes, most of it npm
-// compiling better-sqlite3 for the app.
+// when the registry cannot be reached; with CI=true it fails. It takes two to three minutes on an idle two-core
+// machine, most of it npm compiling better-sqlite3 for the app.
 import { spawn } from "node:child_process"
 import {
   copyFileSync,
@@ -186,7 +186,7 @@ const succeeded = (what: string, ran: Ran): string => {
   return ran.stdout
 }
 
-const registry = await run("npm", ["ping"], root)
+const registry = await run("npm", ["ping", "--fetch-retries=0", "--fetch-timeout=30000"], root)
 const offline = registry.code !== 0
 if (offline && !ci) {
   console.warn("install test skipped: the npm registry cannot be reached (`npm ping` failed); CI=true fails instead")
