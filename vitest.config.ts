@@ -29,7 +29,9 @@ export default defineConfig({
         test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] }
       },
       { test: { name: "dist", root: "test-dist", include: ["**/*.test.ts"] } },
-      { test: { name: "scripts", root: "scripts", include: ["test/**/*.test.mjs"] } }
+      { test: { name: "scripts", root: "scripts", include: ["test/**/*.test.mjs"] } },
+      // Packs the built packages and installs them into a new app: needs the build and the npm registry.
+      { test: { name: "install", root: "test-install", include: ["**/*.test.ts"] } }
     ]
   }
 })
