@@ -13,6 +13,7 @@ import type {
   Tip as CoreTip,
   TipEvent as CoreTipEvent,
   Intake,
+  Label,
   Statistics,
   Tips,
   UnitChange
@@ -87,12 +88,22 @@ export type Tip = Plain<CoreTip.Tip>
 export type TipEvent = Plain<CoreTipEvent.TipEvent>
 
 /**
- * One of a tip's deadlines, with its status now.
+ * One of a tip's deadlines, with its status now, and the words to show it in: what it is (`kindLabel`, e.g.
+ * "Thông báo tiếp nhận cho người báo tin"), the last day of its period (`lastDay`, `YYYY-MM-DD`, the day the law
+ * names) and when it falls due as an officer reads it (`dueLabel`, e.g. `24 giờ ngày 21/03/2025`, English
+ * `24:00 on 2025-03-21`), as the core's `Deadline.kindLabels`, `Deadline.lastDay` and `Deadline.dueLabel` give them.
  *
  * @since 0.4.0
  * @category models
  */
-export type Deadline = Plain<CoreDeadline.Deadline>
+export interface Deadline extends Plain<CoreDeadline.Deadline> {
+  /** What the deadline is, e.g. "Giải quyết tố giác, tin báo" (Verification and decision). */
+  readonly kindLabel: Label.Label
+  /** The last day of its period, `YYYY-MM-DD` in Vietnam's time: the day the law names. */
+  readonly lastDay: string
+  /** When it falls due, e.g. `24 giờ ngày 24/03/2025` (`24:00 on 2025-03-24`). */
+  readonly dueLabel: Label.Label
+}
 
 /**
  * A statistics report.
@@ -104,7 +115,9 @@ export type Report = Plain<Statistics.Report>
 
 /**
  * A tip received by hand (a phone call, a visit, a letter): where, how, from whom (sealed in the vault at once: the
- * tip keeps only an alias) and what about, as `Tips.receive` takes it.
+ * tip keeps only an alias) and what about, as `Tips.receive` takes it. A tip entered after it was received gives
+ * `receivedAt` (a `Date`): it sets the register year and starts every deadline. It may not lie ahead of the clock
+ * (rule `received_in_future`), and the unit must have existed then.
  *
  * @since 0.4.0
  * @category models
@@ -214,7 +227,8 @@ export interface WebFormConfig {
 /**
  * A tip line's configuration. `units` is the units file's content (a JSON array of unit changes, parents first, as
  * `examples/tip-line/units.json`), as text or parsed: at every start the changes the database does not hold yet
- * are recorded; a database set up from other changes is refused. `intake` takes the core's intake options (routing
+ * are recorded (`UnitDirectory.recordMissing`); a database ahead of the list (another instance started with a newer
+ * file) is taken as it is, one set up from other changes is refused. `intake` takes the core's intake options (routing
  * rules, taxonomy, quiet period, default legal type, acknowledgement text). `logLevel` is the least level the tip line
  * logs to the console (default `info`; its messages never name a reporter).
  *
@@ -248,7 +262,7 @@ export interface TipLine {
   readonly get: (actor: ActorInput, tip: string) => Promise<Tip>
   /** A tip's events, oldest first. */
   readonly history: (actor: ActorInput, tip: string) => Promise<ReadonlyArray<TipEvent>>
-  /** A tip's deadlines now. */
+  /** A tip's deadlines now, each with its labels; `find((d) => d.kind === "verification")` picks one kind. */
   readonly deadlines: (actor: ActorInput, tip: string) => Promise<ReadonlyArray<Deadline>>
   /** A statistics report for a unit's subtree and a period. */
   readonly statistics: (actor: ActorInput, query: StatisticsQuery) => Promise<Report>

@@ -76,6 +76,17 @@ const storages: ReadonlyArray<readonly [string, () => Pick<Config, "storage" | "
   ]
 ]
 
+// A tip by phone, entered by an officer.
+const byPhone = {
+  unit: "ca-xa-ninh-tien",
+  channel: "phone",
+  identity: { channel: "phone", platformUserId: "0912345678" },
+  reporterKind: "individual",
+  legalType: "to_giac",
+  category: "stolen_property",
+  summary: "Mất trộm xe máy trước cửa nhà văn hoá thôn."
+} as const
+
 const webDelivery = (text: string, id: string) => {
   const raw = WebFormChannel.delivery(Redacted.make(secret), {
     events: [{ type: "message", id, sender: reporter, text, time: Date.now() }]
@@ -238,31 +249,96 @@ describe.each(storages)("a tip line in %s", (_, storage) => {
   })
 })
 
+describe("receive and deadlines", () => {
+  it("takes a tip received earlier: its register year and deadlines follow the time it was received", async () => {
+    const tipLine = await createTipLine({ storage: { kind: "memory" }, units, logLevel: "error" })
+    try {
+      const lastYear = new Date().getFullYear() - 1
+      // 10:00 in Vietnam on 16 June of last year.
+      const receivedAt = new Date(Date.UTC(lastYear, 5, 16, 3, 0))
+      const tip = await tipLine.receive(officer, { ...byPhone, receivedAt })
+      expect(tip.receivedAt).toEqual(receivedAt)
+      expect(tip.registerYear).toBe(lastYear)
+
+      const deadlines = await tipLine.deadlines(officer, tip.id)
+      const acknowledgement = deadlines.find((d) => d.kind === "acknowledgement")!
+      expect(acknowledgement.status).toBe("missed")
+      expect(acknowledgement.kindLabel.vi).toBe("Thông báo tiếp nhận cho người báo tin")
+      // Three working days from a Monday or later in that week: within the next ten days.
+      expect(acknowledgement.lastDay > `${lastYear}-06-16`).toBe(true)
+      expect(acknowledgement.lastDay < `${lastYear}-06-27`).toBe(true)
+      const [year, month, day] = acknowledgement.lastDay.split("-")
+      expect(acknowledgement.dueLabel.vi).toMatch(new RegExp(`^\\d+ giờ.* ngày ${day}/${month}/${year}$`))
+      expect(acknowledgement.dueLabel.en).toMatch(new RegExp(`on ${acknowledgement.lastDay}$`))
+      expect(deadlines.every((d) => d.dueAt instanceof Date && d.dueAt < new Date())).toBe(true)
+    } finally {
+      await tipLine.close()
+    }
+  })
+
+  it("refuses a receipt time ahead of the clock or not a time, and a category not in the list", async () => {
+    const tipLine = await createTipLine({ storage: { kind: "memory" }, units, logLevel: "error" })
+    try {
+      const future = await tipLine
+        .receive(officer, { ...byPhone, receivedAt: new Date(Date.now() + 24 * 60 * 60 * 1000) })
+        .catch((e: unknown) => e)
+      expect(future).toBeInstanceOf(RuleViolation)
+      expect(future).toMatchObject({ rule: "received_in_future", command: "Receive" })
+      const notATime = await tipLine
+        .receive(officer, { ...byPhone, receivedAt: new Date("not a date") })
+        .catch((e: unknown) => e)
+      expect(notATime).toBeInstanceOf(ValidationError)
+      expect((notATime as ValidationError).issues.map((i) => i.path)).toContainEqual(["receivedAt"])
+      const unknown = await tipLine.receive(officer, { ...byPhone, category: "lost_umbrella" }).catch((e: unknown) => e)
+      expect(unknown).toBeInstanceOf(RuleViolation)
+      expect(unknown).toMatchObject({ rule: "unknown_category", command: "Receive" })
+      expect((await tipLine.list(officer)).tips).toEqual([])
+    } finally {
+      await tipLine.close()
+    }
+  })
+})
+
 describe("createTipLine", () => {
   it("keeps a tip in SQLite across a restart, and refuses other units on the same database", async () => {
     const filename = join(folder, "restart.sqlite")
     const vault = keys()
     const first = await createTipLine({ storage: { kind: "sqlite", filename }, vault, units })
-    const tip = await first.receive(officer, {
-      unit: "ca-xa-ninh-tien",
-      channel: "phone",
-      identity: { channel: "phone", platformUserId: "0987654321" },
-      reporterKind: "individual",
-      legalType: "phan_anh",
-      category: "traffic",
-      summary: "Xe tải đỗ chắn lối vào chợ."
-    })
+    const tip = await first.receive(officer, byPhone)
     await first.close()
     const again = await createTipLine({ storage: { kind: "sqlite", filename }, vault, units })
     expect((await again.get(officer, tip.id)).code).toBe(tip.code)
     await again.close()
+    // An instance started with an older file (the database is ahead of it) starts; one with other units does not.
+    const older = await createTipLine({ storage: { kind: "sqlite", filename }, vault, units: [units[0]] })
+    expect((await older.get(officer, tip.id)).code).toBe(tip.code)
+    await older.close()
+    const renamed = { ...units[1], name: { vi: "Công an xã Ninh Tiến mới", en: "New Ninh Tiến commune police" } }
     const others = await createTipLine({
       storage: { kind: "sqlite", filename },
       vault,
-      units: [units[0]]
+      units: [units[0], renamed]
     }).catch((e: unknown) => e)
     expect(others).toBeInstanceOf(ConfigurationError)
-    expect((others as Error).message).toContain("set up from other units")
+    expect(others).toMatchObject({ tag: "UnitLogError" })
+    expect((others as Error).message).toContain("unit change 2 is not in the configured units")
+  })
+
+  it("records units appended to the list at a restart, once", async () => {
+    const filename = join(folder, "appended.sqlite")
+    const vault = keys()
+    const first = await createTipLine({ storage: { kind: "sqlite", filename }, vault, units: [units[0]] })
+    await first.close()
+    for (let start = 0; start < 2; start++) {
+      const tipLine = await createTipLine({
+        storage: { kind: "sqlite", filename },
+        vault,
+        units: JSON.stringify(units)
+      })
+      const tip = await tipLine.receive(officer, byPhone)
+      expect(tip.unit).toBe("ca-xa-ninh-tien")
+      await tipLine.close()
+    }
   })
 
   it("refuses what cannot start: no vault keys for a database, a folder that does not exist", async () => {

@@ -94,29 +94,25 @@ const channelsOf = (config: Config) =>
   )
 
 const Changes = Schema.Array(UnitChange.UnitChange)
-const encode = Schema.encodeSync(UnitChange.UnitChange)
-const same = (a: UnitChange.UnitChange, b: UnitChange.UnitChange) =>
-  JSON.stringify(encode(a)) === JSON.stringify(encode(b))
 
-// The units are an append-only log: record what the directory does not hold yet, and refuse a directory whose
-// changes are not the configuration's (it was set up from other units).
+// The units are an append-only log: record what the directory does not hold yet (nothing when another instance
+// recorded it first or is ahead), and refuse a directory whose changes the configuration's do not begin.
 const recordUnits = (units: Config["units"]) =>
   Effect.gen(function* () {
     const changes = yield* typeof units === "string"
       ? Schema.decodeUnknown(Schema.parseJson(Changes))(units)
       : Schema.decodeUnknown(Changes)(units)
-    const directory = yield* UnitDirectory.UnitDirectory
-    const stored = yield* directory.changes
-    const differs = stored.slice(0, changes.length).findIndex((change, i) => !same(change, changes[i]!))
-    if (differs >= 0 || stored.length > changes.length) {
-      return yield* Effect.fail(
+    yield* Effect.flatMap(UnitDirectory.UnitDirectory, (directory) => directory.recordMissing(changes))
+  }).pipe(
+    Effect.catchTag("UnitLogError", (error) =>
+      Effect.fail(
         new ConfigurationError(
-          `The database's unit change ${differs >= 0 ? differs + 1 : changes.length + 1} is not in the configured units: the database was set up from other units. Configure those, or use another database.`
+          `The database's unit change ${error.position + 1} is not in the configured units: the database was set up from other units. Configure those, or use another database.`,
+          { tag: error._tag }
         )
       )
-    }
-    yield* directory.record(changes.slice(stored.length))
-  })
+    )
+  )
 
 const bindChannels = (config: Config) =>
   Effect.gen(function* () {

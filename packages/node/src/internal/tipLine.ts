@@ -4,16 +4,17 @@
  *
  * @internal
  */
-import { type Actor, type IdentityVault, Intake, Statistics, Tip, Tips, Webhook } from "@tinbao/core"
+import { type Actor, Deadline, type IdentityVault, Intake, Statistics, Tip, Tips, Webhook } from "@tinbao/core"
 import { DateTime, Effect, Exit, ManagedRuntime, Redacted, Schema } from "effect"
 import type * as TipLine from "../TipLine.js"
 import { fromCause, TipLineClosed, ValidationError } from "./errors.js"
 import { layerOf, type Services, webChannelId } from "./layers.js"
 import { plain } from "./plain.js"
 
-// The core's inputs with instants as `DateTime`s: the caller's `Date`s are converted wherever they are.
+// The core's inputs with instants as `DateTime`s: the caller's `Date`s are converted wherever they are. An invalid
+// `Date` is left as it is, for the core's check of the input to refuse (a `ValidationError` naming the field).
 const fromInput = (value: unknown): unknown => {
-  if (value instanceof Date) return DateTime.unsafeFromDate(value)
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? value : DateTime.unsafeFromDate(value)
   if (Array.isArray(value)) return value.map(fromInput)
   if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, fromInput(field)]))
@@ -42,6 +43,14 @@ const afterOf = (cursor: string | undefined) =>
             })
         )
       )
+
+// A deadline with the words an officer reads it in, so that a Promise user needs none of the core's helpers.
+const withLabels = (deadline: Deadline.Deadline): TipLine.Deadline => ({
+  ...plain(deadline),
+  kindLabel: Deadline.kindLabels[deadline.kind],
+  lastDay: Deadline.lastDay(deadline),
+  dueLabel: Deadline.dueLabel(deadline)
+})
 
 // `/webhooks/web/<unit>` is the unit's web form; `/webhooks/<channel id>` any channel, as the core names it.
 const routeOf = (request: Request, forms: ReadonlyMap<string, string>): Request | undefined => {
@@ -116,7 +125,9 @@ export const createTipLine = async (config: TipLine.Config): Promise<TipLine.Tip
       run(Effect.flatMap(Tips.Tips, (tips) => tips.history(actorOf(actor), tip as Tip.TipId)).pipe(Effect.map(plain))),
     deadlines: (actor, tip) =>
       run(
-        Effect.flatMap(Tips.Tips, (tips) => tips.deadlines(actorOf(actor), tip as Tip.TipId)).pipe(Effect.map(plain))
+        Effect.flatMap(Tips.Tips, (tips) => tips.deadlines(actorOf(actor), tip as Tip.TipId)).pipe(
+          Effect.map((deadlines) => deadlines.map(withLabels))
+        )
       ),
     statistics: (actor, query) =>
       run(
