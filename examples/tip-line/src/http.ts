@@ -17,7 +17,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Webhook } from "@tinbao/core"
+import { type Channel, Webhook } from "@tinbao/core"
 import { Data, Effect, Layer, Option, Runtime, type Scope } from "effect"
 import * as Dashboard from "./dashboard.js"
 
@@ -95,6 +95,8 @@ const headersOf = (request: IncomingMessage): Record<string, string> => {
  * answers exactly as its router does; a body past the limit is read no further and answered 413. Returns false
  * for any other request.
  */
+const unavailable: Channel.Answer = { status: 503, body: "The delivery could not be taken: send it again." }
+
 const webhookFastPath = (webhook: Webhook.Service, wake: Effect.Effect<void>, runtime: Runtime.Runtime<never>) => {
   const run = Runtime.runPromise(runtime)
   const limit = Webhook.defaultMaxBodyBytes
@@ -108,16 +110,22 @@ const webhookFastPath = (webhook: Webhook.Service, wake: Effect.Effect<void>, ru
       request.removeAllListeners("data")
       const body = new Uint8Array(Buffer.concat(chunks))
       const delivery = { method, url: request.url ?? "/", headers: headersOf(request), body }
-      void run(Effect.tap(webhook.accept(channel, delivery), () => (method === "POST" ? wake : Effect.void))).then(
-        (answer) => {
+      const accepted = Effect.tap(webhook.accept(channel, delivery), () => (method === "POST" ? wake : Effect.void))
+      // `accept` never fails; should it die, or the server close under it, the platform is told to send again.
+      void run(
+        Effect.catchAllDefect(accepted, (defect) =>
+          Effect.as(Effect.logError("webhook: accept died", defect), unavailable)
+        )
+      )
+        .catch(() => unavailable)
+        .then((answer) => {
           const headers: Record<string, string> = { ...answer.headers }
           if (answer.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "text/plain"
           // A body cut off at the limit leaves the rest unread on the connection: it cannot serve another request.
           if (size > limit) headers.connection = "close"
           response.writeHead(answer.status, headers)
           response.end(answer.body)
-        }
-      )
+        })
     }
     request.on("data", (chunk: Buffer) => {
       chunks.push(chunk)
