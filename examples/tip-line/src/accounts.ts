@@ -47,6 +47,9 @@ export const migrate: Effect.Effect<void, SqlError, SqlClient> = Effect.gen(func
     last_used_at BIGINT,
     revoked INTEGER NOT NULL DEFAULT 0
   )`
+  // Failed logins (ratelimit.ts), in the database so that every instance counts the same failures.
+  yield* sql`CREATE TABLE IF NOT EXISTS staff_login_failures (key TEXT NOT NULL, at BIGINT NOT NULL)`
+  yield* sql`CREATE INDEX IF NOT EXISTS staff_login_failures_key ON staff_login_failures (key, at)`
 })
 
 // scrypt's cost: N = 2^15, r = 8, p = 1 (about 32 MiB and tens of milliseconds), kept with each hash.

@@ -93,7 +93,7 @@ const loginGroup = HttpApiBuilder.group(StaffApi, "login", (handlers) =>
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
         const keys = [`user:${payload.username}`, `address:${Option.getOrElse(request.remoteAddress, () => "?")}`]
-        const wait = limiter.wait(keys)
+        const wait = yield* limiter.wait(keys).pipe(Effect.mapError(unavailable))
         if (wait > 0) {
           yield* retryAfter(wait)
           return yield* new TooManyAttempts({
@@ -105,7 +105,7 @@ const loginGroup = HttpApiBuilder.group(StaffApi, "login", (handlers) =>
           Effect.mapError(unavailable)
         )
         if (username === undefined) {
-          limiter.fail(keys)
+          yield* limiter.fail(keys).pipe(Effect.mapError(unavailable))
           return yield* new Unauthorized({ message: "The user name or the password is wrong." })
         }
         const opened = yield* Accounts.openSession(username).pipe(Effect.mapError(unavailable))

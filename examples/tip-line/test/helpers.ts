@@ -111,6 +111,19 @@ export const theTip = (running: Server.Running, unit: Unit.UnitId) =>
     }).pipe(Effect.provide(running.services))
   )
 
+/**
+ * The unit's one tip once its acknowledgement is sent and recorded: the dispatcher changes it no more, so that a
+ * test may act on its version.
+ */
+export const theAcknowledgedTip = (running: Server.Running, unit: Unit.UnitId) =>
+  eventually(
+    Effect.filterOrFail(
+      theTip(running, unit),
+      ({ tip }) => tip.status === "acknowledged",
+      () => "not acknowledged yet"
+    )
+  )
+
 /** What the sandbox platforms took, read over HTTP as a person would. */
 export const sent = (running: Server.Running) =>
   Effect.map(
@@ -192,7 +205,7 @@ export const tipInTwoWards = (running: Server.Running, secret: string, unit: Uni
     const other = running.platforms[0]!.bound.map((b) => b.unit).find((u) => u !== unit)!
     yield* post(running, `web:${unit}`, webForm(secret, "wf-a", "wf-user-a", "Mất trộm xe máy"))
     yield* post(running, `web:${other}`, webForm(secret, "wf-b", "wf-user-b", "Đánh bạc ở chợ"))
-    const mine = (yield* theTip(running, unit)).tip
-    const theirs = (yield* theTip(running, other)).tip
+    const mine = (yield* theAcknowledgedTip(running, unit)).tip
+    const theirs = (yield* theAcknowledgedTip(running, other)).tip
     return { other, mine, theirs }
   })

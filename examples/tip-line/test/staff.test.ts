@@ -3,7 +3,7 @@ import { Unit } from "@tinbao/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach } from "vitest"
 import * as Accounts from "../src/accounts.js"
-import { addUser, call, login, password, post, startFresh, theTip, webForm } from "./helpers.js"
+import { addUser, call, login, password, post, startFresh, theAcknowledgedTip, webForm } from "./helpers.js"
 
 const hoaLu = Unit.UnitId.make("ca-p-hoa-lu")
 
@@ -132,8 +132,8 @@ describe("the staff API", () => {
           (yield* post(running, `web:${other}`, webForm(secrets.web.secret, "wf-b", "wf-user-b", "Đánh bạc ở chợ")))
             .status
         ).toBe(200)
-        const mine = (yield* theTip(running, hoaLu)).tip
-        const theirs = (yield* theTip(running, other)).tip
+        const mine = (yield* theAcknowledgedTip(running, hoaLu)).tip
+        const theirs = (yield* theAcknowledgedTip(running, other)).tip
         yield* addUser(running, "lan.officer", hoaLu, ["officer"])
         yield* addUser(running, "minh.viewer", hoaLu, ["viewer"])
         const officer = yield* login(running, "lan.officer")
