@@ -1,8 +1,8 @@
 /**
  * What the server answers over HTTP: the platforms' webhooks (`GET` and `POST`, signed, through the core's
- * `Webhook`: verified, stored and answered, processed after) at a path per platform (`/webhooks/web/<unit>`,
- * `/webhooks/zalo/<oa id>`, `/webhooks/zalo-bot/<bot>`, `/webhooks/facebook`) and at the core's
- * `/webhooks/<channel id>`, which URLs already entered at a platform name; `GET /health` (the process is up) and
+ * `Webhook.accept`: verified, stored and answered, processed after; served before the router) at a path per platform
+ * (`/webhooks/web/<unit>`, `/webhooks/zalo/<oa id>`, `/webhooks/zalo-bot/<bot>`, `/webhooks/facebook`) and at the
+ * core's `/webhooks/<channel id>`, which URLs already entered at a platform name; `GET /health` (the process is up) and
  * `GET /ready` (the database answers and its schema is this server's), and the staff API under `/api`
  * (`staff.ts`: nothing there answers without a session but the login). Everything else is 404.
  */
@@ -39,28 +39,6 @@ export const webhookPath = (channel: string): string => {
     : `/webhooks/${found.segment}/${encodeURIComponent(channel.slice(found.prefix.length + 1))}`
 }
 
-// A platform path is the core's route under another name: the request goes on to the core's router as
-// `/webhooks/<channel id>`, so that body limits, verification and answers stay the core's alone. The adapters see
-// the URL the platform called (`originalUrl`), query included, as a GET handshake needs.
-const platformRoute = (webhook: Webhook.Service, prefix: string) =>
-  Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const account = (yield* HttpRouter.params).account ?? ""
-    const query = request.url.indexOf("?")
-    const url = `/webhooks/${prefix}:${encodeURIComponent(account)}${query === -1 ? "" : request.url.slice(query)}`
-    return yield* Effect.provideService(webhook.app, HttpServerRequest.HttpServerRequest, request.modify({ url }))
-  })
-
-const platformRoutes = (webhook: Webhook.Service) =>
-  platformPaths.reduce(
-    (router, { segment, prefix }) =>
-      router.pipe(
-        HttpRouter.post(`/webhooks/${segment}/:account`, platformRoute(webhook, prefix)),
-        HttpRouter.get(`/webhooks/${segment}/:account`, platformRoute(webhook, prefix))
-      ),
-    HttpRouter.empty
-  )
-
 /**
  * The channel a webhook's path names (`/webhooks/<segment>/<account>` or `/webhooks/<channel id>`), or `undefined`
  * when the path is not a webhook's or cannot be decoded.
@@ -88,21 +66,23 @@ const headersOf = (request: IncomingMessage): Record<string, string> => {
   return headers
 }
 
+const unavailable: Channel.Answer = { status: 503, body: "The delivery could not be taken: send it again." }
+
 /**
  * The webhooks straight from node's request, without the router: the platforms call them far more often than
  * anything else, and the router's request and response objects cost more than the check and the store
- * (docs/performance.md, "The tip-line server"). The answer is still the core's `Webhook.accept`, which refuses and
- * answers exactly as its router does; a body past the limit is read no further and answered 413. Returns false
- * for any other request.
+ * (docs/performance.md, "The tip-line server"). The answer is the core's `Webhook.accept`, which refuses and
+ * answers exactly as the core's router does (`HEAD` too, which a router would route as `GET`: 405); a body past the
+ * limit is read no further and answered 413. Returns false for any other request, which the router answers.
  */
-const unavailable: Channel.Answer = { status: 503, body: "The delivery could not be taken: send it again." }
 
 const webhookFastPath = (webhook: Webhook.Service, wake: Effect.Effect<void>, runtime: Runtime.Runtime<never>) => {
   const run = Runtime.runPromise(runtime)
   const limit = Webhook.defaultMaxBodyBytes
   return (request: IncomingMessage, response: ServerResponse): boolean => {
     const method = request.method ?? ""
-    const channel = method === "POST" || method === "GET" ? channelOfPath(request.url ?? "") : undefined
+    const channel =
+      method === "POST" || method === "GET" || method === "HEAD" ? channelOfPath(request.url ?? "") : undefined
     if (channel === undefined) return false
     const chunks: Array<Buffer> = []
     let size = 0
@@ -150,7 +130,6 @@ export class ListenError extends Data.TaggedError("ListenError")<{ readonly mess
  * browser is sent to (the end of connecting a Zalo OA).
  */
 export const app = (
-  webhook: Webhook.Service,
   wake: Effect.Effect<void>,
   notReady: Effect.Effect<string | undefined>,
   api: HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>,
@@ -158,9 +137,6 @@ export const app = (
 ) =>
   HttpRouter.empty.pipe(
     HttpRouter.concat(pages),
-    // The core's `/webhooks/:channel` stays: URLs entered at the platforms before the platform paths still work.
-    HttpRouter.concat(webhook.router),
-    HttpRouter.concat(platformRoutes(webhook)),
     HttpRouter.concat(Dashboard.router()),
     HttpRouter.mountApp("/api", api, { includePrefix: true }),
     HttpRouter.get("/health", Effect.succeed(HttpServerResponse.unsafeJson({ status: "ok" }))),

@@ -140,7 +140,7 @@ export const start = (config: Config) =>
       const api = StaffEvents.withEvents(yield* Staff.app(context, built.platforms, connector), events, context)
       const pages = Connect.callbackRoute(connector, context)
       const wake = Effect.asVoid(Queue.offer(wakeups, undefined))
-      const routes = Http.app(webhook, wake, notReady, api, pages)
+      const routes = Http.app(wake, notReady, api, pages)
       const address = yield* Http.serve(config.host, config.port, routes, { webhook, wake })
       // Added after the server, so run before it closes: the event streams end, and the close waits for no stream.
       yield* Effect.addFinalizer(() => events.close)
